@@ -1,0 +1,5 @@
+"""Allows ``python -m relatierapport``."""
+
+from relatierapport.cli import main
+
+main()

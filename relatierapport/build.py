@@ -1,0 +1,241 @@
+"""One linear build: configure, load, analyse, render, publish, post-build.
+
+Each stage is a plain function so ``check`` can run the first ones alone and
+tests can call any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from relatierapport import config as config_module
+from relatierapport.config import Config
+from relatierapport.errors import (ConfigError, DataError, PluginError, Problem,
+                                   RelatierapportError, StrictError)
+from relatierapport.hooktypes import Findings
+from relatierapport.i18n import translations
+from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
+from relatierapport.plugins import Plugins, make_plugins
+from relatierapport.publish import check_target, staging, swap_in
+
+DEFAULT_FORMATS = ("html", "pdf")
+
+
+@dataclass
+class Report:
+    """The analysed portfolio: what every report section and output format reads."""
+
+    config: Config
+    portfolio: Portfolio
+    findings: dict[str, Findings]
+    warnings: list[Problem]
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.config.as_of
+
+    def translate(self, message: str) -> str:
+        """Translate a fixed text into the report's language (msgids are English)."""
+        return translations(self.config.language).gettext(message)
+
+
+@dataclass
+class BuildState:
+    """What an output format needs besides the pages."""
+
+    report: Report
+    site: object          # render.Site, when pages are rendered
+    jobs: int
+    progress: bool
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    files: list[str]
+    warnings: list[Problem]
+    formats: list[str]
+    report: Report = field(repr=False)
+
+
+@dataclass
+class SourceSummary:
+    """What one source gave, for ``check``."""
+
+    label: str
+    type: str
+    counts: dict[str, int]
+    errors: list[Problem]
+    warnings: list[Problem]
+
+
+# -- stage 1: configuration ---------------------------------------------------------
+
+def configure(config_path: Path, *, as_of: dt.date | None = None,
+              strict: bool = False) -> tuple[Plugins, Config]:
+    """Read config.toml, load the plugins it allows, validate it against their options."""
+    raw = config_module.read_toml(config_path)
+    root = config_path.parent.resolve()
+    plugins = make_plugins(root, config_module.disabled_plugins(raw), strict=strict)
+    config = config_module.validate(raw, config_path, plugins.option_groups(), plugins.source_readers())
+    config.as_of = as_of or dt.date.today()
+    config.strict = strict
+    config.warnings = plugins.warnings + config.warnings
+    if strict and any(w.source == config_path.name for w in config.warnings):
+        raise ConfigError([w for w in config.warnings if w.source == config_path.name])
+    return plugins, config
+
+
+# -- stage 2: loading ---------------------------------------------------------------
+
+def read_sources(plugins: Plugins, config: Config) -> list[tuple[SourceSummary, SourceData]]:
+    readers = {reader.type: (plugin, reader) for plugin, reader in plugins.collect("source_readers")}
+    results = []
+    for spec in config.sources:
+        plugin, reader = readers[spec.type]
+        try:
+            data = reader.read(spec, config)
+        except RelatierapportError:
+            raise
+        except Exception as exc:
+            raise PluginError(plugin, "source_readers", f"reading {spec.display} failed: "
+                              f"{type(exc).__name__}: {exc}") from exc
+        summary = SourceSummary(spec.label, spec.type, data.counts(), data.errors, data.warnings)
+        results.append((summary, data))
+    return results
+
+
+def merge(results: list[tuple[SourceSummary, SourceData]]) -> tuple[Portfolio, list[Problem], list[Problem]]:
+    """Combine all sources into one portfolio; return it with errors and warnings."""
+    portfolio = Portfolio()
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    frames: dict[str, list[tuple[str, pl.DataFrame]]] = {name: [] for name in EVENT_SCHEMAS}
+    for summary, data in results:
+        errors += data.errors
+        warnings += data.warnings
+        for relation in data.relations:
+            if relation.id in portfolio.relations:
+                first = portfolio.relations[relation.id].origin
+                errors.append(_at(relation.origin, "id", f"expected a unique id, found "
+                                  f"{relation.id!r} again (first at {first})"))
+                continue
+            portfolio.relations[relation.id] = relation
+        for employee in data.employees:
+            portfolio.employees.setdefault(employee.id, employee)
+        portfolio.goals += data.goals
+        for name, frame in data.tables.items():
+            frames[name].append((summary.label, frame))
+    known = pl.Series("id", list(portfolio.relations), dtype=pl.String)
+    for name, parts in frames.items():
+        kept = []
+        for label, frame in parts:
+            if name != "surveys" and frame.height:
+                unknown = frame.filter(~pl.col("relation").is_in(known.implode()))
+                if unknown.height:
+                    ids = unknown["relation"].unique(maintain_order=True).head(10).to_list()
+                    warnings.append(Problem(label, f"{unknown.height} rows refer to relations that no "
+                                            f"source defines ({', '.join(ids)}); they are left out",
+                                            field="relation"))
+                    frame = frame.filter(pl.col("relation").is_in(known.implode()))
+            kept.append(frame)
+        if kept:
+            setattr(portfolio, name, pl.concat(kept) if len(kept) > 1 else kept[0])
+    for relation in portfolio.relations.values():
+        if relation.owner and portfolio.employees and relation.owner not in portfolio.employees:
+            warnings.append(_at(relation.origin, "owner", f"expected an employee id, found "
+                                f"{relation.owner!r}, which no employee has"))
+        if relation.organisation and relation.organisation not in portfolio.relations:
+            warnings.append(_at(relation.origin, "organisation", f"expected a relation id, found "
+                                f"{relation.organisation!r}, which no relation has"))
+    return portfolio, errors, warnings
+
+
+def _at(origin: str, field_name: str, message: str) -> Problem:
+    """A problem located at a record's origin ("file:line")."""
+    source, _, line = origin.rpartition(":")
+    return Problem(source or origin, message, line, field_name)
+
+
+def load(plugins: Plugins, config: Config) -> tuple[Portfolio, list[SourceSummary], list[Problem]]:
+    """Read and merge every source; all data errors together raise one DataError."""
+    results = read_sources(plugins, config)
+    portfolio, errors, warnings = merge(results)
+    if errors:
+        raise DataError(errors)
+    return portfolio, [summary for summary, _ in results], warnings
+
+
+# -- stage 3: analysis --------------------------------------------------------------
+
+def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str, Findings]:
+    """Run every analysis after those it requires; name the plugin that fails."""
+    findings: dict[str, Findings] = {}
+    for plugin, analysis in plugins.analyses():
+        try:
+            result = analysis.run(portfolio, config, {name: findings[name] for name in
+                                                      analysis.requires + analysis.after
+                                                      if name in findings})
+        except RelatierapportError:
+            raise
+        except Exception as exc:
+            raise PluginError(plugin, "analyses", f"analysis {analysis.name!r} raised "
+                              f"{type(exc).__name__}: {exc}") from exc
+        if not isinstance(result, Findings):
+            raise PluginError(plugin, "analyses", f"analysis {analysis.name!r} returned "
+                              f"{type(result).__name__}, expected Findings")
+        findings[analysis.name] = result
+    return findings
+
+
+def prepare_report(config_path: Path, *, as_of: dt.date | None = None,
+                   strict: bool = False) -> tuple[Plugins, Report, list[SourceSummary]]:
+    """Stages 1-3: everything ``check`` does, and the start of every build."""
+    plugins, config = configure(config_path, as_of=as_of, strict=strict)
+    portfolio, summaries, warnings = load(plugins, config)
+    findings = analyse(plugins, config, portfolio)
+    warnings = config.warnings + warnings + [w for f in findings.values() for w in f.warnings]
+    return plugins, Report(config, portfolio, findings, warnings), summaries
+
+
+# -- stage 4 and 5: render and publish ----------------------------------------------
+
+def build(config_path: Path, *, out: Path | None = None, formats: tuple[str, ...] = (),
+          as_of: dt.date | None = None, strict: bool = False, jobs: int | None = None,
+          progress: bool = False, on_stage: Callable[[str], None] = lambda stage: None) -> BuildResult:
+    """Build the reports into ``out`` atomically: all formats succeed or nothing changes."""
+    on_stage("reading and analysing")
+    plugins, report, _ = prepare_report(config_path, as_of=as_of, strict=strict)
+    config = report.config
+    if strict and report.warnings:
+        raise StrictError(report.warnings)
+    available = plugins.output_formats()
+    chosen = list(dict.fromkeys(formats or DEFAULT_FORMATS))
+    unknown = [name for name in chosen if name not in available]
+    if unknown:
+        raise ConfigError([Problem("--format", f"expected one of {', '.join(sorted(available))}, "
+                                   f"found {', '.join(unknown)}")])
+    if "json" in available and "json" not in chosen:
+        chosen.append("json")      # report.json is always written: it marks our output folder
+    target = (out if out is not None else config.root / config.project["output"]).resolve()
+    check_target(target, config.root)
+
+    from relatierapport.render import Site
+    site = Site(report, plugins) if any(available[n].needs_pages for n in chosen) else None
+    state = BuildState(report, site, jobs or os.cpu_count() or 1, progress)
+    files: list[str] = []
+    with staging(target) as tmp:
+        for name in sorted(chosen, key=lambda n: (n != "json", n != "html", n)):
+            on_stage(f"writing {name}")
+            pages = site.pages() if site is not None else iter(())
+            files += available[name].write(pages, tmp, state)
+        swap_in(tmp, target)
+    result = BuildResult(target, sorted(set(files)), report.warnings, chosen, report)
+    plugins.post_build(result, config)
+    return result

@@ -1,0 +1,15 @@
+"""The built-in plugins: each a small module on the same hooks a consultant uses.
+
+Their names (the last part of the module name) are what ``disable_plugins`` and
+``relatierapport plugins`` show, and the keys of their findings in report.json.
+"""
+
+BUILTIN_PLUGINS = (
+    "relatierapport.builtin.csv_source",
+    "relatierapport.builtin.cadence",
+    "relatierapport.builtin.profile",
+    "relatierapport.builtin.formatting",
+    "relatierapport.builtin.json_output",
+    "relatierapport.builtin.html_output",
+    "relatierapport.builtin.pdf_output",
+)

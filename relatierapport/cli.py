@@ -1,0 +1,157 @@
+"""The command line: thin click commands over build.py, check and the scaffold.
+
+Exit codes: 0 success; 1 the data or a plugin failed; 2 usage or configuration
+error. Heavy imports (polars, WeasyPrint) happen inside the commands so that
+``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from relatierapport import __version__
+
+CONFIG_HELP = "The project's config.toml (default: ./config.toml)."
+
+
+def _config_option(function):
+    return click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+                        default=Path("config.toml"), show_default=True, help=CONFIG_HELP)(function)
+
+
+def _echo_warnings(warnings) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+class _Group(click.Group):
+    """Adds the commands of installed plugins (``register_commands``) when they are asked for."""
+
+    _loaded = False
+
+    def _load_plugin_commands(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        from relatierapport.plugins import make_plugins
+        try:
+            plugins = make_plugins(None)
+        except click.ClickException:
+            return  # the broken plugin is reported when a command that needs plugins runs
+        for _ in plugins.call_each("register_commands", cli=self):
+            pass
+
+    def list_commands(self, ctx):
+        self._load_plugin_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None:
+            self._load_plugin_commands()
+            command = super().get_command(ctx, name)
+        return command
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="relatierapport")
+def main() -> None:
+    """Monthly relationship-management reports from your relation data."""
+
+
+@main.command()
+@_config_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder (default: [project] output in config.toml, else site).")
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="html, pdf or json; repeat for several (default: html and pdf; report.json always).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The report date, YYYY-MM-DD (default: today).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel PDF workers (default: CPU count).")
+def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, strict: bool,
+          jobs: int | None) -> None:
+    """Read, analyse and render the reports into the output folder."""
+    from relatierapport.build import build as run_build
+
+    started = time.monotonic()
+    progress = sys.stderr.isatty()
+
+    def on_stage(stage: str) -> None:
+        if progress:
+            click.echo(f"{stage}…", err=True)
+
+    result = run_build(config_path, out=out, formats=formats,
+                       as_of=as_of.date() if as_of else None, strict=strict, jobs=jobs,
+                       progress=progress, on_stage=on_stage)
+    _echo_warnings(result.warnings)
+    pages = sum(1 for f in result.files if f.endswith((".html", ".pdf")))
+    click.echo(f"built {len(result.report.portfolio.relations)} relations, {pages} pages "
+               f"({', '.join(result.formats)}) into {result.out_dir} in "
+               f"{time.monotonic() - started:.1f} s; {len(result.warnings)} warning(s)")
+
+
+@main.command()
+@_config_option
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The report date (default: today).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(config_path: Path, as_of, strict: bool) -> None:
+    """Validate config.toml and every source without rendering; list every problem."""
+    from relatierapport import build as stages
+    from relatierapport.errors import DataError, StrictError
+
+    plugins, config = stages.configure(config_path, as_of=as_of.date() if as_of else None,
+                                       strict=strict)
+    results = stages.read_sources(plugins, config)
+    portfolio, errors, warnings = stages.merge(results)
+    for summary, _ in results:
+        counts = ", ".join(f"{n} {table}" for table, n in summary.counts.items()) or "nothing"
+        problems = f"; {len(summary.errors)} problem(s)" if summary.errors else ""
+        click.echo(f"{summary.label} ({summary.type}): {counts}{problems}")
+    warnings = config.warnings + warnings
+    if errors:
+        _echo_warnings(warnings)
+        raise DataError(errors)
+    findings = stages.analyse(plugins, config, portfolio)
+    warnings += [w for found in findings.values() for w in found.warnings]
+    _echo_warnings(warnings)
+    if strict and warnings:
+        raise StrictError(warnings)
+    click.echo(f"ok: {len(portfolio.relations)} relations, {portfolio.touchpoints.height} touchpoints, "
+               f"{portfolio.business.height} business records; {len(warnings)} warning(s)")
+
+
+@main.command("plugins")
+@_config_option
+def list_plugins(config_path: Path) -> None:
+    """List the loaded plugins, where each came from, its hooks and its options."""
+    from relatierapport.config import disabled_plugins, read_toml
+    from relatierapport.plugins import make_plugins
+
+    raw = read_toml(config_path) if config_path.exists() else {}
+    root = config_path.parent.resolve() if config_path.exists() else None
+    plugins = make_plugins(root, disabled_plugins(raw))
+    groups = {group.section: group for group in plugins.option_groups()}
+    for name, loaded in sorted(plugins.loaded.items()):
+        click.echo(f"{name}  [{loaded.origin}]")
+        click.echo(f"    hooks: {', '.join(plugins.hooks_of(name))}")
+        group = groups.get(f"plugins.{name}")
+        if group:
+            click.echo(f"    options [plugins.{name}]: {', '.join(o.name for o in group.options)}")
+    _echo_warnings(plugins.warnings)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", default="Voorbeeld Werving & Selectie", show_default=True,
+              help="Organisation name for the new project.")
+def init(directory: Path, name: str) -> None:
+    """Create a new project in DIRECTORY: config.toml, sample data, templates/ and plugins/."""
+    from relatierapport.project_init import init_project
+
+    written = init_project(directory, name=name)
+    click.echo(f"created {len(written)} files in {directory}; next: cd {directory} && relatierapport build")

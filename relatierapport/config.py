@@ -1,0 +1,236 @@
+"""Load config.toml and validate it against the options the loaded plugins declare.
+
+Every problem is collected and reported at once, as
+``config.toml: [section] key: expected …, found …``. Unknown keys are warnings
+(errors under ``--strict``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from relatierapport.errors import ConfigError, Problem
+from relatierapport.model import TABLES
+from relatierapport.options import ListOf, Option, OptionGroup, Table, Text
+
+TOP_LEVEL = ("project", "sources", "plugins", "goals")
+
+#: The [project] section; owned by the core because it decides which plugins load.
+PROJECT = OptionGroup("project", (
+    Option("name", Text(), "Relatierapport", "The organisation or portfolio name shown on every page."),
+    Option("language", Text(choices=("nl", "en")), "nl", "Language of the reports: nl or en."),
+    Option("output", Text(), "site", "Output folder, relative to the project folder."),
+    Option("author", Text(), "", "Author in the PDF metadata (defaults to the name)."),
+    Option("disable_plugins", ListOf(Text()), [], "Plugins not to load, by name (see `relatierapport plugins`)."),
+), "The project as a whole.")
+
+#: Keys every [[sources]] table has, whatever its type.
+SOURCE_OPTIONS: tuple[Option, ...] = (
+    Option("type", Text(), None, "Which reader reads this source: csv, or a plugin's type.", required=True),
+    Option("path", Text(), None, "The file or folder, relative to the project folder.", required=True),
+    Option("table", Text(choices=TABLES), None,
+           "Which model table the file fills, for sources that hold one table."),
+    Option("columns", Table(Text()), {},
+           "Model field = header in the file, for headers that differ from the field names."),
+    Option("name", Text(), None, "A label for this source in messages and in check's summary."),
+)
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One validated ``[[sources]]`` table."""
+
+    index: int                     # 1-based position in config.toml
+    type: str
+    path: Path                     # absolute, inside the project
+    display: str                   # path as the user wrote it, for messages
+    table: str | None
+    columns: dict[str, str]
+    options: dict[str, Any]
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.display
+
+
+@dataclass
+class Config:
+    """The validated configuration of one run, plus the run's own settings."""
+
+    path: Path
+    root: Path
+    raw: dict[str, Any]
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sources: list[SourceSpec] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    as_of: dt.date = field(default_factory=dt.date.today)
+    strict: bool = False
+
+    @property
+    def project(self) -> dict[str, Any]:
+        return self.sections.get("project", {})
+
+    @property
+    def language(self) -> str:
+        return self.project.get("language", "nl")
+
+    def plugin(self, name: str) -> dict[str, Any]:
+        """The validated options of ``[plugins.<name>]`` (defaults filled in)."""
+        return self.sections.get(f"plugins.{name}", {})
+
+
+def display_name(path: Path) -> str:
+    return path.name
+
+
+def disabled_plugins(raw: dict[str, Any]) -> set[str]:
+    """Read [project] disable_plugins before plugins load (it is validated again later)."""
+    names = raw.get("project", {}).get("disable_plugins", []) if isinstance(raw.get("project"), dict) else []
+    return {name for name in names if isinstance(name, str)} if isinstance(names, list) else set()
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse config.toml; a missing file or a syntax error is a configuration error."""
+    name = display_name(path)
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError([Problem(name, f"not found at {path} (run `relatierapport init DIR` "
+                                         "to make a project, or pass --config PATH)")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([Problem(name, f"is not valid TOML: {exc}")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(name, f"cannot be read: {exc}")]) from None
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return repr(value)
+
+
+class _Checker:
+    """Collects problems while validating sections."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def section(self, label: str, values: Any, options: tuple[Option, ...]) -> dict[str, Any]:
+        if not isinstance(values, dict):
+            self.errors.append(Problem(self.file, f"expected a table, found {_found(values)}",
+                                       field=f"[{label}]"))
+            return {option.name: option.default for option in options}
+        known = {option.name: option for option in options}
+        result: dict[str, Any] = {}
+        for option in options:
+            if option.name not in values:
+                if option.required:
+                    self.errors.append(Problem(self.file, f"is required: {option.help}",
+                                               field=f"[{label}] {option.name}"))
+                result[option.name] = option.default
+                continue
+            value = values[option.name]
+            try:
+                converted = option.type.convert(value)
+                problem = option.check(converted) if option.check else None
+                if problem:
+                    raise ValueError(problem)
+            except ValueError as exc:
+                self.errors.append(Problem(self.file, f"{exc}, found {_found(value)}",
+                                           field=f"[{label}] {option.name}"))
+                converted = option.default
+            result[option.name] = converted
+        for key in values:
+            if key not in known:
+                self.warnings.append(Problem(
+                    self.file, f"unknown key (known keys: {', '.join(sorted(known)) or 'none'})",
+                    field=f"[{label}] {key}"))
+        return result
+
+
+def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
+             readers: dict[str, Any]) -> Config:
+    """Check ``raw`` against the declared option groups and source readers."""
+    file = display_name(path)
+    root = path.parent.resolve()
+    checker = _Checker(file)
+    declared = {group.section: group for group in groups}
+    declared["project"] = PROJECT
+
+    for key in raw:
+        if key not in TOP_LEVEL:
+            checker.warnings.append(Problem(file, f"unknown section (known: {', '.join(TOP_LEVEL)})",
+                                            field=f"[{key}]"))
+
+    sections = {"project": checker.section("project", raw.get("project", {}),
+                                           declared["project"].options)}
+    plugin_tables = raw.get("plugins", {})
+    if not isinstance(plugin_tables, dict):
+        checker.errors.append(Problem(file, "expected tables [plugins.NAME]", field="[plugins]"))
+        plugin_tables = {}
+    for section, group in sorted(declared.items()):
+        if section.startswith("plugins."):
+            sections[section] = checker.section(section, plugin_tables.get(section[8:], {}),
+                                                group.options)
+    for name in plugin_tables:
+        if f"plugins.{name}" not in declared:
+            checker.warnings.append(Problem(file, "no loaded plugin declares options by this name",
+                                            field=f"[plugins.{name}]"))
+
+    sources = _sources(raw.get("sources", []), root, readers, checker)
+    if checker.errors:
+        raise ConfigError(checker.errors)
+    return Config(path=path, root=root, raw=raw, sections=sections, sources=sources,
+                  warnings=checker.warnings)
+
+
+def _sources(tables: Any, root: Path, readers: dict[str, Any], checker: _Checker) -> list[SourceSpec]:
+    if not isinstance(tables, list):
+        checker.errors.append(Problem(checker.file, "expected [[sources]] tables", field="[sources]"))
+        return []
+    specs = []
+    for index, table in enumerate(tables, start=1):
+        label = f"[[sources]] #{index}"
+        kind = table.get("type") if isinstance(table, dict) else None
+        reader = readers.get(kind) if isinstance(kind, str) else None
+        if isinstance(kind, str) and reader is None:
+            checker.errors.append(Problem(checker.file, f'expected one of {", ".join(sorted(readers))}, '
+                                          f"found {_found(kind)}", field=f"{label} type"))
+        options = SOURCE_OPTIONS + (reader.options if reader else ())
+        values = checker.section(label, table, options)
+        columns = values.get("columns") or {}
+        if not isinstance(values.get("path"), str):
+            continue
+        path = (root / values["path"]).resolve()
+        if not path.is_relative_to(root):
+            checker.errors.append(Problem(checker.file, "expected a path inside the project folder "
+                                          f"({root}); relation data is never read from elsewhere, "
+                                          f"found {_found(values['path'])}", field=f"{label} path"))
+            continue
+        if not path.exists():
+            checker.errors.append(Problem(checker.file, f"expected an existing file or folder, "
+                                          f"found nothing at {_found(values['path'])}",
+                                          field=f"{label} path"))
+            continue
+        if reader is None:
+            continue
+        extra = {key: value for key, value in values.items()
+                 if key not in {o.name for o in SOURCE_OPTIONS}}
+        specs.append(SourceSpec(index=index, type=kind, path=path, display=values["path"],
+                                table=values.get("table"), columns=columns, options=extra,
+                                name=values.get("name")))
+    return specs

@@ -1,0 +1,129 @@
+"""The model every source fills and every analysis reads: plain typed data.
+
+Relations, employees and goals are few, so they are typed records. Touchpoints,
+business, surveys and events run to millions of rows and every lens aggregates
+them, so they are polars DataFrames with the fixed schemas in ``EVENT_SCHEMAS``.
+That is the one documented way for plugins to read them::
+
+    import polars as pl
+    per_relation = portfolio.touchpoints.group_by("relation").agg(pl.len())
+
+Nothing here knows which file format the data came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+
+@dataclass
+class Relation:
+    """An organisation or a person we keep a relationship with."""
+
+    id: str
+    name: str
+    kind: str = "organisation"          # organisation | person
+    role: str | None = None             # client, candidate, contact, funder, ...
+    owner: str | None = None            # employee id
+    organisation: str | None = None     # for a person: the organisation's relation id
+    category: str | None = None         # A | B | C, None when the data does not say
+    phase: str | None = None            # attract | develop | retain | wind_down | as given
+    since: date | None = None
+    email: str | None = None
+    phone: str | None = None
+    city: str | None = None
+    tags: tuple[str, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+    origin: str = ""                    # "file:line" the record came from, for messages
+
+
+@dataclass
+class Employee:
+    """Someone in our organisation who owns relations or holds contacts."""
+
+    id: str
+    name: str
+    team: str | None = None
+    email: str | None = None
+    origin: str = ""
+
+
+@dataclass
+class Goal:
+    """A SMART goal: what should change, for whom, by when, owned by whom."""
+
+    id: str
+    scope: str = "portfolio"            # portfolio, category:A, segment:..., relation:<id>, owner:<id>
+    metric: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    start: date | None = None
+    end: date | None = None
+    owner: str | None = None
+    origin: str = ""
+
+
+#: Column schemas of the event tables. Sources must produce exactly these columns.
+EVENT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "touchpoints": {
+        "relation": pl.String, "date": pl.Date, "employee": pl.String,
+        "channel": pl.String, "direction": pl.String, "kind": pl.String,
+        "signals": pl.List(pl.String), "notes": pl.String,
+    },
+    "business": {
+        "relation": pl.String, "date": pl.Date, "amount": pl.Float64,
+        "hours": pl.Float64, "kind": pl.String, "status": pl.String,
+    },
+    "surveys": {
+        "subject": pl.String, "kind": pl.String, "date": pl.Date,
+        "score": pl.Float64, "scale": pl.Float64,
+    },
+    "events": {
+        "relation": pl.String, "date": pl.Date, "kind": pl.String, "notes": pl.String,
+    },
+}
+
+RECORD_TABLES = ("relations", "employees", "goals")
+TABLES = RECORD_TABLES + tuple(EVENT_SCHEMAS)
+
+
+def empty_table(name: str) -> pl.DataFrame:
+    """An event table with no rows but the right columns."""
+    return pl.DataFrame(schema=EVENT_SCHEMAS[name])
+
+
+@dataclass
+class Portfolio:
+    """Everything read from the sources, merged: the input of every analysis."""
+
+    relations: dict[str, Relation] = field(default_factory=dict)
+    employees: dict[str, Employee] = field(default_factory=dict)
+    goals: list[Goal] = field(default_factory=list)
+    touchpoints: pl.DataFrame = field(default_factory=lambda: empty_table("touchpoints"))
+    business: pl.DataFrame = field(default_factory=lambda: empty_table("business"))
+    surveys: pl.DataFrame = field(default_factory=lambda: empty_table("surveys"))
+    events: pl.DataFrame = field(default_factory=lambda: empty_table("events"))
+
+
+@dataclass
+class SourceData:
+    """What one source produced: records, event tables and the problems it met."""
+
+    relations: list[Relation] = field(default_factory=list)
+    employees: list[Employee] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    errors: list = field(default_factory=list)      # list[errors.Problem]: the data is wrong
+    warnings: list = field(default_factory=list)    # list[errors.Problem]: doubtful, still used
+
+    def counts(self) -> dict[str, int]:
+        """Records read per table, for ``check``."""
+        counts = {"relations": len(self.relations), "employees": len(self.employees),
+                  "goals": len(self.goals)}
+        counts.update({name: frame.height for name, frame in self.tables.items()})
+        return {name: n for name, n in counts.items() if n}

@@ -1,0 +1,1 @@
+"""Files that ``relatierapport init`` copies into a new project (the example plugin)."""
