@@ -15,7 +15,7 @@ from typing import Any
 
 from relatierapport.errors import ConfigError, Problem
 from relatierapport.model import TABLES
-from relatierapport.options import ListOf, Option, OptionGroup, Table, Text
+from relatierapport.options import _NOTHING, ListOf, Option, OptionGroup, OptionValueError, Table, Text
 
 TOP_LEVEL = ("project", "sources", "plugins", "goals")
 
@@ -132,7 +132,7 @@ class _Checker:
     def section(self, label: str, values: Any, options: tuple[Option, ...]) -> dict[str, Any]:
         if not isinstance(values, dict):
             self.errors.append(Problem(self.file, f"expected a table, found {_found(values)}",
-                                       field=f"[{label}]"))
+                                       field=label))
             return {option.name: option.default for option in options}
         known = {option.name: option for option in options}
         result: dict[str, Any] = {}
@@ -140,7 +140,7 @@ class _Checker:
             if option.name not in values:
                 if option.required:
                     self.errors.append(Problem(self.file, f"is required: {option.help}",
-                                               field=f"[{label}] {option.name}"))
+                                               field=f"{label} {option.name}"))
                 result[option.name] = option.default
                 continue
             value = values[option.name]
@@ -149,16 +149,22 @@ class _Checker:
                 problem = option.check(converted) if option.check else None
                 if problem:
                     raise ValueError(problem)
+            except OptionValueError as exc:
+                path = "".join(p if p.startswith("[") else f".{p}" for p in exc.path)
+                found = "nothing" if exc.value is _NOTHING else _found(exc.value)
+                self.errors.append(Problem(self.file, f"{exc}, found {found}",
+                                           field=f"{label} {option.name}{path}"))
+                converted = option.default
             except ValueError as exc:
                 self.errors.append(Problem(self.file, f"{exc}, found {_found(value)}",
-                                           field=f"[{label}] {option.name}"))
+                                           field=f"{label} {option.name}"))
                 converted = option.default
             result[option.name] = converted
         for key in values:
             if key not in known:
                 self.warnings.append(Problem(
                     self.file, f"unknown key (known keys: {', '.join(sorted(known)) or 'none'})",
-                    field=f"[{label}] {key}"))
+                    field=f"{label} {key}"))
         return result
 
 
@@ -176,7 +182,7 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
             checker.warnings.append(Problem(file, f"unknown section (known: {', '.join(TOP_LEVEL)})",
                                             field=f"[{key}]"))
 
-    sections = {"project": checker.section("project", raw.get("project", {}),
+    sections = {"project": checker.section("[project]", raw.get("project", {}),
                                            declared["project"].options)}
     plugin_tables = raw.get("plugins", {})
     if not isinstance(plugin_tables, dict):
@@ -184,7 +190,7 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
         plugin_tables = {}
     for section, group in sorted(declared.items()):
         if section.startswith("plugins."):
-            sections[section] = checker.section(section, plugin_tables.get(section[8:], {}),
+            sections[section] = checker.section(f"[{section}]", plugin_tables.get(section[8:], {}),
                                                 group.options)
     for name in plugin_tables:
         if f"plugins.{name}" not in declared:

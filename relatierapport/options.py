@@ -12,6 +12,26 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
+_NOTHING = object()
+
+
+class OptionValueError(ValueError):
+    """A value inside a table or list is wrong: says where (``path``) and what was found."""
+
+    def __init__(self, message: str, path: tuple[str, ...] = (), value: Any = _NOTHING):
+        super().__init__(message)
+        self.path, self.value = path, value
+
+
+def _inside(key: str, item: Any, convert: Callable[[Any], Any]) -> Any:
+    try:
+        return convert(item)
+    except OptionValueError as exc:
+        raise OptionValueError(str(exc), (key, *exc.path), exc.value) from None
+    except ValueError as exc:
+        raise OptionValueError(str(exc), (key,), item) from None
+
+
 class OptionType:
     """Converts a TOML value to what the plugin uses, or raises ValueError("expected …")."""
 
@@ -115,12 +135,12 @@ class ListOf(OptionType):
 
     @property
     def description(self):  # type: ignore[override]
-        return f"a list of {self.item.description.removeprefix('a ')}s"
+        return f"a list, each item {self.item.description}"
 
     def convert(self, value):
         if not isinstance(value, list):
             self.fail()
-        return [self.item.convert(v) for v in value]
+        return [_inside(f"[{index}]", item, self.item.convert) for index, item in enumerate(value)]
 
 
 @dataclass(frozen=True)
@@ -133,15 +153,15 @@ class Table(OptionType):
     @property
     def description(self):  # type: ignore[override]
         keys = f" with keys from {', '.join(self.keys)}" if self.keys else ""
-        return f"a table{keys} of {self.value.description.removeprefix('a ')}s"
+        return f"a table{keys}, each value {self.value.description}"
 
     def convert(self, value):
-        if not isinstance(value, dict) or (self.keys and not set(value) <= set(self.keys)):
+        if not isinstance(value, dict):
             self.fail()
-        try:
-            return {key: self.value.convert(item) for key, item in value.items()}
-        except ValueError:
-            self.fail()
+        for key, item in value.items():
+            if self.keys and key not in self.keys:
+                raise OptionValueError(f"expected a key from {', '.join(self.keys)}", (key,), item)
+        return {key: _inside(key, item, self.value.convert) for key, item in value.items()}
 
 
 @dataclass(frozen=True)

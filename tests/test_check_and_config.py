@@ -1,0 +1,133 @@
+"""`check` and config.toml validation: every problem at once, located, with the right exit code."""
+
+from __future__ import annotations
+
+from conftest import RELATIONS, TOUCHPOINTS, cli, write_project
+
+
+def test_check_summarises_each_source(project):
+    result = cli("check", "--config", project, "--as-of", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    assert "data/relations.csv (csv): 3 relations" in result.output
+    assert "data/touchpoints.csv (csv): 3 touchpoints" in result.output
+    assert "ok: 3 relations" in result.output
+
+
+def test_check_lists_every_bad_row_with_file_and_line(tmp_path):
+    touchpoints = TOUCHPOINTS + (
+        "K1;31-02-2026;M1;telefoon;uit;check-in;;impossible date\n"     # line 5
+        "K2;;M2;telefoon;uit;check-in;;no date\n"                       # line 6
+        "K1;01-10-2026;M1;telefoon;sideways;check-in;;bad direction\n"  # line 7
+    )
+    business = ("relation;date;amount;hours;kind;status\n"
+                "K1;01-02-2026;twaalf;4;plaatsing;gewonnen\n"            # line 2
+                "K2;1-3-2026;1.250,75;3,5;plaatsing;gewonnen\n")         # fine
+    config = write_project(tmp_path, files={"touchpoints.csv": touchpoints, "business.csv": business})
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    out = result.output
+    assert "data/touchpoints.csv:5: date: expected a date as yyyy-mm-dd or dd-mm-yyyy, found \"31-02-2026\"" in out
+    assert "data/touchpoints.csv:6: date: expected a date as yyyy-mm-dd or dd-mm-yyyy, found nothing" in out
+    assert "data/touchpoints.csv:7: direction: expected in or out, found \"sideways\"" in out
+    assert "data/business.csv:2: amount: expected a number with decimal comma, found \"twaalf\"" in out
+    assert "4 data problem(s)" in out
+
+
+def test_a_quoted_line_break_does_not_shift_line_numbers(tmp_path):
+    touchpoints = ("relation;date;notes\n"
+                   'K1;01-10-2026;"twee\nregels"\n'       # lines 2-3
+                   "K1;bad;x\n")                          # line 4
+    config = write_project(tmp_path, files={"touchpoints.csv": touchpoints})
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert "data/touchpoints.csv:4: date:" in result.output
+
+
+def test_duplicate_relation_ids_name_both_lines(tmp_path):
+    config = write_project(tmp_path, relations=RELATIONS + "K1;Dubbel BV;organisatie;;;A;;\n")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert "data/relations.csv:5: id: expected a unique id, found 'K1' again (first on line 2)" in result.output
+
+
+def test_missing_required_column_names_the_field_and_the_headers(tmp_path):
+    config = write_project(tmp_path, relations="nummer;name\nK1;Alfa\n")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert 'data/relations.csv: id: expected a column for this field: a header "id" or ' \
+           'columns = { id = "<your header>" }; found headers: nummer, name' in result.output
+
+
+def test_columns_mapping_renames_headers(tmp_path):
+    config = write_project(tmp_path, relations="Klantnr;Naam\nK1;Alfa\n")
+    text = config.read_text(encoding="utf-8").replace(
+        'path = "data/relations.csv"\ntable = "relations"',
+        'path = "data/relations.csv"\ntable = "relations"\ncolumns = { id = "Klantnr", name = "Naam" }')
+    config.write_text(text, encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert "1 relations" in result.output
+
+
+def test_bad_config_exits_2_naming_every_key(tmp_path):
+    config = write_project(tmp_path, extra_config="""
+        [plugins.cadence]
+        months = { A = "monthly", B = 3, C = 6 }
+        default_category = "D"
+        """)
+    text = config.read_text(encoding="utf-8").replace('name = "Testbureau"',
+                                                      'name = "Testbureau"\nlanguage = "de"')
+    config.write_text(text, encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2
+    out = result.output
+    assert "3 configuration problem(s)" in out
+    assert 'config.toml: [project] language: expected one of "nl", "en", found "de"' in out
+    assert 'config.toml: [plugins.cadence] months.A: expected a whole number >= 1 and <= 60, ' \
+           'found "monthly"' in out
+    assert 'config.toml: [plugins.cadence] default_category: expected one of "A", "B", "C", found "D"' in out
+
+
+def test_source_problems_in_config_are_located(tmp_path):
+    config = write_project(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8") + (
+        '\n[[sources]]\ntype = "excel97"\npath = "data/relations.csv"\n'
+        '\n[[sources]]\ntype = "csv"\npath = "../elders.csv"\ntable = "relations"\n'
+        '\n[[sources]]\ntype = "csv"\npath = "data/missing.csv"\ntable = "relations"\ndelimiter = ";;"\n'),
+        encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2
+    out = result.output
+    assert 'config.toml: [[sources]] #5 type: expected one of csv, found "excel97"' in out
+    assert "config.toml: [[sources]] #6 path: expected a path inside the project folder" in out
+    assert 'config.toml: [[sources]] #7 delimiter: expected "auto" or a single character, found ";;"' in out
+    assert 'config.toml: [[sources]] #7 path: expected an existing file or folder' in out
+
+
+def test_toml_syntax_error_is_exit_2(tmp_path):
+    (tmp_path / "config.toml").write_text("[project\nname = 1\n", encoding="utf-8")
+    result = cli("check", "--config", tmp_path / "config.toml")
+    assert result.exit_code == 2
+    assert "config.toml: is not valid TOML" in result.output
+
+
+def test_unknown_keys_warn_and_fail_under_strict(project):
+    project.write_text(project.read_text(encoding="utf-8") + "\n[plugins.cadence]\nmonht = 3\n",
+                       encoding="utf-8")
+    result = cli("check", "--config", project)
+    assert result.exit_code == 0
+    assert "warning: config.toml: [plugins.cadence] monht: unknown key" in result.output
+    strict = cli("build", "--config", project, "--strict", "--format", "json")
+    assert strict.exit_code == 2
+    assert "[plugins.cadence] monht: unknown key" in strict.output
+    assert not (project.parent / "site").exists()
+
+
+def test_changing_the_cadence_in_config_changes_the_result(project):
+    import json
+    project.write_text(project.read_text(encoding="utf-8") +
+                       "\n[plugins.cadence]\nmonths = { A = 2 }\n", encoding="utf-8")
+    assert cli("build", "--config", project, "--as-of", "2026-11-01", "--format", "json").exit_code == 0
+    report = json.loads((project.parent / "site" / "report.json").read_text(encoding="utf-8"))
+    k1 = report["relations"][0]["cadence"]
+    assert k1["cadence_months"] == 2 and k1["next_due"] == "2026-11-15" and k1["status"] == "due_soon"
