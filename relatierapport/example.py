@@ -34,11 +34,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import random
 from array import array
+from bisect import bisect
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import accumulate
+from functools import cache
+from itertools import accumulate, product
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -91,7 +94,7 @@ _CITIES = (
     ("'s-Hertogenbosch", "073", "Zuid"), ("Delft", "015", "West"),
     ("Alkmaar", "072", "West"), ("Hilversum", "035", "Midden"),
 )
-_CITY_WEIGHTS = (9, 8, 6, 6, 5, 4, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2)
+_CITY_CUM = tuple(accumulate((9, 8, 6, 6, 5, 4, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2)))
 
 # (trade word, sector label): "Bouwbedrijf Van Dijk".
 _TRADES = (
@@ -145,9 +148,16 @@ INVEST, DEVELOP, HARVEST, IGNORE = (True, True), (True, False), (False, True), (
 _CADENCE = (30.0, 91.0, 182.0)
 # Deals per year: clients buy, candidates get placed.
 _DEALS_PER_YEAR = {CLIENT: (8.0, 4.0, 1.5), CANDIDATE: (1.2, 0.7, 0.3), CONTACT: (0.0, 0.0, 0.0)}
-_PROFILE_WEIGHTS = {CLIENT: (61, 12, 8, 7, 7, 5), CANDIDATE: (55, 10, 5, 0, 0, 30)}
-_QUADRANT_WEIGHTS = ((60, 28, 8, 4), (30, 25, 25, 20), (8, 12, 35, 45))
+# Cumulative weights (for _pick) of the profiles NORMAL..NO_BUSINESS, of the
+# quadrants per category and of the number of colleagues who know a relation.
+_PROFILES = tuple(range(6))
+_PROFILE_CUM = {CLIENT: tuple(accumulate((61, 12, 8, 7, 7, 5))),
+                CANDIDATE: tuple(accumulate((55, 10, 5, 0, 0, 30)))}
 _QUADRANTS = (INVEST, DEVELOP, HARVEST, IGNORE)
+_QUADRANT_CUM = tuple(tuple(accumulate(w)) for w in ((60, 28, 8, 4), (30, 25, 25, 20), (8, 12, 35, 45)))
+_COLLEAGUE_CUM = {(CLIENT, A): (25, 70, 100), (CLIENT, B): (50, 100, 100), (CLIENT, C): (80, 100, 100),
+                  CANDIDATE: (70, 100, 100)}
+_COMPANY_PATTERN_CUM = tuple(accumulate((30, 12, 20, 13, 10)))
 
 
 class _Scenario(NamedTuple):
@@ -251,6 +261,11 @@ def _rng(seed: int, part: str) -> random.Random:
     return random.Random(f"{seed}:{part}")
 
 
+def _pick(rng: random.Random, items: tuple, cum: tuple):
+    """A weighted choice from cumulative weights: rng.choices is too slow in bulk."""
+    return items[bisect(cum, rng.random() * cum[-1])]
+
+
 def _dmy(d: date) -> str:
     return d.strftime("%d-%m-%Y")
 
@@ -283,27 +298,48 @@ def _id_width(n: int) -> int:
 
 
 class _Csv:
-    """A Dutch Excel "CSV UTF-8" writer that counts the data rows it wrote."""
+    """A Dutch Excel "CSV UTF-8" writer that counts the data rows it wrote.
+
+    Rows go to an in-memory buffer written out in 1 MB pieces: csv.writer
+    calls write() once per row, which costs more than the formatting on a
+    text file. The BOM is written by hand for the same reason (the
+    utf-8-sig codec encodes in Python, utf-8 in C)."""
+
+    _CHUNK = 1 << 20
 
     def __init__(self, path: Path, header: Iterable[str]):
-        self._file = path.open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._file, delimiter=";", lineterminator="\r\n")
+        self._file = path.open("w", encoding="utf-8", newline="")
+        self._file.write("\ufeff")
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, delimiter=";", lineterminator="\r\n")
         self._writer.writerow(header)
         self.rows = 0
 
     def write(self, row: Iterable[object]) -> None:
         self._writer.writerow(row)
         self.rows += 1
+        if self._buffer.tell() > self._CHUNK:
+            self._drain()
 
     def write_many(self, rows: list) -> None:
         self._writer.writerows(rows)
         self.rows += len(rows)
+        if self._buffer.tell() > self._CHUNK:
+            self._drain()
+
+    def _drain(self) -> None:
+        self._file.write(self._buffer.getvalue())
+        self._buffer.seek(0)
+        self._buffer.truncate()
 
     def __enter__(self) -> "_Csv":
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._file.close()
+        try:
+            self._drain()
+        finally:
+            self._file.close()
 
 
 def _apportion(weights: list[float], total: int) -> list[int]:
@@ -369,7 +405,7 @@ class _Names:
 
     def company(self, city: str) -> tuple[str, str]:
         """A fictional company name and its sector label."""
-        for _ in range(6):
+        for _ in range(3):
             name, sector = self._company_once()
             if name not in self.companies:
                 break
@@ -383,7 +419,7 @@ class _Names:
 
     def _company_once(self) -> tuple[str, str]:
         rng = self.rng
-        pattern = rng.choices(range(5), weights=(30, 12, 20, 13, 10))[0]
+        pattern = bisect(_COMPANY_PATTERN_CUM, rng.random() * _COMPANY_PATTERN_CUM[-1])
         if pattern == 0:
             trade, sector = rng.choice(_TRADES)
             return f"{trade} {self.surname(capital=True)}", sector
@@ -398,7 +434,7 @@ class _Names:
             word, sector = rng.choice(_PARTNER_WORDS)
             return f"{self.surname(capital=True)} & {self.surname(capital=True)} {word}", sector
         brand, sector = rng.choice(_BRANDS)
-        return f"{brand} {rng.choices(_CITIES, weights=_CITY_WEIGHTS)[0][0]}", sector
+        return f"{brand} {_pick(rng, _CITIES, _CITY_CUM)[0]}", sector
 
     def surname(self, capital: bool = False) -> str:
         tv, last = self.rng.choice(_SURNAMES)
@@ -424,12 +460,24 @@ def _scores(rng: random.Random, quadrant: tuple[bool, bool]) -> tuple[int, ...]:
 
 
 def _criteria(rng: random.Random, high: bool) -> tuple[int, ...]:
-    values = [rng.choice((3, 4, 4, 4, 5, 5, 2) if high else (1, 2, 2, 2, 3, 3, 4)) for _ in range(4)]
-    while high and sum(values) <= 12:
-        values[values.index(min(values))] += 1
-    while not high and sum(values) >= 12:
-        values[values.index(max(values))] -= 1
-    return tuple(values)
+    items, cum = _criteria_table(high)
+    return _pick(rng, items, cum)
+
+
+@cache
+def _criteria_table(high: bool) -> tuple[tuple, tuple]:
+    """Every outcome of drawing four scores and nudging them off the 3.0 line, with its weight.
+
+    Drawing from this table costs one random number instead of four."""
+    weights: dict[tuple[int, ...], int] = {}
+    for draw in product((3, 4, 4, 4, 5, 5, 2) if high else (1, 2, 2, 2, 3, 3, 4), repeat=4):
+        values = list(draw)
+        while high and sum(values) <= 12:
+            values[values.index(min(values))] += 1
+        while not high and sum(values) >= 12:
+            values[values.index(max(values))] -= 1
+        weights[tuple(values)] = weights.get(tuple(values), 0) + 1
+    return tuple(weights), tuple(accumulate(weights.values()))
 
 
 def _phone(rng: random.Random, area: str | None) -> str:
@@ -518,22 +566,23 @@ def _colleagues(rng: random.Random, n_emp: int, owner: int, count: int) -> tuple
 
 
 def _build_group(world: _World, rng: random.Random, names: _Names, group: int, n: int,
-                 scenarios: tuple[_Scenario, ...], owner_cum: list[float]) -> list[_Rel]:
+                 scenarios: tuple[_Scenario, ...], owner_cum: tuple[float, ...]) -> list[_Rel]:
     """Clients or candidates, with the scenarios placed on seed-drawn positions."""
     prefix = "K" if group == CLIENT else "C"
     width = _id_width(n)
     scen_at = dict(zip(rng.sample(range(n), min(n, len(scenarios))), scenarios))
     cats = _category_list(rng, n, {i: s.cat for i, s in scen_at.items()})
     start, end, n_emp = world.start, world.end, len(world.employees)
+    owners = tuple(range(n_emp))
     rels = []
     for i in range(n):
         scen = scen_at.get(i)
         cat = cats[i]
-        owner = rng.choices(range(n_emp), cum_weights=owner_cum)[0]
+        owner = _pick(rng, owners, owner_cum)
         if scen is not None and scen.falling_owner:
             owner = world.falling
         rel = _Rel(f"{prefix}{i + 1:0{width}d}", group, cat, owner)
-        city, area, region = rng.choices(_CITIES, weights=_CITY_WEIGHTS)[0]
+        city, area, region = _pick(rng, _CITIES, _CITY_CUM)
         rel.city = city
         if group == CLIENT:
             rel.name, sector = names.company(city)
@@ -546,7 +595,7 @@ def _build_group(world: _World, rng: random.Random, names: _Names, group: int, n
             rel.phone = _phone(rng, None)
         rel.labels = _labels(rng, group, sector, region)
         if scen is None:
-            rel.profile = rng.choices(range(6), weights=_PROFILE_WEIGHTS[group])[0]
+            rel.profile = _pick(rng, _PROFILES, _PROFILE_CUM[group])
         else:
             rel.profile = scen.profile
         rel.since = _since(rng, group, cat, scen, start, end)
@@ -558,8 +607,7 @@ def _build_group(world: _World, rng: random.Random, names: _Names, group: int, n
         hide = scen.hide_category if scen is not None else rng.random() < 0.10
         rel.category = "" if hide else CATEGORY[cat]
         rel.phase = _phase(rng, rel, new)
-        quadrant = scen.quadrant if scen is not None else rng.choices(
-            _QUADRANTS, weights=_QUADRANT_WEIGHTS[cat])[0]
+        quadrant = scen.quadrant if scen is not None else _pick(rng, _QUADRANTS, _QUADRANT_CUM[cat])
         scores = _scores(rng, quadrant)  # always drawn, so the stream stays aligned
         rel.scores = scores if scen is not None or rng.random() >= 0.10 else None
         n_col = scen.colleagues if scen is not None and scen.colleagues is not None else \
@@ -574,11 +622,7 @@ def _build_group(world: _World, rng: random.Random, names: _Names, group: int, n
 
 def _colleague_count(rng: random.Random, group: int, cat: int) -> int:
     """Several employees know A clients; many C and candidates only by their owner."""
-    if group == CLIENT:
-        weights = ((25, 45, 30), (50, 50, 0), (80, 20, 0))[cat]
-    else:
-        weights = (70, 30, 0)
-    return rng.choices((0, 1, 2), weights=weights)[0]
+    return _pick(rng, (0, 1, 2), _COLLEAGUE_CUM[(group, cat) if group == CLIENT else CANDIDATE])
 
 
 def _set_activity(rng: random.Random, world: _World, rel: _Rel, scen: _Scenario | None) -> None:
@@ -617,7 +661,7 @@ def _build_contacts(world: _World, rng: random.Random, names: _Names,
             rel.labels = _labels(rng, CONTACT, "", "")
             rel.category = org.category if rng.random() < 0.8 else ""
             rel.since = min(world.end, org.since + timedelta(days=rng.randrange(0, 700)))
-            quadrant = rng.choices(_QUADRANTS, weights=_QUADRANT_WEIGHTS[A])[0]
+            quadrant = _pick(rng, _QUADRANTS, _QUADRANT_CUM[A])
             scores = _scores(rng, quadrant)
             rel.scores = scores if rng.random() >= 0.10 else None
             rel.colleagues = tuple(e for e in team if e != owner)
@@ -642,7 +686,7 @@ def _build_world(seed: int, clients: int, candidates: int, employees: int,
     emps = _build_employees(seed, employees)
     falling = 2 if employees >= 3 else employees - 1
     world = _World(seed, start, end, ndays, day_str, emps, falling, [], [], clients + candidates)
-    owner_cum = list(accumulate(_owner_weights(employees)))
+    owner_cum = tuple(accumulate(_owner_weights(employees)))
     names = _Names(_rng(seed, "namen"))
     client_rels = _build_group(world, _rng(seed, "opdrachtgevers"), names, CLIENT, clients,
                                _CLIENT_SCENARIOS, owner_cum)

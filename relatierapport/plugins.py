@@ -15,6 +15,7 @@ import importlib.metadata
 import importlib.util
 import inspect
 import os
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -237,6 +238,7 @@ def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         name = pm.get_name(exc.plugin) or "?"
-        raise PluginError(name, "-", f"{exc} (is the hook name misspelled? "
-                          f"known hooks: {', '.join(_hook_names())})") from None
+        unknown = re.search(r"unknown hook '([^']+)'", str(exc))
+        raise PluginError(name, unknown[1] if unknown else "-", "no such hook; is the name "
+                          f"misspelled? Known hooks: {', '.join(_hook_names())}") from None
     return plugins
