@@ -80,10 +80,8 @@ def date_formats(patterns: list[str]) -> tuple[str, ...]:
 
 def _decode(raw: bytes, encoding: str, spec) -> tuple[str | None, Problem | None]:
     codec = codecs.lookup(encoding).name
-    if codec == "utf-8":
-        encoding = "utf-8-sig"
     try:
-        return raw.decode(encoding), None
+        return raw.decode("utf-8-sig" if codec == "utf-8" else encoding), None
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         hint = ('set encoding = "utf-16"' if raw[:2] in (b"\xff\xfe", b"\xfe\xff")

@@ -1,0 +1,86 @@
+"""Contact cadence, with every expected value worked out by hand from the data below."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from conftest import cli, write_project
+
+RELATIONS = """\
+id;name;category;since
+A1;Maandklant;A;01-01-2020
+A2;Eind januari;A;01-01-2020
+B1;Kwartaalklant;B;01-01-2020
+C1;Nieuw, nooit gesproken;C;10-01-2026
+N1;Geen categorie;;
+"""
+TOUCHPOINTS = """\
+relation;date
+A1;01-08-2026
+A1;15-09-2026
+A2;31-01-2026
+B1;31-08-2026
+N1;20-12-2025
+A1;05-11-2026
+"""
+
+
+def cadence(tmp_path, extra_config=""):
+    config = write_project(tmp_path, relations=RELATIONS, extra_config=extra_config,
+                           files={"touchpoints.csv": TOUCHPOINTS,
+                                  "business.csv": "relation;date\n", "employees.csv": "id;name\n"})
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+
+
+def test_each_relation_worked_out_by_hand(tmp_path):
+    report = cadence(tmp_path)
+    found = {r["id"]: r["cadence"] for r in report["relations"]}
+    # A1: last touchpoint 15 Sep (5 Nov is after the report date); monthly -> due 15 Oct;
+    #     1 Nov - 15 Oct = 17 days overdue.
+    assert found["A1"] == {"category": "A", "category_source": "data", "cadence_months": 1,
+                           "last_touchpoint": "2026-09-15", "next_due": "2026-10-15",
+                           "days_overdue": 17, "days_until_due": 0, "status": "overdue"}
+    # A2: 31 Jan + 1 month is clipped to 28 Feb 2026; overdue 1 Nov - 28 Feb = 246 days.
+    assert found["A2"]["next_due"] == "2026-02-28" and found["A2"]["days_overdue"] == 246
+    # B1: 31 Aug + 3 months = 30 Nov (clipped); 29 days ahead, more than 14: on track.
+    assert found["B1"]["next_due"] == "2026-11-30"
+    assert (found["B1"]["days_until_due"], found["B1"]["status"]) == (29, "on_track")
+    # C1: never contacted; since 10 Jan + 6 months = 10 Jul; 1 Nov - 10 Jul = 114 days.
+    assert (found["C1"]["status"], found["C1"]["next_due"], found["C1"]["days_overdue"]) == \
+        ("never_contacted", "2026-07-10", 114)
+    # N1: no category -> default C (6 months); 20 Dec 2025 + 6 = 20 Jun 2026; 134 days overdue.
+    assert (found["N1"]["category"], found["N1"]["category_source"]) == ("C", "default")
+    assert (found["N1"]["next_due"], found["N1"]["days_overdue"]) == ("2026-06-20", 134)
+
+
+def test_portfolio_counts_and_overdue_list_worst_first(tmp_path):
+    portfolio = cadence(tmp_path)["portfolio"]["cadence"]
+    assert portfolio["counts"] == {"on_track": 1, "due_soon": 0, "overdue": 3, "never_contacted": 1}
+    assert portfolio["per_category"] == {
+        "A": {"relations": 2, "overdue": 2, "never_contacted": 0},
+        "B": {"relations": 1, "overdue": 0, "never_contacted": 0},
+        "C": {"relations": 2, "overdue": 1, "never_contacted": 1}}
+    assert [row["id"] for row in portfolio["overdue"]] == ["A2", "N1", "A1"]
+    assert [row["id"] for row in portfolio["never_contacted"]] == ["C1"]
+
+
+def test_configured_cadence_default_and_window(tmp_path):
+    report = cadence(tmp_path, """
+        [plugins.cadence]
+        months = { B = 2 }
+        default_category = "A"
+        due_soon_days = 40
+        """)
+    found = {r["id"]: r["cadence"] for r in report["relations"]}
+    assert found["B1"]["next_due"] == "2026-10-31" and found["B1"]["days_overdue"] == 1
+    assert found["N1"]["category"] == "A" and found["N1"]["next_due"] == "2026-01-20"
+
+
+def test_add_months_clips_to_the_end_of_the_month():
+    from relatierapport.dates import add_months
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2025, 11, 30), 3) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2026, 12, 15), 1) == dt.date(2027, 1, 15)

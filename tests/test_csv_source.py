@@ -1,0 +1,125 @@
+"""The CSV source on real-world shapes: encodings, delimiters, decimal marks, dates, ragged rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED_DATA, cli, write_project
+
+ROWS = "id;name;since;city\nK1;Zoë Ærts BV;01-03-2015;Den Haag\n"
+
+
+def build_json(config: Path) -> dict:
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads((config.parent / "site" / "report.json").read_text(encoding="utf-8"))
+
+
+def with_option(config: Path, source: str, option: str) -> None:
+    text = config.read_text(encoding="utf-8")
+    anchor = f'path = "data/{source}"'
+    config.write_text(text.replace(anchor, f"{anchor}\n{option}"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"])
+def test_utf8_with_and_without_bom(tmp_path, encoding):
+    config = write_project(tmp_path)
+    (tmp_path / "data" / "relations.csv").write_bytes(ROWS.encode(encoding))
+    assert build_json(config)["relations"][0]["name"] == "Zoë Ærts BV"
+
+
+def test_cp1252_needs_saying_and_the_error_hints_at_it(tmp_path):
+    config = write_project(tmp_path)
+    (tmp_path / "data" / "relations.csv").write_bytes(ROWS.encode("cp1252"))
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert "data/relations.csv:2: expected text in utf-8, found byte 0xeb" in result.output
+    assert 'set encoding = "cp1252" in [[sources]] #1' in result.output
+    with_option(config, "relations.csv", 'encoding = "cp1252"')
+    assert build_json(config)["relations"][0]["name"] == "Zoë Ærts BV"
+
+
+def test_delimiter_is_detected_from_the_header_and_ambiguity_is_an_error(tmp_path):
+    config = write_project(tmp_path, relations="id,name,city\nK1,Alfa,Utrecht\n")
+    assert build_json(config)["relations"][0]["name"] == "Alfa"
+    (tmp_path / "data" / "relations.csv").write_text("onbekend\nK1\n", encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert "could not tell the delimiter from the header line" in result.output
+
+
+def test_decimal_comma_follows_semicolon_and_can_be_set(tmp_path):
+    business = ("relation;date;amount;hours\n"
+                "K1;2026-01-05;1.234,56;2,5\n"
+                "K1;2026-01-06;€ 99,95;0\n"
+                "K1;2026-01-07;-12;1\n")
+    config = write_project(tmp_path, files={"business.csv": business})
+    from relatierapport.build import load, configure
+    plugins, cfg = configure(config, strict=False)
+    portfolio, _, _ = load(plugins, cfg)
+    assert portfolio.business["amount"].to_list() == [1234.56, 99.95, -12.0]
+    assert portfolio.business["hours"].to_list() == [2.5, 0.0, 1.0]
+    (tmp_path / "data" / "business.csv").write_text(
+        "relation,date,amount\nK1,2026-01-05,\"1,234.56\"\nK1,2026-01-06,0.5\n", encoding="utf-8")
+    portfolio, _, _ = load(*configure(config))
+    assert portfolio.business["amount"].to_list() == [1234.56, 0.5]
+
+
+def test_explicit_date_format_and_excel_style_dates(tmp_path):
+    config = write_project(tmp_path, relations="id;name;since\nK1;Alfa;20150301\n")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1 and 'since: expected a date as yyyy-mm-dd or dd-mm-yyyy, found "20150301"' \
+        in result.output
+    with_option(config, "relations.csv", 'date_format = ["yyyymmdd"]')
+    assert build_json(config)["relations"][0]["id"] == "K1"
+
+
+def test_a_row_with_too_many_fields_is_located(tmp_path):
+    config = write_project(tmp_path, files={"touchpoints.csv": "relation;date\nK1;01-10-2026\nK1;02-10-2026;extra\n"})
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert "data/touchpoints.csv:3: expected at most 2 fields (as in the header), found 3" in result.output
+
+
+def test_unknown_relations_in_events_are_a_warning_and_left_out(tmp_path):
+    config = write_project(tmp_path, files={"touchpoints.csv": "relation;date\nK1;01-10-2026\nZZ9;01-10-2026\n"})
+    report = build_json(config)
+    assert report["relations"][0]["cadence"]["last_touchpoint"] == "2026-10-01"
+    assert any("1 rows refer to relations that no source defines (ZZ9)" in w["message"]
+               for w in report["warnings"])
+    assert cli("build", "--config", config, "--strict", "--format", "json").exit_code == 1
+
+
+def test_dutch_words_become_model_codes(tmp_path):
+    config = write_project(tmp_path)
+    from relatierapport.build import configure, load
+    portfolio, _, _ = load(*configure(config))
+    row = portfolio.touchpoints.row(1, named=True)
+    assert (row["channel"], row["direction"], row["kind"]) == ("visit", "in", "value_add")
+    assert row["signals"] == ["competitor", "rate_pressure"]
+    assert portfolio.relations["C1"].kind == "person" and portfolio.relations["C1"].role == "candidate"
+
+
+def test_real_bank_export_with_preamble_reads_with_skip_lines(tmp_path):
+    """A Dutch bank CSV from shared/data: quoted fields, semicolons, yyyymmdd dates."""
+    source = SHARED_DATA / "dutch-csv" / "ofxstatement-dutch" / "ing_ok.csv"
+    if not source.exists():
+        pytest.skip("shared data not present")
+    header = source.read_text(encoding="utf-8-sig").splitlines()[0]
+    config = write_project(tmp_path)
+    (tmp_path / "data" / "bank.csv").write_bytes(source.read_bytes())
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    names = [h.strip('"') for h in header.split(delimiter)]
+    date_header = next(h for h in names if h.lower() in ("datum", "date"))
+    name_header = next(h for h in names if "naam" in h.lower() or "omschrijving" in h.lower())
+    config.write_text(config.read_text(encoding="utf-8") + (
+        f'\n[[sources]]\ntype = "csv"\npath = "data/bank.csv"\ntable = "events"\n'
+        f'date_format = ["yyyymmdd", "dd-mm-yyyy"]\n'
+        f'columns = {{ relation = "{name_header}", date = "{date_header}" }}\n'), encoding="utf-8")
+    result = cli("check", "--config", config)
+    # the bank's counterparties are not relations: read fine, then reported as unknown relations
+    assert "data/bank.csv (csv):" in result.output
+    assert "rows refer to relations that no source defines" in result.output
