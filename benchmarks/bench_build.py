@@ -61,6 +61,7 @@ class Run:
     maxrss_mb: float             # largest single process in the tree (wait4 ru_maxrss)
     tree_rss_mb: float           # peak of the summed RSS of the tree, sampled every 50 ms
     other_cpu_cores: float       # CPU other processes on the machine used meanwhile, in cores
+                                 # (/proc/stat busy time minus this tree's and the benchmark's own)
     stdout: str = field(repr=False, default="")
 
 
@@ -101,7 +102,7 @@ def _tree_rss(root: int) -> int:
 
 def run_measured(cmd: list[str], cwd: Path) -> Run:
     """Run ``cmd``; wall clock with perf_counter, rusage of exactly this child with wait4."""
-    busy0 = _busy_seconds()
+    busy0, self0 = _busy_seconds(), time.process_time()   # process_time: our own sampler's CPU
     start = time.perf_counter()
     with open(cwd / ".bench-stdout", "w+") as out, open(cwd / ".bench-stderr", "w+") as err:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
@@ -119,7 +120,7 @@ def run_measured(cmd: list[str], cwd: Path) -> Run:
         stop.set()
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
-        busy = _busy_seconds() - busy0
+        busy = _busy_seconds() - busy0 - (time.process_time() - self0)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
@@ -128,6 +129,24 @@ def run_measured(cmd: list[str], cwd: Path) -> Run:
     cpu = usage.ru_utime + usage.ru_stime
     return Run(wall, cpu, usage.ru_maxrss / 1024, peak[0] / 2**20,
                max(busy - cpu, 0.0) / wall, stdout)
+
+
+def wait_for_quiet(limit_s: float, threshold: float = 0.25) -> float:
+    """Wait (up to ``limit_s``) until the machine's other processes use < ``threshold`` cores.
+
+    The benchmark machine is shared; a run that starts next to someone else's
+    busy process measures them, not us. Returns the load last seen, in cores.
+    """
+    deadline = time.monotonic() + limit_s
+    while True:
+        busy0, t0 = _busy_seconds(), time.perf_counter()
+        time.sleep(0.5)
+        load = (_busy_seconds() - busy0) / (time.perf_counter() - t0)
+        if load < threshold or time.monotonic() >= deadline:
+            if load >= threshold:
+                log(f"  (machine still busy: {load:.2f} cores in use by others; measuring anyway)")
+            return load
+        time.sleep(2)
 
 
 def best(runs: list[Run]) -> Run:
@@ -218,42 +237,45 @@ def measure_size(n: int, args: argparse.Namespace) -> SizeResult:
     if project.exists():
         shutil.rmtree(project)
     make_project(project, n, args.touchpoints_per_relation, args.business_per_relation)
-
-    def series(label: str, out: str, formats: list[str], jobs: int | None, repeat: int) -> list[Run]:
-        runs = []
-        for i in range(repeat):
-            shutil.rmtree(project / out, ignore_errors=True)   # every run builds from scratch
-            run = run_measured(build_cmd(project, out, formats, args.as_of, jobs), project)
-            runs.append(run)
-            log(f"  N={n} {label} run {i + 1}/{repeat}: {run.wall_s:.2f} s wall, "
-                f"{run.cpu_s:.2f} s CPU, max RSS {run.maxrss_mb:.0f} MB, tree {run.tree_rss_mb:.0f} MB, "
-                f"other load {run.other_cpu_cores:.2f} cores | {run.stdout.strip()}")
-        return runs
-
-    html = series("html", "site-html", ["html"], None, args.repeat)
     site = project / "site-html"
+    cases = [("html-only", "site-html", ["html"], None),
+             (f"html+pdf jobs={os.cpu_count()} (default)", "site-pdf-j2", ["html", "pdf"], None),
+             ("html+pdf jobs=1", "site-pdf-j1", ["html", "pdf"], 1),
+             ("WeasyPrint alone", None, None, None)]
+    runs: dict[str, list[Run]] = {label: [] for label, *_ in cases}
+    weasy: list[dict] = []
+    # Rounds, not series: each round runs every case once, so a burst of load from
+    # elsewhere on the machine spoils one run of each case rather than all runs of one.
+    for round_no in range(max(args.repeat, args.pdf_repeat)):
+        for label, out, formats, jobs in cases:
+            repeat = args.repeat if out == "site-html" else args.pdf_repeat
+            if round_no >= repeat:
+                continue
+            wait_for_quiet(args.quiet_wait)
+            if out is None:
+                result_file = project / ".weasy.json"
+                run = run_measured([PYTHON, str(Path(__file__).resolve()), "--weasyprint-alone",
+                                    str(site), str(project), str(project / "weasy-alone"),
+                                    str(result_file)], project)
+                data = json.loads(result_file.read_text())
+                weasy.append(data)
+                rel = data["relation_ms"]
+                summary = (f"{data['total_s']:.2f} s in-process (import {data['import_s']:.2f} + set-up "
+                           f"{data['setup_s']:.2f} + {data['pages']} pages {data['loop_s']:.2f}); "
+                           f"portfolio {data['portfolio_ms']:.0f} ms, relation median "
+                           f"{statistics.median(rel):.0f} ms")
+            else:
+                shutil.rmtree(project / out, ignore_errors=True)   # every run builds from scratch
+                run = run_measured(build_cmd(project, out, formats, args.as_of, jobs), project)
+                summary = run.stdout.strip()
+            runs[label].append(run)
+            log(f"  N={n} {label} run {round_no + 1}/{repeat}: {run.wall_s:.2f} s wall, "
+                f"{run.cpu_s:.2f} s CPU, max RSS {run.maxrss_mb:.0f} MB, tree {run.tree_rss_mb:.0f} MB, "
+                f"other load {run.other_cpu_cores:.2f} cores | {summary}")
     pages = 1 + len(list((site / "relations").glob("*.html")))
-    relations = len(json.loads((site / "report.json").read_text(encoding="utf-8")).get("relations", [])) \
-        if (site / "report.json").is_file() else pages - 1
-    pdf_j2 = series(f"html+pdf jobs={os.cpu_count()} (default)", "site-pdf-j2", ["html", "pdf"],
-                    None, args.pdf_repeat)
-    pdf_j1 = series("html+pdf jobs=1", "site-pdf-j1", ["html", "pdf"], 1, args.pdf_repeat)
-
-    weasy, weasy_runs = [], []
-    for i in range(args.pdf_repeat):
-        result_file = project / ".weasy.json"
-        run = run_measured([PYTHON, str(Path(__file__).resolve()), "--weasyprint-alone", str(site),
-                            str(project), str(project / "weasy-alone"), str(result_file)], project)
-        data = json.loads(result_file.read_text())
-        weasy.append(data)
-        weasy_runs.append(run)
-        rel = data["relation_ms"]
-        log(f"  N={n} WeasyPrint alone run {i + 1}/{args.pdf_repeat}: {data['total_s']:.2f} s "
-            f"(import {data['import_s']:.2f} + setup {data['setup_s']:.2f} + {data['pages']} pages "
-            f"{data['loop_s']:.2f}); portfolio {data['portfolio_ms']:.0f} ms, relation median "
-            f"{statistics.median(rel):.0f} ms; process {run.wall_s:.2f} s wall, "
-            f"max RSS {run.maxrss_mb:.0f} MB, other load {run.other_cpu_cores:.2f} cores")
+    relations = len(json.loads((site / "report.json").read_text(encoding="utf-8"))["relations"])
     printed = pdf_page_counts(project / "site-pdf-j1")
+    html, pdf_j2, pdf_j1, weasy_runs = runs.values()
     return SizeResult(n, relations, pages, html, pdf_j2, pdf_j1, weasy, weasy_runs, printed,
                       os.cpu_count() or 1)
 
@@ -281,6 +303,19 @@ def machine() -> str:
         wp, harfbuzz = "?", f"? ({exc})"
     return (f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
             f"WeasyPrint {wp}, HarfBuzz subsetting: {harfbuzz}")
+
+
+def code_state() -> str:
+    """The commit measured, and which package files differed from it (others edit in parallel)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "relatierapport"], cwd=HERE.parent,
+                               capture_output=True, text=True, check=True).stdout.split("\n")
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    changed = sorted(line[3:] for line in dirty if line.strip())
+    return f"commit {head}" + (f" with uncommitted changes in {', '.join(changed)}" if changed else "")
 
 
 def table(results: list[SizeResult]) -> str:
@@ -336,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of each PDF build and of WeasyPrint alone (best kept)")
     parser.add_argument("--as-of", default=DATA_END, help=f"report date (default {DATA_END}, "
                         "the end of the generated data)")
+    parser.add_argument("--quiet-wait", type=float, default=120, metavar="S",
+                        help="before each run, wait up to S seconds for other processes to go idle")
     parser.add_argument("--touchpoints-per-relation", type=float, default=None)
     parser.add_argument("--business-per-relation", type=float, default=None)
     args = parser.parse_args(argv)
@@ -346,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.sizes:
         log(f"N={n}: writing project into {WORK / f'n{n}'}")
         results.append(measure_size(n, args))
-    text = (f"Machine: {machine()}\n\n{table(results)}\n\n{detail(results)}\n")
+    text = (f"Machine: {machine()}\nCode: {code_state()}\n\n{table(results)}\n\n{detail(results)}\n")
     print(text)
     stem = WORK / f"results-{'-'.join(map(str, args.sizes))}"
     stem.with_suffix(".md").write_text(text)

@@ -26,7 +26,7 @@ Conventions the readers can rely on:
 
 Deliberate situations (overdue cadences, the four customer types, open and
 resolved complaints, an employee whose satisfaction falls together with that
-of her clients, relations without any contact) are placed on relations drawn
+of their clients, relations without any contact) are placed on relations drawn
 with the seed; ``_build_world(...).scenarios`` names them.
 """
 
@@ -44,6 +44,8 @@ from functools import cache
 from itertools import accumulate, product
 from pathlib import Path
 from typing import Iterable, NamedTuple
+
+__all__ = ["write_example_data"]
 
 # --------------------------------------------------------------------------
 # Word lists (fictional combinations of common Dutch words and names)
@@ -121,8 +123,6 @@ _BRANDS = (("Vitalis", "Zorg"), ("Novitec", "ICT"), ("Zorgwaard", "Zorg"), ("Bou
            ("Logitrans", "Logistiek"), ("Netvisie", "ICT"), ("Finzicht", "Finance"))
 
 _TEAMS = ("Techniek", "Zorg", "Finance")
-_TEAM_SECTORS = {"Techniek": ("Techniek", "Bouw", "ICT", "Productie"),
-                 "Zorg": ("Zorg",), "Finance": ("Finance", "Advies", "Logistiek")}
 _CLIENT_EXTRA_TAGS = ("Raamcontract", "Nieuwsbrief", "Exclusief", "MKB", "Overheid")
 _CANDIDATE_TAGS = ("ICT", "Zorg", "Techniek", "Finance", "Logistiek", "ZZP", "Parttime",
                    "Direct beschikbaar", "Starter", "Senior")
@@ -143,9 +143,12 @@ NORMAL, LOYAL, FLIRT, INFLATED, SLEEPING, NO_BUSINESS = range(6)
 # Quadrants of attractiveness x accessibility (high = mean above 3.0).
 INVEST, DEVELOP, HARVEST, IGNORE = (True, True), (True, False), (False, True), (False, False)
 
-# Contact cadence in days per category and the share of hours that an
-# employee spends (method defaults: A monthly, B quarterly, C half-yearly).
+# Contact cadence in days per category (method defaults: A monthly, B
+# quarterly, C half-yearly), and how much more or less often a profile is
+# contacted than its cadence says (an opblaaspop gets far too much attention).
 _CADENCE = (30.0, 91.0, 182.0)
+_INTENSITY = {NORMAL: (0.8, 1.4), LOYAL: (1.2, 1.6), FLIRT: (0.9, 1.3),
+              INFLATED: (2.2, 3.0), SLEEPING: (0.25, 0.5), NO_BUSINESS: (1.0, 1.5)}
 # Deals per year: clients buy, candidates get placed.
 _DEALS_PER_YEAR = {CLIENT: (8.0, 4.0, 1.5), CANDIDATE: (1.2, 0.7, 0.3), CONTACT: (0.0, 0.0, 0.0)}
 # Cumulative weights (for _pick) of the profiles NORMAL..NO_BUSINESS, of the
@@ -316,14 +319,20 @@ class _Csv:
         self.rows = 0
 
     def write(self, row: Iterable[object]) -> None:
-        self._writer.writerow(row)
-        self.rows += 1
-        if self._buffer.tell() > self._CHUNK:
-            self._drain()
+        self.write_many((row,))
 
-    def write_many(self, rows: list) -> None:
+    def write_many(self, rows: Iterable[Iterable[object]]) -> None:
+        rows = list(rows)
         self._writer.writerows(rows)
-        self.rows += len(rows)
+        self._wrote(len(rows))
+
+    def write_lines(self, lines: list[str]) -> None:
+        """Rows already formatted as CSV text, line endings included (the hot path)."""
+        self._buffer.write("".join(lines))
+        self._wrote(len(lines))
+
+    def _wrote(self, count: int) -> None:
+        self.rows += count
         if self._buffer.tell() > self._CHUNK:
             self._drain()
 
@@ -340,6 +349,13 @@ class _Csv:
             self._drain()
         finally:
             self._file.close()
+
+
+def _csv_text(fields: Iterable[object]) -> str:
+    """One row as Dutch CSV text with its line ending, quoted by the csv module."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(fields)
+    return buffer.getvalue()
 
 
 def _apportion(weights: list[float], total: int) -> list[int]:
@@ -406,18 +422,18 @@ class _Names:
     def company(self, city: str) -> tuple[str, str]:
         """A fictional company name and its sector label."""
         for _ in range(3):
-            name, sector = self._company_once()
+            name, sector = self._company_once(city)
             if name not in self.companies:
                 break
         else:
-            base = f"{name} {city}"
+            base = name if name.endswith(city) else f"{name} {city}"
             name, n = base, 2
             while name in self.companies:
                 name, n = f"{base} {n}", n + 1
         self.companies.add(name)
         return name, sector
 
-    def _company_once(self) -> tuple[str, str]:
+    def _company_once(self, city: str) -> tuple[str, str]:
         rng = self.rng
         pattern = bisect(_COMPANY_PATTERN_CUM, rng.random() * _COMPANY_PATTERN_CUM[-1])
         if pattern == 0:
@@ -434,7 +450,7 @@ class _Names:
             word, sector = rng.choice(_PARTNER_WORDS)
             return f"{self.surname(capital=True)} & {self.surname(capital=True)} {word}", sector
         brand, sector = rng.choice(_BRANDS)
-        return f"{brand} {_pick(rng, _CITIES, _CITY_CUM)[0]}", sector
+        return f"{brand} {city}", sector
 
     def surname(self, capital: bool = False) -> str:
         tv, last = self.rng.choice(_SURNAMES)
@@ -509,7 +525,7 @@ def _since(rng: random.Random, group: int, cat: int, scen: _Scenario | None,
         return end - timedelta(days=min(period, 120))
     if scen is not None and scen.since_year:
         return date(scen.since_year, rng.randint(1, 12), rng.randint(1, 28))
-    if scen is None and rng.random() < 0.04:
+    if scen is None and rng.random() < 0.07:
         return start + timedelta(days=rng.randrange(period))
     first = date(2012 if group == CLIENT else 2016, 1, 1)
     if first >= start:
@@ -629,11 +645,7 @@ def _set_activity(rng: random.Random, world: _World, rel: _Rel, scen: _Scenario 
     """The hidden drivers of touchpoints and business: window, intensity, exceptions."""
     last = world.ndays - 1
     rel.first_day = max(0, (rel.since - world.start).days)
-    rel.intensity = {
-        NORMAL: (0.8, 1.4), LOYAL: (1.2, 1.6), FLIRT: (0.9, 1.3),
-        INFLATED: (2.2, 3.0), SLEEPING: (0.25, 0.5), NO_BUSINESS: (1.0, 1.5),
-    }[rel.profile]
-    rel.intensity = rng.uniform(*rel.intensity)
+    rel.intensity = rng.uniform(*_INTENSITY[rel.profile])
     overdue = scen.overdue if scen is not None else 0
     if scen is None and rel.cat != C and rng.random() < 0.03:
         overdue = rng.randint(100, 170) if rel.cat == A else rng.randint(220, 300)
@@ -894,7 +906,7 @@ _SIGNAL_WEIGHTS = {  # per pool flavour
     "candidate": {"concurrent": 3, "prijsdruk": 1, "geen reactie": 3, "eerste keus": 2},
 }
 _POOL_BITS = 11
-_ROW_MIX_BITS = 4
+_RESOLUTION_BITS = 4
 
 
 def _pick_note(rng: random.Random, notes: tuple, channel: str, direction: str) -> str:
@@ -951,7 +963,7 @@ def _pool(rng: random.Random, group: int, cat: int, flavour: str) -> list[tuple]
 
 
 def _resolutions(rng: random.Random, group: int) -> list[tuple]:
-    return [_template(rng, group, "klacht opgelost", "normal", 0.0) for _ in range(1 << _ROW_MIX_BITS)]
+    return [_template(rng, group, "klacht opgelost", "normal", 0.0) for _ in range(1 << _RESOLUTION_BITS)]
 
 
 _FLAVOURS = ("normal", "loyal", "flirt")
@@ -962,29 +974,32 @@ def _pool_index(rel: _Rel) -> int:
     return ((1 if rel.group == CANDIDATE else 0) * 3 + rel.cat) * 3 + flavour
 
 
-def _scripted_touchpoints() -> dict[str, list[tuple[int, tuple]]]:
-    """Fixed touchpoints that make the scenarios unmistakable: (day offset from end, shape)."""
-    return {
-        "klacht snel opgelost": [
-            (210, ("telefoon", "in", "klacht", "", "Klacht: kandidaat verscheen niet op de eerste werkdag")),
-            (207, ("bezoek", "uit", "klacht opgelost", "",
-                   "Binnen twee dagen vervangende kandidaat geplaatst en eerste week gecrediteerd")),
-        ],
-        "overspelige liefde": [
-            (300, ("e-mail", "in", "klacht", "", "Ontevreden over doorlooptijd, overwegen een ander bureau")),
-            (255, ("telefoon", "uit", "klacht opgelost", "", "Na lang traject alsnog kandidaat geleverd, klacht afgesloten")),
-            (30, ("telefoon", "in", "check-in", "concurrent|exclusiviteit kwijt",
-                  "Vacatures gaan voortaan ook naar een concurrent, exclusiviteit vervalt")),
-        ],
-        "klacht open, eigenaar met dalende tevredenheid": [
-            (75, ("telefoon", "in", "klacht", "", "Klacht: factuur klopt niet en er wordt niet teruggebeld")),
-            (45, ("e-mail", "in", "klacht", "", "Herinnering: nog steeds geen antwoord op eerdere klacht")),
-        ],
-        "huwelijkspartner": [
-            (50, ("telefoon", "in", "verwijzing gegeven", "", "Verwees ons door naar een zusterbedrijf in Duitsland")),
-            (25, ("bezoek", "uit", "waarde", "strategisch", "Meegedacht over hun strategische personeelsplanning")),
-        ],
-    }
+# Fixed touchpoints that make the scenarios unmistakable: scenario -> (days
+# before `end`, shape).
+_SCRIPTED_TOUCHPOINTS = {
+    "klacht snel opgelost": [
+        (210, ("telefoon", "in", "klacht", "", "Klacht: kandidaat verscheen niet op de eerste werkdag")),
+        (207, ("bezoek", "uit", "klacht opgelost", "",
+               "Binnen twee dagen vervangende kandidaat geplaatst en eerste week gecrediteerd")),
+    ],
+    "overspelige liefde": [
+        (300, ("e-mail", "in", "klacht", "", "Ontevreden over doorlooptijd, overwegen een ander bureau")),
+        (255, ("telefoon", "uit", "klacht opgelost", "",
+               "Na lang traject alsnog kandidaat geleverd, klacht afgesloten")),
+        (30, ("telefoon", "in", "check-in", "concurrent|exclusiviteit kwijt",
+              "Vacatures gaan voortaan ook naar een concurrent, exclusiviteit vervalt")),
+    ],
+    "klacht open, eigenaar met dalende tevredenheid": [
+        (75, ("telefoon", "in", "klacht", "", "Klacht: factuur klopt niet en er wordt niet teruggebeld")),
+        (45, ("e-mail", "in", "klacht", "", "Herinnering: nog steeds geen antwoord op eerdere klacht")),
+    ],
+    "huwelijkspartner": [
+        (50, ("telefoon", "in", "verwijzing gegeven", "",
+              "Verwees ons door naar een zusterbedrijf in Duitsland")),
+        (25, ("bezoek", "uit", "waarde", "strategisch",
+              "Meegedacht over hun strategische personeelsplanning")),
+    ],
+}
 
 
 def _forced_rows(world: _World) -> dict[tuple[int, int], list[tuple]]:
@@ -992,7 +1007,7 @@ def _forced_rows(world: _World) -> dict[tuple[int, int], list[tuple]]:
     by_id = {r.id: r for r in world.rels if r.id in world.scenarios.values()}
     forced: dict[tuple[int, int], list[tuple]] = {}
     last = world.ndays - 1
-    for name, rows in _scripted_touchpoints().items():
+    for name, rows in _SCRIPTED_TOUCHPOINTS.items():
         rel = by_id.get(world.scenarios.get(name, ""))
         if rel is None:
             continue
@@ -1003,23 +1018,25 @@ def _forced_rows(world: _World) -> dict[tuple[int, int], list[tuple]]:
     prospect = by_id.get(world.scenarios.get("nieuwe prospect zonder categorie", ""))
     if prospect is not None and prospect.first_day <= last:
         forced.setdefault((prospect.first_day, prospect.rank), []).insert(0, (
-            "telefoon", "in", "check-in", "eerste keus", "Belde zelf na een aanbeveling door een bestaande klant"))
+            "telefoon", "in", "check-in", "eerste keus",
+            "Belde zelf na een aanbeveling door een bestaande klant"))
     return forced
 
 
-def _touch_counts(world: _World, total: int | None, rng: random.Random) -> list[int]:
-    """Touchpoints per relation (by rank): from cadence, or a share of a fixed total."""
-    expected = []
-    for r in world.by_rank:
-        span = r.last_touch_day - r.first_day + 1
-        expected.append(0.0 if r.silent or span <= 0 else span / _CADENCE[r.cat] * r.intensity)
+def _counts(expected: list[float], total: int | None, rng: random.Random) -> list[int]:
+    """Rows per relation: the expected number rounded at random, or a share of a fixed total."""
     if total is not None:
         return _apportion(expected, total)
     return [int(e + rng.random()) for e in expected]
 
 
-def _day_buckets(ndays: int) -> list[array]:
-    return [array("I") for _ in range(ndays)]
+def _day_buckets(ndays: int, placed: Iterable[tuple[int, list[int]]]) -> list[array]:
+    """Per day the ranks of the relations with a row that day: compact, and sortable per day."""
+    buckets = [array("I") for _ in range(ndays)]
+    for rank, days in placed:
+        for d in days:
+            buckets[d].append(rank)
+    return buckets
 
 
 def _write_touchpoints(path: Path, world: _World, per_relation: float | None) -> int:
@@ -1027,33 +1044,40 @@ def _write_touchpoints(path: Path, world: _World, per_relation: float | None) ->
     rng = _rng(world.seed, "contactmomenten")
     forced = _forced_rows(world)
     total = None if per_relation is None else round(per_relation * world.base_count)
-    counts = _touch_counts(world, total, rng)
+    expected = []
+    for r in world.by_rank:
+        span = r.last_touch_day - r.first_day + 1
+        expected.append(0.0 if r.silent or span <= 0 else span / _CADENCE[r.cat] * r.intensity)
+    counts = _counts(expected, total, rng)
     for (_day, rank), shapes in forced.items():
         counts[rank] = max(0, counts[rank] - len(shapes))
-    buckets = _day_buckets(world.ndays)
     last = world.ndays - 1
-    for r, k in zip(world.by_rank, counts):
-        if k:
-            days = _spread_days(rng, r.first_day, r.last_touch_day, k)
-            if r.recent and r.last_touch_day == last:
-                days[-1] = max(r.first_day, last - rng.randrange(7))
-            rank_append = r.rank
-            for d in days:
-                buckets[d].append(rank_append)
-    for (day, rank), shapes in forced.items():
-        for _ in shapes:
-            buckets[day].append(rank)
-    return _stream_touchpoints(path, world, buckets, forced)
+
+    def placed() -> Iterable[tuple[int, list[int]]]:
+        for r, k in zip(world.by_rank, counts):
+            if k:
+                days = _spread_days(rng, r.first_day, r.last_touch_day, k)
+                if r.recent and r.last_touch_day == last:
+                    days[-1] = max(r.first_day, last - rng.randrange(7))
+                yield r.rank, days
+        for (day, rank), shapes in forced.items():
+            yield rank, [day] * len(shapes)
+
+    return _stream_touchpoints(path, world, _day_buckets(world.ndays, placed()), forced)
 
 
 def _stream_touchpoints(path: Path, world: _World, buckets: list[array],
                         forced: dict[tuple[int, int], list[tuple]]) -> int:
-    """The hot loop: one pool draw per row, plus the open-complaint state per relation."""
+    """The hot loop: one pool draw per row, plus the open-complaint state per relation.
+
+    Shapes are CSV-formatted once (by the csv module, so quoting is right) and
+    rows are joined as text: per row csv.writer would cost more than all else."""
     rng = _rng(world.seed, "contactmomenten-rijen")
     shape_rng = _rng(world.seed, "contactmomenten-vormen")
-    pools = [_pool(shape_rng, group, cat, flavour)
+    pools = [[_shape_line(shape) for shape in _pool(shape_rng, group, cat, flavour)]
              for group in (CLIENT, CANDIDATE) for cat in (A, B, C) for flavour in _FLAVOURS]
-    resolutions = (_resolutions(shape_rng, CLIENT), _resolutions(shape_rng, CANDIDATE))
+    resolutions = tuple([_shape_line(shape) for shape in _resolutions(shape_rng, group)]
+                        for group in (CLIENT, CANDIDATE))
     pool_of = [pools[_pool_index(r)] for r in world.by_rank]
     scripted = {k[1] for k in forced}
     open_complaints: set[int] = set()
@@ -1065,28 +1089,32 @@ def _stream_touchpoints(path: Path, world: _World, buckets: list[array],
             if not bucket:
                 continue
             ds = day_str[day]
-            rows = []
+            lines = []
             for rank in sorted(bucket):
                 r = by_rank[rank]
-                shape = None
                 if rank in scripted:
                     waiting = forced.get((day, rank))
                     if waiting:
-                        shape = waiting.pop(0)
+                        kind, tail = _shape_line(waiting.pop(0))
                     else:
-                        shape = pool_of[rank][bits(_POOL_BITS)]
-                        while shape[2] == "klacht":
-                            shape = pool_of[rank][bits(_POOL_BITS)]
+                        kind, tail = pool_of[rank][bits(_POOL_BITS)]
+                        while kind == "klacht":
+                            kind, tail = pool_of[rank][bits(_POOL_BITS)]
                 elif rank in open_complaints and rnd() < 0.5:
                     open_complaints.discard(rank)
-                    shape = resolutions[r.group == CANDIDATE][bits(_ROW_MIX_BITS)]
+                    kind, tail = resolutions[r.group == CANDIDATE][bits(_RESOLUTION_BITS)]
                 else:
-                    shape = pool_of[rank][bits(_POOL_BITS)]
-                    if shape[2] == "klacht":
+                    kind, tail = pool_of[rank][bits(_POOL_BITS)]
+                    if kind == "klacht":
                         open_complaints.add(rank)
-                rows.append((r.id, ds, r.emp_ids[bits(3)]) + shape)
-            out.write_many(rows)
+                lines.append(f"{r.id};{ds};{r.emp_ids[bits(3)]};{tail}")
+            out.write_lines(lines)
         return out.rows
+
+
+def _shape_line(shape: tuple) -> tuple[str, str]:
+    """(soort, the shape as the CSV text that ends a row)."""
+    return shape[2], _csv_text(shape)
 
 
 # --------------------------------------------------------------------------
@@ -1112,7 +1140,7 @@ def _status_table(gewonnen: int, verloren: int, lopend: int, offerte: int) -> tu
 
 
 _STATUS_OLD = {NORMAL: _status_table(25, 5, 2, 0), LOYAL: _status_table(29, 1, 2, 0),
-               FLIRT: _status_table(17, 13, 2, 0), INFLATED: _status_table(14, 14, 1, 3),
+               FLIRT: _status_table(17, 13, 2, 0), INFLATED: _status_table(20, 10, 1, 1),
                "kandidaat": _status_table(24, 5, 3, 0)}
 _STATUS_RECENT = {NORMAL: _status_table(13, 3, 8, 8), LOYAL: _status_table(16, 1, 8, 7),
                   FLIRT: _status_table(9, 9, 6, 8), INFLATED: _status_table(6, 8, 4, 14),
@@ -1127,30 +1155,20 @@ def _business_window(world: _World, r: _Rel) -> tuple[int, int]:
     return r.first_day, last
 
 
-def _business_counts(world: _World, total: int | None, rng: random.Random) -> list[int]:
-    expected = []
-    for r in world.by_rank:
-        first, last = _business_window(world, r)
-        span = last - first + 1
-        rate = _DEALS_PER_YEAR[r.group][r.cat] * _DEAL_RATE_FACTOR[r.profile]
-        expected.append(span / 365.0 * rate if span > 0 else 0.0)
-    if total is not None:
-        return _apportion(expected, total)
-    return [int(e + rng.random()) for e in expected]
-
-
 def _write_business(path: Path, world: _World, per_relation: float | None,
-                    revenue_of: dict[str, list[float]]) -> int:
+                    revenue_of: dict[str, float]) -> int:
     """Deals in date order; revenue of a few goal relations is summed along the way."""
     rng = _rng(world.seed, "opdrachten")
     total = None if per_relation is None else round(per_relation * world.base_count)
-    counts = _business_counts(world, total, rng)
-    buckets = _day_buckets(world.ndays)
-    for r, k in zip(world.by_rank, counts):
-        if k:
-            first, last = _business_window(world, r)
-            for d in _spread_days(rng, first, last, k):
-                buckets[d].append(r.rank)
+    expected = []
+    for r in world.by_rank:
+        first, last = _business_window(world, r)
+        rate = _DEALS_PER_YEAR[r.group][r.cat] * _DEAL_RATE_FACTOR[r.profile]
+        expected.append(max(0, last - first + 1) / 365.0 * rate)
+    counts = _counts(expected, total, rng)
+    buckets = _day_buckets(world.ndays, (
+        (r.rank, _spread_days(rng, *_business_window(world, r), k))
+        for r, k in zip(world.by_rank, counts) if k))
     row_rng = _rng(world.seed, "opdrachten-rijen")
     bits, rnd = row_rng.getrandbits, row_rng.random
     recent_from = world.ndays - 60
@@ -1179,8 +1197,8 @@ def _write_business(path: Path, world: _World, per_relation: float | None,
                 no_hours = r.no_hours or rnd() < 0.03
                 hours = "" if no_hours else _one_decimal(amount / (rate_lo + (rate_hi - rate_lo) * rnd()))
                 rows.append((r.id, ds, _money(amount), hours, kind, status))
-                if r.id in revenue_of and status == "gewonnen":
-                    revenue_of[r.id][0 if day < goal_year_start else 1] += amount
+                if day < goal_year_start and status == "gewonnen" and r.id in revenue_of:
+                    revenue_of[r.id] += amount
             out.write_many(rows)
         return out.rows
 
@@ -1221,7 +1239,7 @@ def _write_surveys(path: Path, world: _World) -> tuple[int, dict[int, float]]:
     baseline of the satisfaction goals)."""
     rng = _rng(world.seed, "enquetes")
     emp_bases, rows = _employee_satisfaction(world, rng)
-    open_complaint = world.scenarios.get("klacht open, eigenaar met dalende tevredenheid")
+    always_answer = set(world.scenarios.values())
     first_wave: dict[int, list[float]] = {A: [], B: []}
     waves = _waves(world.start, world.end, (6, 12))
     for r in world.rels:
@@ -1229,15 +1247,13 @@ def _write_surveys(path: Path, world: _World) -> tuple[int, dict[int, float]]:
             continue
         base = _customer_base(rng, r) + 0.4 * (emp_bases[r.owner] - 7.5)
         for w, when in enumerate(waves):
-            answered = rng.random() < 0.85
+            answered = rng.random() < 0.85 or r.id in always_answer
             when = when + timedelta(days=rng.randint(-10, 10))
             if not answered or when < r.since or not world.start <= when <= world.end:
                 continue
             score = base + rng.uniform(-0.4, 0.4)
             if r.owner == world.falling:
                 score -= 0.7 * w
-            if r.id == open_complaint and w == len(waves) - 1:
-                score -= 1.5
             score = round(max(1.0, min(10.0, score)), 1)
             if w == 0:
                 first_wave[r.cat].append(score)
@@ -1254,29 +1270,35 @@ def _write_surveys(path: Path, world: _World) -> tuple[int, dict[int, float]]:
 # Life events
 # --------------------------------------------------------------------------
 
+# Notes per (organisation?, kind): an organisation moves offices, a person moves house.
 _EVENT_NOTES = {
-    "verhuizing": ("Verhuisd naar een nieuw pand op het bedrijventerrein", "Nieuw adres doorgegeven",
-                   "Verhuisd naar de andere kant van het land"),
-    "fusie": ("Gefuseerd met een branchegenoot, nieuwe organisatie", "Overgenomen door een groter concern"),
-    "nieuwe contactpersoon": ("Nieuwe HR-manager gestart", "Nieuwe inkoopmanager, werkt ook met andere bureaus"),
-    "pensioen": ("Gaat met pensioen per 1 januari", "Neemt afscheid na 30 jaar, opvolger nog onbekend"),
-    "geboorte": ("Dochter geboren, kaartje gestuurd", "Zoon geboren, met verlof"),
-    "ziekte": ("Langdurig ziek, contact via collega", "Herstelt van een operatie"),
-    "jubileum": ("Bedrijf bestaat 50 jaar", "25 jaar in dienst", "10-jarig jubileum gevierd"),
+    (True, "verhuizing"): ("Verhuisd naar een nieuw pand op het bedrijventerrein", "Nieuw adres doorgegeven"),
+    (False, "verhuizing"): ("Verhuisd naar de andere kant van het land", "Nieuw adres doorgegeven"),
+    (True, "fusie"): ("Gefuseerd met een branchegenoot, nieuwe organisatie",
+                      "Overgenomen door een groter concern"),
+    (True, "nieuwe contactpersoon"): ("Nieuwe HR-manager gestart",
+                                      "Nieuwe inkoopmanager, werkt ook met andere bureaus"),
+    (False, "pensioen"): ("Gaat met pensioen per 1 januari",
+                          "Neemt afscheid na 30 jaar, opvolger nog onbekend"),
+    (False, "geboorte"): ("Dochter geboren, kaartje gestuurd", "Zoon geboren, met verlof"),
+    (False, "ziekte"): ("Langdurig ziek, contact via collega", "Herstelt van een operatie"),
+    (True, "jubileum"): ("Bedrijf bestaat 50 jaar", "Honderdjarig bestaan gevierd"),
+    (False, "jubileum"): ("25 jaar in dienst", "10-jarig jubileum gevierd"),
 }
 _EVENT_KINDS = {CLIENT: ("verhuizing", "fusie", "nieuwe contactpersoon", "jubileum"),
                 CONTACT: ("pensioen", "ziekte", "jubileum", "verhuizing", "geboorte"),
                 CANDIDATE: ("verhuizing", "geboorte", "ziekte", "jubileum")}
 
 
-def _scripted_events() -> list[tuple[str, int, str, str]]:
-    """(scenario, days before end, kind, note): events that fit the scenario stories."""
-    return [
-        ("overspelige liefde", 120, "nieuwe contactpersoon", "Nieuwe inkoopmanager, werkt ook met andere bureaus"),
-        ("huwelijkspartner", 20, "jubileum", "Bedrijf bestaat 50 jaar, feest in december"),
-        ("doornroosje", 200, "fusie", "Gefuseerd met een branchegenoot, nieuwe organisatie"),
-        ("kandidaat die vaak geplaatst wordt en doorverwijst", 60, "geboorte", "Dochter geboren, kaartje gestuurd"),
-    ]
+# Events that fit the scenario stories: (scenario, days before `end`, kind, note).
+_SCRIPTED_EVENTS = (
+    ("overspelige liefde", 120, "nieuwe contactpersoon",
+     "Nieuwe inkoopmanager, werkt ook met andere bureaus"),
+    ("huwelijkspartner", 20, "jubileum", "Bedrijf bestaat 50 jaar, feest in december"),
+    ("doornroosje", 200, "fusie", "Gefuseerd met een branchegenoot, nieuwe organisatie"),
+    ("kandidaat die vaak geplaatst wordt en doorverwijst", 60, "geboorte",
+     "Dochter geboren, kaartje gestuurd"),
+)
 
 
 def _write_events(path: Path, world: _World) -> int:
@@ -1284,20 +1306,21 @@ def _write_events(path: Path, world: _World) -> int:
     rng = _rng(world.seed, "gebeurtenissen")
     last = world.ndays - 1
     rows: list[tuple[int, str, str, str]] = []
-    for name, back, kind, note in _scripted_events():
+    for name, back, kind, note in _SCRIPTED_EVENTS:
         rid = world.scenarios.get(name)
         if rid is not None and back <= last:
             rows.append((last - back, rid, kind, note))
-    pensions = [r for r in world.rels if r.group == CONTACT]
-    if pensions:
-        rows.append((max(0, last - 45), rng.choice(pensions).id, "pensioen",
+    contacts = [r for r in world.rels if r.group == CONTACT]
+    if contacts:
+        rows.append((max(0, last - 45), rng.choice(contacts).id, "pensioen",
                      "HR-directeur gaat met pensioen per 1 januari, opvolger nog onbekend"))
     wanted = max(len(rows) + 3, round(15 * (max(world.base_count, 1) / 100) ** 0.5))
-    while len(rows) < wanted and world.rels:
-        r = rng.choice(world.rels)
+    taken = {row[1] for row in rows}
+    free = [r for r in world.rels if r.id not in taken]
+    for r in rng.sample(free, min(len(free), wanted - len(rows))):
         kind = rng.choice(_EVENT_KINDS[r.group])
         day = r.first_day + rng.randrange(max(1, last - r.first_day + 1))
-        rows.append((day, r.id, kind, rng.choice(_EVENT_NOTES[kind])))
+        rows.append((day, r.id, kind, rng.choice(_EVENT_NOTES[(r.group == CLIENT, kind)])))
     rows.sort(key=lambda row: (row[0], row[1]))
     with _Csv(path, ("Relatienr", "Datum", "Soort", "Notities")) as out:
         out.write_many([(rid, world.day_str[day], kind, note) for day, rid, kind, note in rows])
@@ -1309,7 +1332,7 @@ def _write_events(path: Path, world: _World) -> int:
 # --------------------------------------------------------------------------
 
 def _goal_rows(world: _World, satisfaction: dict[int, float],
-               revenue_of: dict[str, list[float]]) -> list[tuple]:
+               revenue_of: dict[str, float]) -> list[tuple]:
     """The method's example goals plus goals in every state, one deliberately flawed."""
     n = len(world.employees)
 
@@ -1319,7 +1342,9 @@ def _goal_rows(world: _World, satisfaction: dict[int, float],
     owner_of = {r.id: world.employees[r.owner].id for r in world.rels if r.id in world.scenarios.values()}
     end = world.end
     year = (date(end.year, 1, 1), date(end.year, 12, 31))
-    ended = (world.start, _month_end(world.start + (end - world.start) / 2))
+    last_year_end = date(end.year - 1, 12, 31)
+    ended = (world.start, last_year_end if last_year_end > world.start + timedelta(days=60)
+             else _month_end(world.start + (end - world.start) / 2))
     quarter_start = _add_months(end, -9)
     quarter = (quarter_start, _month_end(_add_months(quarter_start, 2)))
     next_year = (date(end.year + 1, 1, 1), date(end.year + 1, 12, 31))
@@ -1336,10 +1361,11 @@ def _goal_rows(world: _World, satisfaction: dict[int, float],
     if loyal:
         # Revenue before the goal year, scaled to a full year.
         days_before = (year[0] - world.start).days
-        before = revenue_of.get(loyal, [0.0, 0.0])[0] * 365 / days_before if days_before > 0 else 0.0
+        before = revenue_of.get(loyal, 0.0) * 365 / days_before if days_before > 0 else 0.0
         basis = round(before / 100) * 100
         rows.append((f"relatie:{loyal}", "verwijzingen", 1, 3, *year, owner_of[loyal]))
-        rows.append((f"relatie:{loyal}", "omzet", basis, round(basis * 1.1 / 100) * 100, *year, owner_of[loyal]))
+        target = round(basis * 1.1 / 100) * 100
+        rows.append((f"relatie:{loyal}", "omzet", basis, target, *year, owner_of[loyal]))
     if flirt:
         rows.append((f"relatie:{flirt}", "contactmomenten", 8, 14, *year, owner_of[flirt]))
     rows += [
@@ -1360,7 +1386,7 @@ def _number(x: float | int) -> str:
 
 
 def _write_goals(path: Path, world: _World, satisfaction: dict[int, float],
-                 revenue_of: dict[str, list[float]]) -> int:
+                 revenue_of: dict[str, float]) -> int:
     with _Csv(path, ("Doel", "Bereik", "Maatstaf", "Basis", "Doelwaarde", "Start", "Eind",
                      "Eigenaar")) as out:
         for i, (scope, metric, basis, target, begin, finish, owner) in enumerate(
@@ -1393,9 +1419,9 @@ def write_example_data(target: Path, *, clients: int = 40, candidates: int = 60,
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
     world = _build_world(seed, clients, candidates, employees, start, end)
-    revenue_of: dict[str, list[float]] = {}
+    revenue_of: dict[str, float] = {}
     if "huwelijkspartner" in world.scenarios:
-        revenue_of[world.scenarios["huwelijkspartner"]] = [0.0, 0.0]
+        revenue_of[world.scenarios["huwelijkspartner"]] = 0.0
     counts = {
         "medewerkers.csv": _write_employees(target / "medewerkers.csv", world),
         "relaties.csv": _write_relations(target / "relaties.csv", world),

@@ -1,0 +1,35 @@
+"""The repository's example project: reproducible from its generator, and it builds."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from conftest import REPO, cli
+
+sys.path.insert(0, str(REPO / "scripts"))
+from make_example import make_example  # noqa: E402
+
+
+def test_committed_example_is_exactly_the_generator_output(tmp_path):
+    make_example(tmp_path)
+    for name in ["config.toml", *(f"data/{p.name}" for p in (REPO / "data").glob("*.csv")),
+                 "plugins/jubileum.py", "plugins/jubileum_templates/jubileum.html",
+                 "templates/README.md"]:
+        assert (tmp_path / name).read_bytes() == (REPO / name).read_bytes(), name
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == \
+        sorted(p.name for p in (REPO / "data").iterdir())
+
+
+def test_example_project_builds_with_findings_for_every_relation(tmp_path):
+    result = cli("build", "--config", REPO / "config.toml", "--out", tmp_path / "site",
+                 "--as-of", "2026-11-01", "--format", "html", "--strict")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    assert len(report["relations"]) >= 100
+    assert all("cadence" in relation for relation in report["relations"])
+    statuses = {relation["cadence"]["status"] for relation in report["relations"]}
+    assert statuses == {"on_track", "due_soon", "overdue", "never_contacted"}
+    assert any("jubileum" in relation for relation in report["relations"])
+    kinds = {(r["kind"], r["role"]) for r in report["relations"]}
+    assert {("organisation", "client"), ("person", "candidate"), ("person", "contact")} <= kinds
