@@ -53,6 +53,7 @@ class BuildState:
     site: object          # render.Site, when pages are rendered
     jobs: int
     progress: bool
+    warnings: list[Problem] = field(default_factory=list)   # output formats add theirs here
 
 
 @dataclass
@@ -231,11 +232,14 @@ def build(config_path: Path, *, out: Path | None = None, formats: tuple[str, ...
     state = BuildState(report, site, jobs or os.cpu_count() or 1, progress)
     files: list[str] = []
     with staging(target) as tmp:
-        for name in sorted(chosen, key=lambda n: (n != "json", n != "html", n)):
+        # json last, so report.json also lists what rendering warned about
+        for name in sorted(chosen, key=lambda n: (n == "json", n != "html", n)):
             on_stage(f"writing {name}")
             pages = site.pages() if site is not None else iter(())
             files += available[name].write(pages, tmp, state)
+        if strict and state.warnings:
+            raise StrictError(state.warnings)
         swap_in(tmp, target)
-    result = BuildResult(target, sorted(set(files)), report.warnings, chosen, report)
+    result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report)
     plugins.post_build(result, config)
     return result

@@ -41,6 +41,20 @@ class PdfSettings:
 _worker: "_Renderer | None" = None
 
 
+class _Messages(logging.Handler):
+    """Keeps WeasyPrint's warnings (a refused or missing image, ignored CSS) for the build report."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+_messages = _Messages()
+
+
 class _Renderer:
     """Per-process WeasyPrint state that every document reuses."""
 
@@ -72,17 +86,22 @@ def harfbuzz_subsetting_available() -> bool:
 def _init_worker(settings: PdfSettings) -> None:
     global _worker
     gc.set_threshold(*GC_THRESHOLD)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logger = logging.getLogger("weasyprint")
+    if _messages not in logger.handlers:
+        logger.addHandler(_messages)
+    logger.propagate = False
     _worker = _Renderer(settings)
 
 
-def _render_in_worker(job: PdfJob) -> str:
+def _render_in_worker(job: PdfJob) -> tuple[str, list[str]]:
+    """Render one page; return (error text or "", WeasyPrint's warnings) — plain, picklable."""
     assert _worker is not None
+    _messages.messages = []
     try:
         _worker.render(job)
     except Exception as exc:  # sent back as text: WeasyPrint's exceptions may not pickle
-        return f"{type(exc).__name__}: {exc}"
-    return ""
+        return f"{type(exc).__name__}: {exc}", _messages.messages
+    return "", _messages.messages
 
 
 class PdfError(RelatierapportError):
@@ -93,33 +112,42 @@ class PdfError(RelatierapportError):
 
 
 def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
-               on_done: Callable[[], None] = lambda: None) -> None:
-    """Render every job; raise PdfError naming the first page that failed."""
+               on_done: Callable[[], None] = lambda: None) -> list[tuple[str, str]]:
+    """Render every job; return (page, warning) pairs; raise PdfError naming a page that failed."""
+    warnings: list[tuple[str, str]] = []
+
+    def finished(job: PdfJob, outcome: tuple[str, list[str]]) -> None:
+        error, messages = outcome
+        if error:
+            raise PdfError(job.label, error)
+        warnings.extend((job.label, message) for message in messages)
+        on_done()
+
     if workers <= 1 or count < POOL_THRESHOLD:
         old = gc.get_threshold()
         _init_worker(settings)
         try:
             for job in jobs:
-                if error := _render_in_worker(job):
-                    raise PdfError(job.label, error)
-                on_done()
+                finished(job, _render_in_worker(job))
         finally:
             gc.set_threshold(*old)
-        return
+        return warnings
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_init_worker, initargs=(settings,)) as pool:
         pending: dict[Future, PdfJob] = {}
-        for job in jobs:   # keep the queue short: pages are made lazily and hold memory
-            if len(pending) >= workers * 4:
-                _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done, on_done)
-            pending[pool.submit(_render_in_worker, job)] = job
-        _collect(pending, wait(pending).done, on_done)
 
+        def collect(done: set[Future]) -> None:
+            for future in sorted(done, key=lambda f: pending[f].target):
+                finished(pending.pop(future), future.result())
 
-def _collect(pending: dict[Future, PdfJob], done: set[Future], on_done: Callable[[], None]) -> None:
-    for future in sorted(done, key=lambda f: pending[f].label):
-        job = pending.pop(future)
-        if error := future.result():
-            raise PdfError(job.label, error)
-        on_done()
+        try:
+            for job in jobs:   # keep the queue short: pages are made lazily and hold memory
+                if len(pending) >= workers * 4:
+                    collect(wait(pending, return_when=FIRST_COMPLETED).done)
+                pending[pool.submit(_render_in_worker, job)] = job
+            collect(wait(pending).done)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return warnings

@@ -10,6 +10,7 @@ the template and line. Templates show findings; they never compute.
 from __future__ import annotations
 
 import shutil
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -117,7 +118,23 @@ class Site:
             return self.env.get_template(template).render(context)
         except jinja2.TemplateError as exc:
             from relatierapport.errors import RelatierapportError
-            where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
             page = f"relation {relation.id!r}" if relation else "the portfolio"
-            raise RelatierapportError(f"template error while rendering {page}{where}: "
-                                      f"{type(exc).__name__}: {exc}") from exc
+            raise RelatierapportError(f"{self._template_location(exc)}: template error while "
+                                      f"rendering {page}: {type(exc).__name__}: {exc}") from exc
+
+    def _template_location(self, exc: jinja2.TemplateError) -> str:
+        """file:line of the template where rendering failed (Jinja2 keeps it in the traceback)."""
+        if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
+            filename, line = exc.filename, exc.lineno       # a syntax error
+        else:
+            frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                      if f.filename.endswith((".html", ".htm", ".j2", ".jinja"))]
+            if not frames:
+                return "template"
+            filename, line = frames[-1].filename, frames[-1].lineno
+        path = Path(filename)
+        for base in (self.report.config.root, BUILTIN_TEMPLATES.parent):
+            if path.is_relative_to(base):
+                path = path.relative_to(base)
+                break
+        return f"{path}:{line}"

@@ -203,3 +203,15 @@ def test_builtins_are_plugins_on_the_public_hooks():
     builtin = {name for name, p in plugins.loaded.items() if p.origin == "built-in"}
     assert {"csv_source", "cadence", "html_output", "pdf_output", "json_output"} <= builtin
     assert plugins.hooks_of("cadence") == ["analyses", "config_options", "report_sections"]
+
+
+def test_a_template_error_names_the_template_file_and_line(project):
+    templates = project.parent / "templates"
+    templates.mkdir()
+    (templates / "relation.html").write_text(
+        '{% extends "builtin/relation.html" %}\n{% block content %}\n{{ relation.nmae }}\n{% endblock %}',
+        encoding="utf-8")
+    result = cli("build", "--config", project, "--format", "html")
+    assert result.exit_code == 1
+    assert "templates/relation.html:3: template error while rendering relation 'K1'" in result.output
+    assert "has no attribute 'nmae'" in result.output

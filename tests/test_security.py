@@ -102,3 +102,8 @@ def test_a_template_can_embed_project_files_but_nothing_outside(tmp_path):
     result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "pdf", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert embedded_images(project / "site" / "relations" / "k1.pdf") == 1   # the project's logo only
+    assert "warning: pdf:Alfa Bouw: Failed to load image at" in result.output
+    assert "it is outside the project" in result.output and "only files inside the project" in result.output
+    strict = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "pdf", "--jobs", "1",
+                 "--strict")
+    assert strict.exit_code == 1 and "failing because of --strict" in strict.output

@@ -40,7 +40,7 @@ def _clean(value):
     return value
 
 
-def report_document(report) -> dict:
+def report_document(report, later_warnings=()) -> dict:
     findings = dict(sorted(report.findings.items()))
     relations = []
     for relation in report.portfolio.relations.values():
@@ -59,12 +59,12 @@ def report_document(report) -> dict:
         "relations": relations,
         "portfolio": {name: found.portfolio for name, found in findings.items()},
         "goals": goals,
-        "warnings": [warning.as_json() for warning in report.warnings],
+        "warnings": [warning.as_json() for warning in [*report.warnings, *later_warnings]],
     })
 
 
 def write_json(pages, out_dir: Path, state) -> list[str]:
-    text = json.dumps(report_document(state.report), ensure_ascii=False, indent=2, default=_default)
+    text = json.dumps(report_document(state.report, state.warnings), ensure_ascii=False, indent=2, default=_default)
     (out_dir / "report.json").write_text(text + "\n", encoding="utf-8")
     return ["report.json"]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from relatierapport import hookimpl
+from relatierapport.errors import Problem
 from relatierapport.hooktypes import OutputFormat
 from relatierapport.render import BUILTIN_TEMPLATES
 
@@ -52,9 +53,11 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     count = state.site.page_count()
     if state.progress:
         with click.progressbar(length=count, label="PDF", file=sys.stderr) as bar:
-            render_all(jobs(), count, settings, state.jobs, on_done=lambda: bar.update(1))
+            messages = render_all(jobs(), count, settings, state.jobs, on_done=lambda: bar.update(1))
     else:
-        render_all(jobs(), count, settings, state.jobs)
+        messages = render_all(jobs(), count, settings, state.jobs)
+    for page, message in dict.fromkeys(messages):
+        state.warnings.append(Problem("pdf", message, location=page))
     return written
 
 
