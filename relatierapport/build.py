@@ -35,6 +35,13 @@ class Report:
     portfolio: Portfolio
     findings: dict[str, Findings]
     warnings: list[Problem]
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, make: Callable[[], object]):
+        """Compute a lookup once per build (e.g. contacts per organisation) for per-page hooks."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     @property
     def as_of(self) -> dt.date:

@@ -16,11 +16,12 @@ def _employee_name(portfolio, employee_id):
     return employee.name if employee else employee_id
 
 
-def _contacts_by_organisation(portfolio) -> dict[str, list]:
-    contacts: dict[str, list] = {}
+def _contacts_by_organisation(portfolio) -> dict[str, list[dict]]:
+    contacts: dict[str, list[dict]] = {}
     for person in portfolio.relations.values():
         if person.organisation:
-            contacts.setdefault(person.organisation, []).append(person)
+            contacts.setdefault(person.organisation, []).append(
+                {"id": person.id, "name": person.name, "role": person.role})
     return contacts
 
 
@@ -29,12 +30,11 @@ def report_sections(kind, relation, report):
     portfolio = report.portfolio
     if kind == "relation":
         organisation = portfolio.relations.get(relation.organisation) if relation.organisation else None
-        contacts = [{"id": p.id, "name": p.name, "role": p.role}
-                    for p in portfolio.relations.values() if p.organisation == relation.id]
+        contacts = report.memo("profile.contacts", lambda: _contacts_by_organisation(portfolio))
         data = {
             "owner_name": _employee_name(portfolio, relation.owner),
             "organisation": {"id": organisation.id, "name": organisation.name} if organisation else None,
-            "contacts": contacts,
+            "contacts": contacts.get(relation.id, []),
         }
         return [Section("profile", report.translate("Profile"), "sections/profile.html", 0, data)]
 
