@@ -11,9 +11,10 @@ each run in a fresh ``python -m relatierapport build`` subprocess:
 and then "WeasyPrint alone": one fresh process that loads the HTML pages the
 html build wrote, drops their <link rel=stylesheet> (the PDF medium omits it
 and passes the stylesheet pre-parsed instead), and renders each one exactly as
-``relatierapport.pdf._Renderer`` does (it *uses* ``_Renderer``: one
-FontConfiguration, report.css parsed once, the project fetcher, the raised GC
-threshold), timing import, set-up and every page.
+a PDF worker does (it *calls* ``relatierapport.pdf._init_worker`` and
+``_render_in_worker``: one ``_Renderer`` with one FontConfiguration,
+report.css parsed once, the project fetcher, the raised GC threshold), timing
+import, set-up and every page.
 
     python benchmarks/bench_build.py                 # N = 100 and 1000
     python benchmarks/bench_build.py --sizes 100     # quick
@@ -156,10 +157,13 @@ def best(runs: list[Run]) -> Run:
 # -- WeasyPrint alone (runs in its own process: ``--weasyprint-alone SITE PROJECT``) ----------
 
 def weasyprint_alone(site: Path, project: Path, pdf_dir: Path) -> dict:
-    """Render every HTML page of ``site`` to PDF as the build's renderer does; return timings."""
-    import gc
-    import logging
+    """Render every HTML page of ``site`` to PDF as a build's PDF worker does; return timings.
 
+    Uses the package's own worker code (``relatierapport.pdf._init_worker`` and
+    ``_render_in_worker``): the same FontConfiguration, pre-parsed report.css,
+    fetcher, GC threshold and logging set-up, in this one process.
+    """
+    site, project, pdf_dir = site.resolve(), project.resolve(), pdf_dir.resolve()
     pages = [site / "index.html", *sorted((site / "relations").glob("*.html"))]
     html = {}
     for page in pages:
@@ -173,21 +177,22 @@ def weasyprint_alone(site: Path, project: Path, pdf_dir: Path) -> dict:
     t0 = time.perf_counter()
     import weasyprint  # noqa: F401  (counted: a build's PDF stage pays it too)
     t1 = time.perf_counter()
-    from relatierapport.pdf import GC_THRESHOLD, PdfJob, PdfSettings, _Renderer
+    from relatierapport import pdf
     from relatierapport.render import BUILTIN_TEMPLATES
 
-    gc.set_threshold(*GC_THRESHOLD)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    settings = PdfSettings((str(site / "assets" / "report.css"),),
-                           tuple(str(p) for p in (site, project, BUILTIN_TEMPLATES)))
-    renderer = _Renderer(settings)
+    settings = pdf.PdfSettings((str(site / "assets" / "report.css"),),
+                               tuple(str(p) for p in (site, project, BUILTIN_TEMPLATES)))
+    pdf._init_worker(settings)      # FontConfiguration, CSS parsed once, fetcher, GC threshold
     t2 = time.perf_counter()
     times = []
     for page in pages:
         target = pdf_dir / page.relative_to(site).with_suffix(".pdf")
         started = time.perf_counter()
-        renderer.render(PdfJob(html[page], page.as_uri(), str(target), page.stem))
+        outcome = pdf._render_in_worker(pdf.PdfJob(html[page], page.as_uri(), str(target), page.stem))
         times.append(time.perf_counter() - started)
+        error = outcome[0] if isinstance(outcome, tuple) else outcome
+        if error:
+            raise SystemExit(f"{page}: {error}")
     t3 = time.perf_counter()
     return {"pages": len(pages), "import_s": t1 - t0, "setup_s": t2 - t1, "loop_s": t3 - t2,
             "total_s": t3 - t0, "portfolio_ms": times[0] * 1000,
@@ -378,12 +383,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     WORK.mkdir(exist_ok=True)
-    log(machine())
+    code = code_state()     # before the runs: others may change the tree while we measure
+    log(f"{machine()}\nCode: {code}")
     results = []
     for n in args.sizes:
         log(f"N={n}: writing project into {WORK / f'n{n}'}")
         results.append(measure_size(n, args))
-    text = (f"Machine: {machine()}\nCode: {code_state()}\n\n{table(results)}\n\n{detail(results)}\n")
+    if code_state() != code:
+        code += f" (changed during the run to: {code_state()})"
+    text = (f"Machine: {machine()}\nCode: {code}\n\n{table(results)}\n\n{detail(results)}\n")
     print(text)
     stem = WORK / f"results-{'-'.join(map(str, args.sizes))}"
     stem.with_suffix(".md").write_text(text)

@@ -13,6 +13,7 @@ are rewritten by that same generator with those volumes.
 from __future__ import annotations
 
 import argparse
+import csv
 from pathlib import Path
 
 from relatierapport.example import write_example_data
@@ -68,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = make_project(args.target, args.relations, args.touchpoints_per_relation,
                           args.business_per_relation, seed=args.seed)
-    counts = {p.name: sum(1 for _ in p.open(encoding="utf-8")) - 1
-              for p in sorted((args.target / "data").glob("*.csv"))}
+    counts = {}
+    for path in sorted((args.target / "data").glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            counts[path.name] = sum(1 for _ in csv.reader(f, delimiter=";")) - 1   # minus the header
     print(f"wrote {config} ({args.relations} relations): "
           + ", ".join(f"{name} {rows}" for name, rows in counts.items()))
     return 0
