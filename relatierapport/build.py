@@ -20,6 +20,7 @@ from relatierapport.errors import (ConfigError, DataError, PluginError, Problem,
                                    RelatierapportError, StrictError)
 from relatierapport.hooktypes import Findings
 from relatierapport.i18n import translations
+from relatierapport.identity import IDENTITY, Merge, unify
 from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
 from relatierapport.plugins import Plugins, make_plugins
 from relatierapport.publish import check_target, staging, swap_in
@@ -119,8 +120,13 @@ def read_sources(plugins: Plugins, config: Config) -> list[tuple[SourceSummary, 
     return results
 
 
-def merge(results: list[tuple[SourceSummary, SourceData]]) -> tuple[Portfolio, list[Problem], list[Problem]]:
-    """Combine all sources into one portfolio; return it with errors and warnings."""
+def merge(results: list[tuple[SourceSummary, SourceData]], identity_options: dict | None = None
+          ) -> tuple[Portfolio, list[Problem], list[Problem], list[Merge]]:
+    """Combine all sources into one portfolio: relations unified across sources, ids remapped.
+
+    Returns the portfolio, the errors, the warnings (conflicting values among them)
+    and the merges made.
+    """
     portfolio = Portfolio()
     errors: list[Problem] = []
     warnings: list[Problem] = []
@@ -128,23 +134,27 @@ def merge(results: list[tuple[SourceSummary, SourceData]]) -> tuple[Portfolio, l
     for summary, data in results:
         errors += data.errors
         warnings += data.warnings
-        for relation in data.relations:
-            if relation.id in portfolio.relations:
-                first = portfolio.relations[relation.id].origin
-                errors.append(_at(relation.origin, "id", f"expected a unique id, found "
-                                  f"{relation.id!r} again (first at {first})"))
-                continue
-            portfolio.relations[relation.id] = relation
         for employee in data.employees:
             portfolio.employees.setdefault(employee.id, employee)
         portfolio.goals += data.goals
         for name, frame in data.tables.items():
             frames[name].append((summary.label, frame))
+    unified = unify([data.relations for _, data in results], identity_options or IDENTITY.defaults())
+    portfolio.relations = unified.relations
+    errors += unified.errors
+    warnings += unified.conflicts
+    id_map = unified.id_map
+    for relation in portfolio.relations.values():
+        if relation.organisation in id_map:
+            relation.organisation = id_map[relation.organisation]
+
     known = pl.Series("id", list(portfolio.relations), dtype=pl.String)
     for name, parts in frames.items():
         kept = []
         for label, frame in parts:
             if name != "surveys" and frame.height:
+                if id_map:
+                    frame = frame.with_columns(pl.col("relation").replace(id_map))
                 unknown = frame.filter(~pl.col("relation").is_in(known.implode()))
                 if unknown.height:
                     ids = unknown["relation"].unique(maintain_order=True).head(10).to_list()
@@ -152,6 +162,8 @@ def merge(results: list[tuple[SourceSummary, SourceData]]) -> tuple[Portfolio, l
                                             f"source defines ({', '.join(ids)}); they are left out",
                                             field="relation"))
                     frame = frame.filter(pl.col("relation").is_in(known.implode()))
+            elif name == "surveys" and id_map and frame.height:
+                frame = frame.with_columns(pl.col("subject").replace(id_map))
             kept.append(frame)
         if kept:
             setattr(portfolio, name, pl.concat(kept) if len(kept) > 1 else kept[0])
@@ -162,7 +174,7 @@ def merge(results: list[tuple[SourceSummary, SourceData]]) -> tuple[Portfolio, l
         if relation.organisation and relation.organisation not in portfolio.relations:
             warnings.append(_at(relation.origin, "organisation", f"expected a relation id, found "
                                 f"{relation.organisation!r}, which no relation has"))
-    return portfolio, errors, warnings
+    return portfolio, errors, warnings, unified.merges
 
 
 def _at(origin: str, field_name: str, message: str) -> Problem:
@@ -174,7 +186,7 @@ def _at(origin: str, field_name: str, message: str) -> Problem:
 def load(plugins: Plugins, config: Config) -> tuple[Portfolio, list[SourceSummary], list[Problem]]:
     """Read and merge every source; all data errors together raise one DataError."""
     results = read_sources(plugins, config)
-    portfolio, errors, warnings = merge(results)
+    portfolio, errors, warnings, _ = merge(results, config.sections["identity"])
     if errors:
         raise DataError(errors)
     return portfolio, [summary for summary, _ in results], warnings

@@ -107,11 +107,16 @@ def check(config_path: Path, as_of, strict: bool) -> None:
     plugins, config = stages.configure(config_path, as_of=as_of.date() if as_of else None,
                                        strict=strict)
     results = stages.read_sources(plugins, config)
-    portfolio, errors, warnings = stages.merge(results)
+    portfolio, errors, warnings, merges = stages.merge(results, config.sections["identity"])
     for summary, _ in results:
         counts = ", ".join(f"{n} {table}" for table, n in summary.counts.items()) or "nothing"
         problems = f"; {len(summary.errors)} problem(s)" if summary.errors else ""
-        click.echo(f"{summary.label} ({summary.type}): {counts}{problems}")
+        skipped = f"; {len(summary.warnings)} skipped or doubtful" if summary.warnings else ""
+        click.echo(f"{summary.label} ({summary.type}): {counts}{problems}{skipped}")
+    if merges:
+        click.echo(f"{len(merges)} relation(s) found in more than one source:")
+        for merge in merges:
+            click.echo(f"  {merge}")
     warnings = config.warnings + warnings
     if errors:
         _echo_warnings(warnings)

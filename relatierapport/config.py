@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from relatierapport.errors import ConfigError, Problem
+from relatierapport.identity import IDENTITY
 from relatierapport.model import TABLES
 from relatierapport.options import _NOTHING, ListOf, Option, OptionGroup, OptionValueError, Table, Text
 
-TOP_LEVEL = ("project", "sources", "plugins", "goals")
+TOP_LEVEL = ("project", "sources", "identity", "plugins", "goals")
 
 #: The [project] section; owned by the core because it decides which plugins load.
 PROJECT = OptionGroup("project", (
@@ -183,7 +184,8 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
                                             field=f"[{key}]"))
 
     sections = {"project": checker.section("[project]", raw.get("project", {}),
-                                           declared["project"].options)}
+                                           declared["project"].options),
+                "identity": checker.section("[identity]", raw.get("identity", {}), IDENTITY.options)}
     plugin_tables = raw.get("plugins", {})
     if not isinstance(plugin_tables, dict):
         checker.errors.append(Problem(file, "expected tables [plugins.NAME]", field="[plugins]"))

@@ -6,6 +6,7 @@ Their names (the last part of the module name) are what ``disable_plugins`` and
 
 BUILTIN_PLUGINS = (
     "relatierapport.builtin.csv_source",
+    "relatierapport.builtin.provenance",
     "relatierapport.builtin.cadence",
     "relatierapport.builtin.profile",
     "relatierapport.builtin.formatting",
