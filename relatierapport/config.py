@@ -31,7 +31,8 @@ PROJECT = OptionGroup("project", (
 
 #: Keys every [[sources]] table has, whatever its type.
 SOURCE_OPTIONS: tuple[Option, ...] = (
-    Option("type", Text(), None, "Which reader reads this source: csv, or a plugin's type.", required=True),
+    Option("type", Text(), None, "Which reader reads this source: csv, xlsx, vcard, hubspot, pipedrive, "
+           "salesforce, odoo, crm, or a plugin's type.", required=True),
     Option("path", Text(), None, "The file or folder, relative to the project folder.", required=True),
     Option("table", Text(choices=TABLES), None,
            "Which model table the file fills, for sources that hold one table."),

@@ -110,8 +110,10 @@ def unify(batches: list[list[Relation]], options: dict) -> Unified:
     kept: dict[str, Relation] = {}
     owner_of: dict[tuple[str, str], str] = {}      # identity key -> kept relation id
     result = Unified(kept, {})
-    for batch in batches:
+    last = max((index for index, batch in enumerate(batches) if batch), default=0)
+    for index, batch in enumerate(batches):
         in_this_source: set[str] = set()
+        remember = index < last       # keys are only needed when a later source has relations
         for relation in batch:
             target, key = _find(relation, same, owner_of, match_on, free_mail, kept, in_this_source)
             if target is None and relation.id in kept:
@@ -129,8 +131,9 @@ def unify(batches: list[list[Relation]], options: dict) -> Unified:
                     result.id_map[relation.id] = target.id
                 _fold(target, relation, result.conflicts)
             in_this_source.add(target.id)
-            for identity in identity_keys(relation, match_on, free_mail):
-                owner_of.setdefault(identity, target.id)
+            if remember:
+                for identity in identity_keys(relation, match_on, free_mail):
+                    owner_of.setdefault(identity, target.id)
     return result
 
 
@@ -138,6 +141,8 @@ def _find(relation, same, owner_of, match_on, free_mail, kept, in_this_source):
     """The kept relation this one is, if any; never two records of one source into one."""
     if relation.id in same and same[relation.id] in kept:
         return kept[same[relation.id]], ("explicit mapping", same[relation.id])
+    if not owner_of:
+        return None, None
     for identity in identity_keys(relation, match_on, free_mail):
         target_id = owner_of.get(identity)
         if target_id is not None and target_id not in in_this_source:

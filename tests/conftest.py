@@ -44,7 +44,7 @@ def write_project(root: Path, *, relations: str = RELATIONS, extra_config: str =
               "touchpoints.csv": "touchpoints", "business.csv": "business"}
     sources = "".join(f'\n[[sources]]\ntype = "csv"\npath = "data/{name}"\ntable = "{table}"\n'
                       for name, table in tables.items())
-    config = textwrap.dedent(f"""\
+    config = textwrap.dedent("""\
         [project]
         name = "Testbureau"
         """) + sources + textwrap.dedent(extra_config)

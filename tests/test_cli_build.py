@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import cli, run, write_project
+from conftest import cli, run
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

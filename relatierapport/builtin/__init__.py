@@ -6,6 +6,13 @@ Their names (the last part of the module name) are what ``disable_plugins`` and
 
 BUILTIN_PLUGINS = (
     "relatierapport.builtin.csv_source",
+    "relatierapport.builtin.xlsx_source",
+    "relatierapport.builtin.vcard_source",
+    "relatierapport.builtin.hubspot_source",
+    "relatierapport.builtin.pipedrive_source",
+    "relatierapport.builtin.salesforce_source",
+    "relatierapport.builtin.odoo_source",
+    "relatierapport.builtin.crm_source",
     "relatierapport.builtin.provenance",
     "relatierapport.builtin.cadence",
     "relatierapport.builtin.profile",

@@ -10,7 +10,6 @@ only in the two unambiguous forms yyyy-mm-dd and dd-mm-yyyy.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -23,7 +22,7 @@ from relatierapport.errors import Problem
 from relatierapport.hooktypes import SourceReader
 from relatierapport.model import SourceData
 from relatierapport.options import Integer, ListOf, Option, Text
-from relatierapport.tabular import FIELDS, Grid, convert
+from relatierapport.tabular import FIELDS, Grid, convert, decode_text, text_codec
 
 DELIMITERS = (";", ",", "\t", "|")
 AUTO_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
@@ -36,18 +35,17 @@ def _single_char_or_auto(value: str) -> str | None:
 
 
 def _known_encoding(value: str) -> str | None:
-    try:
-        codecs.lookup(value)
-    except LookupError:
-        return "expected an encoding name such as utf-8, cp1252 or iso-8859-15"
+    if text_codec(value) is None:
+        return "expected a text encoding such as utf-8, cp1252 or iso-8859-15"
     return None
 
 
 OPTIONS = (
     Option("delimiter", Text(), "auto", 'Field separator: "auto" (from the header line), ";", ",", or a tab "\\t".',
            check=_single_char_or_auto),
-    Option("encoding", Text(), "utf-8", "Character encoding: utf-8 (a BOM is fine), cp1252 (Excel on "
-           "Windows), iso-8859-15, utf-16.", check=_known_encoding),
+    Option("encoding", Text(), "utf-8", "Character encoding: utf-8, cp1252 (Excel on Windows), "
+           "iso-8859-15, utf-16-le; a byte order mark (UTF-8, UTF-16, UTF-32) is recognised whatever "
+           "this says.", check=_known_encoding),
     Option("decimal", Text(choices=("auto", ",", ".")), "auto",
            'Decimal mark: "auto" (a comma when the delimiter is ";", else a point), "," or ".".'),
     Option("date_format", ListOf(Text()), ["auto"],
@@ -76,20 +74,6 @@ def date_formats(patterns: list[str]) -> tuple[str, ...]:
             fmt = re.sub(r"(?i)dd", "%d", re.sub("mm|MM", "%m", fmt))
             formats.append(fmt)
     return tuple(dict.fromkeys(formats))
-
-
-def _decode(raw: bytes, encoding: str, spec) -> tuple[str | None, Problem | None]:
-    codec = codecs.lookup(encoding).name
-    try:
-        return raw.decode("utf-8-sig" if codec == "utf-8" else encoding), None
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        hint = ('set encoding = "utf-16"' if raw[:2] in (b"\xff\xfe", b"\xfe\xff")
-                else 'if it comes from Excel on Windows, set encoding = "cp1252"'
-                if codec == "utf-8" else 'check the encoding option')
-        return None, Problem(spec.display, f"expected text in {encoding}, found byte "
-                             f"0x{raw[exc.start]:02x} that is not valid {encoding}: {hint} in "
-                             f"[[sources]] #{spec.index}", location=str(line))
 
 
 def _detect_delimiter(header: str, spec) -> tuple[str | None, Problem | None]:
@@ -123,9 +107,11 @@ def read_csv(spec, config) -> SourceData:
     if not spec.path.is_file():
         data.errors.append(Problem(spec.display, "expected a CSV file, found a folder"))
         return data
-    text, problem = _decode(spec.path.read_bytes(), opts["encoding"], spec)
-    if problem:
-        data.errors.append(problem)
+    text, errors, warnings = decode_text(spec.path.read_bytes(), opts["encoding"], spec.display,
+                                         spec.index)
+    data.warnings.extend(warnings)
+    if text is None:
+        data.errors.extend(errors)
         return data
     skip = opts["skip_lines"]
     body = text.split("\n", skip)[-1] if skip else text
@@ -169,7 +155,9 @@ def read_csv(spec, config) -> SourceData:
         return data
     grid = Grid(frame, spec.display, lines, columns=spec.columns, decimal=decimal,
                 date_formats=date_formats(opts["date_format"]))
-    return convert(grid, spec.table)
+    result = convert(grid, spec.table)
+    result.warnings[:0] = data.warnings
+    return result
 
 
 def _ragged_rows(body: str, delimiter: str, quote: str, skip: int, spec) -> list[Problem]:

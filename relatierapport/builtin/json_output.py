@@ -2,42 +2,28 @@
 
 Findings are namespaced by the analysis that made them. The file is written
 with sorted plugin keys and stable relation order, so the same input gives the
-same bytes.
+same bytes. orjson writes it: the standard library's encoder falls back to pure
+Python when indenting and took 20 s for 100,000 relations.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
-import math
-from pathlib import Path
+
+import orjson
 
 from relatierapport import __version__, hookimpl
 from relatierapport.hooktypes import OutputFormat
 
 SCHEMA = 1
+#: Indented for people and diffs; orjson writes dates as ISO text and NaN/infinity as null.
+OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 def _default(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
-    if dataclasses.is_dataclass(value):
-        return dataclasses.asdict(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _clean(value):
-    """NaN and infinity are not JSON: write them as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _clean(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(item) for item in value]
-    return value
 
 
 def report_document(report, later_warnings=()) -> dict:
@@ -45,7 +31,8 @@ def report_document(report, later_warnings=()) -> dict:
     relations = []
     for relation in report.portfolio.relations.values():
         entry = {"id": relation.id, "name": relation.name, "kind": relation.kind,
-                 "role": relation.role, "owner": relation.owner}
+                 "role": relation.role, "owner": relation.owner,
+                 "organisation": relation.organisation}
         for name, found in findings.items():
             if relation.id in found.relations:
                 entry[name] = found.relations[relation.id]
@@ -53,19 +40,19 @@ def report_document(report, later_warnings=()) -> dict:
     goals = [dataclasses.asdict(goal) for goal in report.portfolio.goals]
     for goal in goals:
         goal.pop("origin", None)
-    return _clean({
+    return {
         "schema": SCHEMA, "as_of": report.as_of, "generator": f"relatierapport {__version__}",
         "project": report.config.project["name"], "language": report.config.language,
         "relations": relations,
         "portfolio": {name: found.portfolio for name, found in findings.items()},
         "goals": goals,
         "warnings": [warning.as_json() for warning in [*report.warnings, *later_warnings]],
-    })
+    }
 
 
-def write_json(pages, out_dir: Path, state) -> list[str]:
-    text = json.dumps(report_document(state.report, state.warnings), ensure_ascii=False, indent=2, default=_default)
-    (out_dir / "report.json").write_text(text + "\n", encoding="utf-8")
+def write_json(pages, out_dir, state) -> list[str]:
+    document = report_document(state.report, state.warnings)
+    (out_dir / "report.json").write_bytes(orjson.dumps(document, default=_default, option=OPTIONS))
     return ["report.json"]
 
 
