@@ -123,3 +123,56 @@ def test_real_bank_export_with_preamble_reads_with_skip_lines(tmp_path):
     # the bank's counterparties are not relations: read fine, then reported as unknown relations
     assert "data/bank.csv (csv):" in result.output
     assert "rows refer to relations that no source defines" in result.output
+
+
+# -- never a crash: random bytes and damaged real files ------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from relatierapport.config import SourceSpec  # noqa: E402
+from relatierapport.builtin.csv_source import OPTIONS, read_csv  # noqa: E402
+from relatierapport.errors import Problem  # noqa: E402
+from relatierapport.model import SourceData  # noqa: E402
+
+REAL_CSVS = sorted((SHARED_DATA / "dutch-csv").rglob("*.csv")) + sorted(
+    (Path(__file__).parent.parent / "data").glob("*.csv"))
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def read_bytes_as(tmp_path: Path, raw: bytes, table: str, options: dict) -> SourceData:
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(raw)
+    spec = SourceSpec(index=1, type="csv", path=path, display="fuzz.csv", table=table, columns={},
+                      options={**{o.name: o.default for o in OPTIONS}, **options})
+    return read_csv(spec, None)
+
+
+def assert_records_or_located_problems(data: SourceData) -> None:
+    assert isinstance(data, SourceData)
+    for problem in data.errors + data.warnings:
+        assert isinstance(problem, Problem) and problem.source and problem.message
+
+
+@FUZZ
+@given(raw=st.binary(max_size=2000), table=st.sampled_from(["relations", "touchpoints", "business"]),
+       encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+def test_random_bytes_give_records_or_located_problems(tmp_path, raw, table, encoding):
+    assert_records_or_located_problems(read_bytes_as(tmp_path, raw, table, {"encoding": encoding}))
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_real_files_give_records_or_located_problems(tmp_path, data):
+    source = data.draw(st.sampled_from(REAL_CSVS))
+    raw = bytearray(source.read_bytes()[:20000])
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(0, max(len(raw) - 1, 0)))
+        action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip" and raw:
+            raw[position] = data.draw(st.integers(0, 255))
+        elif action == "cut":
+            del raw[position:position + data.draw(st.integers(1, 50))]
+        else:
+            raw[position:position] = data.draw(st.sampled_from([b'"', b";", b"\n", b"\r", b"\x00", b"\xff"]))
+    table = data.draw(st.sampled_from(["relations", "touchpoints", "business", "events"]))
+    assert_records_or_located_problems(read_bytes_as(tmp_path, bytes(raw), table, {}))
