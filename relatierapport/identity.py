@@ -120,9 +120,7 @@ def unify(batches: list[list[Relation]], options: dict) -> Unified:
                 result.errors.append(_duplicate(relation, kept[relation.id]))
                 continue
             if target is None:
-                relation.provenance = {name: relation.origin for name in MERGEABLE
-                                       if getattr(relation, name) not in (None, "")}
-                kept[relation.id] = relation
+                kept[relation.id] = relation     # provenance lists only values from other records
                 target = relation
             else:
                 result.merges.append(Merge(target.id, relation.id, key[0], key[1],

@@ -40,7 +40,7 @@ class Relation:
     scores: dict[str, float] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     origin: str = ""                    # "file:line" the record came from, for messages
-    provenance: dict[str, str] = field(default_factory=dict)   # field -> origin of its value
+    provenance: dict[str, str] = field(default_factory=dict)   # field -> origin, when not `origin`
     merged_from: list[str] = field(default_factory=list)       # records folded into this one
 
 

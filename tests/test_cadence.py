@@ -30,6 +30,9 @@ def cadence(tmp_path, extra_config=""):
     config = write_project(tmp_path, relations=RELATIONS, extra_config=extra_config,
                            files={"touchpoints.csv": TOUCHPOINTS,
                                   "business.csv": "relation;date\n", "employees.csv": "id;name\n"})
+    # cadence on its own: without segmentation, a relation without category gets the default
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Testbureau"', 'name = "Testbureau"\ndisable_plugins = ["segmentation"]'), encoding="utf-8")
     result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json")
     assert result.exit_code == 0, result.output
     return json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
@@ -84,3 +87,16 @@ def test_add_months_clips_to_the_end_of_the_month():
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
     assert add_months(dt.date(2025, 11, 30), 3) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 12, 15), 1) == dt.date(2027, 1, 15)
+
+
+def test_a_category_derived_by_segmentation_sets_the_cadence(tmp_path):
+    """With segmentation loaded, N1 (no category, no revenue) gets C from revenue share, not the default."""
+    config = write_project(tmp_path, relations=RELATIONS,
+                           files={"touchpoints.csv": TOUCHPOINTS,
+                                  "business.csv": "relation;date\n", "employees.csv": "id;name\n"})
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    n1 = next(r for r in report["relations"] if r["id"] == "N1")
+    assert (n1["cadence"]["category"], n1["cadence"]["category_source"]) == ("C", "revenue_share")
+    assert n1["cadence"]["next_due"] == "2026-06-20"

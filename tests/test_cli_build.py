@@ -170,3 +170,19 @@ def test_output_folder_that_is_not_ours_is_refused(project, tmp_path):
     assert "was not written by relatierapport" in result.output
     assert (foreign / "thesis.docx").read_text(encoding="utf-8") == "precious"
     assert cli("build", "--config", project, "--out", project.parent).exit_code == 2
+
+
+def test_streamed_report_json_equals_the_whole_document_dumped_at_once(project):
+    import datetime as dt
+
+    import orjson
+
+    from relatierapport.build import prepare_report
+    from relatierapport.builtin.json_output import OPTIONS, _default, report_chunks, report_document
+
+    _, report, _ = prepare_report(project, as_of=dt.date(2026, 11, 1))
+    streamed = b"".join(report_chunks(report))
+    assert streamed == orjson.dumps(report_document(report), default=_default, option=OPTIONS)
+    report.portfolio.relations.clear()
+    assert b"".join(report_chunks(report)) == orjson.dumps(report_document(report), default=_default,
+                                                            option=OPTIONS)

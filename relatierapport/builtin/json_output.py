@@ -26,9 +26,7 @@ def _default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def report_document(report, later_warnings=()) -> dict:
-    findings = dict(sorted(report.findings.items()))
-    relations = []
+def _relation_entries(report, findings):
     for relation in report.portfolio.relations.values():
         entry = {"id": relation.id, "name": relation.name, "kind": relation.kind,
                  "role": relation.role, "owner": relation.owner,
@@ -36,7 +34,11 @@ def report_document(report, later_warnings=()) -> dict:
         for name, found in findings.items():
             if relation.id in found.relations:
                 entry[name] = found.relations[relation.id]
-        relations.append(entry)
+        yield entry
+
+
+def _document(report, later_warnings, relations) -> dict:
+    findings = dict(sorted(report.findings.items()))
     goals = [dataclasses.asdict(goal) for goal in report.portfolio.goals]
     for goal in goals:
         goal.pop("origin", None)
@@ -50,9 +52,35 @@ def report_document(report, later_warnings=()) -> dict:
     }
 
 
+def report_document(report, later_warnings=()) -> dict:
+    """The whole report.json as one dict (for tests and plugins; writing streams it)."""
+    findings = dict(sorted(report.findings.items()))
+    return _document(report, later_warnings, list(_relation_entries(report, findings)))
+
+
+_MARK = "\x00relations\x00"
+
+
+def report_chunks(report, later_warnings=()):
+    """report.json as bytes, relation by relation: the same bytes as dumping the whole
+    document at once, without ever holding all of it (1 GB for 100,000 relations)."""
+    findings = dict(sorted(report.findings.items()))
+    skeleton = orjson.dumps(_document(report, later_warnings, _MARK), default=_default, option=OPTIONS)
+    head, tail = skeleton.split(orjson.dumps(_MARK))
+    yield head
+    first = True
+    for entry in _relation_entries(report, findings):
+        text = orjson.dumps(entry, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+        yield (b"[\n    " if first else b",\n    ") + text.replace(b"\n", b"\n    ")
+        first = False
+    yield b"[]" if first else b"\n  ]"
+    yield tail
+
+
 def write_json(pages, out_dir, state) -> list[str]:
-    document = report_document(state.report, state.warnings)
-    (out_dir / "report.json").write_bytes(orjson.dumps(document, default=_default, option=OPTIONS))
+    with (out_dir / "report.json").open("wb") as handle:
+        for chunk in report_chunks(state.report, state.warnings):
+            handle.write(chunk)
     return ["report.json"]
 
 

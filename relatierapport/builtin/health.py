@@ -1,0 +1,811 @@
+"""Built-in plugin ``health``: how healthy is each relation, why, and is it getting better?
+
+Five indicators, each scored 0-100 by a configurable rule (windows end on the
+report date; "the last N months" is the period after the same day N months
+before the report date, up to and including the report date):
+
+``response_time``
+    For every outgoing touchpoint in the last ``response_months``: the days
+    until the relation's next incoming touchpoint (the same day counts, as 0
+    days). Outgoing touchpoints still unanswered count with the days they have
+    waited so far once that is at least ``response_days.zero``; younger
+    unanswered ones are still pending and left out. The value is the median
+    (mean of the two middle values for an even count); it scores 100 up to
+    ``response_days.full`` days, 0 from ``response_days.zero`` days, linearly
+    in between.
+``referrals``
+    ``referral_given`` touchpoints (the relation referred us) in the last
+    ``referral_months``, per year; ``referral_target`` per year (per category)
+    scores 100, fewer proportionally.
+``repeat_business``
+    Won business records in the last ``repeat_months``; ``repeat_target`` (per
+    category) scores 100, fewer proportionally.
+``value_add``
+    ``value_add`` touchpoints in the last ``value_add_months``;
+    ``value_add_target`` (per category) scores 100, fewer proportionally.
+``cadence``
+    Days overdue from the ``cadence`` analysis (for the previous period
+    recomputed by the same rule); 0 days scores 100, overdue by
+    ``cadence_zero_periods`` cadence periods (a cadence month counts as 30
+    days) scores 0, linearly in between. Never contacted and no start date:
+    unknown.
+
+An indicator that cannot be computed is an explicit unknown with its reason
+(no touchpoints on record, no business records, nothing to measure) and is left
+out of the score: the score is the weighted mean of the known indicators
+(weights in ``weights``), each indicator's contribution is weight x score /
+total known weight, and what it "lost" is weight x (100 - score) / total known
+weight, so the contributions add up to the score and the losses to 100 - score.
+Bands: ``green`` from ``bands.green``, ``amber`` from ``bands.amber``, else
+``red``. The reasons are the known indicators scoring below the green limit,
+the biggest loss first. The trend repeats the whole computation with the
+report date moved back ``trend_months`` (the category stays as it is now).
+
+Red flags and opportunity signals come from touchpoints in the last
+``signal_months``: their signals, configurable Dutch and English keywords in
+the notes (whole words), incoming touchpoints (proactive outreach), kind
+``referral_given`` (referral) and, for no response, the relation's latest
+``no_response_after`` outgoing touchpoints without an incoming one since.
+Each comes with its touchpoint and what raised it. Open complaints (a
+complaint without a complaint_resolved on or after its date for the same
+relation) are always listed with their age; resolved ones with their
+resolution time and whether it was fast (``fast_resolution_days``).
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from functools import lru_cache
+
+import polars as pl
+
+from relatierapport import hookimpl
+from relatierapport.dates import add_months
+from relatierapport.hooktypes import Analysis, Findings, Section
+from relatierapport.labels import N_
+from relatierapport.options import Integer, ListOf, Number, Option, OptionGroup, Table, Text
+
+NAME = "health"
+CATEGORIES = ("A", "B", "C")
+INDICATORS = ("response_time", "referrals", "repeat_business", "value_add", "cadence")
+BANDS = ("green", "amber", "red")
+RED_FLAGS = ("no_response", "competitor", "rate_pressure", "stakeholder_change", "exclusivity_lost")
+OPPORTUNITIES = ("proactive", "referral", "strategic", "first_call")
+FLAG_KINDS = RED_FLAGS + OPPORTUNITIES
+#: The touchpoint signal that raises each flag kind (proactive and referral come from kind/direction).
+SIGNAL_OF = {"no_response": "no_response", "competitor": "competitor", "rate_pressure": "rate_pressure",
+             "stakeholder_change": "stakeholder_change", "exclusivity_lost": "exclusivity_lost",
+             "strategic": "strategic", "first_call": "first_call"}
+TOUCHPOINT_KINDS = ("check_in", "value_add", "offer", "evaluation", "complaint", "complaint_resolved",
+                    "referral_given", "referral_received")
+
+DEFAULT_WEIGHTS = {"response_time": 1.0, "referrals": 1.0, "repeat_business": 2.0, "value_add": 1.0,
+                   "cadence": 2.0}
+DEFAULT_BANDS = {"green": 70.0, "amber": 40.0}
+DEFAULT_RESPONSE_DAYS = {"full": 30, "zero": 180}
+DEFAULT_REFERRAL_TARGET = {"A": 3.0, "B": 2.0, "C": 1.0}
+DEFAULT_REPEAT_TARGET = {"A": 4.0, "B": 2.0, "C": 1.0}
+DEFAULT_VALUE_ADD_TARGET = {"A": 2.0, "B": 1.0, "C": 1.0}
+DEFAULT_KEYWORDS = {
+    "no_response": ["geen reactie", "geen antwoord", "niet bereikbaar", "no reply", "no response"],
+    "competitor": ["concurrent", "ander bureau", "andere bureaus", "competitor", "competitors",
+                   "other agency"],
+    "rate_pressure": ["tarief", "tarieven", "uurtarief", "prijsdruk", "tariefdruk", "korting",
+                      "rate", "rates", "price pressure", "discount"],
+    "stakeholder_change": ["nieuwe contactpersoon", "nieuwe hr-manager", "nieuwe manager",
+                           "nieuwe directeur", "new contact", "new hr director", "new manager"],
+    "exclusivity_lost": ["exclusiviteit", "exclusief", "exclusivity", "exclusive"],
+    "proactive": ["belde zelf", "mailde zelf", "called us", "reached out"],
+    "referral": ["verwees ons", "doorverwezen", "raadde ons aan", "referred us", "recommended us"],
+    "strategic": ["strategisch", "strategische", "strategie", "strategic", "strategy"],
+    "first_call": ["als eerste", "eerste keus", "first call", "first choice"],
+}
+DEFAULT_PROACTIVE_EXCLUDE = ["complaint", "complaint_resolved", "referral_given"]
+MONTH_DAYS = 30          # a cadence month, for the cadence indicator's scale
+
+# Reasons for unknowns: fixed English texts (data in report.json, translated in the report).
+NO_TOUCHPOINTS = N_("no touchpoints on record")
+NO_OUTGOING = N_("no outgoing touchpoints in the window to measure")
+ALL_PENDING = N_("outgoing touchpoints in the window still await a reply")
+NO_BUSINESS = N_("no business records")
+NEVER_CONTACTED_NO_START = N_("never contacted and no start date (since) known")
+NO_INDICATOR = N_("no indicator could be computed")
+NO_WEIGHT = N_("only indicators with weight 0 are known")
+NOT_STARTED = N_("the relation had not started yet")
+NO_SCORE_NOW = N_("no score now")
+NO_SCORE_THEN = N_("no score for the previous period")
+
+
+# -- options -----------------------------------------------------------------------
+
+def _merged(defaults: dict):
+    return lambda value: {**defaults, **value}
+
+
+def _check_weights(value):
+    if sum(_merged(DEFAULT_WEIGHTS)(value).values()) <= 0:
+        return "expected at least one weight above 0 (with the defaults for keys not given)"
+    return None
+
+
+def _check_bands(value):
+    bands = _merged(DEFAULT_BANDS)(value)
+    if bands["amber"] > bands["green"]:
+        return f"expected amber ({bands['amber']:g}) not above green ({bands['green']:g})"
+    return None
+
+
+def _check_response(value):
+    days = _merged(DEFAULT_RESPONSE_DAYS)(value)
+    if days["zero"] <= days["full"]:
+        return f"expected zero ({days['zero']}) above full ({days['full']})"
+    return None
+
+
+def _check_positive(value):
+    bad = [key for key, number in value.items() if number <= 0]
+    return f"expected numbers above 0 (not for {', '.join(bad)})" if bad else None
+
+
+def _check_keywords(value):
+    for kind, words in value.items():
+        for word in words:
+            if not word.strip().strip("*").strip():
+                return f"expected non-empty keywords (an empty one in {kind} would match every note)"
+    return None
+
+
+def _months(name: str, default: int, what: str) -> Option:
+    return Option(name, Integer(minimum=1, maximum=120), default, what)
+
+
+@hookimpl
+def config_options():
+    return [OptionGroup(f"plugins.{NAME}", (
+        Option("weights", Table(Number(minimum=0), keys=INDICATORS), dict(DEFAULT_WEIGHTS),
+               "Weight of each indicator in the health score (response_time, referrals, "
+               "repeat_business, value_add, cadence); keys not given keep their default; 0 leaves "
+               "an indicator out. At least one weight must be above 0.", check=_check_weights),
+        Option("bands", Table(Number(minimum=0, maximum=100), keys=("green", "amber")),
+               dict(DEFAULT_BANDS),
+               "Lowest score of the green and of the amber band; lower scores are red. "
+               "amber must not be above green.", check=_check_bands),
+        _months("trend_months", 3, "The trend compares with the score this many months before "
+                                   "the report date."),
+        Option("trend_tolerance", Number(minimum=0, maximum=100), 5.0,
+               "A score change of at most this many points (either way) is a flat trend."),
+        _months("response_months", 12, "Outgoing touchpoints of this many months before the "
+                                       "report date are measured for the response time."),
+        Option("response_days", Table(Integer(minimum=0, maximum=3650), keys=("full", "zero")),
+               dict(DEFAULT_RESPONSE_DAYS),
+               "Response time scoring: a median reply within `full` days scores 100, `zero` days "
+               "or more scores 0, linear in between; unanswered outgoing touchpoints count once "
+               "they have waited `zero` days. zero must be above full.", check=_check_response),
+        _months("referral_months", 12, "Referrals given in this many months count."),
+        Option("referral_target", Table(Number(minimum=0), keys=CATEGORIES),
+               dict(DEFAULT_REFERRAL_TARGET),
+               "Referrals per year that score 100, per category; fewer score proportionally.",
+               check=_check_positive),
+        _months("repeat_months", 12, "Won business records in this many months count."),
+        Option("repeat_target", Table(Number(minimum=0), keys=CATEGORIES),
+               dict(DEFAULT_REPEAT_TARGET),
+               "Won business records in the window that score 100, per category; fewer score "
+               "proportionally.", check=_check_positive),
+        _months("value_add_months", 6, "Value-add touchpoints in this many months count."),
+        Option("value_add_target", Table(Number(minimum=0), keys=CATEGORIES),
+               dict(DEFAULT_VALUE_ADD_TARGET),
+               "Value-add touchpoints in the window that score 100, per category; fewer score "
+               "proportionally.", check=_check_positive),
+        Option("cadence_zero_periods", Number(minimum=0.01, maximum=100), 1.0,
+               "A relation overdue by this many cadence periods (a cadence month counts as 30 "
+               "days) scores 0 on cadence; on time scores 100, linear in between."),
+        _months("signal_months", 12, "Red flags, opportunity signals and resolved complaints "
+                                     "of this many months before the report date are shown."),
+        Option("no_response_after", Integer(minimum=0, maximum=1000), 5,
+               "A red flag when the relation's latest this many outgoing touchpoints have had no "
+               "incoming touchpoint since (0: off); the signal no_response and the no_response "
+               "keywords always count."),
+        Option("keywords", Table(ListOf(Text()), keys=FLAG_KINDS),
+               {kind: list(words) for kind, words in DEFAULT_KEYWORDS.items()},
+               "Keywords in the touchpoint notes per red flag or opportunity kind, Dutch and "
+               "English; case-insensitive, whole words; a * at the start or end also matches "
+               "longer words (\"tarie*\"). A kind not given keeps its default list; [] turns "
+               "keywords off for that kind. no_response keywords count on outgoing touchpoints "
+               "only.", check=_check_keywords),
+        Option("proactive_exclude", ListOf(Text(choices=TOUCHPOINT_KINDS)),
+               list(DEFAULT_PROACTIVE_EXCLUDE),
+               "Incoming touchpoints of these kinds are not counted as proactive outreach."),
+        Option("fast_resolution_days", Integer(minimum=0, maximum=3650), 7,
+               "A complaint resolved within this many days counts as resolved fast."),
+        Option("signals_per_relation", Integer(minimum=0, maximum=100000), 10,
+               "Most recent red flags and most recent opportunity signals listed per kind and "
+               "relation (each with its touchpoint); the counts always cover them all. 0 = no limit."),
+        Option("list_limit", Integer(minimum=0, maximum=100000), 100,
+               "Longest portfolio lists (red flags, red relations, turning red) in report.json and "
+               "the report; 0 = no limit. Open complaints are always listed in full."),
+    ), "Relation health: indicators, score, bands, trend, red flags and opportunities.")]
+
+
+def settings(config) -> dict:
+    """The validated options with partial tables completed from the defaults."""
+    options = dict(config.plugin(NAME))
+    options["weights"] = {**DEFAULT_WEIGHTS, **options["weights"]}
+    options["bands"] = {**DEFAULT_BANDS, **options["bands"]}
+    options["response_days"] = {**DEFAULT_RESPONSE_DAYS, **options["response_days"]}
+    options["referral_target"] = {**DEFAULT_REFERRAL_TARGET, **options["referral_target"]}
+    options["repeat_target"] = {**DEFAULT_REPEAT_TARGET, **options["repeat_target"]}
+    options["value_add_target"] = {**DEFAULT_VALUE_ADD_TARGET, **options["value_add_target"]}
+    options["keywords"] = {**DEFAULT_KEYWORDS, **options["keywords"]}
+    return options
+
+
+# -- categories (shared with the indicators plugin) ------------------------------------
+
+def categories(portfolio, findings) -> dict[str, tuple[str, str]]:
+    """Category and where it came from per relation: segmentation, else the data, else cadence."""
+    segmentation = findings.get("segmentation")
+    cadence = findings.get("cadence")
+    result = {}
+    for relation in portfolio.relations.values():
+        found = segmentation.relations.get(relation.id) if segmentation else None
+        if found and found.get("category") in CATEGORIES:
+            result[relation.id] = (found["category"], found.get("category_source") or "segmentation")
+        elif relation.category in CATEGORIES:
+            result[relation.id] = (relation.category, "data")
+        else:
+            found = cadence.relations.get(relation.id, {}) if cadence else {}
+            result[relation.id] = (found.get("category", "C"), found.get("category_source", "default"))
+    return result
+
+
+def window(as_of, months: int) -> pl.Expr:
+    """Rows dated in the last ``months`` months: after as_of minus months, up to as_of."""
+    return (pl.col("date") > add_months(as_of, -months)) & (pl.col("date") <= as_of)
+
+
+# -- keywords ----------------------------------------------------------------------------
+
+_META = re.compile(r"([\\.^$|?*+()\[\]{}#&~-])")
+
+
+def keyword_pattern(word: str) -> str:
+    """A regex for one keyword: whole words, ``*`` at either end allows longer words."""
+    word = word.strip().lower()
+    head = r"\w*" if word.startswith("*") else ""
+    tail = r"\w*" if word.endswith("*") else ""
+    core = word.strip("*")
+    text = _META.sub(r"\\\1", core)
+    text = re.sub(r"\s+", r"\\s+", text)
+    if not head and re.match(r"\w", core[0]):
+        head = r"\b"
+    if not tail and re.match(r"\w", core[-1]):
+        tail = r"\b"
+    return head + text + tail
+
+
+def keywords_regex(words: list[str]) -> str | None:
+    words = [w for w in words if w.strip().strip("*").strip()]
+    if not words:
+        return None
+    return "(?i)(" + "|".join(keyword_pattern(w) for w in words) + ")"
+
+
+@lru_cache(maxsize=4096)
+def _which_keyword(words: tuple[str, ...], text: str) -> str | None:
+    for word in words:
+        if re.fullmatch(keyword_pattern(word), text, flags=re.IGNORECASE):
+            return word
+    return None
+
+
+# -- the indicators at one date ----------------------------------------------------------
+
+def _target(mapping: dict) -> pl.Expr:
+    return pl.col("category").replace_strict(mapping, default=mapping["C"], return_dtype=pl.Float64)
+
+
+def _reason(*cases) -> pl.Expr:
+    """The first reason text whose condition holds, else null."""
+    expr = pl.when(cases[0][0]).then(pl.lit(cases[0][1]))
+    for condition, text in cases[1:]:
+        expr = expr.when(condition).then(pl.lit(text))
+    return expr.otherwise(pl.lit(None, pl.String))
+
+
+def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool) -> pl.DataFrame:
+    """Every relation's indicators, score and band at ``as_of``, one row per relation.
+
+    ``relations`` has relation, category, months and (for ``now``) the cadence
+    analysis' days overdue and status; without ``now`` (the previous period) days
+    overdue are recomputed by the cadence rule at ``as_of``.
+    """
+    tp = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
+    touch = tp.group_by("relation").agg(
+        pl.len().alias("n_touch"), pl.col("date").max().alias("last"),
+        ((pl.col("kind") == "referral_given") & window(as_of, options["referral_months"]))
+        .sum().alias("referrals"),
+        ((pl.col("kind") == "value_add") & window(as_of, options["value_add_months"]))
+        .sum().alias("value_adds"))
+
+    full, zero = options["response_days"]["full"], options["response_days"]["zero"]
+    outgoing = (tp.filter((pl.col("direction") == "out") & window(as_of, options["response_months"]))
+                .select("relation", "date").sort("date"))
+    incoming = (tp.filter(pl.col("direction") == "in").select("relation", pl.col("date").alias("reply"))
+                .sort("reply"))
+    waited = (pl.lit(as_of) - pl.col("date")).dt.total_days()
+    replies = (outgoing.join_asof(incoming, left_on="date", right_on="reply", by="relation",
+                                  strategy="forward", check_sortedness=False)
+               .with_columns(pl.when(pl.col("reply").is_not_null())
+                             .then((pl.col("reply") - pl.col("date")).dt.total_days())
+                             .when(waited >= zero).then(waited)
+                             .otherwise(None).alias("counted"))
+               .group_by("relation").agg(
+                   pl.len().alias("outgoing"), pl.col("reply").is_not_null().sum().alias("answered"),
+                   (pl.col("reply").is_null() & pl.col("counted").is_not_null()).sum()
+                   .alias("unanswered"),
+                   pl.col("counted").is_null().sum().alias("pending"),
+                   pl.col("counted").median().alias("median")))
+    business = (portfolio.business.lazy().filter(pl.col("date") <= as_of).group_by("relation").agg(
+        pl.len().alias("n_business"),
+        ((pl.col("status") == "won") & window(as_of, options["repeat_months"])).sum().alias("won")))
+
+    zeros = ("n_touch", "referrals", "value_adds", "outgoing", "answered", "unanswered", "pending",
+             "n_business", "won")
+    frame = (relations.lazy().join(touch, on="relation", how="left")
+             .join(replies, on="relation", how="left").join(business, on="relation", how="left")
+             .with_columns(pl.col(zeros).fill_null(0)))
+
+    if now:
+        overdue = pl.col("now_overdue")
+        overdue_unknown = (pl.col("now_status") == "never_contacted") & pl.col("since").is_null()
+    else:
+        step = pl.format("{}mo", pl.col("months"))
+        due = (pl.when(pl.col("last").is_not_null()).then(pl.col("last").dt.offset_by(step))
+               .otherwise(pl.col("since").dt.offset_by(step)))
+        overdue = pl.max_horizontal((pl.lit(as_of) - due).dt.total_days(), pl.lit(0))
+        overdue_unknown = pl.col("last").is_null() & pl.col("since").is_null()
+    no_touch = pl.col("n_touch") == 0
+    median = pl.col("median")
+    per_year = 12 / options["referral_months"]
+    scale = options["cadence_zero_periods"] * pl.col("months") * MONTH_DAYS
+    frame = frame.with_columns(
+        _reason((no_touch, NO_TOUCHPOINTS), (pl.col("outgoing") == 0, NO_OUTGOING),
+                (median.is_null(), ALL_PENDING)).alias("response_time_unknown"),
+        _reason((no_touch, NO_TOUCHPOINTS)).alias("referrals_unknown"),
+        _reason((pl.col("n_business") == 0, NO_BUSINESS)).alias("repeat_business_unknown"),
+        _reason((no_touch, NO_TOUCHPOINTS)).alias("value_add_unknown"),
+        _reason((overdue_unknown, NEVER_CONTACTED_NO_START)).alias("cadence_unknown"),
+        _target(options["referral_target"]).alias("referrals_target"),
+        _target(options["repeat_target"]).alias("repeat_business_target"),
+        _target(options["value_add_target"]).alias("value_add_target"),
+        (pl.col("referrals") * per_year).alias("referrals_rate"),
+        pl.when(overdue_unknown).then(None).otherwise(overdue).alias("overdue"),
+        scale.alias("zero_at_days"),
+    )
+    scores = {
+        "response_time": pl.when(median <= full).then(100.0).when(median >= zero).then(0.0)
+        .otherwise(100.0 * (zero - median) / (zero - full)),
+        "referrals": 100.0 * pl.min_horizontal(pl.col("referrals_rate") / pl.col("referrals_target"),
+                                               pl.lit(1.0)),
+        "repeat_business": 100.0 * pl.min_horizontal(pl.col("won") / pl.col("repeat_business_target"),
+                                                     pl.lit(1.0)),
+        "value_add": 100.0 * pl.min_horizontal(pl.col("value_adds") / pl.col("value_add_target"),
+                                               pl.lit(1.0)),
+        "cadence": pl.max_horizontal(100.0 * (1 - pl.col("overdue") / pl.col("zero_at_days")),
+                                     pl.lit(0.0)),
+    }
+    frame = frame.with_columns(
+        pl.when(pl.col(f"{key}_unknown").is_null()).then(expr).otherwise(None).alias(f"{key}_raw")
+        for key, expr in scores.items())
+    weights, bands = options["weights"], options["bands"]
+    counted = {key: pl.when(pl.col(f"{key}_raw").is_not_null()).then(pl.lit(weights[key]))
+               .otherwise(0.0) for key in INDICATORS}
+    frame = frame.with_columns(**{f"{key}_w": expr for key, expr in counted.items()})
+    frame = frame.with_columns(pl.sum_horizontal(f"{key}_w" for key in INDICATORS).alias("total"))
+    total = pl.col("total")
+    frame = frame.with_columns(
+        pl.when(total > 0).then(pl.sum_horizontal(pl.col(f"{k}_w") * pl.col(f"{k}_raw").fill_null(0)
+                                                  for k in INDICATORS) / total).round(1).alias("score"),
+        pl.when(total > 0).then(None).when(
+            pl.any_horizontal(pl.col(f"{k}_raw").is_not_null() for k in INDICATORS))
+        .then(pl.lit(NO_WEIGHT)).otherwise(pl.lit(NO_INDICATOR)).alias("unknown"),
+        *(pl.when(pl.col(f"{k}_w") > 0).then(pl.col(f"{k}_w") * pl.col(f"{k}_raw") / total)
+          .round(1).alias(f"{k}_contribution") for k in INDICATORS),
+        *(pl.when(pl.col(f"{k}_w") > 0).then(pl.col(f"{k}_w") * (100 - pl.col(f"{k}_raw")) / total)
+          .round(1).alias(f"{k}_lost") for k in INDICATORS),
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("score") >= bands["green"]).then(pl.lit("green"))
+        .when(pl.col("score") >= bands["amber"]).then(pl.lit("amber"))
+        .when(pl.col("score").is_not_null()).then(pl.lit("red"))
+        .otherwise(pl.lit(None, pl.String)).alias("band"))
+    return frame.collect()
+
+
+# -- red flags, opportunities, complaints --------------------------------------------------
+
+_TP_COLUMNS = ("relation", "date", "employee", "channel", "direction", "kind", "notes")
+_FLAG_PARTS = {"row": pl.UInt32, "flag": pl.String, "signal": pl.String, "matched_text": pl.String,
+               "rule": pl.String, "unanswered": pl.UInt32}
+
+
+def _part(frame: pl.DataFrame, **columns) -> pl.DataFrame:
+    exprs = [columns.get(name, pl.lit(None)).cast(dtype).alias(name) for name, dtype in _FLAG_PARTS.items()]
+    return frame.select(exprs)
+
+
+def flags(portfolio, as_of, options) -> pl.DataFrame:
+    """One row per (touchpoint, flag kind) in the signal window, with what raised it."""
+    tp = portfolio.touchpoints.lazy().with_row_index("row")
+    recent = tp.filter(window(as_of, options["signal_months"])).collect()
+    parts = []
+    by_signal = {code: kind for kind, code in SIGNAL_OF.items()}
+    signals = (recent.select("row", "signals").explode("signals")
+               .filter(pl.col("signals").is_in(list(by_signal))))
+    parts.append(_part(signals, row=pl.col("row"),
+                       flag=pl.col("signals").replace_strict(by_signal, return_dtype=pl.String),
+                       signal=pl.col("signals")))
+
+    patterns = {kind: keywords_regex(options["keywords"].get(kind, [])) for kind in FLAG_KINDS}
+    patterns = {kind: pattern for kind, pattern in patterns.items() if pattern}
+    if patterns:
+        anything = "(?i)(?:" + "|".join(p[4:] for p in patterns.values()) + ")"
+        candidates = recent.filter(pl.col("notes").str.contains(anything).fill_null(False))
+        for kind, pattern in patterns.items():
+            found = candidates.select("row", "direction",
+                                      pl.col("notes").str.extract(pattern, 1).alias("text"))
+            found = found.filter(pl.col("text").is_not_null())
+            if kind == "no_response":       # "geen antwoord" in their message is about us
+                found = found.filter(pl.col("direction") == "out")
+            parts.append(_part(found, row=pl.col("row"), flag=pl.lit(kind), matched_text=pl.col("text")))
+
+    proactive = recent.filter((pl.col("direction") == "in")
+                              & ~pl.col("kind").is_in(options["proactive_exclude"]).fill_null(False))
+    parts.append(_part(proactive, row=pl.col("row"), flag=pl.lit("proactive"), rule=pl.lit("incoming")))
+    referral = recent.filter(pl.col("kind") == "referral_given")
+    parts.append(_part(referral, row=pl.col("row"), flag=pl.lit("referral"),
+                       rule=pl.lit("referral_given")))
+
+    if options["no_response_after"]:
+        last_in = (tp.filter((pl.col("direction") == "in") & (pl.col("date") <= as_of))
+                   .group_by("relation").agg(pl.col("date").max().alias("last_in")))
+        run = (tp.filter((pl.col("direction") == "out") & (pl.col("date") <= as_of))
+               .join(last_in, on="relation", how="left")
+               .filter(pl.col("last_in").is_null() | (pl.col("date") > pl.col("last_in")))
+               .group_by("relation").agg(      # the latest (date, then file order) touchpoint
+                   pl.len().alias("unanswered"),
+                   (pl.col("date").cast(pl.Int64) * 2**32 + pl.col("row")).max().alias("latest"))
+               .with_columns((pl.col("latest") % 2**32).cast(pl.UInt32).alias("row"))
+               .filter(pl.col("unanswered") >= options["no_response_after"]).collect())
+        run = run.join(recent.select("row"), on="row", how="semi")
+        parts.append(_part(run, row=pl.col("row"), flag=pl.lit("no_response"), rule=pl.lit("run"),
+                           unanswered=pl.col("unanswered")))
+
+    # one row per (touchpoint, flag): at most one part gives each of these columns a value
+    found = pl.concat(parts).group_by("row", "flag").agg(
+        pl.col("signal").max(), pl.col("matched_text").max(), pl.col("rule").max(),
+        pl.col("unanswered").max())
+    texts = found.filter(pl.col("matched_text").is_not_null()).select("flag", "matched_text").unique()
+    configured = {(kind, text): _which_keyword(tuple(options["keywords"].get(kind, ())), text.lower())
+                  or text.lower() for kind, text in texts.iter_rows()}
+    keyword_of = pl.DataFrame({"flag": [k for k, _ in configured], "matched_text": [t for _, t in configured],
+                               "keyword": list(configured.values())},
+                              schema={"flag": pl.String, "matched_text": pl.String, "keyword": pl.String})
+    names = {e.id: e.name for e in portfolio.employees.values()}
+    matched_by = (pl.when(pl.col("signal").is_not_null()).then(pl.lit("signal"))
+                  .when(pl.col("rule") == "run").then(pl.lit("unanswered"))
+                  .when(pl.col("rule") == "referral_given").then(pl.lit("kind"))
+                  .when(pl.col("rule") == "incoming").then(pl.lit("direction"))
+                  .otherwise(pl.lit("keyword")))
+    return (found.join(keyword_of, on=["flag", "matched_text"], how="left")
+            .join(recent.select("row", *_TP_COLUMNS), on="row")
+            .with_columns(matched_by.alias("matched_by"),
+                          pl.col("employee").replace_strict(names, default=pl.col("employee"),
+                                                            return_dtype=pl.String)
+                          .alias("employee_name"),
+                          pl.col("flag").is_in(RED_FLAGS).alias("red"))
+            .sort(["date", "row", "flag"], descending=[True, True, False]))
+
+
+def complaints(portfolio, as_of, options) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Open complaints (no complaint_resolved on or after their date) and recently resolved ones."""
+    tp = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of).with_row_index("row")
+    made = tp.filter(pl.col("kind") == "complaint").sort("date")
+    solved = (tp.filter(pl.col("kind") == "complaint_resolved")
+              .select("relation", pl.col("date").alias("resolved_on"),
+                      pl.col("notes").alias("resolution_notes"),
+                      pl.col("employee").alias("resolved_by")).sort("resolved_on"))
+    names = {e.id: e.name for e in portfolio.employees.values()}
+    matched = (made.join_asof(solved, left_on="date", right_on="resolved_on", by="relation",
+                              strategy="forward", check_sortedness=False)
+               .with_columns(pl.col("employee").replace_strict(names, default=pl.col("employee"),
+                                                               return_dtype=pl.String)
+                             .alias("employee_name")))
+    open_ = (matched.filter(pl.col("resolved_on").is_null())
+             .with_columns((pl.lit(as_of) - pl.col("date")).dt.total_days().alias("age_days"))
+             .sort(["date", "relation", "row"]).collect())
+    resolved = (matched.filter(pl.col("resolved_on").is_not_null()
+                               & (pl.col("resolved_on") > add_months(as_of, -options["signal_months"])))
+                .with_columns((pl.col("resolved_on") - pl.col("date")).dt.total_days().alias("days"))
+                .with_columns((pl.col("days") <= options["fast_resolution_days"]).alias("fast"))
+                .sort(["resolved_on", "date", "row"], descending=True).collect())
+    return open_, resolved
+
+
+# -- the analysis ----------------------------------------------------------------------------
+
+@hookimpl
+def analyses():
+    return [Analysis(NAME, analyse, after=("segmentation", "cadence"),
+                     description="Health score per relation with bands, trend, reasons, red flags, "
+                                 "opportunities and open complaints.")]
+
+
+def _relations_frame(portfolio, cats, cadence_months, cadence_found) -> pl.DataFrame:
+    ids = list(portfolio.relations)
+    found = [cadence_found.get(rid, {}) for rid in ids]
+    categories_ = [cats[rid][0] for rid in ids]
+    return pl.DataFrame({
+        "relation": ids, "order": range(len(ids)), "category": categories_,
+        "category_source": [cats[rid][1] for rid in ids],
+        "since": [portfolio.relations[rid].since for rid in ids],
+        "months": [f.get("cadence_months", cadence_months[c]) for f, c in zip(found, categories_)],
+        "now_overdue": [f.get("days_overdue") for f in found],
+        "now_status": [f.get("status") for f in found],
+    }, schema={"relation": pl.String, "order": pl.UInt32, "category": pl.String,
+               "category_source": pl.String, "since": pl.Date, "months": pl.Int64,
+               "now_overdue": pl.Int64, "now_status": pl.String})
+
+
+def _columns(frame: pl.DataFrame, names) -> dict[str, list]:
+    return {name: frame[name].to_list() for name in names}
+
+
+#: Per indicator: (value column, unit, extra fields: name -> column or fixed value).
+def _indicator_fields(options) -> dict:
+    return {
+        "response_time": ("median", "days", {"outgoing": "outgoing", "answered": "answered",
+                                             "unanswered": "unanswered", "pending": "pending"},
+                          {"window_months": options["response_months"]}),
+        "referrals": ("referrals_rate", "per_year", {"count": "referrals", "target": "referrals_target"},
+                      {"window_months": options["referral_months"]}),
+        "repeat_business": ("won", "won", {"target": "repeat_business_target"},
+                            {"window_months": options["repeat_months"]}),
+        "value_add": ("value_adds", "touchpoints", {"target": "value_add_target"},
+                      {"window_months": options["value_add_months"]}),
+        "cadence": ("overdue", "days_overdue", {"cadence_months": "months",
+                                                "zero_at_days": "zero_at_days"}, {}),
+    }
+
+
+def _per_relation_indicators(now: pl.DataFrame, options) -> tuple[list, list]:
+    """Python dicts of every relation's indicators and reasons, built from whole columns."""
+    weights, green = options["weights"], options["bands"]["green"]
+    now = now.with_row_index("index").with_columns(pl.col("referrals_rate").round(2),
+                                                   pl.col("zero_at_days").round(1))
+    per_key, losses = [], []
+    for order, (key, (value, unit, extra, fixed)) in enumerate(_indicator_fields(options).items()):
+        unknown = pl.col(f"{key}_unknown")
+        columns = {"score": pl.col(f"{key}_raw").round(1), "unknown": unknown,
+                   "value": pl.when(unknown.is_null()).then(pl.col(value)), "unit": pl.lit(unit),
+                   **{name: pl.col(column) for name, column in extra.items()},
+                   **{name: pl.lit(number) for name, number in fixed.items()},
+                   "weight": pl.lit(weights[key]), "contribution": pl.col(f"{key}_contribution"),
+                   "lost": pl.col(f"{key}_lost")}
+        part = now.select(**columns)
+        per_key.append((key, tuple(columns), list(zip(*(part[c].to_list() for c in part.columns)))))
+        losses.append(now.filter((pl.col(f"{key}_lost") > 0) & (pl.col(f"{key}_raw") < green))
+                      .select("index", pl.lit(key).alias("indicator"),
+                              pl.col(f"{key}_raw").round(1).alias("score"),
+                              pl.col(f"{key}_lost").alias("lost"), pl.lit(order).alias("order")))
+    indicators = [{key: dict(zip(names, rows[i])) for key, names, rows in per_key}
+                  for i in range(now.height)]
+    reasons: list[list] = [[] for _ in range(now.height)]
+    ordered = pl.concat(losses).sort(["index", "lost", "order"], descending=[False, True, False])
+    for index, indicator, score, lost in ordered.select("index", "indicator", "score", "lost").iter_rows():
+        reasons[index].append({"indicator": indicator, "score": score, "lost": lost})
+    return indicators, reasons
+
+
+_FLAG_FIELDS = ("kind", "date", "employee", "employee_name", "channel", "direction", "touchpoint_kind",
+                "notes", "matched_by", "signal", "keyword", "unanswered")
+
+
+def _flag_counts(flagged: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Per relation: how many flags of each kind, before the lists are shortened."""
+    counts: dict[str, dict[str, int]] = {}
+    for relation, kind, count in flagged.group_by("relation", "flag").len().sort(
+            "relation", "flag").iter_rows():
+        counts.setdefault(relation, {})[kind] = count
+    return counts
+
+
+def _flag_lists(flagged: pl.DataFrame, per_kind: int) -> dict[str, tuple[list, list]]:
+    """Per relation: (red flags, opportunity signals), newest first, as dicts, at most
+    ``per_kind`` of each kind (a busy relation has hundreds of incoming touchpoints)."""
+    if per_kind:
+        flagged = flagged.filter(pl.int_range(pl.len()).over("relation", "flag") < per_kind)
+    items = flagged.select(pl.col("flag").alias("kind"), "date", "employee", "employee_name", "channel",
+                           "direction", pl.col("kind").alias("touchpoint_kind"), "notes", "matched_by",
+                           "signal", "keyword", "unanswered")
+    rows = zip(*(items[name].to_list() for name in _FLAG_FIELDS))
+    result: dict[str, tuple[list, list]] = {}
+    for relation, red, row in zip(flagged["relation"].to_list(), flagged["red"].to_list(), rows):
+        lists = result.get(relation)
+        if lists is None:
+            lists = result[relation] = ([], [])
+        lists[0 if red else 1].append(dict(zip(_FLAG_FIELDS, row)))
+    return result
+
+
+def analyse(portfolio, config, findings) -> Findings:
+    """The analysis; the garbage collector pauses while findings are built (hundreds of
+    thousands of small acyclic dicts for a large portfolio: its passes would only cost time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(portfolio, config, findings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _analyse(portfolio, config, findings) -> Findings:
+    options = settings(config)
+    as_of = config.as_of
+    cats = categories(portfolio, findings)
+    cadence_months = {**{"A": 1, "B": 3, "C": 6}, **config.plugin("cadence").get("months", {})}
+    cadence = findings.get("cadence")
+    relations = _relations_frame(portfolio, cats, cadence_months, cadence.relations if cadence else {})
+    then_date = add_months(as_of, -options["trend_months"])
+
+    # days overdue now: the cadence analysis' (without it, the same rule recomputed here)
+    now = measure(portfolio, as_of, options, relations, now=cadence is not None)
+    then = (measure(portfolio, then_date, options, relations, now=False)
+            .with_columns((pl.col("since") > then_date).fill_null(False).alias("not_started"))
+            .select("relation",
+                    pl.when(pl.col("not_started")).then(None).otherwise(pl.col("score"))
+                    .alias("previous_score"),
+                    pl.when(pl.col("not_started")).then(None).otherwise(pl.col("band"))
+                    .alias("previous_band"),
+                    pl.when(pl.col("not_started")).then(pl.lit(NOT_STARTED)).otherwise(pl.col("unknown"))
+                    .alias("previous_unknown")))
+    tolerance = options["trend_tolerance"]
+    change = (pl.col("score") - pl.col("previous_score")).round(1)
+    frame = now.join(then, on="relation", how="left", maintain_order="left").with_columns(
+        change.alias("change"),
+        pl.when(change > tolerance).then(pl.lit("up")).when(change < -tolerance).then(pl.lit("down"))
+        .when(change.is_not_null()).then(pl.lit("flat")).otherwise(pl.lit(None, pl.String))
+        .alias("direction"),
+        _reason((pl.col("score").is_null(), NO_SCORE_NOW),
+                (pl.col("previous_score").is_null(), NO_SCORE_THEN)).alias("trend_unknown"))
+    indicators, reasons = _per_relation_indicators(frame, options)
+    flagged = flags(portfolio, as_of, options)
+    flag_lists = _flag_lists(flagged, options["signals_per_relation"])
+    flag_counts = _flag_counts(flagged)
+    open_rows, resolved_rows = complaints(portfolio, as_of, options)
+    opened = _grouped(open_rows, ("date", "employee", "employee_name", "channel", "notes", "age_days"))
+    resolved = _grouped(resolved_rows, ("date", "employee", "employee_name", "notes", "resolved_on",
+                                        "resolved_by", "resolution_notes", "days", "fast"))
+
+    cols = _columns(frame, ("relation", "category", "category_source", "score", "band", "unknown",
+                            "previous_score", "previous_band", "previous_unknown", "change",
+                            "direction", "trend_unknown"))
+    per_relation = {}
+    for i, rid in enumerate(cols["relation"]):
+        red_flags, opportunities = flag_lists.get(rid, ([], []))
+        open_list, resolved_list = opened.get(rid, []), resolved.get(rid, [])
+        days = sorted(c["days"] for c in resolved_list)
+        per_relation[rid] = {
+            "category": cols["category"][i], "category_source": cols["category_source"][i],
+            "score": cols["score"][i], "band": cols["band"][i], "unknown": cols["unknown"][i],
+            "indicators": indicators[i], "reasons": reasons[i],
+            "previous": {"as_of": then_date, "score": cols["previous_score"][i],
+                         "band": cols["previous_band"][i], "unknown": cols["previous_unknown"][i]},
+            "trend": {"change": cols["change"][i], "direction": cols["direction"][i],
+                      "unknown": cols["trend_unknown"][i]},
+            "red_flags": red_flags, "opportunities": opportunities,
+            "signal_counts": flag_counts.get(rid, {}),
+            "complaints": {
+                "open": open_list, "open_count": len(open_list),
+                "oldest_open_days": max((c["age_days"] for c in open_list), default=None),
+                "resolved": resolved_list, "resolved_count": len(resolved_list),
+                "resolved_fast": sum(1 for c in resolved_list if c["fast"]),
+                "median_resolution_days": (days[(len(days) - 1) // 2] + days[len(days) // 2]) / 2
+                if days else None,
+            },
+        }
+    return Findings(relations=per_relation,
+                    portfolio=_portfolio(portfolio, per_relation, flagged, open_rows, options, then_date))
+
+
+def _grouped(frame: pl.DataFrame, fields) -> dict[str, list[dict]]:
+    result: dict[str, list[dict]] = {}
+    for row in frame.select("relation", *fields).iter_rows():
+        result.setdefault(row[0], []).append(dict(zip(fields, row[1:])))
+    return result
+
+
+def _named(portfolio, frame: pl.DataFrame, per_relation: dict) -> list[dict]:
+    """Rows as dicts with the relation's id, name, owner and category first."""
+    rows = []
+    for row in frame.iter_rows(named=True):
+        relation = portfolio.relations[row.pop("relation")]
+        rows.append({"id": relation.id, "name": relation.name, "owner": relation.owner,
+                     "category": per_relation[relation.id]["category"], **row})
+    return rows
+
+
+def _portfolio(portfolio, per_relation, flagged, open_rows, options, then_date) -> dict:
+    limit = options["list_limit"] or None
+    empty = {b: 0 for b in BANDS} | {"unknown": 0}
+    bands = dict(empty)
+    per_category = {c: dict(empty) for c in CATEGORIES}
+    trends = {"up": 0, "down": 0, "flat": 0, "unknown": 0}
+    red, turning = [], []
+    for rid, found in per_relation.items():
+        band = found["band"] or "unknown"
+        bands[band] += 1
+        per_category.setdefault(found["category"], dict(empty))[band] += 1
+        trends[found["trend"]["direction"] or "unknown"] += 1
+        if band == "red":
+            relation = portfolio.relations[rid]
+            row = {"id": rid, "name": relation.name, "owner": relation.owner,
+                   "category": found["category"], "score": found["score"],
+                   "trend": found["trend"]["change"],
+                   "reasons": [r["indicator"] for r in found["reasons"]]}
+            red.append(row)
+            if found["previous"]["band"] in ("green", "amber"):
+                turning.append({**row, "previous_score": found["previous"]["score"],
+                                "previous_band": found["previous"]["band"]})
+    red.sort(key=lambda r: (r["score"], r["id"]))
+    turning.sort(key=lambda r: (r["trend"], r["id"]))
+    flag_counts = {kind: 0 for kind in FLAG_KINDS}
+    flag_counts.update(dict(flagged.group_by("flag").len().iter_rows()))
+    red_flags = flagged.filter(pl.col("red"))
+    red_flag_rows = (red_flags.sort(["date", "relation", "flag"], descending=[True, False, False])
+                     .head(limit or red_flags.height)
+                     .select("relation", pl.col("flag").alias("kind"), "date", "employee",
+                             "employee_name", "channel", "direction",
+                             pl.col("kind").alias("touchpoint_kind"), "notes", "matched_by", "signal",
+                             "keyword", "unanswered"))
+    complaints_rows = open_rows.select("relation", "date", "employee", "employee_name", "channel",
+                                       "notes", "age_days")
+    return {
+        "bands": bands, "per_category": per_category, "trends": trends,
+        "previous_as_of": then_date,
+        "red": red[:limit], "red_total": len(red),
+        "turning_red": turning[:limit], "turning_red_total": len(turning),
+        "flag_counts": flag_counts,
+        "red_flags": _named(portfolio, red_flag_rows, per_relation), "red_flags_total": red_flags.height,
+        "open_complaints": _named(portfolio, complaints_rows, per_relation),
+        "limits": {"list_limit": options["list_limit"], "signal_months": options["signal_months"]},
+    }
+
+
+# -- report sections ---------------------------------------------------------------------------
+
+@hookimpl
+def report_sections(kind, relation, report):
+    found = report.findings.get(NAME)
+    if found is None:
+        return []
+    if kind == "portfolio":
+        data = found.portfolio
+        return [
+            Section("health-overview", report.translate("Relation health"),
+                    "sections/health_portfolio.html", 30, data),
+            Section("health-flags", report.translate("Red flags"),
+                    "sections/health_flags_portfolio.html", 32, data),
+            Section("health-complaints", report.translate("Open complaints"),
+                    "sections/health_complaints_portfolio.html", 34, data),
+        ]
+    data = found.relations[relation.id]
+    return [
+        Section("health", report.translate("Health"), "sections/health_relation.html", 30, data),
+        Section("health-signals", report.translate("Red flags and opportunities"),
+                "sections/health_signals.html", 32, data),
+        Section("health-complaints", report.translate("Complaints"),
+                "sections/health_complaints.html", 34, data),
+    ]

@@ -1,0 +1,435 @@
+"""Built-in plugin ``indicators``: is the portfolio on track with the method's goals?
+
+Portfolio findings, each with the numbers behind it (numerator, denominator)
+or an explicit unknown with its reason:
+
+Success indicators over the period (the last ``period_months`` months: after
+the same day ``period_months`` months before the report date, up to and
+including the report date), against ``targets``:
+
+``existing_share``
+    Share of won business in the period from existing relations: relations
+    with won business on or before the period's start. Measured in amounts
+    (``existing_measure = "amount"``, records without an amount left out) or
+    in won records (``"count"``).
+``referrals_per_a``
+    ``referral_given`` touchpoints (the relation referred us) of A relations
+    in the period, per A relation, per year.
+``retention_ab``
+    Of the A and B relations with won business in the previous period (the
+    ``period_months`` before the period), the share that also has won
+    business in the period.
+``repeat_share``
+    Share of the won records in the period whose relation already had a won
+    record on an earlier date (repeat placements).
+
+Monthly KPIs for the report month: the calendar month before the month of
+the report date (``kpi_month = "previous"``, the default: a report dated 1 or
+15 November covers October) or the month of the report date up to the report
+date (``"current"``). Planned touchpoints are the relations whose next
+touchpoint per cadence, as of the month's first day, falls due on or before
+the month's last day (overdue ones included); completed are those of them
+with a touchpoint in the month. New opportunities are business records with
+status open or quote dated in the month; value-add activities the value_add
+touchpoints in the month; insights shared the value_add touchpoints whose
+notes match ``insight_keywords`` (market insight, benchmarks, trends, ...).
+
+Relation indicators: average relationship duration (years from ``since`` to
+the report date), the same for relations that went quiet (no touchpoint and no
+won business in the period: years from ``since`` to their last activity),
+average value per relation (won revenue in the period / relations with won
+revenue) and profitability (revenue - hours x ``hourly_cost`` over won records
+with amount and hours).
+
+Categories: the segmentation analysis' category when present, else the
+relation's own, else the cadence analysis' (its configured default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+
+import polars as pl
+
+from relatierapport import hookimpl
+from relatierapport.builtin.health import categories, keywords_regex, window
+from relatierapport.dates import add_months
+from relatierapport.hooktypes import Analysis, Findings, Section
+from relatierapport.labels import N_
+from relatierapport.options import Integer, ListOf, Number, Option, OptionGroup, Table, Text
+
+NAME = "indicators"
+SUCCESS = ("existing_share", "referrals_per_a", "retention_ab", "repeat_share")
+SHARES = ("existing_share", "retention_ab", "repeat_share")
+DEFAULT_TARGETS = {"existing_share": 0.8, "referrals_per_a": 3.0, "retention_ab": 0.9,
+                   "repeat_share": 0.6}
+DEFAULT_INSIGHT_KEYWORDS = ["marktinzicht", "benchmark", "salarisbenchmark", "salarisindicatie",
+                            "arbeidsmarktrapportage", "rapportage", "trends", "whitepaper",
+                            "market insight", "insight", "report"]
+YEAR_DAYS = 365.25
+
+NO_WON = N_("no won business in the period")
+NO_AMOUNTS = N_("won business in the period has no amounts")
+NO_A = N_("no A relations")
+NO_AB_BEFORE = N_("no A or B relation had won business in the previous period")
+NO_SINCE = N_("no relation has a start date (since) on or before the report date")
+NO_LAPSED = N_("no relation went quiet in the period")
+NO_REVENUE = N_("no won revenue in the period")
+NO_COST = N_("no hourly cost configured (hourly_cost)")
+NO_HOURS = N_("no won business with both amount and hours in the period")
+NO_PLANNED = N_("no relation was due in the month")
+REL_NO_SINCE = N_("no start date (since)")
+REL_NOT_STARTED = N_("starts after the report date")
+REL_NO_BUSINESS = N_("no business records")
+REL_NO_TOUCHPOINTS = N_("no touchpoints on record")
+REL_NO_HOURS = N_("no hours recorded on won business in the period")
+
+
+def _check_targets(value):
+    bad = [key for key in SHARES if key in value and value[key] > 1]
+    return f"expected shares from 0 to 1 for {', '.join(bad)} (0.8 = 80%)" if bad else None
+
+
+def _check_keywords(value):
+    if any(not word.strip().strip("*").strip() for word in value):
+        return "expected non-empty keywords"
+    return None
+
+
+@hookimpl
+def config_options():
+    return [OptionGroup(f"plugins.{NAME}", (
+        Option("period_months", Integer(minimum=1, maximum=120), 12,
+               "The period of the success and relation indicators: this many months up to the "
+               "report date (retention compares with the period before it)."),
+        Option("targets", Table(Number(minimum=0), keys=SUCCESS), dict(DEFAULT_TARGETS),
+               "Targets of the success indicators: existing_share, retention_ab and repeat_share "
+               "as shares from 0 to 1 (0.8 = 80%), referrals_per_a as referrals per A relation "
+               "per year; keys not given keep their default.", check=_check_targets),
+        Option("existing_measure", Text(choices=("amount", "count")), "amount",
+               "Share of business from existing relations measured in amounts or in won records."),
+        Option("kpi_month", Text(choices=("previous", "current")), "previous",
+               "Monthly KPIs for the calendar month before the report date's month (previous) "
+               "or for the report date's own month up to the report date (current)."),
+        Option("insight_keywords", ListOf(Text()), list(DEFAULT_INSIGHT_KEYWORDS),
+               "A value-add touchpoint whose notes contain one of these words counts as an "
+               "insight shared (whole words, case-insensitive, * at either end for longer words); "
+               "[] counts every value-add touchpoint.", check=_check_keywords),
+        Option("hourly_cost", Number(minimum=0), 0.0,
+               "Cost of one hour of our time in euros, for profitability (revenue - hours x "
+               "hourly cost); 0 = not set: the segmentation analysis' hourly_cost when that "
+               "plugin is loaded, else profitability is unknown."),
+    ), "Success indicators, monthly KPIs and relation indicators of the portfolio.")]
+
+
+@hookimpl
+def analyses():
+    return [Analysis(NAME, analyse, after=("segmentation", "cadence"),
+                     description="Success indicators against targets, monthly KPIs, relation "
+                                 "indicators.")]
+
+
+def settings(config) -> dict:
+    """Validated options; an unset hourly_cost falls back to the segmentation analysis' one."""
+    options = dict(config.plugin(NAME))
+    options["targets"] = {**DEFAULT_TARGETS, **options["targets"]}
+    if not options["hourly_cost"]:          # 0: not set
+        options["hourly_cost"], options["hourly_cost_source"] = None, None
+    else:
+        options["hourly_cost_source"] = NAME
+    if options["hourly_cost"] is None:
+        fallback = config.plugin("segmentation").get("hourly_cost")
+        if isinstance(fallback, (int, float)) and not isinstance(fallback, bool):
+            options["hourly_cost"], options["hourly_cost_source"] = float(fallback), "segmentation"
+    return options
+
+
+def _ratio(numerator, denominator, target, unit, unknown, scale=1.0, **extra) -> dict:
+    """An indicator with the numbers behind it; unknown when the denominator is 0."""
+    if not denominator:
+        return {"value": None, "target": target, "met": None, "numerator": numerator,
+                "denominator": denominator, "unit": unit, "unknown": unknown, **extra}
+    value = numerator / denominator * scale
+    return {"value": round(value, 4), "target": target, "met": value >= target if target is not None
+            else None, "numerator": numerator, "denominator": denominator, "unit": unit,
+            "unknown": None, **extra}
+
+
+def report_month(as_of: dt.date, basis: str) -> tuple[dt.date, dt.date, dt.date]:
+    """(first day, last calendar day, last day with data) of the KPI month."""
+    first_of_this = as_of.replace(day=1)
+    if basis == "current":
+        last = add_months(first_of_this, 1) - dt.timedelta(days=1)
+        return first_of_this, last, as_of
+    last = first_of_this - dt.timedelta(days=1)
+    return last.replace(day=1), last, last
+
+
+def analyse(portfolio, config, findings) -> Findings:
+    """The analysis; the garbage collector pauses while findings are built (hundreds of
+    thousands of small acyclic dicts for a large portfolio: its passes would only cost time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(portfolio, config, findings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _analyse(portfolio, config, findings) -> Findings:
+    options = settings(config)
+    as_of = config.as_of
+    months = options["period_months"]
+    start = add_months(as_of, -months)
+    previous_start = add_months(as_of, -2 * months)
+    cats = categories(portfolio, findings)
+    targets = options["targets"]
+
+    business = portfolio.business.lazy().filter(pl.col("date") <= as_of)
+    in_period = window(as_of, months)
+    won = (business.filter(pl.col("status") == "won")
+           .with_columns(pl.col("date").min().over("relation").alias("first_won")))
+    has_amount = pl.col("amount").is_not_null()
+    has_both = has_amount & pl.col("hours").is_not_null()
+    per_relation_business = {row[0]: row for row in business.group_by("relation").agg(
+        pl.len().alias("records"),
+        ((pl.col("status") == "won") & in_period).sum().alias("won"),
+        ((pl.col("status") == "won") & in_period & has_amount).sum().alias("won_with_amount"),
+        pl.col("amount").filter((pl.col("status") == "won") & in_period).sum().alias("revenue"),
+        pl.col("amount").filter((pl.col("status") == "won") & in_period & has_both).sum()
+        .alias("revenue_with_hours"),
+        pl.col("hours").filter((pl.col("status") == "won") & in_period & has_both).sum()
+        .alias("hours"),
+        ((pl.col("status") == "won") & in_period & has_amount & pl.col("hours").is_null()).sum()
+        .alias("without_hours"),
+        ((pl.col("status") == "won") & (pl.col("date") > previous_start)
+         & (pl.col("date") <= start)).sum().alias("won_before"),
+        pl.col("date").filter(pl.col("status") == "won").min().alias("first_won"),
+        pl.col("date").filter(pl.col("status") == "won").max().alias("last_won"),
+    ).collect().iter_rows()}
+    columns = ("relation", "records", "won", "won_with_amount", "revenue", "revenue_with_hours",
+               "hours", "without_hours", "won_before", "first_won", "last_won")
+    per_relation_business = {rid: dict(zip(columns, row)) for rid, row in per_relation_business.items()}
+
+    touchpoints = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
+    per_relation_touch = {row[0]: row[1:] for row in touchpoints.group_by("relation").agg(
+        pl.len().alias("n"),
+        ((pl.col("kind") == "referral_given") & in_period).sum().alias("referrals"),
+        pl.col("date").max().alias("last"),
+    ).collect().iter_rows()}
+
+    # -- success indicators
+    period_won = won.filter(in_period).with_columns(
+        (pl.col("first_won") <= start).alias("existing"),
+        (pl.col("first_won") < pl.col("date")).alias("repeat")).collect()
+    measure = options["existing_measure"]
+    if measure == "amount":
+        counted = period_won.filter(pl.col("amount").is_not_null())
+        numerator = float(counted.filter(pl.col("existing"))["amount"].sum())
+        denominator = float(counted["amount"].sum())
+        existing = _ratio(round(numerator, 2), round(denominator, 2), targets["existing_share"],
+                          "share", NO_AMOUNTS if period_won.height else NO_WON, measure=measure,
+                          records_without_amount=period_won.height - counted.height)
+    else:
+        existing = _ratio(int(period_won["existing"].sum()), period_won.height,
+                          targets["existing_share"], "share", NO_WON, measure=measure)
+
+    a_relations = [rid for rid in portfolio.relations if cats[rid][0] == "A"]
+    a_referrals = sum(per_relation_touch.get(rid, (0, 0, None))[1] for rid in a_relations)
+    referrals = _ratio(a_referrals, len(a_relations), targets["referrals_per_a"],
+                       "per_relation_per_year", NO_A, scale=12 / months)
+
+    retention_per_category = {}
+    base_total = retained_total = 0
+    for category in ("A", "B"):
+        base = [rid for rid in portfolio.relations if cats[rid][0] == category
+                and per_relation_business.get(rid, {}).get("won_before")]
+        kept = [rid for rid in base if per_relation_business[rid]["won"]]
+        retention_per_category[category] = {"base": len(base), "retained": len(kept),
+                                            "lost": sorted(set(base) - set(kept))}
+        base_total += len(base)
+        retained_total += len(kept)
+    retention = _ratio(retained_total, base_total, targets["retention_ab"], "share", NO_AB_BEFORE,
+                       per_category=retention_per_category)
+
+    repeat = _ratio(int(period_won["repeat"].sum()), period_won.height, targets["repeat_share"],
+                    "share", NO_WON)
+
+    success = {"existing_share": existing, "referrals_per_a": referrals,
+               "retention_ab": retention, "repeat_share": repeat}
+
+    # -- monthly KPIs
+    first, last_day, data_end = report_month(as_of, options["kpi_month"])
+    kpis = _monthly(portfolio, config, cats, first, last_day, data_end, options)
+
+    # -- relation indicators and per relation
+    per_relation = {}
+    durations, lapsed = [], []
+    revenues = []
+    for rid, relation in portfolio.relations.items():
+        b = per_relation_business.get(rid)
+        t = per_relation_touch.get(rid)
+        if relation.since is not None and relation.since <= as_of:
+            years = (as_of - relation.since).days / YEAR_DAYS
+            duration = {"value": round(years, 2), "since": relation.since, "unknown": None}
+            durations.append(years)
+            last_touch = t[2] if t else None
+            last_won = b["last_won"] if b else None
+            activity = max((d for d in (last_touch, last_won) if d is not None), default=None)
+            if activity is not None and activity <= start and activity >= relation.since:
+                lapsed.append((activity - relation.since).days / YEAR_DAYS)
+        else:
+            duration = {"value": None, "since": relation.since,
+                        "unknown": REL_NO_SINCE if relation.since is None else REL_NOT_STARTED}
+
+        if b is None:
+            revenue = {"value": None, "won": 0, "unknown": REL_NO_BUSINESS}
+            profit = {"value": None, "unknown": REL_NO_BUSINESS}
+        elif not b["won"]:
+            revenue = {"value": 0.0, "won": 0, "unknown": None}
+            profit = {"value": None, "unknown": NO_WON}
+        elif not b["won_with_amount"]:
+            revenue = {"value": None, "won": b["won"], "unknown": NO_AMOUNTS}
+            profit = {"value": None, "unknown": NO_AMOUNTS}
+        else:
+            revenue = {"value": round(b["revenue"], 2), "won": b["won"], "unknown": None}
+            revenues.append(b["revenue"])
+            if options["hourly_cost"] is None:
+                profit = {"value": None, "unknown": NO_COST}
+            elif b["won_with_amount"] == b["without_hours"]:
+                profit = {"value": None, "unknown": REL_NO_HOURS}
+            else:
+                cost = b["hours"] * options["hourly_cost"]
+                gain = b["revenue_with_hours"] - cost
+                profit = {"value": round(gain, 2), "revenue": round(b["revenue_with_hours"], 2),
+                          "hours": round(b["hours"], 2), "cost": round(cost, 2),
+                          "margin": round(gain / b["revenue_with_hours"], 4)
+                          if b["revenue_with_hours"] else None,
+                          "records_without_hours": b["without_hours"], "unknown": None}
+        per_relation[rid] = {
+            "category": cats[rid][0],
+            "duration": duration,
+            "existing": bool(b and b["first_won"] is not None and b["first_won"] <= start),
+            "revenue": revenue,
+            "profit": profit,
+            "referrals": {"value": t[1], "unknown": None} if t else
+            {"value": None, "unknown": REL_NO_TOUCHPOINTS},
+        }
+
+    relation_indicators = {
+        "duration": _average(durations, NO_SINCE, "years"),
+        "lapsed_duration": _average(lapsed, NO_LAPSED, "years"),
+        "value_per_relation": _average(revenues, NO_REVENUE, "euro"),
+        "profitability": {**_profitability(period_won, options["hourly_cost"]),
+                          "hourly_cost_source": options["hourly_cost_source"]},
+    }
+    data_from = business.select(pl.col("date").min()).collect().item()
+    return Findings(relations=per_relation, portfolio={
+        "period": {"months": months, "from": start + dt.timedelta(days=1), "to": as_of,
+                   "previous_from": previous_start + dt.timedelta(days=1), "data_from": data_from,
+                   "partial": data_from is not None and data_from > previous_start + dt.timedelta(days=1)},
+        "success": success, "kpis": kpis, "relations": relation_indicators})
+
+
+def _average(values: list[float], unknown: str, unit: str) -> dict:
+    if not values:
+        return {"value": None, "numerator": 0, "denominator": 0, "unit": unit, "unknown": unknown}
+    total = sum(values)
+    return {"value": round(total / len(values), 2), "numerator": round(total, 2),
+            "denominator": len(values), "unit": unit, "unknown": None}
+
+
+def _profitability(period_won: pl.DataFrame, hourly_cost) -> dict:
+    both = period_won.filter(pl.col("amount").is_not_null() & pl.col("hours").is_not_null())
+    without = period_won.filter(pl.col("amount").is_not_null() & pl.col("hours").is_null())
+    base = {"records": both.height, "records_without_hours": without.height,
+            "revenue_without_hours": round(float(without["amount"].sum()), 2),
+            "hourly_cost": hourly_cost}
+    if hourly_cost is None:
+        return {"value": None, **base, "unknown": NO_COST}
+    if not both.height:
+        return {"value": None, **base, "unknown": NO_HOURS}
+    revenue = float(both["amount"].sum())
+    hours = float(both["hours"].sum())
+    profit = revenue - hours * hourly_cost
+    return {"value": round(profit, 2), **base, "revenue": round(revenue, 2), "hours": round(hours, 2),
+            "cost": round(hours * hourly_cost, 2),
+            "margin": round(profit / revenue, 4) if revenue else None, "unknown": None}
+
+
+def _monthly(portfolio, config, cats, first, last_day, data_end, options) -> dict:
+    cadence_months = {**{"A": 1, "B": 3, "C": 6}, **config.plugin("cadence").get("months", {})}
+    tp = portfolio.touchpoints.lazy()
+    before = (tp.filter(pl.col("date") < first).group_by("relation")
+              .agg(pl.col("date").max().alias("last")))
+    month = tp.filter((pl.col("date") >= first) & (pl.col("date") <= data_end))
+    pattern = keywords_regex(options["insight_keywords"])
+    insight = pl.col("notes").str.contains(pattern).fill_null(False) if pattern else pl.lit(True)
+    counts = month.select(
+        pl.len().alias("touchpoints"), pl.col("relation").n_unique().alias("relations"),
+        (pl.col("kind") == "value_add").sum().alias("value_add"),
+        ((pl.col("kind") == "value_add") & insight).sum().alias("insights"),
+    ).collect().row(0, named=True)
+    contacted = month.select(pl.col("relation").unique(), pl.lit(True).alias("contacted"))
+
+    # due per cadence as of the month's first day, by the cadence analysis' rule
+    ids = list(portfolio.relations)
+    relations = pl.LazyFrame({
+        "relation": ids, "since": [portfolio.relations[rid].since for rid in ids],
+        "months": [cadence_months[cats[rid][0]] for rid in ids]},
+        schema={"relation": pl.String, "since": pl.Date, "months": pl.Int64})
+    step = pl.format("{}mo", pl.col("months"))
+    due = (pl.when(pl.col("last").is_not_null()).then(pl.col("last").dt.offset_by(step))
+           .when(pl.col("since").is_not_null()).then(pl.col("since").dt.offset_by(step))
+           .otherwise(pl.lit(first)))
+    plan = (relations.filter(pl.col("since").is_null() | (pl.col("since") <= last_day))
+            .join(before, on="relation", how="left").join(contacted, on="relation", how="left")
+            .with_columns(due.alias("due"))
+            .filter(pl.col("due") <= last_day)
+            .select(pl.len().alias("planned"), (pl.col("due") < first).sum().alias("overdue"),
+                    pl.col("contacted").fill_null(False).sum().alias("completed"))
+            .collect().row(0, named=True))
+    planned, completed, overdue = plan["planned"], plan["completed"], plan["overdue"]
+    opportunities = (portfolio.business.lazy()
+                     .filter((pl.col("date") >= first) & (pl.col("date") <= data_end)
+                             & pl.col("status").is_in(["open", "quote"]))
+                     .select(pl.len().alias("count"), pl.col("amount").sum().alias("amount"),
+                             (pl.col("status") == "open").sum().alias("open"),
+                             (pl.col("status") == "quote").sum().alias("quote"))
+                     .collect().row(0, named=True))
+    completion = _ratio(completed, planned, None, "share", NO_PLANNED, overdue_at_start=overdue)
+    completion.pop("target")
+    completion.pop("met")
+    return {
+        "basis": options["kpi_month"], "month": first.strftime("%Y-%m"), "from": first,
+        "to": data_end,
+        "touchpoints_vs_planned": completion,
+        "touchpoints": counts["touchpoints"], "relations_contacted": counts["relations"],
+        "new_opportunities": {"count": opportunities["count"],
+                              "amount": round(float(opportunities["amount"] or 0), 2),
+                              "open": opportunities["open"], "quote": opportunities["quote"]},
+        "value_add": counts["value_add"],
+        "insights": {"count": counts["insights"],
+                     "by": "keywords" if pattern else "every value-add touchpoint"},
+    }
+
+
+@hookimpl
+def report_sections(kind, relation, report):
+    found = report.findings.get(NAME)
+    if found is None:
+        return []
+    if kind == "portfolio":
+        data = found.portfolio
+        return [
+            Section("indicators-success", report.translate("Success indicators"),
+                    "sections/indicators_success.html", 40, data),
+            Section("indicators-kpis", report.translate("Monthly KPIs"),
+                    "sections/indicators_kpis.html", 42, data),
+            Section("indicators-relations", report.translate("Relation indicators"),
+                    "sections/indicators_relations.html", 44, data),
+        ]
+    return [Section("indicators", report.translate("Key figures"), "sections/indicators_relation.html",
+                    36, {**found.relations[relation.id], "period": found.portfolio["period"]})]

@@ -1,0 +1,239 @@
+"""Success indicators, monthly KPIs and relation indicators, worked out by hand below.
+
+Report date 2026-11-01, period 12 months: 2025-11-02 .. 2026-11-01; the previous
+period 2024-11-02 .. 2025-11-01. KPI month: October 2026 (the month before the
+report date's month). Cadence: A monthly, B quarterly, C half-yearly.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import cli, write_project
+
+RELATIONS = """\
+id;name;category;since
+A1;Alfa;A;2016-11-01
+A2;Aspen;A;2021-11-01
+B1;Beuk;B;2024-05-01
+C1;Ceder;C;2026-01-01
+D1;Den;C;2025-01-01
+N1;Nieuw;;
+"""
+TOUCHPOINTS = """\
+relation;date;employee;channel;direction;kind;signals;notes
+A1;2025-06-01;M1;phone;in;referral_given;;
+A1;2026-01-10;M1;phone;in;referral_given;;
+A1;2026-05-10;M1;phone;in;referral_given;;
+A1;2026-07-01;M1;phone;in;referral_given;;
+A1;2026-10-05;M1;email;out;value_add;;Marktinzicht salarisbenchmark gedeeld
+A2;2025-08-01;M2;phone;out;check_in;;
+B1;2026-10-12;M2;event;out;value_add;;Uitgenodigd voor ons HR-ontbijt
+C1;2026-09-15;M1;phone;out;check_in;;
+C1;2026-10-20;M1;phone;out;check_in;;
+"""
+BUSINESS = """\
+relation;date;amount;hours;kind;status
+A1;2025-03-01;10000;20;werving;won
+A1;2026-02-01;20000;100;werving;won
+A1;2026-06-01;10000;;werving;won
+A1;2026-09-30;5000;;werving;open
+A2;2024-06-01;1000;;werving;lost
+A2;2025-06-01;5000;10;werving;won
+A2;2026-03-01;3000;;werving;lost
+B1;2024-12-01;2000;5;plaatsing;won
+B1;2026-09-01;4000;20;plaatsing;won
+B1;2026-10-05;7000;;plaatsing;open
+C1;2026-03-01;6000;10;plaatsing;won
+C1;2026-03-01;1000;2;plaatsing;won
+C1;2026-04-01;3000;15;plaatsing;won
+C1;2026-10-20;2000;;plaatsing;quote
+D1;2025-05-01;200;;plaatsing;won
+D1;2026-05-01;500;;plaatsing;won
+"""
+
+
+def build(tmp_path, extra_config="", *, segmentation=False, expect=0):
+    config = write_project(tmp_path, relations=RELATIONS, extra_config=extra_config,
+                           files={"touchpoints.csv": TOUCHPOINTS, "business.csv": BUSINESS})
+    if not segmentation:   # categories straight from the data (N1: the cadence default C)
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            'name = "Testbureau"', 'name = "Testbureau"\ndisable_plugins = ["segmentation"]'),
+            encoding="utf-8")
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json")
+    assert result.exit_code == expect, result.output
+    if expect:
+        return result.output
+    return json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("indicators"), "[plugins.indicators]\nhourly_cost = 50\n")
+
+
+def test_success_indicators_against_targets(report):
+    success = report["portfolio"]["indicators"]["success"]
+    # Won in the period: A1 20000 + 10000, B1 4000, D1 500 (first won 2025-05-01 or earlier:
+    # existing) = 34500; C1 6000 + 1000 + 3000 (first won 2026-03-01: new). 34500 / 44500.
+    assert success["existing_share"] == {
+        "value": 0.7753, "target": 0.8, "met": False, "numerator": 34500.0, "denominator": 44500.0,
+        "unit": "share", "unknown": None, "measure": "amount", "records_without_amount": 0}
+    # referral_given of A relations in the period: A1 10 Jan, 10 May, 1 Jul (1 Jun 2025 is
+    # before) = 3; A relations: A1, A2 -> 1.5 per A relation per year.
+    assert success["referrals_per_a"] == {
+        "value": 1.5, "target": 3.0, "met": False, "numerator": 3, "denominator": 2,
+        "unit": "per_relation_per_year", "unknown": None}
+    # A/B with won business in the previous period: A1 (Mar 2025), A2 (Jun 2025), B1 (Dec 2024);
+    # still won business in the period: A1, B1 -> 2 / 3.
+    retention = success["retention_ab"]
+    assert (retention["value"], retention["numerator"], retention["denominator"], retention["met"]) == \
+        (0.6667, 2, 3, False)
+    assert retention["per_category"] == {"A": {"base": 2, "retained": 1, "lost": ["A2"]},
+                                         "B": {"base": 1, "retained": 1, "lost": []}}
+    # 7 won records in the period; repeats (an earlier won date of the same relation): A1 twice,
+    # B1, C1 1 Apr, D1 = 5; C1's two records of 1 Mar 2026 are its first -> 5 / 7.
+    assert (success["repeat_share"]["value"], success["repeat_share"]["numerator"],
+            success["repeat_share"]["denominator"], success["repeat_share"]["met"]) == \
+        (0.7143, 5, 7, True)
+    period = report["portfolio"]["indicators"]["period"]
+    assert period == {"months": 12, "from": "2025-11-02", "to": "2026-11-01",
+                      "previous_from": "2024-11-02", "data_from": "2024-06-01", "partial": False}
+
+
+def test_monthly_kpis_for_the_previous_month(report):
+    kpis = report["portfolio"]["indicators"]["kpis"]
+    assert (kpis["month"], kpis["from"], kpis["to"]) == ("2026-10", "2026-10-01", "2026-10-31")
+    # Due by 31 Oct as of 1 Oct: A1 (1 Jul + 1 month = 1 Aug), A2 (1 Aug 2025 + 1 = 1 Sep 2025),
+    # B1 (never: since 1 May 2024 + 3 = 1 Aug 2024), D1 (since 1 Jan 2025 + 6 = 1 Jul 2025),
+    # N1 (never contacted, no start date: due at once). C1 (15 Sep + 6 months) is not due.
+    # Contacted in October: A1, B1 (and C1, not planned) -> 2 of 5; 4 were overdue on 1 Oct.
+    assert kpis["touchpoints_vs_planned"] == {
+        "value": 0.4, "numerator": 2, "denominator": 5, "unit": "share", "unknown": None,
+        "overdue_at_start": 4}
+    assert (kpis["touchpoints"], kpis["relations_contacted"]) == (3, 3)
+    # open B1 5 Oct 7000 and quote C1 20 Oct 2000; A1's open record of 30 Sep is September's.
+    assert kpis["new_opportunities"] == {"count": 2, "amount": 9000.0, "open": 1, "quote": 1}
+    # value-add: A1 5 Oct, B1 12 Oct; an insight ("marktinzicht"): A1 only.
+    assert kpis["value_add"] == 2
+    assert kpis["insights"] == {"count": 1, "by": "keywords"}
+
+
+def test_relation_indicators(report):
+    relations = report["portfolio"]["indicators"]["relations"]
+    # days since the start: A1 3652, A2 1826, B1 914, C1 304, D1 669 = 7365 / 365.25 = 20.16
+    # years over 5 relations = 4.03; N1 has no start date.
+    assert relations["duration"] == {"value": 4.03, "numerator": 20.16, "denominator": 5,
+                                     "unit": "years", "unknown": None}
+    # went quiet: A2, last activity 1 Aug 2025 (touchpoint), 1369 days after its start = 3.75
+    assert relations["lapsed_duration"] == {"value": 3.75, "numerator": 3.75, "denominator": 1,
+                                            "unit": "years", "unknown": None}
+    # won revenue in the period: A1 30000, B1 4000, C1 10000, D1 500 = 44500 over 4 relations
+    assert relations["value_per_relation"] == {"value": 11125.0, "numerator": 44500.0,
+                                               "denominator": 4, "unit": "euro", "unknown": None}
+    # with hours: A1 20000/100h, B1 4000/20h, C1 6000/10h + 1000/2h + 3000/15h = 34000 for 147 h;
+    # 147 x 50 = 7350; profit 26650, margin 26650 / 34000 = 0.7838. Left out: A1 10000, D1 500.
+    assert relations["profitability"] == {
+        "value": 26650.0, "records": 5, "records_without_hours": 2, "revenue_without_hours": 10500.0,
+        "hourly_cost": 50.0, "revenue": 34000.0, "hours": 147.0, "cost": 7350.0, "margin": 0.7838,
+        "unknown": None, "hourly_cost_source": "indicators"}
+
+
+def test_per_relation_figures_and_explicit_unknowns(report):
+    found = {r["id"]: r["indicators"] for r in report["relations"]}
+    a1 = found["A1"]
+    assert a1["duration"]["value"] == 10.0 and a1["existing"] is True
+    assert a1["revenue"] == {"value": 30000.0, "won": 2, "unknown": None}
+    # 20000 - 100 h x 50 = 15000; the 10000 without hours is left out and counted
+    assert a1["profit"] == {"value": 15000.0, "revenue": 20000.0, "hours": 100.0, "cost": 5000.0,
+                            "margin": 0.75, "records_without_hours": 1, "unknown": None}
+    assert a1["referrals"] == {"value": 3, "unknown": None}
+    # A2: business, but none won in the period: revenue 0 is known, profit is not
+    assert found["A2"]["revenue"] == {"value": 0.0, "won": 0, "unknown": None}
+    assert found["A2"]["profit"] == {"value": None, "unknown": "no won business in the period"}
+    assert found["D1"]["profit"] == {"value": None,
+                                     "unknown": "no hours recorded on won business in the period"}
+    assert found["D1"]["referrals"] == {"value": None, "unknown": "no touchpoints on record"}
+    assert found["C1"]["existing"] is False
+    n1 = found["N1"]
+    assert n1["duration"] == {"value": None, "since": None, "unknown": "no start date (since)"}
+    assert n1["revenue"] == {"value": None, "won": 0, "unknown": "no business records"}
+    assert n1["profit"] == {"value": None, "unknown": "no business records"}
+
+
+def test_config_changes_targets_measure_month_keywords_and_cost(tmp_path):
+    report = build(tmp_path, """
+        [plugins.indicators]
+        targets = { existing_share = 0.75 }
+        existing_measure = "count"
+        kpi_month = "current"
+        insight_keywords = []
+        """)
+    found = report["portfolio"]["indicators"]
+    # counted in records: A1 x2, B1, D1 existing of 7 = 0.5714; target 0.75 not met
+    existing = found["success"]["existing_share"]
+    assert (existing["value"], existing["numerator"], existing["denominator"], existing["target"],
+            existing["met"]) == (0.5714, 4, 7, 0.75, False)
+    # November up to 1 Nov: A1 due 5 Nov (5 Oct + 1), A2 and D1 overdue, N1 at once; none contacted
+    kpis = found["kpis"]
+    assert (kpis["month"], kpis["from"], kpis["to"]) == ("2026-11", "2026-11-01", "2026-11-01")
+    assert (kpis["touchpoints_vs_planned"]["numerator"], kpis["touchpoints_vs_planned"]["denominator"],
+            kpis["touchpoints_vs_planned"]["overdue_at_start"]) == (0, 4, 2)
+    assert kpis["insights"] == {"count": 0, "by": "every value-add touchpoint"}
+    # no hourly cost and no segmentation analysis: profitability unknown
+    assert found["relations"]["profitability"]["unknown"] == "no hourly cost configured (hourly_cost)"
+
+
+def test_hourly_cost_falls_back_to_segmentation(tmp_path):
+    report = build(tmp_path, "[plugins.segmentation]\nhourly_cost = 60\n", segmentation=True)
+    profitability = report["portfolio"]["indicators"]["relations"]["profitability"]
+    # 34000 - 147 h x 60 = 25180
+    assert (profitability["value"], profitability["hourly_cost"], profitability["hourly_cost_source"]) \
+        == (25180.0, 60.0, "segmentation")
+
+
+def test_insights_and_months_without_data_are_unknown_not_zero(tmp_path):
+    config = write_project(tmp_path, relations="id;name;since\nX1;Leeg;2030-01-01\n",
+                           files={"touchpoints.csv": "relation;date\n", "business.csv": "relation;date\n"})
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    portfolio = found["portfolio"]["indicators"]
+    assert portfolio["success"]["existing_share"]["unknown"] == "no won business in the period"
+    assert portfolio["success"]["referrals_per_a"]["unknown"] == "no A relations"
+    assert portfolio["success"]["retention_ab"]["unknown"] == \
+        "no A or B relation had won business in the previous period"
+    assert portfolio["success"]["repeat_share"]["value"] is None
+    # X1 starts in 2030: not planned in October 2026
+    assert portfolio["kpis"]["touchpoints_vs_planned"]["unknown"] == "no relation was due in the month"
+    assert portfolio["relations"]["duration"]["unknown"] == \
+        "no relation has a start date (since) on or before the report date"
+    assert portfolio["relations"]["value_per_relation"]["unknown"] == "no won revenue in the period"
+
+
+@pytest.mark.parametrize("line, key", [
+    ("targets = { existing_share = 80 }", "targets"),
+    ("targets = { referrals = 3 }", "targets.referrals"),
+    ("hourly_cost = -1", "hourly_cost"),
+    ('kpi_month = "last"', "kpi_month"),
+    ('existing_measure = "euros"', "existing_measure"),
+    ("period_months = 0", "period_months"),
+    ('insight_keywords = ["*"]', "insight_keywords"),
+])
+def test_invalid_options_are_config_errors_naming_the_key(tmp_path, line, key):
+    output = build(tmp_path, f"\n[plugins.indicators]\n{line}\n", expect=2)
+    assert f"[plugins.indicators] {key}: expected" in output
+
+
+def test_portfolio_sections_render(tmp_path):
+    build(tmp_path, "[plugins.indicators]\nhourly_cost = 50\n")
+    result = cli("build", "--config", tmp_path / "config.toml", "--as-of", "2026-11-01",
+                 "--format", "html")
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    for section in ("indicators-success", "indicators-kpis", "indicators-relations"):
+        assert f'id="{section}"' in index
+    plan = (tmp_path / "site" / "relations" / "a1.html").read_text(encoding="utf-8")
+    assert 'id="indicators"' in plan

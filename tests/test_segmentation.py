@@ -1,0 +1,462 @@
+"""Segmentation, with every expected value worked out by hand from the small portfolio below.
+
+Report date 1 Nov 2026, so with the defaults the 12-month window is 1 Nov 2025 (exclusive)
+to 1 Nov 2026, the 24-month regularity window starts after 1 Nov 2024, the hourly cost is
+EUR 75 and the criteria weights are the defaults:
+  ABC scoring: opbrengst 3, fit 2, kerntaak 2, belangen 1, relatie 1, bekendheid 1, imago 1,
+               openheid 1 (sum 12); A from 3.5, B from 3.0.
+  attractiveness: opbrengst, fit, belangen, kerntaak (1 each); accessibility: bekendheid,
+               imago, relatie, openheid (1 each); high from 3.0.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import cli, write_project
+
+RELATIONS = """\
+id;name;kind;role;organisation;category;phase;since;score_opbrengst;score_fit;score_belangen;score_kerntaak;score_bekendheid;score_imago;score_relatie;score_openheid;share_of_wallet
+H1;Huwelijk BV;organisatie;opdrachtgever;;A;;01-01-2016;5;4;4;5;4;4;5;3;0,9
+U1;Ontrouw BV;organisatie;opdrachtgever;;;;01-01-2022;4;4;3;3;2;3;2;3;
+O1;Opblaas BV;organisatie;opdrachtgever;;B;behouden;01-01-2020;2;2;3;2;4;4;4;3;
+D1;Doornroosje BV;organisatie;opdrachtgever;;C;;01-01-2014;3;3;3;3;2;2;2;2;
+N1;Nieuw BV;organisatie;opdrachtgever;;;;01-06-2026;4;3;;;;;;;
+K1;Karin Kandidaat;persoon;kandidaat;;;;01-06-2025;;;;;;;;;
+P1;Piet Contact;persoon;contactpersoon;H1;A;;01-01-2018;;;;;;;;;
+G1;Negeer BV;organisatie;opdrachtgever;;C;;;2;1;2;1;2;2;1;1;
+"""
+TOUCHPOINTS = """\
+relation;date;employee;channel;direction;kind;signals;notes
+H1;10-01-2025;M1;telefoon;uit;check-in;;before the window
+H1;01-02-2026;M1;telefoon;in;verwijzing gegeven;;
+H1;01-06-2026;M1;telefoon;in;verwijzing gegeven;;
+H1;01-09-2026;M1;bezoek;uit;check-in;;
+H1;05-11-2026;M1;bezoek;in;verwijzing gegeven;;after the report date
+U1;01-04-2026;M2;telefoon;in;check-in;concurrent;
+U1;01-08-2026;M2;telefoon;in;check-in;exclusiviteit kwijt;
+U1;01-10-2026;M2;telefoon;in;verwijzing gegeven;;
+O1;15-01-2026;M1;telefoon;uit;check-in;;
+O1;15-03-2026;M1;telefoon;uit;check-in;;
+O1;15-05-2026;M1;telefoon;uit;check-in;;
+O1;15-07-2026;M1;telefoon;uit;check-in;;
+O1;15-09-2026;M1;telefoon;uit;check-in;;
+D1;01-12-2025;M1;telefoon;uit;check-in;;
+N1;10-09-2026;M2;telefoon;in;check-in;;
+K1;15-05-2026;M1;telefoon;uit;check-in;;
+G1;10-01-2026;M2;e-mail;uit;check-in;;
+"""
+BUSINESS = """\
+relation;date;amount;hours;kind;status
+H1;01-03-2025;8000;30;opdracht;gewonnen
+H1;01-06-2025;8000;30;opdracht;gewonnen
+H1;15-01-2026;10000;40;opdracht;gewonnen
+H1;15-04-2026;10000;40;opdracht;gewonnen
+H1;15-08-2026;10000;40;opdracht;gewonnen
+H1;01-12-2026;99999;1;opdracht;gewonnen
+U1;01-03-2026;5000;20;opdracht;gewonnen
+U1;01-07-2026;5000;20;opdracht;gewonnen
+O1;01-02-2026;1000;30;opdracht;gewonnen
+O1;01-06-2026;1000;30;opdracht;gewonnen
+O1;01-09-2026;5000;20;opdracht;verloren
+D1;01-06-2024;4000;10;opdracht;gewonnen
+D1;01-03-2025;3000;10;opdracht;gewonnen
+N1;01-09-2026;2000;;opdracht;gewonnen
+K1;01-05-2026;;8;plaatsing;gewonnen
+K1;01-08-2026;;4;plaatsing;verloren
+"""
+
+
+def build(tmp_path, extra_config="", relations=RELATIONS, fmt="json", language=None):
+    config = write_project(tmp_path, relations=relations, extra_config=extra_config,
+                           files={"touchpoints.csv": TOUCHPOINTS, "business.csv": BUSINESS})
+    if language:
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            'name = "Testbureau"', f'name = "Testbureau"\nlanguage = "{language}"'), encoding="utf-8")
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    return json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+
+
+def per_relation(report, plugin="segmentation"):
+    return {relation["id"]: relation[plugin] for relation in report["relations"]}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("segmentation"))
+
+
+@pytest.fixture(scope="module")
+def found(report):
+    return per_relation(report)
+
+
+def test_abc_category_from_data_then_scoring_then_revenue_share(found, report):
+    # H1, O1, D1, P1, G1 have a category in the data.
+    for rid, category in {"H1": "A", "O1": "B", "D1": "C", "P1": "A", "G1": "C"}.items():
+        assert (found[rid]["category"], found[rid]["category_source"]) == (category, "data")
+        assert found[rid]["category_reason"] == "category in the data"
+    # U1: no category; scoring (3x4 + 2x4 + 2x3 + 3 + 2 + 3 + 2 + 3) / 12 = 39/12 = 3.25 -> B.
+    u1 = found["U1"]
+    assert (u1["category"], u1["category_source"]) == ("B", "scoring")
+    assert u1["scoring"]["score"] == 3.25
+    # Each criterion's contribution is weight x score / 12: opbrengst 3 x 4 / 12 = 1.0,
+    # fit 2 x 4 / 12 = 0.6667, ...; rounded to 4 decimals they add up to the score.
+    assert u1["scoring"]["parts"] == {"opbrengst": 1.0, "fit": 0.6667, "kerntaak": 0.5,
+                                      "belangen": 0.25, "relatie": 0.1667, "bekendheid": 0.1667,
+                                      "imago": 0.25, "openheid": 0.25}
+    assert sum(u1["scoring"]["parts"].values()) == pytest.approx(3.25, abs=1e-3)
+    assert u1["category_reason"] == \
+        "weighted score 3.25 on the scoring matrix (A from 3.50, B from 3.00)"
+    # The scoring of relations whose category came from the data is still shown:
+    # H1 (15 + 8 + 10 + 4 + 5 + 4 + 4 + 3) / 12 = 53/12 = 4.4167 -> A;
+    # O1 and D1 32/12 = 2.6667 -> C; G1 (6+2+2+2+1+2+2+1)/12 = 1.5 -> C.
+    assert (found["H1"]["scoring"]["score"], found["H1"]["scoring"]["category"]) == (4.4167, "A")
+    assert (found["O1"]["scoring"]["score"], found["O1"]["scoring"]["category"]) == (2.6667, "C")
+    assert found["G1"]["scoring"]["score"] == 1.5
+    # N1 has only two of the eight scores: scoring unknown, revenue share decides.
+    n1 = found["N1"]
+    assert n1["scoring"]["score"] is None
+    assert n1["scoring"]["missing"] == ["kerntaak", "belangen", "relatie", "bekendheid", "imago",
+                                        "openheid"]
+    assert (n1["category"], n1["category_source"]) == ("B", "revenue_share")
+    # Won revenue in the window: H1 30,000 (3 x 10,000; the December deal is after the report
+    # date), U1 10,000, O1 2,000 (the lost 5,000 does not count), N1 2,000: total 44,000.
+    # H1: nothing above it -> A; U1: 30,000/44,000 = 68.2% above it, < 80% -> A;
+    # O1 and N1 tie at 2,000: 40,000/44,000 = 90.9% above, < 95% -> B, both rank 3.
+    assert found["H1"]["revenue_share"] == {"revenue": 30000.0, "share": 0.6818,
+                                            "cumulative_before": 0.0, "rank": 1, "category": "A"}
+    assert found["U1"]["revenue_share"] == {"revenue": 10000.0, "share": 0.2273,
+                                            "cumulative_before": 0.6818, "rank": 2, "category": "A"}
+    for rid in ("O1", "N1"):
+        assert found[rid]["revenue_share"] == {"revenue": 2000.0, "share": 0.0455,
+                                               "cumulative_before": 0.9091, "rank": 3,
+                                               "category": "B"}
+    # K1 (a candidate) has business without amounts: C, with that reason.
+    k1 = found["K1"]
+    assert (k1["category"], k1["category_source"]) == ("C", "revenue_share")
+    assert k1["revenue_share"]["unknown"] == "its business records carry no amounts"
+    assert k1["category_reason"] == "its business records carry no amounts: counted as C"
+    # D1 had no won business in the window: C by revenue share (its category is from the data).
+    assert found["D1"]["revenue_share"]["category"] == "C"
+    assert found["D1"]["revenue_share"]["unknown"] == "no won revenue in the last 12 months"
+    # The cadence analysis uses the derived category and says where it came from.
+    cadence = per_relation(report, "cadence")
+    assert (cadence["U1"]["category"], cadence["U1"]["category_source"]) == ("B", "scoring")
+    assert (cadence["K1"]["category"], cadence["K1"]["category_source"]) == ("C", "revenue_share")
+
+
+def test_attractiveness_accessibility_segments(found, report):
+    # H1: attractiveness (5+4+4+5)/4 = 4.5, accessibility (4+4+5+3)/4 = 4.0 -> invest.
+    h1 = found["H1"]
+    assert (h1["attractiveness"]["score"], h1["accessibility"]["score"]) == (4.5, 4.0)
+    assert h1["segment"] == "invest"
+    assert h1["policy"].startswith("Intensive, personal contact")
+    assert h1["attractiveness"]["parts"] == {"opbrengst": 1.25, "fit": 1.0, "belangen": 1.0,
+                                             "kerntaak": 1.25}
+    # U1: (4+4+3+3)/4 = 3.5 high, (2+3+2+3)/4 = 2.5 low -> develop.
+    assert (found["U1"]["attractiveness"]["score"], found["U1"]["accessibility"]["score"],
+            found["U1"]["segment"]) == (3.5, 2.5, "develop")
+    # D1: attractiveness exactly 3.0, which counts as high; accessibility 2.0 -> develop.
+    assert (found["D1"]["attractiveness"]["score"], found["D1"]["attractiveness"]["high"],
+            found["D1"]["segment"]) == (3.0, True, "develop")
+    # O1: (2+2+3+2)/4 = 2.25 low, (4+4+4+3)/4 = 3.75 high -> harvest.
+    assert (found["O1"]["attractiveness"]["score"], found["O1"]["accessibility"]["score"],
+            found["O1"]["segment"]) == (2.25, 3.75, "harvest")
+    # G1: (2+1+2+1)/4 = 1.5 and (2+2+1+1)/4 = 1.5 -> ignore.
+    assert found["G1"]["segment"] == "ignore"
+    assert found["G1"]["policy"] == "Incidental communication only."
+    # Missing scores: segment unknown, and which criteria are missing.
+    assert found["N1"]["segment"] is None and found["N1"]["policy"] is None
+    assert found["N1"]["attractiveness"]["missing"] == ["belangen", "kerntaak"]
+    assert found["N1"]["segment_reason"] == \
+        "unknown: scores missing for belangen, kerntaak, bekendheid, imago, relatie, openheid"
+    assert found["K1"]["segment"] is None and found["P1"]["segment"] is None
+    matrix = report["portfolio"]["segmentation"]["matrix"]
+    assert matrix["points"] == [
+        {"id": "D1", "name": "Doornroosje BV", "attractiveness": 3.0, "accessibility": 2.0,
+         "segment": "develop"},
+        {"id": "G1", "name": "Negeer BV", "attractiveness": 1.5, "accessibility": 1.5,
+         "segment": "ignore"},
+        {"id": "H1", "name": "Huwelijk BV", "attractiveness": 4.5, "accessibility": 4.0,
+         "segment": "invest"},
+        {"id": "O1", "name": "Opblaas BV", "attractiveness": 2.25, "accessibility": 3.75,
+         "segment": "harvest"},
+        {"id": "U1", "name": "Ontrouw BV", "attractiveness": 3.5, "accessibility": 2.5,
+         "segment": "develop"}]
+    assert (matrix["attractiveness_threshold"], matrix["accessibility_threshold"]) == (3.0, 3.0)
+
+
+def test_customer_types(found):
+    # H1: 5 won deals in 24 months (>= 4); revenue 30,000 - 120 h x 75 = 9,000 -> profit 21,000,
+    # margin 70% (>= 50%); share of wallet 0,9 = 90% (not below 60%): loyal -> marriage partner.
+    h1 = found["H1"]
+    assert h1["type"] == "marriage_partner"
+    assert h1["advice"] == "Pamper them extra and show the full range."
+    value = h1["value"]
+    assert (value["revenue"], value["hours"], value["hours_cost"], value["profit"],
+            value["margin"]) == (30000.0, 120.0, 9000.0, 21000.0, 0.7)
+    assert (value["won_deals"], value["won_deals_regular"], value["won_deals_total"],
+            value["share_of_wallet"], value["touchpoints"]) == (3, 5, 5, 0.9, 3)
+    assert h1["type_checks"] == {"sleeping_beauty": False, "unfaithful": False,
+                                 "inflatable": False, "marriage_partner": True}
+    assert h1["type_reason"] == ("won deals in the last 24 months: 5; margin after hours: 70%; "
+                                 "loyal (share of wallet: 90% (disloyal below 60%))")
+    # U1: won business in the window, and 2 touchpoints with a competitor signal (concurrent,
+    # exclusiviteit kwijt) -> unfaithful love (checked before inflatable and marriage partner).
+    assert found["U1"]["type"] == "unfaithful"
+    assert found["U1"]["value"]["disloyal_signals"] == 2
+    # O1: hours 30 + 30 + 20 (the lost quote counts as effort) = 80 >= 40; profit
+    # 2,000 - 80 x 75 = -4,000 <= 0 -> inflatable.
+    o1 = found["O1"]
+    assert o1["type"] == "inflatable"
+    assert (o1["value"]["hours"], o1["value"]["profit"]) == (80.0, -4000.0)
+    assert o1["type_reason"] == ("effort in the last 12 months: 80.0 hours and 5 touchpoints, "
+                                 "for a profit after hours of -EUR 4,000")
+    # D1: won business before (2024, 2025), none since 1 Nov 2025 -> sleeping beauty.
+    assert found["D1"]["type"] == "sleeping_beauty"
+    assert found["D1"]["value"]["profit"] == 0.0 and found["D1"]["value"]["margin"] is None
+    # K1 (candidate): every type is definitely ruled out: no type, with the reasons.
+    k1 = found["K1"]
+    assert (k1["type"], k1["type_unknown"]) == (None, None)
+    assert k1["type_reason"].startswith("none of the types fits: Sleeping beauty: no won "
+                                        "business before the last 12 months; Unfaithful love: ")
+    assert "Marriage partner: won deals in the last 24 months: 1 (4 needed)" in k1["type_reason"]
+
+
+def test_missing_data_gives_explicit_unknowns(found):
+    # N1: no hours in its business: hours, profit and so the inflatable check are unknown.
+    n1 = found["N1"]
+    assert n1["value"]["hours"] is None and n1["value"]["profit"] is None
+    assert n1["value"]["hours_unknown"] == "no hours recorded in its business records"
+    assert (n1["type"], n1["type_unknown"]) == (None, "no hours recorded in its business records")
+    assert n1["type_checks"]["inflatable"] is None
+    assert n1["type_reason"].startswith("unknown, not every type could be checked")
+    # K1: business without amounts (a candidate's placements are booked on the client).
+    assert found["K1"]["value"]["revenue"] is None
+    assert found["K1"]["value"]["revenue_unknown"] == "its business records carry no amounts"
+    assert found["K1"]["value"]["hours"] == 12.0
+    # P1: contact person without business of its own; G1: no business at all.
+    assert found["P1"]["type"] is None
+    assert found["P1"]["type_unknown"] == "no business records of its own (see its organisation)"
+    assert found["G1"]["type_unknown"] == "no business records"
+    assert found["G1"]["type_reason"] == "unknown: no business records"
+    # R's without data are unknown with a reason, never 1.
+    assert found["P1"]["r"]["recency"] == {"value": None, "score": None, "unknown": "no won business"}
+    assert found["P1"]["r"]["referrals"] == {"value": None, "score": None, "unknown": "no touchpoints"}
+    assert found["G1"]["r"]["duration"] == {"value": None, "score": None,
+                                            "unknown": "no start date (since) in the data"}
+    assert found["G1"]["r"]["regularity"]["unknown"] == "no business records"
+    assert found["N1"]["r"]["revenue"]["unknown"] == "no hours recorded in its business records"
+
+
+def test_five_rs_quintiles_of_ranks(found):
+    # score = 1 + floor(5 x (rank - 1) / n), rank from 1 among the relations with a value,
+    # ties sharing the lowest rank.
+    def scores(r):
+        return {rid: (f["r"][r]["value"], f["r"][r]["score"]) for rid, f in found.items()
+                if f["r"][r]["score"] is not None}
+    # Recency, days since the last won deal (fewer is better), n = 6:
+    # D1 1 Mar 2025 = 610 (rank 1 -> 1), K1 1 May 2026 = 184 (2 -> 1), O1 1 Jun = 153 (3 -> 2),
+    # U1 1 Jul = 123 (4 -> 3), H1 15 Aug = 78 (5 -> 4), N1 1 Sep = 61 (6 -> 5).
+    assert scores("recency") == {"D1": (610, 1), "K1": (184, 1), "O1": (153, 2), "U1": (123, 3),
+                                 "H1": (78, 4), "N1": (61, 5)}
+    # Regularity, won deals after 1 Nov 2024, n = 6: D1, N1, K1 1 (rank 1 -> 1);
+    # U1, O1 2 (rank 4 -> 1 + 15 // 6 = 3); H1 5 (rank 6 -> 5).
+    assert scores("regularity") == {"D1": (1, 1), "N1": (1, 1), "K1": (1, 1), "U1": (2, 3),
+                                    "O1": (2, 3), "H1": (5, 5)}
+    # Duration in days to 1 Nov 2026 (1 Jan 2026 + 304 days), n = 7 (G1 has no start date):
+    # N1 153 (1), K1 518 (1), U1 1461+304 = 1765 (2), O1 2192+304 = 2496 (3),
+    # P1 2922+304 = 3226 (3), H1 3653+304 = 3957 (4), D1 4383+304 = 4687 (5).
+    assert scores("duration") == {"N1": (153, 1), "K1": (518, 1), "U1": (1765, 2), "O1": (2496, 3),
+                                  "P1": (3226, 3), "H1": (3957, 4), "D1": (4687, 5)}
+    # Revenue after hours, n = 4: O1 -4,000 (1), D1 0 (2), U1 10,000 - 3,000 = 7,000 (3),
+    # H1 21,000 (4: with four relations the top one beats three quarters, not four fifths).
+    assert scores("revenue") == {"O1": (-4000.0, 1), "D1": (0.0, 2), "U1": (7000.0, 3),
+                                 "H1": (21000.0, 4)}
+    # Referrals given in the window, n = 7 (P1 has no touchpoints): five zeros (1),
+    # U1 1 (rank 6 -> 1 + 25 // 7 = 4), H1 2 (the one on 5 Nov is after the report date; 5).
+    assert scores("referrals") == {"O1": (0, 1), "D1": (0, 1), "N1": (0, 1), "K1": (0, 1),
+                                   "G1": (0, 1), "U1": (1, 4), "H1": (2, 5)}
+
+
+def test_lifecycle_phase(found):
+    expected = {
+        "H1": ("retain", "derived", "regular"),          # 5 won deals, the first in March 2025
+        "U1": ("develop", "derived", "new"),             # first won deal 1 Mar 2026
+        "O1": ("retain", "data", "data"),                # "behouden" in the data
+        "D1": ("wind_down", "derived", "inactive"),      # last won deal 1 Mar 2025
+        "N1": ("develop", "derived", "new"),
+        "K1": ("develop", "derived", "new"),
+        "P1": ("retain", "organisation", "organisation"),  # follows H1
+        "G1": ("attract", "derived", "no_won_business"),
+    }
+    assert {rid: (f["phase"], f["phase_source"], f["phase_rule"]) for rid, f in found.items()} == \
+        expected
+    assert found["D1"]["phase_reason"] == "no won business since 2025-03-01 (12 months or more)"
+
+
+def test_portfolio_counts_and_revenue(report):
+    portfolio = report["portfolio"]["segmentation"]
+    # A: H1 30,000 + P1 (no business); B: U1 10,000 + O1 2,000 + N1 2,000; C: D1 0, K1, G1.
+    assert portfolio["per_category"]["A"] == {"relations": 2, "revenue": 30000.0,
+                                              "revenue_unknown": 1, "revenue_share": 0.6818}
+    assert portfolio["per_category"]["B"]["relations"] == 3
+    assert portfolio["per_category"]["B"]["revenue"] == 14000.0
+    assert portfolio["per_category"]["C"]["relations"] == 3
+    assert portfolio["category_sources"] == {"data": 5, "scoring": 1, "revenue_share": 2,
+                                             "unknown": 0}
+    assert {k: v["relations"] for k, v in portfolio["per_segment"].items()} == \
+        {"invest": 1, "develop": 2, "harvest": 1, "ignore": 1, "unknown": 3}
+    assert {k: v["relations"] for k, v in portfolio["per_type"].items()} == \
+        {"sleeping_beauty": 1, "unfaithful": 1, "inflatable": 1, "marriage_partner": 1,
+         "none": 1, "unknown": 3}
+    assert portfolio["per_type"]["unfaithful"]["revenue"] == 10000.0
+    assert {k: v["relations"] for k, v in portfolio["per_phase"].items()} == \
+        {"attract": 1, "develop": 3, "retain": 3, "wind_down": 1}
+    assert portfolio["phase_sources"] == {"data": 1, "derived": 6, "organisation": 1}
+    assert portfolio["r_scores"]["recency"]["counts"] == {"1": 2, "2": 1, "3": 1, "4": 1, "5": 1}
+    assert portfolio["r_scores"]["recency"]["unknown"] == 2
+
+
+def test_matrix_and_category_options_change_results(tmp_path):
+    found = per_relation(build(tmp_path, """
+        [plugins.segmentation]
+        attractiveness_threshold = 3.5
+        accessibility = { imago = 1, openheid = 1 }
+        scoring_thresholds = { A = 3.25 }
+        revenue_share = { A = 0.5, B = 0.9 }
+        """))
+    # D1: attractiveness 3.0 is now low; accessibility (2 + 2) / 2 = 2 -> ignore.
+    assert found["D1"]["segment"] == "ignore"
+    # U1: attractiveness 3.5 (at the threshold) high; accessibility (3 + 3) / 2 = 3.0 -> invest.
+    assert (found["U1"]["accessibility"]["score"], found["U1"]["segment"]) == (3.0, "invest")
+    # O1: accessibility (4 + 3) / 2 = 3.5 -> still harvest.
+    assert found["O1"]["segment"] == "harvest"
+    # U1's scoring 3.25 now reaches A.
+    assert (found["U1"]["category"], found["U1"]["category_source"]) == ("A", "scoring")
+    # N1: 90.9% of the revenue lies above it, not below 90% -> C.
+    assert (found["N1"]["category"], found["N1"]["revenue_share"]["category"]) == ("C", "C")
+    assert found["N1"]["segment_reason"] == "unknown: scores missing for belangen, kerntaak, imago, openheid"
+
+
+def test_category_methods_order_and_unknown(tmp_path):
+    report = build(tmp_path, """
+        [plugins.segmentation]
+        category_methods = ["scoring", "revenue_share"]
+        """)
+    found = per_relation(report)
+    # Scoring first: H1 4.4167 -> A, O1 2.6667 -> C; P1 has no scores and no business -> C.
+    assert (found["H1"]["category"], found["H1"]["category_source"]) == ("A", "scoring")
+    assert (found["O1"]["category"], found["O1"]["category_source"]) == ("C", "scoring")
+    assert (found["P1"]["category"], found["P1"]["category_source"]) == ("C", "revenue_share")
+    assert found["P1"]["category_reason"] == "no business records: counted as C"
+
+    report = build(tmp_path, """
+        [plugins.segmentation]
+        category_methods = ["data"]
+        """)
+    found, cadence = per_relation(report), per_relation(report, "cadence")
+    assert (found["U1"]["category"], found["U1"]["category_source"]) == (None, None)
+    assert found["U1"]["category_reason"] == "unknown: no category in the data"
+    assert (cadence["U1"]["category"], cadence["U1"]["category_source"]) == ("C", "default")
+    assert report["portfolio"]["segmentation"]["category_sources"]["unknown"] == 3
+
+
+def test_typology_options_change_results(tmp_path):
+    found = per_relation(build(tmp_path, """
+        [plugins.segmentation]
+        types = ["inflatable", "marriage_partner"]
+        profit_hours = "won"
+        hourly_cost = 200
+        """))
+    # H1: 30,000 - 120 won hours x 200 = 6,000, margin 20% < 50% -> no marriage partner;
+    #     not inflatable either (profit above 0): no type.
+    assert (found["H1"]["value"]["profit"], found["H1"]["type"]) == (6000.0, None)
+    assert found["H1"]["type_checks"] == {"inflatable": False, "marriage_partner": False}
+    # O1: only the won hours count now: 60 x 200 = 12,000 -> profit -10,000 -> inflatable.
+    assert (found["O1"]["value"]["hours"], found["O1"]["value"]["profit"],
+            found["O1"]["type"]) == (60.0, -10000.0, "inflatable")
+    # D1 and U1: sleeping beauty and unfaithful love are switched off.
+    assert found["D1"]["type"] is None and found["U1"]["type"] is None
+
+    found = per_relation(build(tmp_path, """
+        [plugins.segmentation]
+        unfaithful_min_signals = 3
+        unfaithful_max_share_of_wallet = 0.95
+        sleeping_months = 24
+        """))
+    # U1 has 2 competitor signals, fewer than 3: no longer unfaithful, and nothing else fits.
+    assert found["U1"]["type"] is None and found["U1"]["type_unknown"] is None
+    # H1's share of wallet 90% is now below 95%: unfaithful (checked before marriage partner).
+    assert found["H1"]["type"] == "unfaithful"
+    # D1 won 1 Mar 2025, within 24 months: no longer a sleeping beauty.
+    assert found["D1"]["type"] is None
+
+
+def test_phase_and_r_options_change_results(tmp_path):
+    found = per_relation(build(tmp_path, """
+        [plugins.segmentation]
+        develop_months = 0
+        wind_down_months = 24
+        r_thresholds = { recency = [30, 90, 180, 365] }
+        """))
+    # No "new" relations any more: fewer than 3 won deals -> develop by few deals.
+    assert (found["U1"]["phase"], found["U1"]["phase_rule"]) == ("develop", "few_deals")
+    assert (found["K1"]["phase"], found["K1"]["phase_rule"]) == ("develop", "few_deals")
+    # D1's last won deal (1 Mar 2025) is within 24 months; 2 deals -> develop.
+    assert (found["D1"]["phase"], found["D1"]["phase_rule"]) == ("develop", "few_deals")
+    assert found["H1"]["phase"] == "retain"
+    # Fixed recency boundaries: 1 + the boundaries at or above the days.
+    # D1 610 -> 1, K1 184 -> 2 (365), O1 153 and U1 123 -> 3 (180, 365), H1 78, N1 61 -> 4.
+    assert {rid: f["r"]["recency"]["score"] for rid, f in found.items()} == {
+        "H1": 4, "U1": 3, "O1": 3, "D1": 1, "N1": 4, "K1": 2, "P1": None, "G1": None}
+
+
+@pytest.mark.parametrize("option, key", [
+    ("scoring_thresholds = { A = 2.0, B = 3.0 }", "scoring_thresholds: expected A >= B"),
+    ("attractiveness = { opbrengst = 0 }",
+     "attractiveness: expected at least one criterion with a weight above 0"),
+    ('types = ["inflatable", "opblaaspop"]', "types[1]: expected one of"),
+    ('types = ["inflatable", "inflatable"]', "types: expected each item once"),
+    ("revenue_share = { A = 1.5 }", "revenue_share.A: expected a number from 0 to 1"),
+    ("r_thresholds = { recency = [1, 2] }", "r_thresholds: expected 4 ascending boundaries"),
+    ('policies = { investeer = "Bellen" }', "policies.investeer: expected a key from invest"),
+    ("scoring_weights = { Fit = 1, fit = 2 }", "scoring_weights: expected each criterion once"),
+    ("hourly_cost = -5", "hourly_cost: expected a number >= 0"),
+    ('profit_hours = "some"', 'profit_hours: expected one of "all", "won"'),
+])
+def test_invalid_options_are_config_errors_naming_the_key(tmp_path, option, key):
+    config = write_project(tmp_path, extra_config=f"[plugins.segmentation]\n{option}\n")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2, result.output
+    assert f"[plugins.segmentation] {key}" in result.output
+
+
+def test_doubtful_data_is_a_warning_naming_the_relation(tmp_path):
+    relations = RELATIONS.replace("H1;Huwelijk BV;organisatie;opdrachtgever;;A;;",
+                                  "H1;Huwelijk BV;organisatie;opdrachtgever;;A;slapend;")
+    relations = relations.replace(";0,9\n", ";veel\n")
+    report = build(tmp_path, relations=relations)
+    messages = [w["message"] for w in report["warnings"]]
+    assert any("relation H1: expected one of attract, develop, retain, wind_down, found 'slapend'"
+               in m for m in messages)
+    assert any("relation H1: expected a share of wallet" in m for m in messages)
+    found = per_relation(report)
+    assert (found["H1"]["phase"], found["H1"]["phase_source"]) == ("retain", "derived")
+    assert found["H1"]["value"]["share_of_wallet"] is None
+
+
+def test_sections_on_the_pages(tmp_path):
+    build(tmp_path, fmt="html", language="en")
+    plan = (tmp_path / "site" / "relations" / "h1.html").read_text(encoding="utf-8")
+    assert "Marriage partner" in plan and "Pamper them extra" in plan
+    assert "Invest" in plan and "The five R" in plan
+    contact = (tmp_path / "site" / "relations" / "p1.html").read_text(encoding="utf-8")
+    assert "no business records of its own (see its organisation)" in contact
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Customer types" in index and "Unfaithful love" in index
+    assert 'href="relations/o1.html">Opblaas BV</a>' in index
