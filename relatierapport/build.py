@@ -6,7 +6,9 @@ tests can call any of them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,14 +196,28 @@ def load(plugins: Plugins, config: Config) -> tuple[Portfolio, list[SourceSummar
 
 # -- stage 3: analysis --------------------------------------------------------------
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Analyses build hundreds of thousands of small acyclic dicts for a large portfolio;
+    the cyclic garbage collector's passes over them would only cost time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str, Findings]:
     """Run every analysis after those it requires; name the plugin that fails."""
     findings: dict[str, Findings] = {}
     for plugin, analysis in plugins.analyses():
         try:
-            result = analysis.run(portfolio, config, {name: findings[name] for name in
-                                                      analysis.requires + analysis.after
-                                                      if name in findings})
+            with _collector_paused():
+                result = analysis.run(portfolio, config, {name: findings[name] for name in
+                                                          analysis.requires + analysis.after
+                                                          if name in findings})
         except RelatierapportError:
             raise
         except Exception as exc:

@@ -54,7 +54,6 @@ resolution time and whether it was fast (``fast_resolution_days``).
 
 from __future__ import annotations
 
-import gc
 import re
 from functools import lru_cache
 
@@ -640,18 +639,6 @@ def _flag_lists(flagged: pl.DataFrame, per_kind: int) -> dict[str, tuple[list, l
 
 
 def analyse(portfolio, config, findings) -> Findings:
-    """The analysis; the garbage collector pauses while findings are built (hundreds of
-    thousands of small acyclic dicts for a large portfolio: its passes would only cost time)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _analyse(portfolio, config, findings)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _analyse(portfolio, config, findings) -> Findings:
     options = settings(config)
     as_of = config.as_of
     cats = categories(portfolio, findings)

@@ -48,7 +48,6 @@ relation's own, else the cadence analysis' (its configured default).
 from __future__ import annotations
 
 import datetime as dt
-import gc
 
 import polars as pl
 
@@ -167,18 +166,6 @@ def report_month(as_of: dt.date, basis: str) -> tuple[dt.date, dt.date, dt.date]
 
 
 def analyse(portfolio, config, findings) -> Findings:
-    """The analysis; the garbage collector pauses while findings are built (hundreds of
-    thousands of small acyclic dicts for a large portfolio: its passes would only cost time)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _analyse(portfolio, config, findings)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _analyse(portfolio, config, findings) -> Findings:
     options = settings(config)
     as_of = config.as_of
     months = options["period_months"]

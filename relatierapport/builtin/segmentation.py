@@ -29,7 +29,6 @@ findings from those rows. Texts that explain a result are made by the
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 from itertools import chain
 from operator import itemgetter
@@ -385,7 +384,7 @@ def _weighted(weights: dict[str, float], prefix: str) -> list[pl.Expr]:
 
 
 def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.DataFrame:
-    o, months = options, options["months"]
+    o = options
     df = (frame.lazy().join(business, on="id", how="left", maintain_order="left")
           .join(touchpoints, on="id", how="left", maintain_order="left")
           .with_columns(has_business=pl.col("b_rows").is_not_null(),
@@ -618,79 +617,73 @@ def analyse(portfolio, config, findings) -> Findings:
     pick_conditions = span([f"if:{key.replace('.', ':')}" for key in condition_keys])
     (abc_shown, abc_parts, abc_scores), (attr_shown, attr_parts, attr_scores), \
         (acc_shown, acc_parts, acc_scores) = lenses
-    collecting = gc.isenabled()
-    gc.disable()     # millions of small acyclic dicts: cyclic GC passes would only cost time
-    try:
-        for row in df.select(layout).iter_rows():
-            (rid, has_business, since, abc_score, abc_category, attr_score, attr_high, acc_score,
-             acc_high, rs_share, rs_before, rs_rank, rs_category, segment, kind, type_unknown,
-             category, category_source, phase, phase_source, phase_rule) = row[:v0]
-            value = dict(base_value)
-            value.update(zip(VALUE_KEYS, row[v0:v1]))
-            if abc_score is None:
-                scoring = _unknown_lens(abc_shown, abc_scores(row))
+    for row in df.select(layout).iter_rows():
+        (rid, has_business, since, abc_score, abc_category, attr_score, attr_high, acc_score,
+         acc_high, rs_share, rs_before, rs_rank, rs_category, segment, kind, type_unknown,
+         category, category_source, phase, phase_source, phase_rule) = row[:v0]
+        value = dict(base_value)
+        value.update(zip(VALUE_KEYS, row[v0:v1]))
+        if abc_score is None:
+            scoring = _unknown_lens(abc_shown, abc_scores(row))
+        else:
+            scoring = {"score": abc_score, "parts": dict(zip(abc_shown, abc_parts(row)))}
+        scoring["category"] = abc_category
+        if attr_score is None:
+            attractiveness = _unknown_lens(attr_shown, attr_scores(row))
+        else:
+            attractiveness = {"score": attr_score, "high": attr_high,
+                              "parts": dict(zip(attr_shown, attr_parts(row)))}
+        if acc_score is None:
+            accessibility = _unknown_lens(acc_shown, acc_scores(row))
+        else:
+            accessibility = {"score": acc_score, "high": acc_high,
+                             "parts": dict(zip(acc_shown, acc_parts(row)))}
+        revenue = value["revenue"]
+        if rs_share is not None:
+            share = {"revenue": revenue, "share": rs_share, "cumulative_before": rs_before,
+                     "rank": rs_rank, "category": rs_category}
+        else:
+            share = {"revenue": revenue, "share": None, "cumulative_before": None,
+                     "rank": None, "category": "C",
+                     "unknown": value["revenue_unknown"] if revenue is None
+                     else f"no won revenue in the last {months} months"}
+        r_block = {}
+        for r, r_value, r_score in zip(RS, r_values(row), r_scores(row)):
+            if r_score is not None:
+                r_block[r] = {"value": r_value, "score": r_score}
             else:
-                scoring = {"score": abc_score, "parts": dict(zip(abc_shown, abc_parts(row)))}
-            scoring["category"] = abc_category
-            if attr_score is None:
-                attractiveness = _unknown_lens(attr_shown, attr_scores(row))
-            else:
-                attractiveness = {"score": attr_score, "high": attr_high,
-                                  "parts": dict(zip(attr_shown, attr_parts(row)))}
-            if acc_score is None:
-                accessibility = _unknown_lens(acc_shown, acc_scores(row))
-            else:
-                accessibility = {"score": acc_score, "high": acc_high,
-                                 "parts": dict(zip(acc_shown, acc_parts(row)))}
-            revenue = value["revenue"]
-            if rs_share is not None:
-                share = {"revenue": revenue, "share": rs_share, "cumulative_before": rs_before,
-                         "rank": rs_rank, "category": rs_category}
-            else:
-                share = {"revenue": revenue, "share": None, "cumulative_before": None,
-                         "rank": None, "category": "C",
-                         "unknown": value["revenue_unknown"] if revenue is None
-                         else f"no won revenue in the last {months} months"}
-            r_block = {}
-            for r, r_value, r_score in zip(RS, r_values(row), r_scores(row)):
-                if r_score is not None:
-                    r_block[r] = {"value": r_value, "score": r_score}
-                else:
-                    r_block[r] = {"value": None, "score": None,
-                                  "unknown": _r_unknown(r, since, value)}
-            entry = {
-                "category": category, "category_source": category_source,
-                "scoring": scoring, "revenue_share": share,
-                "segment": segment, "attractiveness": attractiveness,
-                "accessibility": accessibility, "policy": policies[segment] if segment else None,
-                "type": kind, "type_unknown": type_unknown,
-                "advice": advice[kind] if kind else None,
-                "type_checks": dict(zip(types, checks(row))) if has_business else {},
-                "type_conditions": dict(zip(condition_keys, pick_conditions(row)))
-                if has_business else {},
-                "value": value, "r": r_block,
-                "phase": phase, "phase_source": phase_source, "phase_rule": phase_rule,
-            }
-            key = (category_source, abc_score, tuple(scoring.get("missing", ()))) \
-                if category_source != "revenue_share" else None
-            reason = category_reasons.get(key) if key else None
-            if reason is None:
-                reason = _explain_category(entry, _identity, PLAIN, o)
-                if key:
-                    category_reasons[key] = reason
-            entry["category_reason"] = reason
-            key = (attr_score, acc_score, tuple(attractiveness.get("missing", ())),
-                   tuple(accessibility.get("missing", ())))
-            reason = segment_reasons.get(key)
-            if reason is None:
-                reason = segment_reasons[key] = _explain_segment(entry, _identity, PLAIN, o)
-            entry["segment_reason"] = reason
-            entry["type_reason"] = _explain_type(entry, _identity, PLAIN, o)
-            entry["phase_reason"] = _explain_phase(entry, _identity, PLAIN, o)
-            found[rid] = entry
-    finally:
-        if collecting:
-            gc.enable()
+                r_block[r] = {"value": None, "score": None,
+                              "unknown": _r_unknown(r, since, value)}
+        entry = {
+            "category": category, "category_source": category_source,
+            "scoring": scoring, "revenue_share": share,
+            "segment": segment, "attractiveness": attractiveness,
+            "accessibility": accessibility, "policy": policies[segment] if segment else None,
+            "type": kind, "type_unknown": type_unknown,
+            "advice": advice[kind] if kind else None,
+            "type_checks": dict(zip(types, checks(row))) if has_business else {},
+            "type_conditions": dict(zip(condition_keys, pick_conditions(row)))
+            if has_business else {},
+            "value": value, "r": r_block,
+            "phase": phase, "phase_source": phase_source, "phase_rule": phase_rule,
+        }
+        key = (category_source, abc_score, tuple(scoring.get("missing", ()))) \
+            if category_source != "revenue_share" else None
+        reason = category_reasons.get(key) if key else None
+        if reason is None:
+            reason = _explain_category(entry, _identity, PLAIN, o)
+            if key:
+                category_reasons[key] = reason
+        entry["category_reason"] = reason
+        key = (attr_score, acc_score, tuple(attractiveness.get("missing", ())),
+               tuple(accessibility.get("missing", ())))
+        reason = segment_reasons.get(key)
+        if reason is None:
+            reason = segment_reasons[key] = _explain_segment(entry, _identity, PLAIN, o)
+        entry["segment_reason"] = reason
+        entry["type_reason"] = _explain_type(entry, _identity, PLAIN, o)
+        entry["phase_reason"] = _explain_phase(entry, _identity, PLAIN, o)
+        found[rid] = entry
     return Findings(relations=found, portfolio=_portfolio(portfolio, df, o), warnings=warnings)
 
 
