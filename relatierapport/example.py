@@ -626,6 +626,8 @@ def _build_group(world: _World, rng: random.Random, names: _Names, group: int, n
         quadrant = scen.quadrant if scen is not None else _pick(rng, _QUADRANTS, _QUADRANT_CUM[cat])
         scores = _scores(rng, quadrant)  # always drawn, so the stream stays aligned
         rel.scores = scores if scen is not None or rng.random() >= 0.10 else None
+        if hide and scen is None and len(rels) % 3 == 0:
+            rel.scores = None   # neither a category nor scores: revenue share must decide
         n_col = scen.colleagues if scen is not None and scen.colleagues is not None else \
             _colleague_count(rng, group, cat)
         rel.colleagues = _colleagues(rng, n_emp, owner, n_col)
