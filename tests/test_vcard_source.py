@@ -213,7 +213,7 @@ def test_mainstream_vcards_load_with_the_values_upstream_expects(name):
     assert data.errors == []
     if name == "ez-vcard/John_Doe_ANDROID.vcf":     # an ORG holds "=80": not UTF-8, as upstream says
         assert messages(data.warnings) == [f"{name}:82: ORG: expected text in utf-8, found byte "
-                                           "0x80 that is not: read as \ufffd"]
+                                           "0x80 that is not valid utf-8: shown as \ufffd"]
     else:
         assert data.warnings == []
     relations = by_name(data)
@@ -451,7 +451,7 @@ def test_odd_charsets_and_parameters_are_warnings_not_crashes(tmp_path):
     assert [(r.name, r.email) for r in data.relations] == [("QW5uYQ==", "b@example.com")]
     assert messages(data.warnings) == [
         'odd.vcf:3: FN: expected a known CHARSET, found "base64": read as utf-8',
-        "odd.vcf:4: NOTE: expected text in undefined, found byte 0x78 that is not: read as \ufffd"]
+        "odd.vcf:4: NOTE: expected text in undefined, found byte 0x78 that is not valid undefined: shown as \ufffd"]
 
 
 def test_line_endings_mixed_and_iphone_double_cr(tmp_path):

@@ -639,7 +639,7 @@ class _Book:
             text, bad = _decoded(data, codec)
             if bad is not None:
                 self.warn_at(card.source, prop.line, f"expected text in {codec}, found byte "
-                             f"0x{data[bad]:02x} that is not: read as \ufffd", field=prop.name)
+                             f"0x{data[bad]:02x} that is not valid {codec}: shown as \ufffd", field=prop.name)
         if prop.qp:
             text = _NEWLINES.sub(r"\\n", text)
         return text
