@@ -25,6 +25,7 @@ from relatierapport.i18n import translations
 from relatierapport.identity import IDENTITY, Merge, unify
 from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
 from relatierapport.plugins import Plugins, make_plugins
+from relatierapport.relation_table import RelationTable
 from relatierapport.publish import check_target, staging, swap_in
 
 DEFAULT_FORMATS = ("html", "pdf")
@@ -226,6 +227,11 @@ def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str,
         if not isinstance(result, Findings):
             raise PluginError(plugin, "analyses", f"analysis {analysis.name!r} returned "
                               f"{type(result).__name__}, expected Findings")
+        if isinstance(result.relations, RelationTable):
+            try:
+                result.relations.validate()
+            except ValueError as exc:
+                raise PluginError(plugin, "analyses", f"analysis {analysis.name!r}: {exc}") from exc
         findings[analysis.name] = result
     return findings
 

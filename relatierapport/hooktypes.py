@@ -7,9 +7,13 @@ compared, sorted and shown by ``relatierapport plugins`` without calling it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
+import polars as pl
+
 from relatierapport.options import Option, OptionGroup
+from relatierapport.relation_table import RelationTable, relation_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -19,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from relatierapport.model import Portfolio, SourceData
 
 __all__ = ["Analysis", "Findings", "Option", "OptionGroup", "OutputFormat", "Page",
-           "Section", "SourceReader"]
+           "RelationTable", "Section", "SourceReader", "relation_columns"]
 
 
 @dataclass(frozen=True)
@@ -41,13 +45,21 @@ class SourceReader:
 class Findings:
     """What an analysis found: per relation id, for the portfolio, and its warnings.
 
-    Values must be JSON-compatible (str, int, float, bool, None, date, lists, dicts):
+    ``relations`` is either a dict ``{relation id: {...}}`` or, for large
+    portfolios, a polars DataFrame with a ``relation`` column and one row per
+    relation (nested parts as struct and list columns); a DataFrame is wrapped in
+    a ``RelationTable``, so ``found.relations[id]`` is a dict either way. Values
+    must be JSON-compatible (str, int, float, bool, None, date, lists, dicts):
     they go into report.json under the analysis' name.
     """
 
-    relations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    relations: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     portfolio: dict[str, Any] = field(default_factory=dict)
     warnings: list["Problem"] = field(default_factory=list)
+
+    def __post_init__(self):
+        if isinstance(self.relations, pl.DataFrame):
+            self.relations = RelationTable(self.relations)
 
 
 @dataclass(frozen=True)

@@ -172,17 +172,22 @@ def test_output_folder_that_is_not_ours_is_refused(project, tmp_path):
     assert cli("build", "--config", project, "--out", project.parent).exit_code == 2
 
 
-def test_streamed_report_json_equals_the_whole_document_dumped_at_once(project):
+def test_streamed_report_json_holds_the_whole_document_one_relation_per_line(project):
     import datetime as dt
 
     import orjson
 
     from relatierapport.build import prepare_report
-    from relatierapport.builtin.json_output import OPTIONS, _default, report_chunks, report_document
+    from relatierapport.builtin.json_output import _default, report_chunks, report_document
 
     _, report, _ = prepare_report(project, as_of=dt.date(2026, 11, 1))
     streamed = b"".join(report_chunks(report))
-    assert streamed == orjson.dumps(report_document(report), default=_default, option=OPTIONS)
+    whole = orjson.loads(orjson.dumps(report_document(report), default=_default))
+    assert orjson.loads(streamed) == whole
+    lines = streamed.decode().splitlines()
+    entries = [line for line in lines if line.startswith('    {"id":')]
+    assert [orjson.loads(line.rstrip(","))["id"] for line in entries] == list(report.portfolio.relations)
     report.portfolio.relations.clear()
-    assert b"".join(report_chunks(report)) == orjson.dumps(report_document(report), default=_default,
-                                                            option=OPTIONS)
+    empty = b"".join(report_chunks(report))
+    assert orjson.loads(empty) == orjson.loads(orjson.dumps(report_document(report), default=_default))
+    assert b'"relations": [],' in empty

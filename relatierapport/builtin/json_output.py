@@ -2,18 +2,23 @@
 
 Findings are namespaced by the analysis that made them. The file is written
 with sorted plugin keys and stable relation order, so the same input gives the
-same bytes. orjson writes it: the standard library's encoder falls back to pure
-Python when indenting and took 20 s for 100,000 relations.
+same bytes. The document is indented; each relation is one line of compact JSON
+(so a diff shows which relations changed, and 100,000 relations stay ~40% smaller).
+Per-relation findings held as frames are encoded by polars, dicts by orjson:
+both give the same bytes for the same values.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
 import orjson
+import polars as pl
 
 from relatierapport import __version__, hookimpl
 from relatierapport.hooktypes import OutputFormat
+from relatierapport.relation_table import KEY, RelationTable
 
 SCHEMA = 1
 #: Indented for people and diffs; orjson writes dates as ISO text and NaN/infinity as null.
@@ -59,19 +64,77 @@ def report_document(report, later_warnings=()) -> dict:
 
 
 _MARK = "\x00relations\x00"
+#: Relations encoded per batch: the encoded text of a batch is all that is held at once.
+BATCH = 10_000
+_HEAD = ("id", "name", "kind", "role", "owner", "organisation")
+
+
+def _relation_heads(report) -> pl.DataFrame:
+    relations = list(report.portfolio.relations.values())
+    columns = {"relation": [r.id for r in relations]}
+    for name in _HEAD:
+        columns[name] = [getattr(r, name) for r in relations]
+    return pl.DataFrame(columns, schema={"relation": pl.String, **{n: pl.String for n in _HEAD}})
+
+
+def _aligned(frame: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
+    """The findings frame in portfolio order with a ``__present`` flag (relations it lacks are
+    left out of their entry, as a dict analysis that has no key for them)."""
+    frame = frame.with_columns(pl.lit(True).alias("__present"))
+    if frame.height == ids.len() and frame[KEY].equals(ids):
+        return frame
+    return ids.to_frame(KEY).join(frame, on=KEY, how="left", maintain_order="left")
+
+
+def _encoded(frame: pl.DataFrame) -> pl.Expr:
+    fields = [c for c in frame.columns if c not in (KEY, "__present")]
+    encoded = pl.struct(fields).struct.json_encode() if fields else pl.lit("{}")
+    return pl.when(pl.col("__present")).then(encoded)
+
+
+def _relation_lines(report, findings) -> Iterator[str]:
+    """Each relation's entry as one line of compact JSON, in portfolio order, batch by batch."""
+    heads = _relation_heads(report)
+    ids = heads[KEY]
+    framed, plain = {}, {}
+    for index, (name, found) in enumerate(findings.items()):
+        if isinstance(found.relations, RelationTable):
+            framed[index] = _aligned(found.relations.frame, ids)
+        else:
+            plain[index] = found.relations
+    keys = [orjson.dumps(name).decode() for name in findings]
+    for start in range(0, heads.height, BATCH):
+        batch = heads.slice(start, BATCH)
+        parts = {"__head": batch.select(pl.struct(_HEAD).struct.json_encode()).to_series()}
+        for index in range(len(keys)):
+            if index in framed:
+                part = framed[index].slice(start, BATCH)
+                parts[f"__{index}"] = part.select(_encoded(part)).to_series()
+            else:
+                relations = plain[index]
+                parts[f"__{index}"] = pl.Series([
+                    orjson.dumps(relations[rid], default=_default, option=orjson.OPT_NON_STR_KEYS)
+                    .decode() if rid in relations else None for rid in batch[KEY].to_list()],
+                    dtype=pl.String)
+        table = pl.DataFrame(parts)
+        line = pl.concat_str(
+            pl.col("__head").str.head(-1),
+            *(pl.when(pl.col(f"__{i}").is_null()).then(pl.lit(""))
+              .otherwise(pl.lit(f",{key}:") + pl.col(f"__{i}")) for i, key in enumerate(keys)),
+            pl.lit("}"))
+        yield table.select(line.str.join(",\n    ")).item()
 
 
 def report_chunks(report, later_warnings=()):
-    """report.json as bytes, relation by relation: the same bytes as dumping the whole
-    document at once, without ever holding all of it (1 GB for 100,000 relations)."""
+    """report.json as bytes: the document indented, each relation one compact line, written
+    batch by batch without ever holding all of it (0.5 GB for 100,000 relations)."""
     findings = dict(sorted(report.findings.items()))
     skeleton = orjson.dumps(_document(report, later_warnings, _MARK), default=_default, option=OPTIONS)
     head, tail = skeleton.split(orjson.dumps(_MARK))
     yield head
     first = True
-    for entry in _relation_entries(report, findings):
-        text = orjson.dumps(entry, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
-        yield (b"[\n    " if first else b",\n    ") + text.replace(b"\n", b"\n    ")
+    for text in _relation_lines(report, findings):
+        yield (b"[\n    " if first else b",\n    ") + text.encode()
         first = False
     yield b"[]" if first else b"\n  ]"
     yield tail

@@ -1,0 +1,63 @@
+"""Per-relation findings as a DataFrame behave like the dict form, in pages and in report.json."""
+
+import datetime as dt
+
+import orjson
+import polars as pl
+import pytest
+
+from relatierapport.build import prepare_report
+from relatierapport.builtin.json_output import report_chunks
+from relatierapport.hooktypes import Findings
+from relatierapport.relation_table import RelationTable, relation_columns
+
+DICTS = {
+    "K2": {"score": 57.1, "since": dt.date(2021, 5, 7), "flags": [{"kind": "competitor", "n": 2}],
+           "part": {"a": 1.5, "b": None}, "note": 'é "quoted" <b>\n'},
+    "K1": {"score": None, "since": None, "flags": [], "part": {"a": None, "b": "x"}, "note": None},
+}
+
+
+def frame_of(dicts):
+    return pl.DataFrame([{"relation": rid, **values} for rid, values in dicts.items()])
+
+
+def test_a_frame_is_read_as_the_same_dicts():
+    found = Findings(relations=frame_of(DICTS))
+    assert isinstance(found.relations, RelationTable)
+    assert dict(found.relations) == DICTS
+    assert list(found.relations) == ["K2", "K1"] and len(found.relations) == 2
+    assert "K3" not in found.relations and found.relations.get("K3") is None
+
+
+def test_duplicate_ids_are_named():
+    table = RelationTable(pl.DataFrame({"relation": ["K1", "K2", "K1"], "x": [1, 2, 3]}))
+    with pytest.raises(ValueError, match="K1"):
+        table.validate()
+
+
+def test_relation_columns_reads_both_forms_alike():
+    wanted = {"score": pl.Float64, "missing": pl.String}
+    from_dicts = relation_columns(DICTS, wanted)
+    from_frame = relation_columns(RelationTable(frame_of(DICTS)), wanted)
+    assert from_dicts.to_dicts() == from_frame.to_dicts() == [
+        {"relation": "K2", "score": 57.1, "missing": None},
+        {"relation": "K1", "score": None, "missing": None}]
+
+
+def test_report_json_is_byte_identical_for_a_frame_and_for_dicts(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "relaties.csv").write_text(
+        "id;name\nK1;Een\nK2;Twee\nK3;Drie\n", encoding="utf-8")
+    (tmp_path / "config.toml").write_text(
+        '[project]\nname = "t"\n[[sources]]\ntype = "csv"\npath = "data/relaties.csv"\n'
+        'table = "relations"\n', encoding="utf-8")
+    _, report, _ = prepare_report(tmp_path / "config.toml", as_of=dt.date(2026, 11, 1))
+    report.findings = {"zz": Findings(relations=dict(DICTS))}
+    as_dicts = b"".join(report_chunks(report))
+    report.findings = {"zz": Findings(relations=frame_of(DICTS))}
+    as_frame = b"".join(report_chunks(report))
+    assert as_frame == as_dicts
+    relations = orjson.loads(as_frame)["relations"]
+    assert [r["id"] for r in relations] == ["K1", "K2", "K3"]
+    assert relations[1]["zz"]["since"] == "2021-05-07" and "zz" not in relations[2]
