@@ -90,6 +90,13 @@ EVENT_SCHEMAS: dict[str, dict[str, Any]] = {
     },
 }
 
+#: The plain fields of ``Relation`` that ``Portfolio.relation_frame`` holds as columns.
+RELATION_COLUMNS: dict[str, Any] = {
+    "name": pl.String, "kind": pl.String, "role": pl.String, "owner": pl.String,
+    "organisation": pl.String, "category": pl.String, "phase": pl.String, "since": pl.Date,
+    "city": pl.String,
+}
+
 RECORD_TABLES = ("relations", "employees", "goals")
 TABLES = RECORD_TABLES + tuple(EVENT_SCHEMAS)
 
@@ -110,6 +117,23 @@ class Portfolio:
     business: pl.DataFrame = field(default_factory=lambda: empty_table("business"))
     surveys: pl.DataFrame = field(default_factory=lambda: empty_table("surveys"))
     events: pl.DataFrame = field(default_factory=lambda: empty_table("events"))
+    _frame: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def relation_frame(self) -> pl.DataFrame:
+        """The relations' plain fields as columns, in portfolio order (``relation`` is the id).
+
+        How analyses read relations in bulk: a hundred thousand typed records are
+        read once per build here instead of once per analysis. Columns:
+        ``relation, name, kind, role, owner, organisation, category, phase, since, city``.
+        """
+        key = (id(self.relations), len(self.relations))
+        if self._frame is None or self._frame[0] != key:
+            records = list(self.relations.values())
+            columns = {"relation": [r.id for r in records]}
+            columns.update({name: [getattr(r, name) for r in records] for name in RELATION_COLUMNS})
+            frame = pl.DataFrame(columns, schema={"relation": pl.String, **RELATION_COLUMNS})
+            self._frame = (key, frame)
+        return self._frame[1]
 
 
 @dataclass

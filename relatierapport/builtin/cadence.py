@@ -13,9 +13,9 @@ from __future__ import annotations
 import polars as pl
 
 from relatierapport import hookimpl
-from relatierapport.dates import add_months
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.options import Integer, Option, OptionGroup, Table, Text
+from relatierapport.relation_table import relation_columns
 
 NAME = "cadence"
 CATEGORIES = ("A", "B", "C")
@@ -39,69 +39,84 @@ def analyses():
                      description="Contact cadence: last touchpoint, next due date, days overdue.")]
 
 
+STATUSES = ("on_track", "due_soon", "overdue", "never_contacted")
+
+
+def categories(portfolio, options, findings) -> pl.DataFrame:
+    """Per relation: category and where it came from (segmentation, the data, or the default)."""
+    frame = portfolio.relation_frame().select("relation", "category")
+    derived = findings.get("segmentation")
+    if derived is not None:
+        found = relation_columns(derived.relations, {"category": pl.String, "category_source": pl.String})
+        frame = frame.join(found.rename({"category": "derived", "category_source": "derived_source"}),
+                           on="relation", how="left", maintain_order="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("derived"),
+                                   pl.lit(None, pl.String).alias("derived_source"))
+    derived_known = pl.col("derived").is_not_null() & (pl.col("derived") != "")
+    return frame.select(
+        "relation",
+        pl.when(derived_known).then(pl.col("derived"))
+        .otherwise(pl.col("category").fill_null(pl.lit(options["default_category"]))).alias("category"),
+        pl.when(derived_known).then(pl.col("derived_source").fill_null(pl.lit("segmentation")))
+        .when(pl.col("category").is_not_null()).then(pl.lit("data"))
+        .otherwise(pl.lit("default")).alias("category_source"))
+
+
 def analyse(portfolio, config, findings) -> Findings:
     options = config.plugin(NAME)
     months = {**{"A": 1, "B": 3, "C": 6}, **options["months"]}
     as_of = config.as_of
-    derived = findings.get("segmentation")
-    last_contact = dict(
-        portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
-        .group_by("relation").agg(pl.col("date").max()).collect().iter_rows())
-
-    per_relation = {}
-    for relation in portfolio.relations.values():
-        category, source = relation.category, "data"
-        if derived and relation.id in derived.relations and derived.relations[relation.id].get("category"):
-            category = derived.relations[relation.id]["category"]
-            source = derived.relations[relation.id].get("category_source", "segmentation")
-        if category is None:
-            category, source = options["default_category"], "default"
-        last = last_contact.get(relation.id)
-        if last is not None:
-            due = add_months(last, months[category])
-        elif relation.since is not None:
-            due = add_months(relation.since, months[category])
-        else:
-            due = as_of
-        overdue = max((as_of - due).days, 0)
-        until = (due - as_of).days
-        if last is None:
-            status = "never_contacted"
-        elif overdue > 0:
-            status = "overdue"
-        elif until <= options["due_soon_days"]:
-            status = "due_soon"
-        else:
-            status = "on_track"
-        per_relation[relation.id] = {
-            "category": category, "category_source": source, "cadence_months": months[category],
-            "last_touchpoint": last, "next_due": due, "days_overdue": overdue,
-            "days_until_due": max(until, 0), "status": status,
-        }
+    last_contact = (portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
+                    .group_by("relation").agg(pl.col("date").max().alias("last_touchpoint")))
+    step = pl.format("{}mo", pl.col("cadence_months"))
+    last, since = pl.col("last_touchpoint"), pl.col("since")
+    due = pl.col("next_due")
+    per_relation = (
+        categories(portfolio, options, findings).lazy()
+        .join(portfolio.relation_frame().lazy().select("relation", "since"), on="relation",
+              how="left", maintain_order="left")
+        .join(last_contact, on="relation", how="left", maintain_order="left")
+        .with_columns(pl.col("category").replace_strict(months, return_dtype=pl.Int64)
+                      .alias("cadence_months"))
+        .with_columns(pl.when(last.is_not_null()).then(last.dt.offset_by(step))
+                      .when(since.is_not_null()).then(since.dt.offset_by(step))
+                      .otherwise(pl.lit(as_of)).alias("next_due"))
+        .with_columns((pl.lit(as_of) - due).dt.total_days().alias("late"))
+        .select("relation", "category", "category_source", "cadence_months", "last_touchpoint",
+                "next_due", pl.max_horizontal("late", 0).alias("days_overdue"),
+                pl.max_horizontal(-pl.col("late"), 0).alias("days_until_due"),
+                pl.when(last.is_null()).then(pl.lit("never_contacted"))
+                .when(pl.col("late") > 0).then(pl.lit("overdue"))
+                .when(-pl.col("late") <= options["due_soon_days"]).then(pl.lit("due_soon"))
+                .otherwise(pl.lit("on_track")).alias("status"))
+        .collect())
     return Findings(relations=per_relation, portfolio=_portfolio(portfolio, per_relation))
 
 
-def _portfolio(portfolio, per_relation) -> dict:
+def _portfolio(portfolio, per_relation: pl.DataFrame) -> dict:
     per_category = {c: {"relations": 0, "overdue": 0, "never_contacted": 0} for c in CATEGORIES}
-    counts = {"on_track": 0, "due_soon": 0, "overdue": 0, "never_contacted": 0}
-    for found in per_relation.values():
-        per_category[found["category"]]["relations"] += 1
-        counts[found["status"]] += 1
-        if found["status"] in ("overdue", "never_contacted"):
-            per_category[found["category"]][found["status"]] += 1
+    for category, relations, overdue, never in per_relation.group_by("category").agg(
+            pl.len(), (pl.col("status") == "overdue").sum().alias("overdue"),
+            (pl.col("status") == "never_contacted").sum().alias("never")).iter_rows():
+        per_category[category] = {"relations": relations, "overdue": overdue, "never_contacted": never}
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update(per_relation.group_by("status").len().iter_rows())
+    names = portfolio.relation_frame().select("relation", pl.col("relation").alias("id"), "name", "owner")
 
-    def listing(status: str, order) -> list[dict]:
-        rows = [(rid, f) for rid, f in per_relation.items() if f["status"] == status]
-        rows.sort(key=order)
-        return [{"id": rid, "name": portfolio.relations[rid].name, "owner": portfolio.relations[rid].owner,
-                 "category": f["category"], "last_touchpoint": f["last_touchpoint"],
-                 "next_due": f["next_due"], "days_overdue": f["days_overdue"]} for rid, f in rows]
+    def listing(status: str, by: list[str], descending: list[bool]) -> list[dict]:
+        rows = (per_relation.filter(pl.col("status") == status)
+                .sort(by, descending=descending)
+                .join(names, on="relation", how="left", maintain_order="left")
+                .select("id", "name", "owner", "category", "last_touchpoint", "next_due",
+                        "days_overdue"))
+        return rows.to_dicts()
 
     return {
         "per_category": per_category, "counts": counts,
-        "overdue": listing("overdue", lambda item: (-item[1]["days_overdue"], item[0])),
-        "never_contacted": listing("never_contacted", lambda item: (item[1]["category"], item[0])),
-        "due_soon": listing("due_soon", lambda item: (item[1]["next_due"], item[0])),
+        "overdue": listing("overdue", ["days_overdue", "relation"], [True, False]),
+        "never_contacted": listing("never_contacted", ["category", "relation"], [False, False]),
+        "due_soon": listing("due_soon", ["next_due", "relation"], [False, False]),
     }
 
 
