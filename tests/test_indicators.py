@@ -141,6 +141,11 @@ def test_relation_indicators(report):
         "unknown": None, "hourly_cost_source": "indicators"}
 
 
+#: An unknown profit keeps every field of a known one, each null (one shape for every relation).
+NO_PROFIT = {"value": None, "revenue": None, "hours": None, "cost": None, "margin": None,
+             "records_without_hours": None}
+
+
 def test_per_relation_figures_and_explicit_unknowns(report):
     found = {r["id"]: r["indicators"] for r in report["relations"]}
     a1 = found["A1"]
@@ -152,15 +157,15 @@ def test_per_relation_figures_and_explicit_unknowns(report):
     assert a1["referrals"] == {"value": 3, "unknown": None}
     # A2: business, but none won in the period: revenue 0 is known, profit is not
     assert found["A2"]["revenue"] == {"value": 0.0, "won": 0, "unknown": None}
-    assert found["A2"]["profit"] == {"value": None, "unknown": "no won business in the period"}
-    assert found["D1"]["profit"] == {"value": None,
+    assert found["A2"]["profit"] == {**NO_PROFIT, "unknown": "no won business in the period"}
+    assert found["D1"]["profit"] == {**NO_PROFIT,
                                      "unknown": "no hours recorded on won business in the period"}
     assert found["D1"]["referrals"] == {"value": None, "unknown": "no touchpoints on record"}
     assert found["C1"]["existing"] is False
     n1 = found["N1"]
     assert n1["duration"] == {"value": None, "since": None, "unknown": "no start date (since)"}
     assert n1["revenue"] == {"value": None, "won": 0, "unknown": "no business records"}
-    assert n1["profit"] == {"value": None, "unknown": "no business records"}
+    assert n1["profit"] == {**NO_PROFIT, "unknown": "no business records"}
 
 
 def test_config_changes_targets_measure_month_keywords_and_cost(tmp_path):

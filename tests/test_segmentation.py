@@ -128,13 +128,15 @@ def test_abc_category_from_data_then_scoring_then_revenue_share(found, report):
     # H1: nothing above it -> A; U1: 30,000/44,000 = 68.2% above it, < 80% -> A;
     # O1 and N1 tie at 2,000: 40,000/44,000 = 90.9% above, < 95% -> B, both rank 3.
     assert found["H1"]["revenue_share"] == {"revenue": 30000.0, "share": 0.6818,
-                                            "cumulative_before": 0.0, "rank": 1, "category": "A"}
+                                            "cumulative_before": 0.0, "rank": 1, "category": "A",
+                                            "unknown": None}
     assert found["U1"]["revenue_share"] == {"revenue": 10000.0, "share": 0.2273,
-                                            "cumulative_before": 0.6818, "rank": 2, "category": "A"}
+                                            "cumulative_before": 0.6818, "rank": 2, "category": "A",
+                                            "unknown": None}
     for rid in ("O1", "N1"):
         assert found[rid]["revenue_share"] == {"revenue": 2000.0, "share": 0.0455,
                                                "cumulative_before": 0.9091, "rank": 3,
-                                               "category": "B"}
+                                               "category": "B", "unknown": None}
     # K1 (a candidate) has business without amounts: C, with that reason.
     k1 = found["K1"]
     assert (k1["category"], k1["category_source"]) == ("C", "revenue_share")

@@ -64,6 +64,7 @@ from relatierapport.dates import add_months
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.labels import N_
 from relatierapport.options import Integer, ListOf, Number, Option, OptionGroup, Table, Text
+from relatierapport.relation_table import relation_columns
 
 NAME = "health"
 CATEGORIES = ("A", "B", "C")
@@ -241,21 +242,28 @@ def settings(config) -> dict:
 
 # -- categories (shared with the indicators plugin) ------------------------------------
 
-def categories(portfolio, findings) -> dict[str, tuple[str, str]]:
-    """Category and where it came from per relation: segmentation, else the data, else cadence."""
-    segmentation = findings.get("segmentation")
-    cadence = findings.get("cadence")
-    result = {}
-    for relation in portfolio.relations.values():
-        found = segmentation.relations.get(relation.id) if segmentation else None
-        if found and found.get("category") in CATEGORIES:
-            result[relation.id] = (found["category"], found.get("category_source") or "segmentation")
-        elif relation.category in CATEGORIES:
-            result[relation.id] = (relation.category, "data")
+def categories(portfolio, findings) -> pl.DataFrame:
+    """Per relation (``relation, category, category_source``): segmentation's category, else
+    the data's, else cadence's (which has the configured default)."""
+    frame = portfolio.relation_frame().select("relation", pl.col("category").alias("data"))
+    wanted = {"category": pl.String, "category_source": pl.String}
+    for name in ("segmentation", "cadence"):
+        found = findings.get(name)
+        columns = {"category": f"{name}_category", "category_source": f"{name}_source"}
+        if found is None:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in columns.values())
         else:
-            found = cadence.relations.get(relation.id, {}) if cadence else {}
-            result[relation.id] = (found.get("category", "C"), found.get("category_source", "default"))
-    return result
+            frame = frame.join(relation_columns(found.relations, wanted).rename(columns),
+                               on="relation", how="left", maintain_order="left")
+    derived, data = pl.col("segmentation_category"), pl.col("data")
+    return frame.select(
+        "relation",
+        pl.when(derived.is_in(CATEGORIES)).then(derived).when(data.is_in(CATEGORIES)).then(data)
+        .otherwise(pl.col("cadence_category").fill_null(pl.lit("C"))).alias("category"),
+        pl.when(derived.is_in(CATEGORIES))
+        .then(pl.col("segmentation_source").fill_null(pl.lit("segmentation")))
+        .when(data.is_in(CATEGORIES)).then(pl.lit("data"))
+        .otherwise(pl.col("cadence_source").fill_null(pl.lit("default"))).alias("category_source"))
 
 
 def window(as_of, months: int) -> pl.Expr:
@@ -541,27 +549,26 @@ def analyses():
                                  "opportunities and open complaints.")]
 
 
-def _relations_frame(portfolio, cats, cadence_months, cadence_found) -> pl.DataFrame:
-    ids = list(portfolio.relations)
-    found = [cadence_found.get(rid, {}) for rid in ids]
-    categories_ = [cats[rid][0] for rid in ids]
-    return pl.DataFrame({
-        "relation": ids, "order": range(len(ids)), "category": categories_,
-        "category_source": [cats[rid][1] for rid in ids],
-        "since": [portfolio.relations[rid].since for rid in ids],
-        "months": [f.get("cadence_months", cadence_months[c]) for f, c in zip(found, categories_)],
-        "now_overdue": [f.get("days_overdue") for f in found],
-        "now_status": [f.get("status") for f in found],
-    }, schema={"relation": pl.String, "order": pl.UInt32, "category": pl.String,
-               "category_source": pl.String, "since": pl.Date, "months": pl.Int64,
-               "now_overdue": pl.Int64, "now_status": pl.String})
+def _relations_frame(portfolio, cats: pl.DataFrame, cadence_months: dict, cadence) -> pl.DataFrame:
+    """relation, order, category, category_source, since, months and cadence's days overdue and
+    status now (null without the cadence analysis)."""
+    wanted = {"cadence_months": pl.Int64, "days_overdue": pl.Int64, "status": pl.String}
+    if cadence is not None:
+        found = relation_columns(cadence.relations, wanted)
+    else:
+        found = cats.select("relation", *(pl.lit(None, dtype).alias(n) for n, dtype in wanted.items()))
+    return (cats.with_row_index("order")
+            .join(portfolio.relation_frame().select("relation", "since"), on="relation", how="left",
+                  maintain_order="left")
+            .join(found, on="relation", how="left", maintain_order="left")
+            .select("relation", "order", "category", "category_source", "since",
+                    pl.coalesce("cadence_months", pl.col("category").replace_strict(
+                        cadence_months, default=cadence_months["C"], return_dtype=pl.Int64))
+                    .alias("months"),
+                    pl.col("days_overdue").alias("now_overdue"), pl.col("status").alias("now_status")))
 
 
-def _columns(frame: pl.DataFrame, names) -> dict[str, list]:
-    return {name: frame[name].to_list() for name in names}
-
-
-#: Per indicator: (value column, unit, extra fields: name -> column or fixed value).
+#: Per indicator: (value column, unit, extra fields: name -> column, fixed fields: name -> value).
 def _indicator_fields(options) -> dict:
     return {
         "response_time": ("median", "days", {"outgoing": "outgoing", "answered": "answered",
@@ -578,64 +585,76 @@ def _indicator_fields(options) -> dict:
     }
 
 
-def _per_relation_indicators(now: pl.DataFrame, options) -> tuple[list, list]:
-    """Python dicts of every relation's indicators and reasons, built from whole columns."""
-    weights, green = options["weights"], options["bands"]["green"]
-    now = now.with_row_index("index").with_columns(pl.col("referrals_rate").round(2),
-                                                   pl.col("zero_at_days").round(1))
-    per_key, losses = [], []
-    for order, (key, (value, unit, extra, fixed)) in enumerate(_indicator_fields(options).items()):
+def _indicators(options) -> pl.Expr:
+    """Every indicator of a relation as a struct: score, unknown, value, its inputs, weight,
+    contribution and what it lost."""
+    weights = options["weights"]
+    parts = []
+    for key, (value, unit, extra, fixed) in _indicator_fields(options).items():
         unknown = pl.col(f"{key}_unknown")
-        columns = {"score": pl.col(f"{key}_raw").round(1), "unknown": unknown,
-                   "value": pl.when(unknown.is_null()).then(pl.col(value)), "unit": pl.lit(unit),
-                   **{name: pl.col(column) for name, column in extra.items()},
-                   **{name: pl.lit(number) for name, number in fixed.items()},
-                   "weight": pl.lit(weights[key]), "contribution": pl.col(f"{key}_contribution"),
-                   "lost": pl.col(f"{key}_lost")}
-        part = now.select(**columns)
-        per_key.append((key, tuple(columns), list(zip(*(part[c].to_list() for c in part.columns)))))
-        losses.append(now.filter((pl.col(f"{key}_lost") > 0) & (pl.col(f"{key}_raw") < green))
-                      .select("index", pl.lit(key).alias("indicator"),
-                              pl.col(f"{key}_raw").round(1).alias("score"),
-                              pl.col(f"{key}_lost").alias("lost"), pl.lit(order).alias("order")))
-    indicators = [{key: dict(zip(names, rows[i])) for key, names, rows in per_key}
-                  for i in range(now.height)]
-    reasons: list[list] = [[] for _ in range(now.height)]
-    ordered = pl.concat(losses).sort(["index", "lost", "order"], descending=[False, True, False])
-    for index, indicator, score, lost in ordered.select("index", "indicator", "score", "lost").iter_rows():
-        reasons[index].append({"indicator": indicator, "score": score, "lost": lost})
-    return indicators, reasons
+        parts.append(pl.struct(
+            pl.col(f"{key}_raw").round(1).alias("score"), unknown.alias("unknown"),
+            pl.when(unknown.is_null()).then(pl.col(value)).alias("value"), pl.lit(unit).alias("unit"),
+            *(pl.col(column).alias(name) for name, column in extra.items()),
+            *(pl.lit(number).alias(name) for name, number in fixed.items()),
+            pl.lit(float(weights[key])).alias("weight"), pl.col(f"{key}_contribution").alias("contribution"),
+            pl.col(f"{key}_lost").alias("lost")).alias(key))
+    return pl.struct(parts).alias("indicators")
+
+
+def _reasons(frame: pl.DataFrame, options) -> pl.DataFrame:
+    """Per relation: the known indicators scoring below green, the biggest loss first."""
+    green = options["bands"]["green"]
+    losses = [frame.filter((pl.col(f"{key}_lost") > 0) & (pl.col(f"{key}_raw") < green))
+              .select("relation", "order", pl.lit(key).alias("indicator"),
+                      pl.col(f"{key}_raw").round(1).alias("score"), pl.col(f"{key}_lost").alias("lost"),
+                      pl.lit(rank).alias("rank"))
+              for rank, key in enumerate(INDICATORS)]
+    return (pl.concat(losses).sort(["order", "lost", "rank"], descending=[False, True, False])
+            .group_by("relation", maintain_order=True)
+            .agg(pl.struct("indicator", "score", "lost").alias("reasons")))
 
 
 _FLAG_FIELDS = ("kind", "date", "employee", "employee_name", "channel", "direction", "touchpoint_kind",
                 "notes", "matched_by", "signal", "keyword", "unanswered")
 
 
-def _flag_counts(flagged: pl.DataFrame) -> dict[str, dict[str, int]]:
-    """Per relation: how many flags of each kind, before the lists are shortened."""
-    counts: dict[str, dict[str, int]] = {}
-    for relation, kind, count in flagged.group_by("relation", "flag").len().sort(
-            "relation", "flag").iter_rows():
-        counts.setdefault(relation, {})[kind] = count
-    return counts
+def _flag_item() -> pl.Expr:
+    return pl.struct(pl.col("flag").alias("kind"), "date", "employee", "employee_name", "channel",
+                     "direction", pl.col("kind").alias("touchpoint_kind"), "notes", "matched_by",
+                     "signal", "keyword", "unanswered")
 
 
-def _flag_lists(flagged: pl.DataFrame, per_kind: int) -> dict[str, tuple[list, list]]:
-    """Per relation: (red flags, opportunity signals), newest first, as dicts, at most
-    ``per_kind`` of each kind (a busy relation has hundreds of incoming touchpoints)."""
+def _flag_lists(flagged: pl.DataFrame, per_kind: int) -> pl.DataFrame:
+    """Per relation: red flags and opportunity signals, newest first, at most ``per_kind`` of
+    each kind (a busy relation has hundreds of incoming touchpoints), and the count of every
+    kind before the lists were shortened."""
+    listed = flagged
     if per_kind:
-        flagged = flagged.filter(pl.int_range(pl.len()).over("relation", "flag") < per_kind)
-    items = flagged.select(pl.col("flag").alias("kind"), "date", "employee", "employee_name", "channel",
-                           "direction", pl.col("kind").alias("touchpoint_kind"), "notes", "matched_by",
-                           "signal", "keyword", "unanswered")
-    rows = zip(*(items[name].to_list() for name in _FLAG_FIELDS))
-    result: dict[str, tuple[list, list]] = {}
-    for relation, red, row in zip(flagged["relation"].to_list(), flagged["red"].to_list(), rows):
-        lists = result.get(relation)
-        if lists is None:
-            lists = result[relation] = ([], [])
-        lists[0 if red else 1].append(dict(zip(_FLAG_FIELDS, row)))
-    return result
+        listed = flagged.filter(pl.int_range(pl.len()).over("relation", "flag") < per_kind)
+    lists = listed.group_by("relation", maintain_order=True).agg(
+        _flag_item().filter(pl.col("red")).alias("red_flags"),
+        _flag_item().filter(~pl.col("red")).alias("opportunities"))
+    counts = flagged.group_by("relation").agg(
+        pl.struct(*((pl.col("flag") == kind).sum().cast(pl.Int64).alias(kind) for kind in FLAG_KINDS))
+        .alias("signal_counts"))
+    return lists.join(counts, on="relation", how="full", coalesce=True)
+
+
+def _complaint_lists(open_rows: pl.DataFrame, resolved_rows: pl.DataFrame) -> pl.DataFrame:
+    opened = open_rows.group_by("relation", maintain_order=True).agg(
+        pl.struct("date", "employee", "employee_name", "channel", "notes", "age_days").alias("open"),
+        pl.col("age_days").max().alias("oldest_open_days"))
+    resolved = resolved_rows.group_by("relation", maintain_order=True).agg(
+        pl.struct("date", "employee", "employee_name", "notes", "resolved_on", "resolved_by",
+                  "resolution_notes", "days", "fast").alias("resolved"),
+        pl.col("fast").sum().cast(pl.Int64).alias("resolved_fast"),
+        pl.col("days").median().alias("median_resolution_days"))
+    return opened.join(resolved, on="relation", how="full", coalesce=True)
+
+
+def _empty(frame: pl.DataFrame, name: str) -> pl.Expr:
+    return pl.col(name).fill_null(pl.lit([], dtype=frame.schema[name]))
 
 
 def analyse(portfolio, config, findings) -> Findings:
@@ -644,7 +663,7 @@ def analyse(portfolio, config, findings) -> Findings:
     cats = categories(portfolio, findings)
     cadence_months = {**{"A": 1, "B": 3, "C": 6}, **config.plugin("cadence").get("months", {})}
     cadence = findings.get("cadence")
-    relations = _relations_frame(portfolio, cats, cadence_months, cadence.relations if cadence else {})
+    relations = _relations_frame(portfolio, cats, cadence_months, cadence)
     then_date = add_months(as_of, -options["trend_months"])
 
     # days overdue now: the cadence analysis' (without it, the same rule recomputed here)
@@ -666,88 +685,66 @@ def analyse(portfolio, config, findings) -> Findings:
         .when(change.is_not_null()).then(pl.lit("flat")).otherwise(pl.lit(None, pl.String))
         .alias("direction"),
         _reason((pl.col("score").is_null(), NO_SCORE_NOW),
-                (pl.col("previous_score").is_null(), NO_SCORE_THEN)).alias("trend_unknown"))
-    indicators, reasons = _per_relation_indicators(frame, options)
+                (pl.col("previous_score").is_null(), NO_SCORE_THEN)).alias("trend_unknown"),
+        pl.col("referrals_rate").round(2), pl.col("zero_at_days").round(1))
     flagged = flags(portfolio, as_of, options)
-    flag_lists = _flag_lists(flagged, options["signals_per_relation"])
-    flag_counts = _flag_counts(flagged)
     open_rows, resolved_rows = complaints(portfolio, as_of, options)
-    opened = _grouped(open_rows, ("date", "employee", "employee_name", "channel", "notes", "age_days"))
-    resolved = _grouped(resolved_rows, ("date", "employee", "employee_name", "notes", "resolved_on",
-                                        "resolved_by", "resolution_notes", "days", "fast"))
-
-    cols = _columns(frame, ("relation", "category", "category_source", "score", "band", "unknown",
-                            "previous_score", "previous_band", "previous_unknown", "change",
-                            "direction", "trend_unknown"))
-    per_relation = {}
-    for i, rid in enumerate(cols["relation"]):
-        red_flags, opportunities = flag_lists.get(rid, ([], []))
-        open_list, resolved_list = opened.get(rid, []), resolved.get(rid, [])
-        days = sorted(c["days"] for c in resolved_list)
-        per_relation[rid] = {
-            "category": cols["category"][i], "category_source": cols["category_source"][i],
-            "score": cols["score"][i], "band": cols["band"][i], "unknown": cols["unknown"][i],
-            "indicators": indicators[i], "reasons": reasons[i],
-            "previous": {"as_of": then_date, "score": cols["previous_score"][i],
-                         "band": cols["previous_band"][i], "unknown": cols["previous_unknown"][i]},
-            "trend": {"change": cols["change"][i], "direction": cols["direction"][i],
-                      "unknown": cols["trend_unknown"][i]},
-            "red_flags": red_flags, "opportunities": opportunities,
-            "signal_counts": flag_counts.get(rid, {}),
-            "complaints": {
-                "open": open_list, "open_count": len(open_list),
-                "oldest_open_days": max((c["age_days"] for c in open_list), default=None),
-                "resolved": resolved_list, "resolved_count": len(resolved_list),
-                "resolved_fast": sum(1 for c in resolved_list if c["fast"]),
-                "median_resolution_days": (days[(len(days) - 1) // 2] + days[len(days) // 2]) / 2
-                if days else None,
-            },
-        }
+    joined = (frame.join(_reasons(frame, options), on="relation", how="left", maintain_order="left")
+              .join(_flag_lists(flagged, options["signals_per_relation"]), on="relation", how="left",
+                    maintain_order="left")
+              .join(_complaint_lists(open_rows, resolved_rows), on="relation", how="left",
+                    maintain_order="left"))
+    per_relation = joined.select(
+        "relation", "category", "category_source", "score", "band", "unknown", _indicators(options),
+        _empty(joined, "reasons"),
+        pl.struct(pl.lit(then_date).alias("as_of"), pl.col("previous_score").alias("score"),
+                  pl.col("previous_band").alias("band"), pl.col("previous_unknown").alias("unknown"))
+        .alias("previous"),
+        pl.struct("change", "direction", pl.col("trend_unknown").alias("unknown")).alias("trend"),
+        _empty(joined, "red_flags"), _empty(joined, "opportunities"),
+        pl.col("signal_counts").fill_null(pl.lit({kind: 0 for kind in FLAG_KINDS},
+                                                 dtype=joined.schema["signal_counts"])),
+        pl.struct(_empty(joined, "open"), pl.col("open").list.len().fill_null(0).alias("open_count"),
+                  "oldest_open_days", _empty(joined, "resolved"),
+                  pl.col("resolved").list.len().fill_null(0).alias("resolved_count"),
+                  pl.col("resolved_fast").fill_null(0), "median_resolution_days").alias("complaints"))
     return Findings(relations=per_relation,
-                    portfolio=_portfolio(portfolio, per_relation, flagged, open_rows, options, then_date))
+                    portfolio=_portfolio(portfolio, per_relation, cats, flagged, open_rows, options,
+                                         then_date))
 
 
-def _grouped(frame: pl.DataFrame, fields) -> dict[str, list[dict]]:
-    result: dict[str, list[dict]] = {}
-    for row in frame.select("relation", *fields).iter_rows():
-        result.setdefault(row[0], []).append(dict(zip(fields, row[1:])))
-    return result
-
-
-def _named(portfolio, frame: pl.DataFrame, per_relation: dict) -> list[dict]:
+def _named(portfolio, frame: pl.DataFrame, cats: pl.DataFrame) -> list[dict]:
     """Rows as dicts with the relation's id, name, owner and category first."""
-    rows = []
-    for row in frame.iter_rows(named=True):
-        relation = portfolio.relations[row.pop("relation")]
-        rows.append({"id": relation.id, "name": relation.name, "owner": relation.owner,
-                     "category": per_relation[relation.id]["category"], **row})
-    return rows
+    people = portfolio.relation_frame().select("relation", pl.col("relation").alias("id"), "name", "owner")
+    rows = (frame.join(people, on="relation", how="left", maintain_order="left")
+            .join(cats.select("relation", "category"), on="relation", how="left", maintain_order="left"))
+    return rows.select("id", "name", "owner", "category",
+                       *(c for c in frame.columns if c != "relation")).to_dicts()
 
 
-def _portfolio(portfolio, per_relation, flagged, open_rows, options, then_date) -> dict:
+def _portfolio(portfolio, per_relation: pl.DataFrame, cats, flagged, open_rows, options,
+               then_date) -> dict:
     limit = options["list_limit"] or None
+    summary = per_relation.select(
+        "relation", "category", "score", pl.col("band").fill_null("unknown"),
+        pl.col("trend").struct.field("direction").fill_null("unknown").alias("direction"),
+        pl.col("trend").struct.field("change").alias("trend"),
+        pl.col("previous").struct.field("score").alias("previous_score"),
+        pl.col("previous").struct.field("band").alias("previous_band"),
+        pl.col("reasons").list.eval(pl.element().struct.field("indicator")).alias("reasons"))
     empty = {b: 0 for b in BANDS} | {"unknown": 0}
     bands = dict(empty)
+    bands.update(summary.group_by("band").len().iter_rows())
     per_category = {c: dict(empty) for c in CATEGORIES}
+    for category, band, count in summary.group_by("category", "band").len().iter_rows():
+        per_category.setdefault(category, dict(empty))[band] = count
     trends = {"up": 0, "down": 0, "flat": 0, "unknown": 0}
-    red, turning = [], []
-    for rid, found in per_relation.items():
-        band = found["band"] or "unknown"
-        bands[band] += 1
-        per_category.setdefault(found["category"], dict(empty))[band] += 1
-        trends[found["trend"]["direction"] or "unknown"] += 1
-        if band == "red":
-            relation = portfolio.relations[rid]
-            row = {"id": rid, "name": relation.name, "owner": relation.owner,
-                   "category": found["category"], "score": found["score"],
-                   "trend": found["trend"]["change"],
-                   "reasons": [r["indicator"] for r in found["reasons"]]}
-            red.append(row)
-            if found["previous"]["band"] in ("green", "amber"):
-                turning.append({**row, "previous_score": found["previous"]["score"],
-                                "previous_band": found["previous"]["band"]})
-    red.sort(key=lambda r: (r["score"], r["id"]))
-    turning.sort(key=lambda r: (r["trend"], r["id"]))
+    trends.update(summary.group_by("direction").len().iter_rows())
+    people = portfolio.relation_frame().select("relation", pl.col("relation").alias("id"), "name", "owner")
+    red = (summary.filter(pl.col("band") == "red").sort(["score", "relation"])
+           .join(people, on="relation", how="left", maintain_order="left"))
+    turning = red.filter(pl.col("previous_band").is_in(["green", "amber"])).sort(["trend", "relation"])
+    row = ("id", "name", "owner", "category", "score", "trend", "reasons")
     flag_counts = {kind: 0 for kind in FLAG_KINDS}
     flag_counts.update(dict(flagged.group_by("flag").len().iter_rows()))
     red_flags = flagged.filter(pl.col("red"))
@@ -762,11 +759,13 @@ def _portfolio(portfolio, per_relation, flagged, open_rows, options, then_date) 
     return {
         "bands": bands, "per_category": per_category, "trends": trends,
         "previous_as_of": then_date,
-        "red": red[:limit], "red_total": len(red),
-        "turning_red": turning[:limit], "turning_red_total": len(turning),
+        "red": red.head(limit or red.height).select(row).to_dicts(), "red_total": red.height,
+        "turning_red": turning.head(limit or turning.height)
+        .select(*row, "previous_score", "previous_band").to_dicts(),
+        "turning_red_total": turning.height,
         "flag_counts": flag_counts,
-        "red_flags": _named(portfolio, red_flag_rows, per_relation), "red_flags_total": red_flags.height,
-        "open_complaints": _named(portfolio, complaints_rows, per_relation),
+        "red_flags": _named(portfolio, red_flag_rows, cats), "red_flags_total": red_flags.height,
+        "open_complaints": _named(portfolio, complaints_rows, cats),
         "limits": {"list_limit": options["list_limit"], "signal_months": options["signal_months"]},
     }
 

@@ -180,32 +180,30 @@ def analyse(portfolio, config, findings) -> Findings:
            .with_columns(pl.col("date").min().over("relation").alias("first_won")))
     has_amount = pl.col("amount").is_not_null()
     has_both = has_amount & pl.col("hours").is_not_null()
-    per_relation_business = {row[0]: row for row in business.group_by("relation").agg(
+    is_won = pl.col("status") == "won"
+    per_relation_business = business.group_by("relation").agg(
         pl.len().alias("records"),
-        ((pl.col("status") == "won") & in_period).sum().alias("won"),
-        ((pl.col("status") == "won") & in_period & has_amount).sum().alias("won_with_amount"),
-        pl.col("amount").filter((pl.col("status") == "won") & in_period).sum().alias("revenue"),
-        pl.col("amount").filter((pl.col("status") == "won") & in_period & has_both).sum()
-        .alias("revenue_with_hours"),
-        pl.col("hours").filter((pl.col("status") == "won") & in_period & has_both).sum()
-        .alias("hours"),
-        ((pl.col("status") == "won") & in_period & has_amount & pl.col("hours").is_null()).sum()
-        .alias("without_hours"),
-        ((pl.col("status") == "won") & (pl.col("date") > previous_start)
-         & (pl.col("date") <= start)).sum().alias("won_before"),
-        pl.col("date").filter(pl.col("status") == "won").min().alias("first_won"),
-        pl.col("date").filter(pl.col("status") == "won").max().alias("last_won"),
-    ).collect().iter_rows()}
-    columns = ("relation", "records", "won", "won_with_amount", "revenue", "revenue_with_hours",
-               "hours", "without_hours", "won_before", "first_won", "last_won")
-    per_relation_business = {rid: dict(zip(columns, row)) for rid, row in per_relation_business.items()}
-
+        (is_won & in_period).sum().alias("won"),
+        (is_won & in_period & has_amount).sum().alias("won_with_amount"),
+        pl.col("amount").filter(is_won & in_period).sum().alias("revenue"),
+        pl.col("amount").filter(is_won & in_period & has_both).sum().alias("revenue_with_hours"),
+        pl.col("hours").filter(is_won & in_period & has_both).sum().alias("hours"),
+        (is_won & in_period & has_amount & pl.col("hours").is_null()).sum().alias("without_hours"),
+        (is_won & (pl.col("date") > previous_start) & (pl.col("date") <= start)).sum()
+        .alias("won_before"),
+        pl.col("date").filter(is_won).min().alias("first_won"),
+        pl.col("date").filter(is_won).max().alias("last_won"))
     touchpoints = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
-    per_relation_touch = {row[0]: row[1:] for row in touchpoints.group_by("relation").agg(
+    per_relation_touch = touchpoints.group_by("relation").agg(
         pl.len().alias("n"),
         ((pl.col("kind") == "referral_given") & in_period).sum().alias("referrals"),
-        pl.col("date").max().alias("last"),
-    ).collect().iter_rows()}
+        pl.col("date").max().alias("last"))
+    frame = (cats.lazy()
+             .join(portfolio.relation_frame().lazy().select("relation", "since"), on="relation",
+                   how="left", maintain_order="left")
+             .join(per_relation_business, on="relation", how="left", maintain_order="left")
+             .join(per_relation_touch, on="relation", how="left", maintain_order="left")
+             .collect())
 
     # -- success indicators
     period_won = won.filter(in_period).with_columns(
@@ -223,21 +221,19 @@ def analyse(portfolio, config, findings) -> Findings:
         existing = _ratio(int(period_won["existing"].sum()), period_won.height,
                           targets["existing_share"], "share", NO_WON, measure=measure)
 
-    a_relations = [rid for rid in portfolio.relations if cats[rid][0] == "A"]
-    a_referrals = sum(per_relation_touch.get(rid, (0, 0, None))[1] for rid in a_relations)
-    referrals = _ratio(a_referrals, len(a_relations), targets["referrals_per_a"],
-                       "per_relation_per_year", NO_A, scale=12 / months)
+    a_relations = frame.filter(pl.col("category") == "A")
+    referrals = _ratio(int(a_relations["referrals"].fill_null(0).sum()), a_relations.height,
+                       targets["referrals_per_a"], "per_relation_per_year", NO_A, scale=12 / months)
 
     retention_per_category = {}
     base_total = retained_total = 0
     for category in ("A", "B"):
-        base = [rid for rid in portfolio.relations if cats[rid][0] == category
-                and per_relation_business.get(rid, {}).get("won_before")]
-        kept = [rid for rid in base if per_relation_business[rid]["won"]]
-        retention_per_category[category] = {"base": len(base), "retained": len(kept),
-                                            "lost": sorted(set(base) - set(kept))}
-        base_total += len(base)
-        retained_total += len(kept)
+        base = frame.filter((pl.col("category") == category) & (pl.col("won_before").fill_null(0) > 0))
+        lost = base.filter(pl.col("won") == 0)["relation"].sort().to_list()
+        retention_per_category[category] = {"base": base.height, "retained": base.height - len(lost),
+                                            "lost": lost}
+        base_total += base.height
+        retained_total += base.height - len(lost)
     retention = _ratio(retained_total, base_total, targets["retention_ab"], "share", NO_AB_BEFORE,
                        per_category=retention_per_category)
 
@@ -252,63 +248,14 @@ def analyse(portfolio, config, findings) -> Findings:
     kpis = _monthly(portfolio, config, cats, first, last_day, data_end, options)
 
     # -- relation indicators and per relation
-    per_relation = {}
-    durations, lapsed = [], []
-    revenues = []
-    for rid, relation in portfolio.relations.items():
-        b = per_relation_business.get(rid)
-        t = per_relation_touch.get(rid)
-        if relation.since is not None and relation.since <= as_of:
-            years = (as_of - relation.since).days / YEAR_DAYS
-            duration = {"value": round(years, 2), "since": relation.since, "unknown": None}
-            durations.append(years)
-            last_touch = t[2] if t else None
-            last_won = b["last_won"] if b else None
-            activity = max((d for d in (last_touch, last_won) if d is not None), default=None)
-            if activity is not None and activity <= start and activity >= relation.since:
-                lapsed.append((activity - relation.since).days / YEAR_DAYS)
-        else:
-            duration = {"value": None, "since": relation.since,
-                        "unknown": REL_NO_SINCE if relation.since is None else REL_NOT_STARTED}
-
-        if b is None:
-            revenue = {"value": None, "won": 0, "unknown": REL_NO_BUSINESS}
-            profit = {"value": None, "unknown": REL_NO_BUSINESS}
-        elif not b["won"]:
-            revenue = {"value": 0.0, "won": 0, "unknown": None}
-            profit = {"value": None, "unknown": NO_WON}
-        elif not b["won_with_amount"]:
-            revenue = {"value": None, "won": b["won"], "unknown": NO_AMOUNTS}
-            profit = {"value": None, "unknown": NO_AMOUNTS}
-        else:
-            revenue = {"value": round(b["revenue"], 2), "won": b["won"], "unknown": None}
-            revenues.append(b["revenue"])
-            if options["hourly_cost"] is None:
-                profit = {"value": None, "unknown": NO_COST}
-            elif b["won_with_amount"] == b["without_hours"]:
-                profit = {"value": None, "unknown": REL_NO_HOURS}
-            else:
-                cost = b["hours"] * options["hourly_cost"]
-                gain = b["revenue_with_hours"] - cost
-                profit = {"value": round(gain, 2), "revenue": round(b["revenue_with_hours"], 2),
-                          "hours": round(b["hours"], 2), "cost": round(cost, 2),
-                          "margin": round(gain / b["revenue_with_hours"], 4)
-                          if b["revenue_with_hours"] else None,
-                          "records_without_hours": b["without_hours"], "unknown": None}
-        per_relation[rid] = {
-            "category": cats[rid][0],
-            "duration": duration,
-            "existing": bool(b and b["first_won"] is not None and b["first_won"] <= start),
-            "revenue": revenue,
-            "profit": profit,
-            "referrals": {"value": t[1], "unknown": None} if t else
-            {"value": None, "unknown": REL_NO_TOUCHPOINTS},
-        }
-
+    per_relation = _per_relation(frame, as_of, start, options)
+    lapsed = frame.select(_lapsed(as_of, start)).to_series().drop_nulls()
+    revenues = frame.filter(pl.col("won").fill_null(0) > 0)
+    revenues = revenues.filter(revenues["won_with_amount"] > 0)["revenue"]
     relation_indicators = {
-        "duration": _average(durations, NO_SINCE, "years"),
-        "lapsed_duration": _average(lapsed, NO_LAPSED, "years"),
-        "value_per_relation": _average(revenues, NO_REVENUE, "euro"),
+        "duration": _average(_years(frame, as_of), NO_SINCE, "years"),
+        "lapsed_duration": _average(lapsed.to_list(), NO_LAPSED, "years"),
+        "value_per_relation": _average(revenues.to_list(), NO_REVENUE, "euro"),
         "profitability": {**_profitability(period_won, options["hourly_cost"]),
                           "hourly_cost_source": options["hourly_cost_source"]},
     }
@@ -318,6 +265,72 @@ def analyse(portfolio, config, findings) -> Findings:
                    "previous_from": previous_start + dt.timedelta(days=1), "data_from": data_from,
                    "partial": data_from is not None and data_from > previous_start + dt.timedelta(days=1)},
         "success": success, "kpis": kpis, "relations": relation_indicators})
+
+
+def _started(as_of) -> pl.Expr:
+    return pl.col("since").is_not_null() & (pl.col("since") <= as_of)
+
+
+def _years(frame: pl.DataFrame, as_of) -> list[float]:
+    """Unrounded relationship years of the relations that have started, for the average."""
+    return frame.filter(_started(as_of)).select(
+        (pl.lit(as_of) - pl.col("since")).dt.total_days() / YEAR_DAYS).to_series().to_list()
+
+
+def _lapsed(as_of, start) -> pl.Expr:
+    """Years from since to the last activity, for relations whose last activity (touchpoint or
+    won business) lies on or before the period's start."""
+    activity = pl.max_horizontal("last", "last_won")
+    return (pl.when(_started(as_of) & activity.is_not_null() & (activity <= start)
+                    & (activity >= pl.col("since")))
+            .then((activity - pl.col("since")).dt.total_days() / YEAR_DAYS))
+
+
+def _per_relation(frame: pl.DataFrame, as_of, start, options) -> pl.DataFrame:
+    """Per relation: duration, whether it is existing, revenue, profit after hours, referrals;
+    every figure with its unknown reason."""
+    since, records, won = pl.col("since"), pl.col("records"), pl.col("won")
+    with_amount, without_hours = pl.col("won_with_amount"), pl.col("without_hours")
+    text = lambda value: pl.lit(value, pl.String)  # noqa: E731
+    no_business, no_won, no_amounts = records.is_null(), won == 0, with_amount == 0
+    duration = pl.struct(
+        pl.when(_started(as_of)).then(((pl.lit(as_of) - since).dt.total_days() / YEAR_DAYS).round(2))
+        .alias("value"), since,
+        pl.when(_started(as_of)).then(text(None)).when(since.is_null()).then(text(REL_NO_SINCE))
+        .otherwise(text(REL_NOT_STARTED)).alias("unknown")).alias("duration")
+    revenue = pl.struct(
+        pl.when(no_business).then(None).when(no_won).then(0.0).when(no_amounts).then(None)
+        .otherwise(pl.col("revenue").round(2)).alias("value"),
+        pl.when(no_business).then(0).otherwise(won).alias("won"),
+        pl.when(no_business).then(text(REL_NO_BUSINESS)).when(no_won).then(text(None))
+        .when(no_amounts).then(text(NO_AMOUNTS)).otherwise(text(None)).alias("unknown")).alias("revenue")
+    cost = options["hourly_cost"]
+    profit_unknown = (pl.when(no_business).then(text(REL_NO_BUSINESS)).when(no_won).then(text(NO_WON))
+                      .when(no_amounts).then(text(NO_AMOUNTS)))
+    if cost is None:
+        profit_unknown = profit_unknown.otherwise(text(NO_COST))
+        cost = 0.0
+    else:
+        profit_unknown = (profit_unknown.when(with_amount == without_hours).then(text(REL_NO_HOURS))
+                          .otherwise(text(None)))
+    known = profit_unknown.is_null()
+    gain = pl.col("revenue_with_hours") - pl.col("hours") * cost
+    profit = pl.struct(
+        pl.when(known).then(gain.round(2)).alias("value"),
+        pl.when(known).then(pl.col("revenue_with_hours").round(2)).alias("revenue"),
+        pl.when(known).then(pl.col("hours").round(2)).alias("hours"),
+        pl.when(known).then((pl.col("hours") * cost).round(2)).alias("cost"),
+        pl.when(known & (pl.col("revenue_with_hours") != 0))
+        .then((gain / pl.col("revenue_with_hours")).round(4)).alias("margin"),
+        pl.when(known).then(without_hours).alias("records_without_hours"),
+        profit_unknown.alias("unknown")).alias("profit")
+    referrals = pl.struct(
+        pl.col("referrals").alias("value"),
+        pl.when(pl.col("n").is_null()).then(text(REL_NO_TOUCHPOINTS)).otherwise(text(None))
+        .alias("unknown")).alias("referrals")
+    existing = (pl.col("first_won").is_not_null() & (pl.col("first_won") <= start)).fill_null(False)
+    return frame.select("relation", "category", duration, existing.alias("existing"), revenue, profit,
+                        referrals)
 
 
 def _average(values: list[float], unknown: str, unit: str) -> dict:
@@ -362,11 +375,11 @@ def _monthly(portfolio, config, cats, first, last_day, data_end, options) -> dic
     contacted = month.select(pl.col("relation").unique(), pl.lit(True).alias("contacted"))
 
     # due per cadence as of the month's first day, by the cadence analysis' rule
-    ids = list(portfolio.relations)
-    relations = pl.LazyFrame({
-        "relation": ids, "since": [portfolio.relations[rid].since for rid in ids],
-        "months": [cadence_months[cats[rid][0]] for rid in ids]},
-        schema={"relation": pl.String, "since": pl.Date, "months": pl.Int64})
+    relations = (cats.lazy()
+                 .join(portfolio.relation_frame().lazy().select("relation", "since"), on="relation",
+                       how="left", maintain_order="left")
+                 .select("relation", "since", pl.col("category").replace_strict(
+                     cadence_months, default=cadence_months["C"], return_dtype=pl.Int64).alias("months")))
     step = pl.format("{}mo", pl.col("months"))
     due = (pl.when(pl.col("last").is_not_null()).then(pl.col("last").dt.offset_by(step))
            .when(pl.col("since").is_not_null()).then(pl.col("since").dt.offset_by(step))

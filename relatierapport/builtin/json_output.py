@@ -11,6 +11,7 @@ both give the same bytes for the same values.
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Iterator
 
 import orjson
@@ -92,8 +93,9 @@ def _encoded(frame: pl.DataFrame) -> pl.Expr:
     return pl.when(pl.col("__present")).then(encoded)
 
 
-def _relation_lines(report, findings) -> Iterator[str]:
-    """Each relation's entry as one line of compact JSON, in portfolio order, batch by batch."""
+def _relation_lines(report, findings) -> Iterator[bytes]:
+    """Each relation's entry as one line of compact JSON, in portfolio order, batch by batch;
+    every line ends with ``_BETWEEN``."""
     heads = _relation_heads(report)
     ids = heads[KEY]
     framed, plain = {}, {}
@@ -122,21 +124,33 @@ def _relation_lines(report, findings) -> Iterator[str]:
             *(pl.when(pl.col(f"__{i}").is_null()).then(pl.lit(""))
               .otherwise(pl.lit(f",{key}:") + pl.col(f"__{i}")) for i, key in enumerate(keys)),
             pl.lit("}"))
-        yield table.select(line.str.join(",\n    ")).item()
+        block = io.BytesIO()      # straight to bytes: no Python str of the whole batch
+        table.select(line).write_csv(block, include_header=False, quote_style="never",
+                                     line_terminator=_BETWEEN)
+        yield block.getvalue()
+
+
+_BETWEEN = ",\n    "
 
 
 def report_chunks(report, later_warnings=()):
     """report.json as bytes: the document indented, each relation one compact line, written
-    batch by batch without ever holding all of it (0.5 GB for 100,000 relations)."""
+    batch by batch without ever holding all of it (0.7 GB for 100,000 relations)."""
     findings = dict(sorted(report.findings.items()))
     skeleton = orjson.dumps(_document(report, later_warnings, _MARK), default=_default, option=OPTIONS)
     head, tail = skeleton.split(orjson.dumps(_MARK))
     yield head
-    first = True
-    for text in _relation_lines(report, findings):
-        yield (b"[\n    " if first else b",\n    ") + text.encode()
-        first = False
-    yield b"[]" if first else b"\n  ]"
+    previous = None
+    for block in _relation_lines(report, findings):
+        if previous is not None:
+            yield previous
+        else:
+            yield b"[\n    "
+        previous = block
+    if previous is None:
+        yield b"[]"
+    else:
+        yield previous[:-len(_BETWEEN)] + b"\n  ]"
     yield tail
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from itertools import chain
-from operator import itemgetter
 from typing import Any, Callable
 
 import polars as pl
@@ -562,10 +561,6 @@ VALUE_KEYS = ("revenue", "hours", "hours_cost", "profit", "margin", "won_deals",
               "won_deals_regular", "won_deals_sleeping_months", "won_deals_total", "first_won",
               "last_won", "touchpoints", "disloyal_signals", "referrals", "share_of_wallet",
               "revenue_unknown", "hours_unknown", "profit_unknown")
-HEAD = ("id", "has_business", "since", "abc_score", "abc_category", "attr_score", "attr_high",
-        "acc_score", "acc_high", "rs_share", "rs_before", "rs_rank", "rs_category", "segment",
-        "type", "type_unknown", "category", "category_source", "phase", "phase_source",
-        "phase_rule")
 CONDITIONS = {"sleeping_beauty": ("had_business", "quiet"), "unfaithful": ("active", "disloyal"),
               "inflatable": ("effort", "low_value"),
               "marriage_partner": ("regular", "active", "profitable", "loyal")}
@@ -578,131 +573,118 @@ def analyse(portfolio, config, findings) -> Findings:
     frame, warnings = _relation_frame(portfolio, o)
     business, touchpoints = _aggregates(portfolio, o, as_of)
     df = _columns(frame, business, touchpoints, o, as_of)
-
-    # Row layout: the head, the value fields, then per lens its parts and criteria, ...
-    layout = list(HEAD) + list(VALUE_FIELDS)
-    position: dict[str, int] = {name: i for i, name in enumerate(layout)}
-
-    def span(names: list[str]) -> Callable[[tuple], tuple]:
-        """A getter of these columns from a row, as a tuple (columns may be shared)."""
-        for name in names:
-            if name not in position:
-                position[name] = len(layout)
-                layout.append(name)
-        places = [position[name] for name in names]
-        if len(places) == 1:
-            return lambda row, at=places[0]: (row[at],)
-        return itemgetter(*places) if places else (lambda row: ())
-
-    v0, v1 = len(HEAD), len(HEAD) + len(VALUE_FIELDS)
-    lenses = []
-    for prefix, table in LENSES:
-        shown = [name for name, w in o[table].items() if w > 0]
-        parts = span([f"{prefix}:{name.casefold()}" for name in shown])
-        scores = span([f"c:{name.casefold()}" for name in shown])
-        lenses.append((shown, parts, scores))
-    checks = span([f"is:{name}" for name in o["types"]])
-    conditions = [(name, CONDITIONS[name], span([f"if:{name}:{c}" for c in CONDITIONS[name]]))
-                  for name in o["types"]]
-    r_values, r_scores = span([f"r:{r}" for r in RS]), span([f"rs:{r}" for r in RS])
-    types, months = o["types"], o["months"]
-    policies, advice = o["policies"], o["advice"]
-    base_value = {"months": months, "regularity_months": o["regularity_months"],
-                  "hourly_cost": o["hourly_cost"]}
-
-    found: dict[str, dict] = {}
-    segment_reasons: dict[tuple, str] = {}     # many relations share a pair of scores
-    category_reasons: dict[tuple, str] = {}
-    condition_keys = [f"{name}.{c}" for name, names, _pick in conditions for c in names]
-    pick_conditions = span([f"if:{key.replace('.', ':')}" for key in condition_keys])
-    (abc_shown, abc_parts, abc_scores), (attr_shown, attr_parts, attr_scores), \
-        (acc_shown, acc_parts, acc_scores) = lenses
-    for row in df.select(layout).iter_rows():
-        (rid, has_business, since, abc_score, abc_category, attr_score, attr_high, acc_score,
-         acc_high, rs_share, rs_before, rs_rank, rs_category, segment, kind, type_unknown,
-         category, category_source, phase, phase_source, phase_rule) = row[:v0]
-        value = dict(base_value)
-        value.update(zip(VALUE_KEYS, row[v0:v1]))
-        if abc_score is None:
-            scoring = _unknown_lens(abc_shown, abc_scores(row))
-        else:
-            scoring = {"score": abc_score, "parts": dict(zip(abc_shown, abc_parts(row)))}
-        scoring["category"] = abc_category
-        if attr_score is None:
-            attractiveness = _unknown_lens(attr_shown, attr_scores(row))
-        else:
-            attractiveness = {"score": attr_score, "high": attr_high,
-                              "parts": dict(zip(attr_shown, attr_parts(row)))}
-        if acc_score is None:
-            accessibility = _unknown_lens(acc_shown, acc_scores(row))
-        else:
-            accessibility = {"score": acc_score, "high": acc_high,
-                             "parts": dict(zip(acc_shown, acc_parts(row)))}
-        revenue = value["revenue"]
-        if rs_share is not None:
-            share = {"revenue": revenue, "share": rs_share, "cumulative_before": rs_before,
-                     "rank": rs_rank, "category": rs_category}
-        else:
-            share = {"revenue": revenue, "share": None, "cumulative_before": None,
-                     "rank": None, "category": "C",
-                     "unknown": value["revenue_unknown"] if revenue is None
-                     else f"no won revenue in the last {months} months"}
-        r_block = {}
-        for r, r_value, r_score in zip(RS, r_values(row), r_scores(row)):
-            if r_score is not None:
-                r_block[r] = {"value": r_value, "score": r_score}
-            else:
-                r_block[r] = {"value": None, "score": None,
-                              "unknown": _r_unknown(r, since, value)}
-        entry = {
-            "category": category, "category_source": category_source,
-            "scoring": scoring, "revenue_share": share,
-            "segment": segment, "attractiveness": attractiveness,
-            "accessibility": accessibility, "policy": policies[segment] if segment else None,
-            "type": kind, "type_unknown": type_unknown,
-            "advice": advice[kind] if kind else None,
-            "type_checks": dict(zip(types, checks(row))) if has_business else {},
-            "type_conditions": dict(zip(condition_keys, pick_conditions(row)))
-            if has_business else {},
-            "value": value, "r": r_block,
-            "phase": phase, "phase_source": phase_source, "phase_rule": phase_rule,
-        }
-        key = (category_source, abc_score, tuple(scoring.get("missing", ()))) \
-            if category_source != "revenue_share" else None
-        reason = category_reasons.get(key) if key else None
-        if reason is None:
-            reason = _explain_category(entry, _identity, PLAIN, o)
-            if key:
-                category_reasons[key] = reason
-        entry["category_reason"] = reason
-        key = (attr_score, acc_score, tuple(attractiveness.get("missing", ())),
-               tuple(accessibility.get("missing", ())))
-        reason = segment_reasons.get(key)
-        if reason is None:
-            reason = segment_reasons[key] = _explain_segment(entry, _identity, PLAIN, o)
-        entry["segment_reason"] = reason
-        entry["type_reason"] = _explain_type(entry, _identity, PLAIN, o)
-        entry["phase_reason"] = _explain_phase(entry, _identity, PLAIN, o)
-        found[rid] = entry
-    return Findings(relations=found, portfolio=_portfolio(portfolio, df, o), warnings=warnings)
+    lenses = {prefix: [name for name, w in o[table].items() if w > 0] for prefix, table in LENSES}
+    per_relation = df.select(
+        pl.col("id").alias("relation"), "category", "category_source",
+        _lens("abc", lenses["abc"], pl.col("abc_category").alias("category")).alias("scoring"),
+        _revenue_share_block(o).alias("revenue_share"),
+        "segment",
+        _lens("attr", lenses["attr"], pl.col("attr_high").alias("high"), first=True)
+        .alias("attractiveness"),
+        _lens("acc", lenses["acc"], pl.col("acc_high").alias("high"), first=True).alias("accessibility"),
+        pl.col("segment").replace_strict(o["policies"], default=None, return_dtype=pl.String)
+        .alias("policy"),
+        "type", "type_unknown",
+        pl.col("type").replace_strict(o["advice"], default=None, return_dtype=pl.String).alias("advice"),
+        _when_business([pl.col(f"is:{name}").alias(name) for name in o["types"]]).alias("type_checks"),
+        _when_business([pl.col(f"if:{name}:{c}").alias(f"{name}.{c}") for name in o["types"]
+                        for c in CONDITIONS[name]]).alias("type_conditions"),
+        pl.struct(pl.lit(o["months"]).alias("months"),
+                  pl.lit(o["regularity_months"]).alias("regularity_months"),
+                  pl.lit(o["hourly_cost"]).alias("hourly_cost"),
+                  *(pl.col(column).alias(key) for column, key in zip(VALUE_FIELDS, VALUE_KEYS)))
+        .alias("value"),
+        pl.struct(*(_r_block(r) for r in RS)).alias("r"),
+        "phase", "phase_source", "phase_rule")
+    per_relation = _with_reasons(per_relation, o)
+    return Findings(relations=per_relation, portfolio=_portfolio(portfolio, df, o), warnings=warnings)
 
 
-def _unknown_lens(shown: list[str], scores: tuple) -> dict:
-    missing = [name for name, value in zip(shown, scores) if value is None]
-    return {"score": None, "parts": {}, "missing": missing,
-            "unknown": f"scores missing for {', '.join(missing)}"}
+def _lens(prefix: str, shown: list[str], extra: pl.Expr, first: bool = False) -> pl.Expr:
+    """A weighted lens as a struct: score, (high), parts per criterion, the criteria missing and
+    the reason it is unknown (null when known), (category)."""
+    score = pl.col(f"{prefix}_score")
+    missing = pl.concat_list([pl.when(pl.col(f"c:{name.casefold()}").is_null()).then(pl.lit(name))
+                              for name in shown]).list.drop_nulls()
+    fields = [score.alias("score")]
+    if first:
+        fields.append(extra)
+    fields += [
+        pl.struct(*(pl.when(score.is_not_null()).then(pl.col(f"{prefix}:{name.casefold()}")).alias(name)
+                    for name in shown)).alias("parts"),
+        pl.when(score.is_null()).then(missing).otherwise(pl.lit([], pl.List(pl.String))).alias("missing"),
+        pl.when(score.is_null()).then(pl.lit("scores missing for ") + missing.list.join(", "))
+        .alias("unknown")]
+    if not first:
+        fields.append(extra)
+    return pl.struct(fields)
 
 
-def _r_unknown(r: str, since, value: dict) -> str:
-    if r == "recency":
-        return NO_WON_BUSINESS
-    if r == "regularity":
-        return value["revenue_unknown"] or NO_BUSINESS
-    if r == "duration":
-        return NO_SINCE if since is None else LATER_SINCE
-    if r == "revenue":
-        return value["profit_unknown"]
-    return NO_TOUCHPOINTS
+def _revenue_share_block(o) -> pl.Expr:
+    unknown = (pl.when(pl.col("revenue").is_null()).then(pl.col("revenue_unknown"))
+               .otherwise(pl.lit(f"no won revenue in the last {o['months']} months")))
+    return pl.struct(pl.col("revenue"), pl.col("rs_share").alias("share"),
+                     pl.col("rs_before").alias("cumulative_before"), pl.col("rs_rank").alias("rank"),
+                     pl.col("rs_category").alias("category"),
+                     pl.when(pl.col("rs_share").is_null()).then(unknown).alias("unknown"))
+
+
+def _when_business(fields: list[pl.Expr]) -> pl.Expr:
+    """Type checks and conditions exist only for relations with business records (else null)."""
+    if not fields:
+        return pl.lit(None)
+    return pl.when(pl.col("has_business")).then(pl.struct(fields))
+
+
+#: Why an R has no score, per R.
+R_UNKNOWN = {
+    "recency": pl.lit(NO_WON_BUSINESS),
+    "regularity": pl.coalesce("revenue_unknown", pl.lit(NO_BUSINESS)),
+    "duration": pl.when(pl.col("since").is_null()).then(pl.lit(NO_SINCE)).otherwise(pl.lit(LATER_SINCE)),
+    "revenue": pl.col("profit_unknown"),
+    "referrals": pl.lit(NO_TOUCHPOINTS),
+}
+
+
+def _r_block(r: str) -> pl.Expr:
+    score = pl.col(f"rs:{r}")
+    return pl.struct(pl.when(score.is_not_null()).then(pl.col(f"r:{r}")).alias("value"),
+                     score.alias("score"),
+                     pl.when(score.is_null()).then(R_UNKNOWN[r]).alias("unknown")).alias(r)
+
+
+#: Per reason text: the function that writes it (the pages call the same ones, translated), the
+#: findings it reads and the fields of ``value`` it reads.
+_VALUE_FOR_TYPE = ("last_won", "won_deals_sleeping_months", "share_of_wallet", "disloyal_signals",
+                   "hours", "touchpoints", "profit", "won_deals_regular", "margin", "hours_unknown",
+                   "profit_unknown")
+
+
+def _reason_inputs():
+    return {
+        "category_reason": (_explain_category, ("category_source", "revenue_share", "scoring"), ()),
+        "segment_reason": (_explain_segment, ("segment", "attractiveness", "accessibility"), ()),
+        "type_reason": (_explain_type, ("type", "type_unknown", "type_checks", "type_conditions"),
+                        _VALUE_FOR_TYPE),
+        "phase_reason": (_explain_phase, ("phase_rule",), ("last_won", "first_won", "won_deals_total")),
+    }
+
+
+def _with_reasons(per_relation: pl.DataFrame, options) -> pl.DataFrame:
+    """The four English reason texts for report.json, each written once per distinct combination
+    of what it reads (many relations share one), then joined back."""
+    columns = {}
+    for name, (explain_one, fields, value_fields) in _reason_inputs().items():
+        inputs = [pl.col(field) for field in fields]
+        if value_fields:
+            inputs.append(pl.struct(pl.col("value").struct.field(*value_fields)).alias("value"))
+        keys = per_relation.select(inputs)
+        distinct = keys.unique(maintain_order=True)
+        texts = [explain_one(entry, _identity, PLAIN, options) for entry in distinct.iter_rows(named=True)]
+        distinct = distinct.with_columns(pl.Series(name, texts, dtype=pl.String))
+        columns[name] = keys.join(distinct, on=keys.columns, how="left", nulls_equal=True,
+                                  maintain_order="left")[name]
+    return per_relation.with_columns(**columns)
 
 
 def _problem(relation, field: str, message: str) -> Problem:
@@ -1087,27 +1069,27 @@ def _portfolio_data(found, report) -> dict[str, Any]:
     options = report.memo("segmentation.options", lambda: _options(report.config))
     _ = report.translate
     data = found.portfolio
-    relations = report.portfolio.relations
 
     def rows(table, names, extra=None):
         return [{"key": key, "name": names.get(key, key), **row, **(extra(key) if extra else {})}
                 for key, row in table.items() if key not in ("unknown", "none") or row["relations"]]
 
     special = {"unknown": _("unknown"), "none": _("no type")}
-    members: dict[str, list] = {key: [] for key in TYPES}
-    for rid, entry in found.relations.items():
-        if entry["type"]:
-            members[entry["type"]].append((-(entry["value"]["revenue"] or 0.0), relations[rid].name,
-                                           rid))
     limit = 25
+    typed = (found.relations.frame
+             .select("relation", "type", pl.col("value").struct.field("revenue").fill_null(0.0))
+             .filter(pl.col("type").is_not_null())
+             .join(report.portfolio.relation_frame().select("relation", "name"), on="relation",
+                   how="left")
+             .sort(["revenue", "name", "relation"], descending=[True, False, False]))
 
     def type_extra(key):
-        if key not in members:
+        if key not in TYPES:
             return {"advice": None, "members": [], "more": 0}
-        chosen = sorted(members[key])
+        chosen = typed.filter(pl.col("type") == key)
         return {"advice": _data(_, options["advice"][key]),
-                "members": [{"id": rid, "name": name} for _r, name, rid in chosen[:limit]],
-                "more": max(0, len(chosen) - limit)}
+                "members": chosen.head(limit).select(pl.col("relation").alias("id"), "name").to_dicts(),
+                "more": max(0, chosen.height - limit)}
 
     sources = {"data": _("from the data"), "scoring": _("from the scoring matrix"),
                "revenue_share": _("from the revenue share"), "unknown": _("unknown")}
