@@ -22,7 +22,7 @@ from relatierapport.errors import Problem
 from relatierapport.hooktypes import SourceReader
 from relatierapport.model import SourceData
 from relatierapport.options import Integer, ListOf, Option, Text
-from relatierapport.tabular import FIELDS, Grid, convert, decode_text, text_codec
+from relatierapport.tabular import BOMS, FIELDS, Grid, convert, decode_text, text_codec
 
 DELIMITERS = (";", ",", "\t", "|")
 AUTO_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
@@ -107,8 +107,12 @@ def read_csv(spec, config) -> SourceData:
     if not spec.path.is_file():
         data.errors.append(Problem(spec.display, "expected a CSV file, found a folder"))
         return data
-    text, errors, warnings = decode_text(spec.path.read_bytes(), opts["encoding"], spec.display,
-                                         spec.index)
+    raw = spec.path.read_bytes()
+    fast = _read_plain_utf8(raw, spec)
+    if fast is not None:
+        return fast
+    text, errors, warnings = decode_text(raw, opts["encoding"], spec.display, spec.index)
+    del raw
     data.warnings.extend(warnings)
     if text is None:
         data.errors.extend(errors)
@@ -124,12 +128,69 @@ def read_csv(spec, config) -> SourceData:
         if problem:
             data.errors.append(problem)
             return data
-    decimal = opts["decimal"] if opts["decimal"] != "auto" else ("," if delimiter == ";" else ".")
+    try:
+        frame = pl.read_csv(io.BytesIO(body.encode("utf-8")), separator=delimiter,
+                            quote_char=opts["quote"], infer_schema=False, has_header=True)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        data.errors.extend(_ragged_rows(body, delimiter, opts["quote"], skip, spec) or
+                           [Problem(spec.display, f"cannot be read as CSV: {str(exc).splitlines()[0]}")])
+        return data
+    physical = body.count("\n") + (not body.endswith("\n"))
+    result = _convert(frame, spec, delimiter, _line_finder(lambda: body, physical, frame.height,
+                                                            delimiter, opts["quote"], skip))
+    result.warnings[:0] = data.warnings
+    return result
+
+
+def _read_plain_utf8(raw: bytes, spec) -> SourceData | None:
+    """The common case, fast: UTF-8 (a BOM is fine) with no preamble, read by polars from the
+    bytes as they are, without a Python str of the whole file and a second encoding (for two
+    million touchpoints: ~0.4 GB and ~0.3 s less). Anything unusual (another encoding, invalid
+    UTF-8, NUL bytes, a file polars refuses) returns None: the careful path then reads it and
+    says exactly what is wrong where."""
+    opts = spec.options
+    if opts["skip_lines"] or text_codec(opts["encoding"]) != "utf-8" or not raw or raw.isspace():
+        return None
+    if any(raw.startswith(bom) for bom, name in BOMS if name != "utf-8") or b"\x00" in raw:
+        return None
+    end = raw.find(b"\n")
+    try:
+        header = raw[:end if end >= 0 else len(raw)].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    delimiter = opts["delimiter"]
+    if delimiter == "auto":
+        delimiter, problem = _detect_delimiter(header, spec)
+        if problem:
+            return None
+    try:
+        frame = pl.read_csv(raw, separator=delimiter, quote_char=opts["quote"], infer_schema=False,
+                            has_header=True)
+    except Exception:   # noqa: BLE001 - whatever it is, the careful path explains it
+        return None
+    physical = raw.count(b"\n") + (not raw.endswith(b"\n"))
+    if physical == frame.height + 1:
+        text = None     # one line per record: the line numbers need no text
+    else:
+        text = lambda: raw.decode("utf-8-sig")  # noqa: E731 - only when a line is asked for
+    return _convert(frame, spec, delimiter, _line_finder(text, physical, frame.height, delimiter,
+                                                         opts["quote"], 0))
+
+
+def _line_finder(text, physical: int, records: int, delimiter: str, quote: str, skip: int):
+    """``lines(rows) -> {row index: physical line}`` for messages and record origins.
+
+    When the file has exactly one line per record (plus the header), record ``i`` is on line
+    ``i + 2``: no second parse. Otherwise (a quoted value with a line break) the text is read
+    again by the csv module, once, when a line is first asked for.
+    """
+    if physical == records + 1:
+        return lambda rows: {row: row + 2 + skip for row in rows}
 
     @cache
     def record_starts() -> list[int]:
         """Physical line where each record starts (record 0 is the header)."""
-        reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, quotechar=opts["quote"])
+        reader = csv.reader(io.StringIO(text(), newline=""), delimiter=delimiter, quotechar=quote)
         starts, previous = [], 0
         for _ in reader:
             starts.append(previous + 1 + skip)
@@ -140,24 +201,22 @@ def read_csv(spec, config) -> SourceData:
         starts = record_starts()
         return {row: starts[row + 1] if row + 1 < len(starts) else -1 for row in rows}
 
-    try:
-        frame = pl.read_csv(io.BytesIO(body.encode("utf-8")), separator=delimiter,
-                            quote_char=opts["quote"], infer_schema=False, has_header=True)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        data.errors.extend(_ragged_rows(body, delimiter, opts["quote"], skip, spec) or
-                           [Problem(spec.display, f"cannot be read as CSV: {str(exc).splitlines()[0]}")])
-        return data
+    return lines
+
+
+def _convert(frame: pl.DataFrame, spec, delimiter: str, lines) -> SourceData:
+    opts = spec.options
     duplicated = [c for c in frame.columns if "_duplicated_" in c]
     if duplicated:
         names = sorted({c.split("_duplicated_")[0] for c in duplicated})
+        data = SourceData()
         data.errors.append(Problem(spec.display, f"expected unique headers, found {', '.join(names)} "
-                                   "more than once", location=str(1 + skip)))
+                                   "more than once", location=str(1 + opts["skip_lines"])))
         return data
+    decimal = opts["decimal"] if opts["decimal"] != "auto" else ("," if delimiter == ";" else ".")
     grid = Grid(frame, spec.display, lines, columns=spec.columns, decimal=decimal,
                 date_formats=date_formats(opts["date_format"]))
-    result = convert(grid, spec.table)
-    result.warnings[:0] = data.warnings
-    return result
+    return convert(grid, spec.table)
 
 
 def _ragged_rows(body: str, delimiter: str, quote: str, skip: int, spec) -> list[Problem]:

@@ -359,8 +359,9 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool) -> pl
 
     zeros = ("n_touch", "referrals", "value_adds", "outgoing", "answered", "unanswered", "pending",
              "n_business", "won")
-    frame = (relations.lazy().join(touch, on="relation", how="left")
-             .join(replies, on="relation", how="left").join(business, on="relation", how="left")
+    frame = (relations.lazy().join(touch, on="relation", how="left", maintain_order="left")
+             .join(replies, on="relation", how="left", maintain_order="left")
+             .join(business, on="relation", how="left", maintain_order="left")
              .with_columns(pl.col(zeros).fill_null(0)))
 
     if now:

@@ -78,52 +78,50 @@ def _relation_heads(report) -> pl.DataFrame:
     return pl.DataFrame(columns, schema={"relation": pl.String, **{n: pl.String for n in _HEAD}})
 
 
-def _aligned(frame: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
-    """The findings frame in portfolio order with a ``__present`` flag (relations it lacks are
-    left out of their entry, as a dict analysis that has no key for them)."""
-    frame = frame.with_columns(pl.lit(True).alias("__present"))
-    if frame.height == ids.len() and frame[KEY].equals(ids):
-        return frame
-    return ids.to_frame(KEY).join(frame, on=KEY, how="left", maintain_order="left")
-
-
-def _encoded(frame: pl.DataFrame) -> pl.Expr:
-    fields = [c for c in frame.columns if c not in (KEY, "__present")]
-    encoded = pl.struct(fields).struct.json_encode() if fields else pl.lit("{}")
-    return pl.when(pl.col("__present")).then(encoded)
+def _as_struct(frame: pl.DataFrame, ids: pl.Series, column: str) -> pl.DataFrame:
+    """An analysis' findings as one struct column in portfolio order, and whether each relation
+    has an entry (a relation a frame lacks is left out of its entry, as with a dict)."""
+    fields = [c for c in frame.columns if c != KEY]
+    value = pl.struct(fields) if fields else pl.lit(None, pl.Null)
+    if frame.height == ids.len() and frame[KEY].equals(ids):      # the usual case: no copy
+        return frame.select(value.alias(column), pl.lit(True).alias(f"{column}?"))
+    found = frame.select(KEY, value.alias(column), pl.lit(True).alias(f"{column}?"))
+    return ids.to_frame(KEY).join(found, on=KEY, how="left", maintain_order="left").drop(KEY)
 
 
 def _relation_lines(report, findings) -> Iterator[bytes]:
     """Each relation's entry as one line of compact JSON, in portfolio order, batch by batch;
-    every line ends with ``_BETWEEN``."""
+    every line ends with ``_BETWEEN``. All analyses of a batch are encoded in one polars
+    select, which polars spreads over the cores."""
     heads = _relation_heads(report)
     ids = heads[KEY]
-    framed, plain = {}, {}
+    framed, plain = [heads], {}
     for index, (name, found) in enumerate(findings.items()):
         if isinstance(found.relations, RelationTable):
-            framed[index] = _aligned(found.relations.frame, ids)
+            framed.append(_as_struct(found.relations.frame, ids, f"__{index}"))
         else:
             plain[index] = found.relations
+    wide = pl.concat(framed, how="horizontal")
     keys = [orjson.dumps(name).decode() for name in findings]
+    encoded = [pl.struct(_HEAD).struct.json_encode().str.head(-1).alias("__head")]
+    for index in range(len(keys)):
+        if index not in plain:
+            column = pl.col(f"__{index}")
+            json = column.struct.json_encode() if wide.schema[f"__{index}"] != pl.Null else pl.lit("{}")
+            encoded.append(pl.when(pl.col(f"__{index}?")).then(json).alias(f"__{index}"))
+    line = pl.concat_str(
+        pl.col("__head"),
+        *(pl.when(pl.col(f"__{i}").is_null()).then(pl.lit(""))
+          .otherwise(pl.lit(f",{key}:") + pl.col(f"__{i}")) for i, key in enumerate(keys)),
+        pl.lit("}"))
     for start in range(0, heads.height, BATCH):
-        batch = heads.slice(start, BATCH)
-        parts = {"__head": batch.select(pl.struct(_HEAD).struct.json_encode()).to_series()}
-        for index in range(len(keys)):
-            if index in framed:
-                part = framed[index].slice(start, BATCH)
-                parts[f"__{index}"] = part.select(_encoded(part)).to_series()
-            else:
-                relations = plain[index]
-                parts[f"__{index}"] = pl.Series([
-                    orjson.dumps(relations[rid], default=_default, option=orjson.OPT_NON_STR_KEYS)
-                    .decode() if rid in relations else None for rid in batch[KEY].to_list()],
-                    dtype=pl.String)
-        table = pl.DataFrame(parts)
-        line = pl.concat_str(
-            pl.col("__head").str.head(-1),
-            *(pl.when(pl.col(f"__{i}").is_null()).then(pl.lit(""))
-              .otherwise(pl.lit(f",{key}:") + pl.col(f"__{i}")) for i, key in enumerate(keys)),
-            pl.lit("}"))
+        batch = wide.slice(start, BATCH)
+        table = batch.select(encoded)
+        for index, relations in plain.items():
+            table = table.with_columns(pl.Series(f"__{index}", [
+                orjson.dumps(relations[rid], default=_default, option=orjson.OPT_NON_STR_KEYS)
+                .decode() if rid in relations else None for rid in batch[KEY].to_list()],
+                dtype=pl.String))
         block = io.BytesIO()      # straight to bytes: no Python str of the whole batch
         table.select(line).write_csv(block, include_header=False, quote_style="never",
                                      line_terminator=_BETWEEN)
