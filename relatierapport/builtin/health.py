@@ -446,7 +446,8 @@ def _part(frame: pl.DataFrame, **columns) -> pl.DataFrame:
 def flags(portfolio, as_of, options) -> pl.DataFrame:
     """One row per (touchpoint, flag kind) in the signal window, with what raised it."""
     tp = portfolio.touchpoints.lazy().with_row_index("row")
-    recent = tp.filter(window(as_of, options["signal_months"])).collect()
+    recent = (tp.filter(window(as_of, options["signal_months"]))
+              .select("row", "relation", "direction", "kind", "signals", "notes").collect())
     parts = []
     by_signal = {code: kind for kind, code in SIGNAL_OF.items()}
     signals = (recent.select("row", "signals").explode("signals")
@@ -506,14 +507,18 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
                   .when(pl.col("rule") == "referral_given").then(pl.lit("kind"))
                   .when(pl.col("rule") == "incoming").then(pl.lit("direction"))
                   .otherwise(pl.lit("keyword")))
-    return (found.join(keyword_of, on=["flag", "matched_text"], how="left")
-            .join(recent.select("row", *_TP_COLUMNS), on="row")
+    # ``row`` is the touchpoint's position: sort the narrow flag rows first, then fetch each
+    # one's touchpoint (notes and all) by position instead of a join on 1 million rows
+    found = found.join(keyword_of, on=["flag", "matched_text"], how="left")
+    found = (found.with_columns(portfolio.touchpoints["date"].gather(found["row"]).alias("date"))
+             .sort(["date", "row", "flag"], descending=[True, True, False]))
+    touchpoint = portfolio.touchpoints.select(c for c in _TP_COLUMNS if c != "date")[found["row"]]
+    return (pl.concat([found, touchpoint], how="horizontal")
             .with_columns(matched_by.alias("matched_by"),
                           pl.col("employee").replace_strict(names, default=pl.col("employee"),
                                                             return_dtype=pl.String)
                           .alias("employee_name"),
-                          pl.col("flag").is_in(RED_FLAGS).alias("red"))
-            .sort(["date", "row", "flag"], descending=[True, True, False]))
+                          pl.col("flag").is_in(RED_FLAGS).alias("red")))
 
 
 def complaints(portfolio, as_of, options) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -630,12 +635,14 @@ def _flag_lists(flagged: pl.DataFrame, per_kind: int) -> pl.DataFrame:
     """Per relation: red flags and opportunity signals, newest first, at most ``per_kind`` of
     each kind (a busy relation has hundreds of incoming touchpoints), and the count of every
     kind before the lists were shortened."""
-    listed = flagged
+    keep = pl.lit(True)
     if per_kind:
-        listed = flagged.filter(pl.int_range(pl.len()).over("relation", "flag") < per_kind)
-    lists = listed.group_by("relation", maintain_order=True).agg(
-        _flag_item().filter(pl.col("red")).alias("red_flags"),
-        _flag_item().filter(~pl.col("red")).alias("opportunities"))
+        keep = pl.int_range(pl.len()).over("relation", "flag") < per_kind
+    items = flagged.select("relation", "red", keep.alias("keep"), _flag_item().alias("item"))
+    lists = items.group_by("relation", maintain_order=True).agg(   # each kept item copied once
+        pl.col("item").filter(pl.col("keep") & pl.col("red")).alias("red_flags"),
+        pl.col("item").filter(pl.col("keep") & ~pl.col("red")).alias("opportunities"))
+    del items
     counts = flagged.group_by("relation").agg(
         pl.struct(*((pl.col("flag") == kind).sum().cast(pl.Int64).alias(kind) for kind in FLAG_KINDS))
         .alias("signal_counts"))
@@ -688,13 +695,19 @@ def analyse(portfolio, config, findings) -> Findings:
         _reason((pl.col("score").is_null(), NO_SCORE_NOW),
                 (pl.col("previous_score").is_null(), NO_SCORE_THEN)).alias("trend_unknown"),
         pl.col("referrals_rate").round(2), pl.col("zero_at_days").round(1))
+    del now, then
+    # intermediates are dropped as soon as what follows has what it needs: for a large portfolio
+    # each holds a hundred megabytes or more
     flagged = flags(portfolio, as_of, options)
+    flag_summary = _flag_summary(portfolio, flagged, cats, options)
+    flag_lists = _flag_lists(flagged, options["signals_per_relation"])
+    del flagged
     open_rows, resolved_rows = complaints(portfolio, as_of, options)
     joined = (frame.join(_reasons(frame, options), on="relation", how="left", maintain_order="left")
-              .join(_flag_lists(flagged, options["signals_per_relation"]), on="relation", how="left",
-                    maintain_order="left")
+              .join(flag_lists, on="relation", how="left", maintain_order="left")
               .join(_complaint_lists(open_rows, resolved_rows), on="relation", how="left",
                     maintain_order="left"))
+    del frame, flag_lists, resolved_rows
     per_relation = joined.select(
         "relation", "category", "category_source", "score", "band", "unknown", _indicators(options),
         _empty(joined, "reasons"),
@@ -709,9 +722,10 @@ def analyse(portfolio, config, findings) -> Findings:
                   "oldest_open_days", _empty(joined, "resolved"),
                   pl.col("resolved").list.len().fill_null(0).alias("resolved_count"),
                   pl.col("resolved_fast").fill_null(0), "median_resolution_days").alias("complaints"))
+    del joined
     return Findings(relations=per_relation,
-                    portfolio=_portfolio(portfolio, per_relation, cats, flagged, open_rows, options,
-                                         then_date))
+                    portfolio=_portfolio(portfolio, per_relation, cats, flag_summary, open_rows,
+                                         options, then_date))
 
 
 def _named(portfolio, frame: pl.DataFrame, cats: pl.DataFrame) -> list[dict]:
@@ -723,7 +737,23 @@ def _named(portfolio, frame: pl.DataFrame, cats: pl.DataFrame) -> list[dict]:
                        *(c for c in frame.columns if c != "relation")).to_dicts()
 
 
-def _portfolio(portfolio, per_relation: pl.DataFrame, cats, flagged, open_rows, options,
+def _flag_summary(portfolio, flagged: pl.DataFrame, cats: pl.DataFrame, options) -> dict:
+    """Flags of the whole portfolio: how many of each kind, and the newest red flags."""
+    limit = options["list_limit"] or None
+    flag_counts = {kind: 0 for kind in FLAG_KINDS}
+    flag_counts.update(dict(flagged.group_by("flag").len().iter_rows()))
+    red_flags = flagged.lazy().filter(pl.col("red"))
+    newest = red_flags.sort(["date", "relation", "flag"], descending=[True, False, False])
+    red_flag_rows = ((newest.head(limit) if limit else newest)     # a top-k, not a full sort
+                     .select("relation", pl.col("flag").alias("kind"), "date", "employee",
+                             "employee_name", "channel", "direction",
+                             pl.col("kind").alias("touchpoint_kind"), "notes", "matched_by", "signal",
+                             "keyword", "unanswered").collect())
+    return {"flag_counts": flag_counts, "red_flags": _named(portfolio, red_flag_rows, cats),
+            "red_flags_total": red_flags.select(pl.len()).collect().item()}
+
+
+def _portfolio(portfolio, per_relation: pl.DataFrame, cats, flag_summary: dict, open_rows, options,
                then_date) -> dict:
     limit = options["list_limit"] or None
     summary = per_relation.select(
@@ -746,15 +776,6 @@ def _portfolio(portfolio, per_relation: pl.DataFrame, cats, flagged, open_rows, 
            .join(people, on="relation", how="left", maintain_order="left"))
     turning = red.filter(pl.col("previous_band").is_in(["green", "amber"])).sort(["trend", "relation"])
     row = ("id", "name", "owner", "category", "score", "trend", "reasons")
-    flag_counts = {kind: 0 for kind in FLAG_KINDS}
-    flag_counts.update(dict(flagged.group_by("flag").len().iter_rows()))
-    red_flags = flagged.filter(pl.col("red"))
-    red_flag_rows = (red_flags.sort(["date", "relation", "flag"], descending=[True, False, False])
-                     .head(limit or red_flags.height)
-                     .select("relation", pl.col("flag").alias("kind"), "date", "employee",
-                             "employee_name", "channel", "direction",
-                             pl.col("kind").alias("touchpoint_kind"), "notes", "matched_by", "signal",
-                             "keyword", "unanswered"))
     complaints_rows = open_rows.select("relation", "date", "employee", "employee_name", "channel",
                                        "notes", "age_days")
     return {
@@ -764,8 +785,7 @@ def _portfolio(portfolio, per_relation: pl.DataFrame, cats, flagged, open_rows, 
         "turning_red": turning.head(limit or turning.height)
         .select(*row, "previous_score", "previous_band").to_dicts(),
         "turning_red_total": turning.height,
-        "flag_counts": flag_counts,
-        "red_flags": _named(portfolio, red_flag_rows, cats), "red_flags_total": red_flags.height,
+        **flag_summary,
         "open_complaints": _named(portfolio, complaints_rows, cats),
         "limits": {"list_limit": options["list_limit"], "signal_months": options["signal_months"]},
     }
