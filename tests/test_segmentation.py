@@ -12,6 +12,7 @@ EUR 75 and the criteria weights are the defaults:
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -462,3 +463,27 @@ def test_sections_on_the_pages(tmp_path):
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "Customer types" in index and "Unfaithful love" in index
     assert 'href="relations/o1.html">Opblaas BV</a>' in index
+
+
+@pytest.mark.parametrize("portfolio", ["example", "hand-made"])
+def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp_path, portfolio):
+    """report.json's reasons are written in bulk from only the fields each reason reads; they
+    must equal what the pages' explain() writes from a relation's whole findings entry."""
+    import datetime as dt
+
+    from relatierapport.build import prepare_report
+    from relatierapport.builtin import segmentation as seg
+
+    if portfolio == "hand-made":
+        build(tmp_path)
+        config = tmp_path / "config.toml"
+    else:                   # the repository's example project: every lens shows every outcome
+        config = Path(__file__).resolve().parents[1] / "config.toml"
+    _, report, _ = prepare_report(config, as_of=dt.date(2026, 11, 1))
+    found = report.findings["segmentation"].relations
+    options = seg._options(report.config)
+    assert len(found) > 5
+    for rid in found:
+        entry = found[rid]
+        expected = seg.explain(entry, seg._identity, seg.PLAIN, options)
+        assert {key: entry[key] for key in expected} == expected, rid

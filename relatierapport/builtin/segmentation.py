@@ -653,34 +653,54 @@ def _r_block(r: str) -> pl.Expr:
                      pl.when(score.is_null()).then(R_UNKNOWN[r]).alias("unknown")).alias(r)
 
 
-#: Per reason text: the function that writes it (the pages call the same ones, translated), the
-#: findings it reads and the fields of ``value`` it reads.
-_VALUE_FOR_TYPE = ("last_won", "won_deals_sleeping_months", "share_of_wallet", "disloyal_signals",
-                   "hours", "touchpoints", "profit", "won_deals_regular", "margin", "hours_unknown",
-                   "profit_unknown")
+def _fields(block: str, *names: str) -> pl.Expr:
+    """Some fields of a struct column, as a struct of the same name."""
+    return pl.struct(pl.col(block).struct.field(*names)).alias(block)
 
 
-def _reason_inputs():
+def _reason_inputs() -> dict:
+    """Per reason text: the function that writes it (the pages call the same ones, translated)
+    and exactly the findings it reads; fewer fields means fewer distinct combinations."""
     return {
-        "category_reason": (_explain_category, ("category_source", "revenue_share", "scoring"), ()),
-        "segment_reason": (_explain_segment, ("segment", "attractiveness", "accessibility"), ()),
-        "type_reason": (_explain_type, ("type", "type_unknown", "type_checks", "type_conditions"),
-                        _VALUE_FOR_TYPE),
-        "phase_reason": (_explain_phase, ("phase_rule",), ("last_won", "first_won", "won_deals_total")),
+        "category_reason": (_explain_category, (
+            pl.col("category_source"), _fields("revenue_share", "share", "cumulative_before", "unknown"),
+            _fields("scoring", "score", "missing"))),
+        "segment_reason": (_explain_segment, (
+            pl.col("segment"), _fields("attractiveness", "score", "missing"),
+            _fields("accessibility", "score", "missing"))),
+        "type_reason": (_explain_type, (
+            pl.col("type"), pl.col("type_unknown"), pl.col("type_checks"), pl.col("type_conditions"),
+            _fields("value", "last_won", "won_deals_sleeping_months", "share_of_wallet",
+                    "disloyal_signals", "hours", "touchpoints", "profit", "won_deals_regular", "margin",
+                    "hours_unknown", "profit_unknown"))),
+        "phase_reason": (_explain_phase, (
+            pl.col("phase_rule"), _fields("value", "last_won", "first_won", "won_deals_total"))),
     }
+
+
+def _python_values(series: pl.Series) -> list:
+    """A column as Python values, structs as dicts: column by column, several times faster than
+    ``iter_rows(named=True)`` for nested data."""
+    if not isinstance(series.dtype, pl.Struct):
+        return series.to_list()
+    fields = [field.name for field in series.dtype.fields]
+    values = [dict(zip(fields, row)) for row in
+              zip(*(_python_values(series.struct.field(name)) for name in fields))]
+    if series.null_count():
+        values = [None if missing else value for value, missing in zip(values, series.is_null())]
+    return values
 
 
 def _with_reasons(per_relation: pl.DataFrame, options) -> pl.DataFrame:
     """The four English reason texts for report.json, each written once per distinct combination
     of what it reads (many relations share one), then joined back."""
     columns = {}
-    for name, (explain_one, fields, value_fields) in _reason_inputs().items():
-        inputs = [pl.col(field) for field in fields]
-        if value_fields:
-            inputs.append(pl.struct(pl.col("value").struct.field(*value_fields)).alias("value"))
+    for name, (explain_one, inputs) in _reason_inputs().items():
         keys = per_relation.select(inputs)
         distinct = keys.unique(maintain_order=True)
-        texts = [explain_one(entry, _identity, PLAIN, options) for entry in distinct.iter_rows(named=True)]
+        entries = (dict(zip(distinct.columns, row))
+                   for row in zip(*(_python_values(distinct[c]) for c in distinct.columns)))
+        texts = [explain_one(entry, _identity, PLAIN, options) for entry in entries]
         distinct = distinct.with_columns(pl.Series(name, texts, dtype=pl.String))
         columns[name] = keys.join(distinct, on=keys.columns, how="left", nulls_equal=True,
                                   maintain_order="left")[name]
