@@ -411,11 +411,20 @@ def _records(grid: Grid, table: str, headers: dict[str, str], frame: pl.DataFram
     names = list(fields)
     columns = [frame[f].to_list() for f in names]
     defaults = [(name, spec.default) for name, spec in FIELDS[table].items() if spec.default is not None]
-    score_values = [(name, frame[f"__score_{h}"].to_list(), frame[f"__raw_{h}"].to_list())
-                    for h, name in scores.items()]
+    # scores: numbers per criterion, unset ones left out; cells that are not numbers are errors
+    score_names = list(scores.values())
+    score_columns = [frame[f"__score_{h}"].to_list() for h in scores]
+    for h, name in scores.items():
+        raw = pl.col(f"__raw_{h}").str.strip_chars()
+        bad = frame.filter(pl.col(f"__score_{h}").is_null() & (raw.str.len_chars() > 0))
+        for row, text in bad.select("__row", raw).iter_rows():
+            data.errors.append(Problem(grid.source, f'expected a number, found "{text}"',
+                                       str(lines[row]), f"scores.{name}"))
     extra_values = [(h, frame[f"__raw_{h}"].to_list()) for h in extra]
     seen: dict[str, int] = {}
+    score_rows = zip(*score_columns) if score_columns else iter(lambda: (), None)
     for index, (row, *cells) in enumerate(zip(rows, *columns)):
+        criteria = next(score_rows)
         line = lines[row]
         values = dict(zip(names, cells))
         for name, default in defaults:
@@ -430,15 +439,9 @@ def _records(grid: Grid, table: str, headers: dict[str, str], frame: pl.DataFram
         seen[values["id"]] = line
         if table == "relations":
             values["tags"] = tuple(values.get("tags") or ())
-            found_scores = {}
-            for name, numbers, raws in score_values:
-                number = numbers[index]
-                if number is not None:
-                    found_scores[name] = number
-                elif raws[index] and raws[index].strip():
-                    data.errors.append(Problem(grid.source, f'expected a number, found "{raws[index].strip()}"',
-                                               str(line), f"scores.{name}"))
-            values["scores"] = found_scores
+            values["scores"] = ({name: number for name, number in zip(score_names, criteria)
+                                 if number is not None} if None in criteria
+                                else dict(zip(score_names, criteria)))
             values["extra"] = {h: column[index] for h, column in extra_values
                                if column[index] not in (None, "")}
             data.relations.append(Relation(**values, origin=origin))

@@ -35,6 +35,19 @@ def test_check_lists_every_bad_row_with_file_and_line(tmp_path):
     assert "4 data problem(s)" in out
 
 
+def test_scores_that_are_not_numbers_are_listed_with_line_and_criterion(tmp_path):
+    relations = ("id;name;score_fit;score_imago\n"
+                 "K1;Een;4;3,5\n"          # fine, decimal comma
+                 "K2;Twee;hoog;\n"         # line 3: not a number; an empty score is fine
+                 "K3;Drie;2;  ?  \n")      # line 4
+    config = write_project(tmp_path, relations=relations)
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert 'data/relations.csv:3: scores.fit: expected a number, found "hoog"' in result.output
+    assert 'data/relations.csv:4: scores.imago: expected a number, found "?"' in result.output
+    assert "2 data problem(s)" in result.output
+
+
 def test_a_quoted_line_break_does_not_shift_line_numbers(tmp_path):
     touchpoints = ("relation;date;notes\n"
                    'K1;01-10-2026;"twee\nregels"\n'       # lines 2-3

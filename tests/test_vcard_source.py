@@ -8,6 +8,7 @@ SOURCE.txt (ez-vcard's SampleVCardsTest, roundcube's VCardTest) and from the kco
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -706,7 +707,7 @@ def test_photo_and_other_uris_are_never_fetched_or_opened(tmp_path):
     assert [event for event in _SEEN if str(tmp_path) in event] == [f"open {path}"]   # only the vCard
     uri = by_name(data)["Uri Person"]
     assert uri.extra["website"] == f"http://127.0.0.1:{port}/home"   # a URL is kept as text
-    everything = json.dumps([r.__dict__ for r in data.relations], default=str)
+    everything = json.dumps([dataclasses.asdict(r) for r in data.relations], default=str)
     assert "SECRET" not in everything and "x.jpg" not in everything and "9j/4AAQ" not in everything
 
 
