@@ -177,3 +177,20 @@ def init(directory: Path, name: str) -> None:
 
     written = init_project(directory, name=name)
     click.echo(f"created {len(written)} files in {directory}; next: cd {directory} && relatierapport build")
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="The package folder to create (default: ./relatierapport-NAME).")
+def new_plugin(name: str, out: Path | None) -> None:
+    """Create an installable plugin package NAME (e.g. acme-score): pyproject.toml with the
+    entry point, an analysis, a relation-plan section, its template and its tests."""
+    from relatierapport.new_plugin import scaffold_plugin
+
+    folder, written = scaffold_plugin(name, out)
+    click.echo(f"created {len(written)} files in {folder}; next:\n"
+               f"  cd {folder}\n"
+               f"  pip install -e \".[test]\"    # into the environment relatierapport runs in\n"
+               f"  pytest\n"
+               f"  relatierapport plugins")
