@@ -234,6 +234,15 @@ def _broken(plugins: Plugins, name: str, origin: str, exc: BaseException, strict
     plugins.warnings.append(Problem("plugins", f"plugin {name!r} {detail}; skipped"))
 
 
+_LOCAL_MODULE = re.compile(r"relatierapport_local_[0-9a-f]{8}_(\w+)")
+
+
+def local_plugin_name(module_name: str) -> str | None:
+    """The plugin name of a module made by ``load_local_module``, else None."""
+    match = _LOCAL_MODULE.fullmatch(module_name)
+    return match[1] if match else None
+
+
 def load_local_module(name: str, path: Path) -> ModuleType:
     """Import a project's plugins/NAME.py under a module name no other project shares."""
     folder = hashlib.sha1(str(path.parent).encode()).hexdigest()[:8]

@@ -32,10 +32,10 @@ from typing import Any
 
 import tomli_w
 
-from relatierapport.plugins import ENTRY_POINT_GROUP
+from relatierapport.plugins import ENTRY_POINT_GROUP, load_local_module, local_plugin_name
 
 __all__ = ["AS_OF", "BUSINESS", "EMPLOYEES", "RELATIONS", "TOUCHPOINTS", "BuiltProject",
-           "build_project", "plugin_name"]
+           "build_project", "plugin_file", "plugin_name"]
 
 #: The report date of the sample data: the sample's touchpoints lie before it.
 AS_OF = dt.date(2026, 11, 1)
@@ -110,11 +110,20 @@ def plugin_name(plugin: ModuleType | object) -> str:
     else the module's last name part (or the object's class name)."""
     module_name = getattr(plugin, "__name__", None)
     if isinstance(plugin, ModuleType):
+        if local_plugin_name(module_name):
+            return local_plugin_name(module_name)
         for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             if entry_point.value == module_name:
                 return entry_point.name
         return module_name.rsplit(".", 1)[-1]
     return module_name or type(plugin).__name__
+
+
+def plugin_file(path: str | Path) -> ModuleType:
+    """Import a local plugin (a project's ``plugins/NAME.py``) as relatierapport does, to pass
+    to ``build_project``; its name is NAME and ``__file__`` is the real file."""
+    path = Path(path).resolve()
+    return load_local_module(path.stem, path)
 
 
 def build_project(folder: Path, *, plugins: Sequence[object] | Mapping[str, object] = (),
@@ -129,7 +138,8 @@ def build_project(folder: Path, *, plugins: Sequence[object] | Mapping[str, obje
     """Write a small project into ``folder`` and build it with ``plugins``.
 
     - ``plugins``: modules or objects with ``@hookimpl`` functions (named by
-      ``plugin_name``), or a mapping name -> plugin. The built-ins always load;
+      ``plugin_name``; a local plugin file: ``plugin_file(path)``), or a
+      mapping name -> plugin. The built-ins always load;
       installed packages only with ``installed=True``, so a test sees only the
       plugins it names.
     - ``relations``, ``employees``, ``touchpoints``, ``business``: rows as dicts

@@ -12,7 +12,7 @@ import pytest
 from relatierapport import hookimpl
 from relatierapport.errors import ConfigError
 from relatierapport.hooktypes import Analysis, Findings
-from relatierapport.testing import build_project, plugin_name
+from relatierapport.testing import build_project, plugin_file, plugin_name
 
 
 def test_sample_project_builds_without_warnings_and_returns_findings_report_and_pages(tmp_path):
@@ -100,3 +100,22 @@ def test_installed_plugins_stay_out_unless_asked_for(tmp_path, monkeypatch):
     assert with_installed.report["portfolio"]["counter"] == {}
     import acme_counter
     assert plugin_name(acme_counter) == "counter"      # the entry point's name, not the module's
+
+
+def test_a_local_plugin_file_is_named_after_the_file_and_finds_its_templates(tmp_path):
+    folder = tmp_path / "plugins"
+    (folder / "huisstijl_templates").mkdir(parents=True)
+    (folder / "huisstijl_templates" / "base.html").write_text(
+        '{% extends "builtin/base.html" %}{% block masthead %}<p id="logo">ACME</p>{% endblock %}',
+        encoding="utf-8")
+    (folder / "huisstijl.py").write_text(textwrap.dedent("""
+        from pathlib import Path
+        from relatierapport import hookimpl
+        @hookimpl
+        def template_dirs():
+            return [Path(__file__).parent / "huisstijl_templates"]
+        """), encoding="utf-8")
+    plugin = plugin_file(folder / "huisstijl.py")
+    assert plugin_name(plugin) == "huisstijl"
+    built = build_project(tmp_path / "project", plugins=[plugin])
+    assert '<p id="logo">ACME</p>' in built.page("K2")
