@@ -11,6 +11,7 @@ registration order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.metadata
@@ -188,7 +189,7 @@ def _check_arguments(name: str, plugin: ModuleType | object) -> None:
     An argument the hook does not have is a typo; an argument with a default is
     never passed at all by pluggy, so the plugin would silently see the default.
     """
-    specs = {hook: inspect.signature(getattr(hookspecs, hook)).parameters for hook in _hook_names()}
+    specs = _hook_arguments()
     for attribute in dir(plugin):
         try:
             function = getattr(plugin, attribute)
@@ -212,6 +213,13 @@ def _check_arguments(name: str, plugin: ModuleType | object) -> None:
                 raise PluginError(name, hook, f"{attribute}() gives argument {parameter.name!r} a "
                                   "default, so it would never be passed (pluggy passes only "
                                   "arguments without defaults); remove the default")
+
+
+@functools.cache
+def _hook_arguments() -> dict[str, tuple[str, ...]]:
+    """Each hook's argument names, from hookspecs.py (computed once per process)."""
+    return {hook: tuple(inspect.signature(getattr(hookspecs, hook)).parameters)
+            for hook in _hook_names()}
 
 
 def _hook_in(message: str) -> str:
