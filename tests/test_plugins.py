@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from conftest import cli
 from relatierapport import hookimpl
 from relatierapport.errors import PluginError, RelatierapportError
-from relatierapport.hooktypes import Analysis, Findings, OutputFormat, Section
+from relatierapport.hooktypes import Analysis, Findings, OutputFormat, Section, SourceReader
 from relatierapport.plugins import make_plugins
 from relatierapport.testing import build_project
 
@@ -216,6 +217,38 @@ def test_an_output_format_that_raises_is_named(tmp_path):
                        r"'xml' raised OSError: disk full \(test_plugins.py:\d+\)$"):
         build_project(tmp_path, plugins={"broken": Broken()}, formats=["xml"])
     assert not (tmp_path / "site").exists()
+
+
+def test_a_source_reader_that_raises_is_named(tmp_path):
+    class Reader:
+        @hookimpl
+        def source_readers(self):
+            def read(spec, config):
+                return int(spec.path.read_text(encoding="utf-8"))
+            return [SourceReader("getal", read)]
+
+    with pytest.raises(PluginError, match=r"^plugin 'lezer' failed in hook source_readers: reading "
+                       r"data/x.txt failed: ValueError: invalid literal for int\(\) with base 10: "
+                       r"'x' \(test_plugins.py:\d+\)$"):
+        build_project(tmp_path, plugins={"lezer": Reader()}, files={"data/x.txt": "x"},
+                      sources=[{"type": "getal", "path": "data/x.txt"}])
+
+
+def test_a_plugin_filter_that_raises_names_the_template_the_page_and_the_code(tmp_path):
+    class Filters:
+        @hookimpl
+        def prepare_jinja_env(self, env):
+            env.filters["initials"] = lambda name: "".join(part[0] for part in name.split())
+
+    with pytest.raises(RelatierapportError) as failure:
+        build_project(tmp_path, plugins={"filters": Filters()}, files={
+            "templates/relation.html": '{% extends "builtin/relation.html" %}\n{% block content %}\n'
+                                       '{{ relation.city|initials }}\n{% endblock %}'},
+            relations=[{"id": "K1", "name": "Alfa Bouw", "city": "Utrecht"},
+                       {"id": "K2", "name": "Beta Zorg"}])
+    assert re.fullmatch(r"templates/relation.html:3: error while rendering relation 'K2': "
+                        r"AttributeError: 'NoneType' object has no attribute 'split' "
+                        r"\(test_plugins.py:\d+\)", failure.value.message), failure.value.message
 
 
 @pytest.mark.parametrize("returned, expected", [
