@@ -86,9 +86,9 @@ def source_readers() -> list[SourceReader]:
     polars DataFrames in ``SourceData.tables``, with the schemas of
     ``relatierapport.model.EVENT_SCHEMAS``.
 
-    Runs: the hook once per command at start-up (to validate ``[[sources]]``
-    types and options); each reader's ``read`` once per ``[[sources]]`` table
-    of its type, during build and check, in config order.
+    Runs: the hook at start-up (to validate ``[[sources]]`` types and options)
+    and when sources are read; each reader's ``read`` once per ``[[sources]]``
+    table of its type, during build and check, in config order.
 
     Returns: a list of ``SourceReader(type, read, options, description)``.
     ``read(spec, config)`` gets the validated ``[[sources]]`` table
@@ -247,8 +247,8 @@ def template_dirs() -> list[Path]:
     the output's ``assets/``. Templates are autoescaped and an undefined name is
     an error naming the template and line.
 
-    Runs: once per build, when the Jinja2 environment is made (only when HTML
-    or PDF pages are rendered).
+    Runs: at the start of rendering, when the Jinja2 environment is made
+    (only when HTML or PDF pages are rendered; not on ``check``).
 
     Returns: a list of folders (``pathlib.Path``); folders that do not exist are skipped.
 
