@@ -201,14 +201,14 @@ def _check_arguments(name: str, plugin: ModuleType | object) -> None:
         hook = opts.get("specname") or attribute
         if hook not in specs:
             continue        # an unknown hook is named by check_pending, with the known ones
-        accepted = ", ".join(specs[hook])
+        passes = f"it passes any of: {', '.join(specs[hook])}" if specs[hook] else "it passes none"
         for parameter in inspect.signature(function).parameters.values():
             if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
                 raise PluginError(name, hook, f"{attribute}() takes *{parameter.name}; name the "
-                                  f"arguments it uses instead (any of: {accepted})")
+                                  f"arguments it uses instead ({passes})")
             if parameter.name not in specs[hook]:
                 raise PluginError(name, hook, f"{attribute}() has an argument {parameter.name!r} "
-                                  f"that this hook does not pass; it passes any of: {accepted}")
+                                  f"that this hook does not pass; {passes}")
             if parameter.default is not parameter.empty:
                 raise PluginError(name, hook, f"{attribute}() gives argument {parameter.name!r} a "
                                   "default, so it would never be passed (pluggy passes only "

@@ -139,7 +139,7 @@ def test_catch_all_arguments_are_an_error_at_start_up(tmp_path):
             return []
 
     with pytest.raises(PluginError, match=r"plugin 'catchall' failed in hook analyses: analyses\(\) "
-                       r"takes \*args; name the arguments it uses instead \(any of: \)"):
+                       r"takes \*args; name the arguments it uses instead \(it passes none\)"):
         build_project(tmp_path, plugins={"catchall": Catchall()})
 
 
