@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -24,7 +25,7 @@ from relatierapport.hooktypes import Findings
 from relatierapport.i18n import translations
 from relatierapport.identity import IDENTITY, Merge, unify
 from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
-from relatierapport.plugins import Plugins, make_plugins
+from relatierapport.plugins import Plugins, describe_failure, make_plugins
 from relatierapport.relation_table import RelationTable
 from relatierapport.publish import check_target, staging, swap_in
 
@@ -89,12 +90,18 @@ class SourceSummary:
 
 # -- stage 1: configuration ---------------------------------------------------------
 
-def configure(config_path: Path, *, as_of: dt.date | None = None,
-              strict: bool = False) -> tuple[Plugins, Config]:
-    """Read config.toml, load the plugins it allows, validate it against their options."""
+def configure(config_path: Path, *, as_of: dt.date | None = None, strict: bool = False,
+              disable: Iterable[str] = (), extra_plugins: Mapping[str, object] | None = None,
+              installed: bool | None = None) -> tuple[Plugins, Config]:
+    """Read config.toml, load the plugins it allows, validate it against their options.
+
+    ``disable`` adds to config's ``disable_plugins`` (the ``--disable`` option);
+    ``extra_plugins`` and ``installed`` are passed to ``make_plugins``.
+    """
     raw = config_module.read_toml(config_path)
     root = config_path.parent.resolve()
-    plugins = make_plugins(root, config_module.disabled_plugins(raw), strict=strict)
+    plugins = make_plugins(root, config_module.disabled_plugins(raw) | set(disable), strict=strict,
+                           extra=extra_plugins, installed=installed)
     config = config_module.validate(raw, config_path, plugins.option_groups(), plugins.source_readers())
     config.as_of = as_of or dt.date.today()
     config.strict = strict
@@ -117,7 +124,7 @@ def read_sources(plugins: Plugins, config: Config) -> list[tuple[SourceSummary, 
             raise
         except Exception as exc:
             raise PluginError(plugin, "source_readers", f"reading {spec.display} failed: "
-                              f"{type(exc).__name__}: {exc}") from exc
+                              f"{describe_failure(exc)}") from exc
         summary = SourceSummary(spec.label, spec.type, data.counts(), data.errors, data.warnings)
         results.append((summary, data))
     return results
@@ -225,7 +232,7 @@ def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str,
             raise
         except Exception as exc:
             raise PluginError(plugin, "analyses", f"analysis {analysis.name!r} raised "
-                              f"{type(exc).__name__}: {exc}") from exc
+                              f"{describe_failure(exc)}") from exc
         if not isinstance(result, Findings):
             raise PluginError(plugin, "analyses", f"analysis {analysis.name!r} returned "
                               f"{type(result).__name__}, expected Findings")
@@ -238,10 +245,12 @@ def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str,
     return findings
 
 
-def prepare_report(config_path: Path, *, as_of: dt.date | None = None,
-                   strict: bool = False) -> tuple[Plugins, Report, list[SourceSummary]]:
+def prepare_report(config_path: Path, *, as_of: dt.date | None = None, strict: bool = False,
+                   disable: Iterable[str] = (), extra_plugins: Mapping[str, object] | None = None,
+                   installed: bool | None = None) -> tuple[Plugins, Report, list[SourceSummary]]:
     """Stages 1-3: everything ``check`` does, and the start of every build."""
-    plugins, config = configure(config_path, as_of=as_of, strict=strict)
+    plugins, config = configure(config_path, as_of=as_of, strict=strict, disable=disable,
+                                extra_plugins=extra_plugins, installed=installed)
     portfolio, summaries, warnings = load(plugins, config)
     findings = analyse(plugins, config, portfolio)
     warnings = config.warnings + warnings + [w for f in findings.values() for w in f.warnings]
@@ -252,10 +261,16 @@ def prepare_report(config_path: Path, *, as_of: dt.date | None = None,
 
 def build(config_path: Path, *, out: Path | None = None, formats: tuple[str, ...] = (),
           as_of: dt.date | None = None, strict: bool = False, jobs: int | None = None,
-          progress: bool = False, on_stage: Callable[[str], None] = lambda stage: None) -> BuildResult:
-    """Build the reports into ``out`` atomically: all formats succeed or nothing changes."""
+          progress: bool = False, on_stage: Callable[[str], None] = lambda stage: None,
+          disable: Iterable[str] = (), extra_plugins: Mapping[str, object] | None = None,
+          installed: bool | None = None) -> BuildResult:
+    """Build the reports into ``out`` atomically: all formats succeed or nothing changes.
+
+    ``disable``, ``extra_plugins`` and ``installed`` choose the plugins (see ``configure``).
+    """
     on_stage("reading and analysing")
-    plugins, report, _ = prepare_report(config_path, as_of=as_of, strict=strict)
+    plugins, report, _ = prepare_report(config_path, as_of=as_of, strict=strict, disable=disable,
+                                        extra_plugins=extra_plugins, installed=installed)
     config = report.config
     if strict and report.warnings:
         raise StrictError(report.warnings)
@@ -279,10 +294,23 @@ def build(config_path: Path, *, out: Path | None = None, formats: tuple[str, ...
         for name in sorted(chosen, key=lambda n: (n == "json", n != "html", n)):
             on_stage(f"writing {name}")
             pages = site.pages() if site is not None else iter(())
-            files += available[name].write(pages, tmp, state)
+            files += _write(plugins, available[name], pages, tmp, state)
         if strict and state.warnings:
             raise StrictError(state.warnings)
         swap_in(tmp, target)
     result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report)
     plugins.post_build(result, config)
     return result
+
+
+def _write(plugins: Plugins, output_format, pages, tmp: Path, state: BuildState) -> list[str]:
+    """Run one output format; a plugin's exception names the plugin (report_sections and
+    template errors, raised while pages render, already name themselves)."""
+    try:
+        return list(output_format.write(pages, tmp, state))
+    except RelatierapportError:
+        raise
+    except Exception as exc:
+        owner = plugins.output_format_owners().get(output_format.name, "?")
+        raise PluginError(owner, "output_formats", f"format {output_format.name!r} raised "
+                          f"{describe_failure(exc)}") from exc

@@ -23,6 +23,12 @@ def _config_option(function):
                         default=Path("config.toml"), show_default=True, help=CONFIG_HELP)(function)
 
 
+def _disable_option(function):
+    return click.option("--disable", "disable", multiple=True, metavar="PLUGIN",
+                        help="Do not load this plugin (by name, as `relatierapport plugins` shows "
+                             "it); repeat for several. Adds to [project] disable_plugins.")(function)
+
+
 def _echo_warnings(warnings) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -73,8 +79,9 @@ def main() -> None:
               help="The report date, YYYY-MM-DD (default: today).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel PDF workers (default: CPU count).")
+@_disable_option
 def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, strict: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, disable: tuple[str, ...]) -> None:
     """Read, analyse and render the reports into the output folder."""
     from relatierapport.build import build as run_build
 
@@ -87,7 +94,7 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
 
     result = run_build(config_path, out=out, formats=formats,
                        as_of=as_of.date() if as_of else None, strict=strict, jobs=jobs,
-                       progress=progress, on_stage=on_stage)
+                       progress=progress, on_stage=on_stage, disable=disable)
     _echo_warnings(result.warnings)
     pages = sum(1 for f in result.files if f.endswith((".html", ".pdf")))
     click.echo(f"built {len(result.report.portfolio.relations)} relations, {pages} pages "
@@ -99,13 +106,14 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
 @_config_option
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The report date (default: today).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(config_path: Path, as_of, strict: bool) -> None:
+@_disable_option
+def check(config_path: Path, as_of, strict: bool, disable: tuple[str, ...]) -> None:
     """Validate config.toml and every source without rendering; list every problem."""
     from relatierapport import build as stages
     from relatierapport.errors import DataError, StrictError
 
     plugins, config = stages.configure(config_path, as_of=as_of.date() if as_of else None,
-                                       strict=strict)
+                                       strict=strict, disable=disable)
     results = stages.read_sources(plugins, config)
     portfolio, errors, warnings, merges = stages.merge(results, config.sections["identity"])
     for summary, _ in results:
@@ -132,14 +140,19 @@ def check(config_path: Path, as_of, strict: bool) -> None:
 
 @main.command("plugins")
 @_config_option
-def list_plugins(config_path: Path) -> None:
-    """List the loaded plugins, where each came from, its hooks and its options."""
+@_disable_option
+def list_plugins(config_path: Path, disable: tuple[str, ...]) -> None:
+    """List the plugins, where each came from, its hooks and its options.
+
+    Without a config.toml (or --config) only built-in and installed plugins are
+    listed; with one, the project's plugins/ too, and what it disables.
+    """
     from relatierapport.config import disabled_plugins, read_toml
-    from relatierapport.plugins import make_plugins
+    from relatierapport.plugins import SKIP_INSTALLED_ENV, make_plugins, skip_installed
 
     raw = read_toml(config_path) if config_path.exists() else {}
     root = config_path.parent.resolve() if config_path.exists() else None
-    plugins = make_plugins(root, disabled_plugins(raw))
+    plugins = make_plugins(root, disabled_plugins(raw) | set(disable))
     groups = {group.section: group for group in plugins.option_groups()}
     for name, loaded in sorted(plugins.loaded.items()):
         click.echo(f"{name}  [{loaded.origin}]")
@@ -147,6 +160,10 @@ def list_plugins(config_path: Path) -> None:
         group = groups.get(f"plugins.{name}")
         if group:
             click.echo(f"    options [plugins.{name}]: {', '.join(o.name for o in group.options)}")
+    for name, origin in sorted(plugins.disabled.items()):
+        click.echo(f"{name}  [{origin}]  disabled")
+    if skip_installed():
+        click.echo(f"installed packages' plugins are skipped ({SKIP_INSTALLED_ENV} is set)")
     _echo_warnings(plugins.warnings)
 
 
@@ -160,3 +177,20 @@ def init(directory: Path, name: str) -> None:
 
     written = init_project(directory, name=name)
     click.echo(f"created {len(written)} files in {directory}; next: cd {directory} && relatierapport build")
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="The package folder to create (default: ./relatierapport-NAME).")
+def new_plugin(name: str, out: Path | None) -> None:
+    """Create an installable plugin package NAME (e.g. acme-score): pyproject.toml with the
+    entry point, an analysis, a relation-plan section, its template and its tests."""
+    from relatierapport.new_plugin import scaffold_plugin
+
+    folder, written = scaffold_plugin(name, out)
+    click.echo(f"created {len(written)} files in {folder}; next:\n"
+               f"  cd {folder}\n"
+               f"  pip install -e \".[test]\"    # into the environment relatierapport runs in\n"
+               f"  pytest\n"
+               f"  relatierapport plugins")

@@ -1,9 +1,20 @@
 """Every hook of relatierapport, typed, with the only copy of its documentation.
 
-Built-in behaviour is written as plugins on these same hooks. Hooks that collect
-things return lists; results are combined in plugin-name order, never in
-registration order, and two plugins contributing the same name is an error
-naming both. A hook implementation may accept any subset of the arguments.
+Built-in behaviour is written as plugins on these same hooks. A plugin is a
+module (or object) with functions marked ``@hookimpl`` and named after a hook.
+An implementation may accept any subset of the hook's arguments, by name; an
+argument the hook does not have, or one with a default value (pluggy would
+never pass it), is an error at start-up naming the plugin and the hook. Hooks
+that collect things return lists of the records in ``relatierapport.hooktypes``;
+results are combined in plugin-name order, never in registration order, and two
+plugins contributing the same name is an error naming both. A plugin that
+raises is named with its hook (and the relation, for per-relation calls) and
+the build stops, leaving the previous output untouched.
+
+docs/hooks.md is generated from these docstrings (``python scripts/hook_reference.py``);
+a test fails when it differs. Each docstring has the same parts: what the hook
+is for, ``Runs:``, ``Arguments:`` (one line per argument), ``Returns:`` and an
+``Example::`` that is a complete plugin module, run by the tests.
 """
 
 from __future__ import annotations
@@ -29,112 +40,324 @@ hookspec = pluggy.HookspecMarker("relatierapport")
 
 @hookspec
 def config_options() -> list[OptionGroup]:
-    """Declare the config.toml options this plugin reads.
+    """Declare the config.toml options this plugin reads, typed and with defaults.
 
-    Runs once at start-up, before config.toml is validated. Return one
-    ``OptionGroup`` per section, normally ``plugins.<your plugin name>``; every
-    key is type-checked and defaulted, unknown keys are warned about (an error
-    under ``--strict``), and all problems are reported together.
+    Every key is type-checked and defaulted before anything runs; unknown keys
+    are warned about (an error under ``--strict``), and all problems are
+    reported together as ``config.toml: [plugins.acme] points: expected …,
+    found …``. ``relatierapport init`` writes each option with its help text,
+    and ``relatierapport plugins`` lists them. Read the values in any hook as
+    ``config.plugin("acme")`` (a dict with every key, defaults filled in).
+    Option types live in ``relatierapport.options``: ``Text``, ``Integer``,
+    ``Number``, ``Boolean``, ``Date``, ``ListOf``, ``Table``.
+
+    Runs: once per command (build, check, plugins, init), at start-up, before
+    config.toml is validated.
+
+    Returns: a list of ``OptionGroup(section, options, help)``, normally one for
+    the section ``plugins.<your plugin name>``; each ``Option(name, type,
+    default, help)``. Two plugins declaring one section is an error.
 
     Example::
 
+        from relatierapport import hookimpl
+        from relatierapport.options import Integer, Option, OptionGroup
+
         @hookimpl
         def config_options():
-            return [OptionGroup("plugins.acme", (Option("weight", Number(0, 1), 0.5, "Weight of ..."),))]
+            return [OptionGroup("plugins.acme", (
+                Option("points", Integer(minimum=1), 25,
+                       "Points per touchpoint in the last 90 days."),
+            ), "The ACME contact score.")]
     """
 
 
 @hookspec
 def source_readers() -> list[SourceReader]:
-    """Offer readers for new kinds of input (``type = "..."`` in ``[[sources]]``).
+    """Read a new kind of input: a client's own CRM export, a database dump, an API snapshot.
 
-    Runs at start-up. Each ``SourceReader`` names its type, the extra options its
-    ``[[sources]]`` table accepts, and ``read(spec, config) -> SourceData``, which
-    turns the file into model records and lists located problems
-    (``Problem(source, message, location, field)``) instead of raising on the
-    first. Two plugins offering the same type is an error.
+    A reader turns one file (or folder) into model records, so nothing
+    downstream knows the format. It lists located problems instead of raising on
+    the first: ``SourceData.errors`` (the data is wrong; the build stops and
+    lists them all) and ``SourceData.warnings`` (doubtful rows, still used). Ids
+    should carry the source (``acme:123``) when they could collide with another
+    source's; relations from several sources are unified afterwards (README:
+    ``[identity]``). Event tables (touchpoints, business, surveys, events) are
+    polars DataFrames in ``SourceData.tables``, with the schemas of
+    ``relatierapport.model.EVENT_SCHEMAS``.
+
+    Runs: the hook at start-up (to validate ``[[sources]]`` types and options)
+    and when sources are read; each reader's ``read`` once per ``[[sources]]``
+    table of its type, during build and check, in config order.
+
+    Returns: a list of ``SourceReader(type, read, options, description)``.
+    ``read(spec, config)`` gets the validated ``[[sources]]`` table
+    (``spec.path`` absolute, ``spec.display`` as written, ``spec.options`` with
+    the reader's own ``options`` filled in) and returns a
+    ``relatierapport.model.SourceData``. Two plugins offering one type is an error.
 
     Example::
 
+        import json
+
+        from relatierapport import hookimpl
+        from relatierapport.errors import Problem
+        from relatierapport.hooktypes import SourceReader
+        from relatierapport.model import Relation, SourceData
+
+        def read_acme(spec, config):
+            data = SourceData()
+            rows = json.loads(spec.path.read_text(encoding="utf-8"))
+            for number, row in enumerate(rows, start=1):
+                if not row.get("id"):
+                    data.errors.append(Problem(spec.display, "expected an id", f"record {number}", "id"))
+                    continue
+                data.relations.append(Relation(id=f"acme:{row['id']}", name=row["name"],
+                                               origin=f"{spec.display}:record {number}"))
+            return data
+
         @hookimpl
         def source_readers():
-            return [SourceReader("acme_crm", read_acme, options=(Option("sheet", Text(), "Blad1"),))]
+            return [SourceReader("acme_json", read_acme, description="ACME CRM export (JSON)")]
     """
 
 
 @hookspec
 def analyses() -> list[Analysis]:
-    """Offer analyses that read the portfolio and return findings.
+    """Offer analyses: read the portfolio, return findings (a score, a segment, a list).
 
-    Runs once per build, after all sources are read and merged. Each
-    ``Analysis(name, run, requires)`` is run as ``run(portfolio, config, findings)``
-    after the analyses named in ``requires``; ``findings`` holds their results.
-    ``run`` returns ``Findings(relations={id: {...}}, portfolio={...})``, which
-    lands in report.json under ``name``. Analyses never render. Two analyses with
-    one name, a missing requirement or a cycle is an error.
+    ``run(portfolio, config, findings)`` reads ``portfolio.relations`` (a dict
+    of ``Relation`` by id) and the event tables ``portfolio.touchpoints``,
+    ``.business``, ``.surveys``, ``.events`` (polars DataFrames with a
+    ``relation`` column; aggregate them with polars, not row by row).
+    ``findings`` holds the ``Findings`` of the analyses named in ``requires``
+    (which must be loaded) and ``after`` (used when loaded). Analyses never
+    render; report sections show their findings.
+
+    Per-relation findings come in two forms, and readers see the same either
+    way (``found.relations["K1"]`` is a dict):
+
+    - a dict ``{relation id: {...}}``: simplest, fine for thousands of relations;
+    - a polars DataFrame with a ``relation`` column and one row per relation
+      (nested parts as struct and list columns), for large portfolios (as dicts,
+      100,000 relations and five analyses took 2.3 GB). ``Findings`` wraps it
+      in a ``RelationTable``; a relation id twice is an error.
+
+    To read another analysis' per-relation findings in bulk, whichever form it
+    returned, use ``relation_columns(findings["cadence"].relations, {"days_overdue":
+    pl.Int64})``: a DataFrame with ``relation`` and those columns (null where a
+    relation lacks the field). Values must be JSON-compatible (str, int, float,
+    bool, None, date, lists, dicts); they go into report.json under the
+    analysis' name: ``relations[i]["acme_score"]`` and ``portfolio["acme_score"]``.
+    ``Findings.warnings`` (``Problem`` records) become build warnings.
+
+    Runs: the hook once per build and per check, after config is validated;
+    each analysis' ``run`` once, after all sources are read and merged, in
+    dependency order (ties by name). A missing requirement or a cycle is an error.
+
+    Returns: a list of ``Analysis(name, run, requires=(), after=(), description)``;
+    ``run`` returns ``Findings(relations=..., portfolio={...}, warnings=[...])``.
+    Two analyses with one name is an error.
 
     Example::
 
+        import datetime as dt
+
+        import polars as pl
+
+        from relatierapport import hookimpl
+        from relatierapport.hooktypes import Analysis, Findings, relation_columns
+
+        def score(portfolio, config, findings):
+            # dict form: touchpoints in the last 90 days, 25 points each
+            start = config.as_of - dt.timedelta(days=90)
+            recent = portfolio.touchpoints.filter(pl.col("date").is_between(start, config.as_of))
+            counts = dict(recent.group_by("relation").len().iter_rows())
+            relations = {rid: {"score": min(100, 25 * counts.get(rid, 0))} for rid in portfolio.relations}
+            return Findings(relations=relations, portfolio={"scored": len(relations)})
+
+        def call_first(portfolio, config, findings):
+            # DataFrame form, reading acme_score in bulk
+            scores = relation_columns(findings["acme_score"].relations, {"score": pl.Int64})
+            return Findings(relations=scores.select("relation", call_first=pl.col("score") < 50))
+
         @hookimpl
         def analyses():
-            return [Analysis("acme_score", score, requires=("cadence",))]
+            return [Analysis("acme_score", score, after=("cadence",)),
+                    Analysis("acme_call_first", call_first, requires=("acme_score",))]
     """
 
 
 @hookspec
 def report_sections(kind: str, relation: Relation | None, report: Report,
                     config: Config) -> list[Section]:
-    """Add sections to a report page.
+    """Add sections to the portfolio report or to a relation plan.
 
-    Called for the portfolio page (``kind="portfolio"``, ``relation=None``) and
-    for each relation's plan (``kind="relation"``). ``report.findings[name]`` has
-    every analysis' ``Findings``; ``report.translate`` translates a text into the
-    report's language. Return ``Section(id, title, template, weight, data)``
-    records; pages show them by ascending weight. Templates show ``data``, they do
-    not compute. Return an empty list to add nothing to this page.
+    A section is a template rendered with the ``data`` you give it; the page
+    shows sections by ascending weight (built-ins: profile and summary 0,
+    segmentation 10, cadence 20, health 30-34, indicators 40-44, the portfolio's
+    list of all relations 1000). Templates show ``section.data``, they never
+    compute; they also get ``report``, ``relation``, ``as_of``, ``language``
+    and ``link(relation_id)``. Work done once per build (a lookup over all
+    relations) belongs in an analysis, or in ``report.memo(key, make)``.
+
+    Runs: once per page and medium: for the portfolio page and for every
+    relation's plan, for HTML and again for PDF; so keep it quick. An
+    exception is reported with the plugin, the hook and the relation's id.
+
+    Arguments:
+        kind: ``"portfolio"`` or ``"relation"``.
+        relation: the ``Relation`` whose plan this is; None on the portfolio page.
+        report: the analysed build: ``report.findings[name]`` (every analysis'
+            ``Findings``), ``report.portfolio``, ``report.as_of``,
+            ``report.translate(text)`` (relatierapport's own texts in the report language).
+        config: the validated configuration: ``config.plugin(name)``,
+            ``config.language`` (``"nl"`` or ``"en"``), ``config.project``.
+
+    Returns: a list of ``Section(id, title, template, weight, data)``; an empty
+    list adds nothing to this page. Two plugins using one section id on a page
+    is an error.
 
     Example::
 
+        from relatierapport import hookimpl
+        from relatierapport.hooktypes import Section
+
+        TITLE = {"nl": "ACME-score", "en": "ACME score"}
+
         @hookimpl
-        def report_sections(kind, relation, report):
-            if kind == "relation":
-                found = report.findings["acme_score"].relations.get(relation.id)
-                return [Section("acme", "ACME score", "acme.html", 50, {"score": found})]
-            return []
+        def report_sections(kind, relation, report, config):
+            if kind != "relation":
+                return []
+            found = report.findings["acme_score"].relations[relation.id]
+            return [Section("acme", TITLE[config.language], "acme.html", 60, {"score": found["score"]})]
     """
 
 
 @hookspec
 def template_dirs() -> list[Path]:
-    """Add folders of templates (and an ``assets/`` subfolder of static files).
+    """Add a folder of templates (and an ``assets/`` subfolder of CSS, fonts, images).
 
-    Runs when the Jinja2 environment is made. A project's own ``templates/``
-    comes first, then plugin folders (by plugin name), then the built-ins; a
-    template can extend the original it overrides as ``builtin/<name>``.
+    Your sections' templates live here; a template with a built-in's name
+    (``base.html``, ``relation.html``, ``assets/report.css``) overrides it, which
+    is how a house style is shipped. The lookup order is: the project's own
+    ``templates/``, then plugin folders (by plugin name), then the built-ins;
+    ``{% extends "builtin/base.html" %}`` always reaches the built-in original,
+    so an override can change one block. Every ``assets/`` folder is copied to
+    the output's ``assets/``. Templates are autoescaped and an undefined name is
+    an error naming the template and line.
+
+    Runs: at the start of rendering, when the Jinja2 environment is made
+    (only when HTML or PDF pages are rendered; not on ``check``).
+
+    Returns: a list of folders (``pathlib.Path``); folders that do not exist are skipped.
+
+    Example::
+
+        from pathlib import Path
+
+        from relatierapport import hookimpl
+
+        @hookimpl
+        def template_dirs():
+            return [Path(__file__).parent / "acme_templates"]
     """
 
 
 @hookspec
 def output_formats() -> list[OutputFormat]:
-    """Offer output formats, selected with ``build --format NAME``.
+    """Offer a new output format, selected with ``build --format NAME``: a spreadsheet, an export.
 
-    Each ``OutputFormat(name, write)`` is called as ``write(pages, out_dir, build)``
-    with the rendered pages, the temporary output folder and the build state,
-    and returns the relative paths it wrote. Built-ins: ``html``, ``pdf``, ``json``.
+    ``write(pages, out_dir, build)`` writes under ``out_dir``, the temporary
+    build folder that replaces the output folder only when every format
+    succeeded. ``pages`` yields ``Page(path, kind, title, render, relation)``;
+    ``page.render("screen")`` or ``page.render("pdf")`` gives its HTML.
+    ``build.report`` is the analysed report (findings, portfolio, config).
+    Set ``needs_pages=False`` when the format does not render pages.
+
+    Runs: the hook at build start (to check ``--format``); each chosen format's
+    ``write`` once per build, html before the others and json (report.json,
+    always written) last.
+
+    Returns: a list of ``OutputFormat(name, write, description, needs_pages)``;
+    ``write`` returns the relative paths it wrote. Built-ins: ``html``, ``pdf``,
+    ``json``; two plugins offering one name is an error.
+
+    Example::
+
+        import csv
+
+        from relatierapport import hookimpl
+        from relatierapport.hooktypes import OutputFormat
+
+        def write_csv(pages, out_dir, build):
+            with open(out_dir / "relations.csv", "w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["id", "name", "category"])
+                for relation in build.report.portfolio.relations.values():
+                    writer.writerow([relation.id, relation.name, relation.category or ""])
+            return ["relations.csv"]
+
+        @hookimpl
+        def output_formats():
+            return [OutputFormat("csv", write_csv, "relations.csv, one line per relation",
+                                 needs_pages=False)]
     """
 
 
 @hookspec
 def prepare_jinja_env(env: jinja2.Environment, config: Config) -> None:
-    """Add filters, tests or globals to the Jinja2 environment before any page renders."""
+    """Add filters, tests or globals that templates use (yours or a house style's).
+
+    Built-in filters (``date``, ``money``, ``number``, ``percent``, ``label``)
+    are added by the built-in ``formatting`` plugin on this hook. Filters
+    format; they should not compute findings.
+
+    Runs: once per build, when the Jinja2 environment is made, before any page renders.
+
+    Arguments:
+        env: the ``jinja2.Environment`` all pages render with; change it in place.
+        config: the validated configuration (``config.language`` for formatting).
+
+    Returns: nothing.
+
+    Example::
+
+        from relatierapport import hookimpl
+
+        @hookimpl
+        def prepare_jinja_env(env, config):
+            env.filters["initials"] = lambda name: "".join(part[0] for part in name.split())
+            env.globals["acme_phone"] = "030 123 45 67"
+    """
 
 
 @hookspec
 def post_build(result: BuildResult, config: Config) -> None:
-    """Act on a finished build, after the output folder has been swapped in.
+    """Act on a finished build: notify, upload, mail, archive.
 
-    ``result`` has the output folder, the files written and the warnings.
-    Use it to notify, upload or mail; a failure here does not undo the build.
+    A failure here is reported naming the plugin (exit code 1) but does not
+    undo the build: the output is already in place.
+
+    Runs: once per build, after the output folder has been swapped in; not on ``check``.
+
+    Arguments:
+        result: ``BuildResult``: ``out_dir`` (the output folder), ``files``
+            (relative paths written), ``warnings``, ``formats`` and ``report``.
+        config: the validated configuration.
+
+    Returns: nothing.
+
+    Example::
+
+        import click
+
+        from relatierapport import hookimpl
+
+        @hookimpl
+        def post_build(result, config):
+            pdfs = [name for name in result.files if name.endswith(".pdf")]
+            click.echo(f"acme: {len(pdfs)} PDFs ready in {result.out_dir}")
     """
 
 
@@ -142,5 +365,27 @@ def post_build(result: BuildResult, config: Config) -> None:
 def register_commands(cli: click.Group) -> None:
     """Add subcommands to the ``relatierapport`` command line.
 
-    Runs when the CLI starts, for installed (not project-local) plugins.
+    Only installed plugins (entry points) can add commands: a project's
+    ``plugins/`` folder is not known before a command runs.
+
+    Runs: when the command line starts and looks up a command or lists them (``--help``).
+
+    Arguments:
+        cli: the ``click.Group`` of ``relatierapport``; add commands with ``@cli.command()``.
+
+    Returns: nothing.
+
+    Example::
+
+        import click
+
+        from relatierapport import hookimpl
+
+        @hookimpl
+        def register_commands(cli):
+            @cli.command("acme-hello")
+            @click.argument("name")
+            def hello(name):
+                \"\"\"Greet NAME from the ACME plugin.\"\"\"
+                click.echo(f"hello {name}, from acme")
     """

@@ -2,13 +2,16 @@
 
 Plugins come from three places: the built-ins (``builtin.BUILTIN_PLUGINS``),
 installed packages (entry point group ``relatierapport``) and the project's
-``plugins/*.py``. The facade calls each hook implementation itself so that a
-failure names the plugin and hook, and results are combined in plugin-name
-order so no behaviour depends on registration order.
+``plugins/*.py``; tests may pass more in code (``relatierapport.testing``).
+The facade calls each hook implementation itself so that a failure names the
+plugin and hook, checks that every hook returns what its specification says,
+and combines results in plugin-name order so no behaviour depends on
+registration order.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.metadata
@@ -22,23 +25,37 @@ from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import pluggy
 
 from relatierapport import hookspecs
 from relatierapport.errors import PluginError, Problem
+from relatierapport.hooktypes import Analysis, OptionGroup, OutputFormat, Section, SourceReader
 
 ENTRY_POINT_GROUP = "relatierapport"
 #: Set to 1 to ignore plugins from installed packages (local and built-in ones still load).
 SKIP_INSTALLED_ENV = "RELATIERAPPORT_NO_INSTALLED_PLUGINS"
 
+#: What each collecting hook's list must hold, so a wrong return is named, not a traceback.
+RETURNS: dict[str, tuple[type, ...]] = {
+    "config_options": (OptionGroup,), "source_readers": (SourceReader,), "analyses": (Analysis,),
+    "report_sections": (Section,), "output_formats": (OutputFormat,), "template_dirs": (str, Path),
+}
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The exception and the file:line where it was raised, for a PluginError's message."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
 
 @dataclass
 class LoadedPlugin:
     name: str
-    origin: str          # "built-in", "package NAME VERSION", "local file PATH"
-    module: ModuleType
+    origin: str          # "built-in", "package NAME VERSION", "local file PATH", "given in code"
+    module: ModuleType | object
 
 
 @dataclass
@@ -48,6 +65,7 @@ class Plugins:
     pm: pluggy.PluginManager
     loaded: dict[str, LoadedPlugin] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    disabled: dict[str, str] = field(default_factory=dict)   # found but not loaded: name -> origin
 
     # -- calling -------------------------------------------------------------------
     def _impls(self, hook: str) -> list[pluggy.HookImpl]:
@@ -64,9 +82,7 @@ class Plugins:
             except PluginError:
                 raise
             except Exception as exc:  # a plugin's bug: name it, with where it happened
-                frame = traceback.extract_tb(exc.__traceback__)[-1]
-                detail = f"{type(exc).__name__}: {exc} ({Path(frame.filename).name}:{frame.lineno})"
-                raise PluginError(impl.plugin_name, hook, detail, relation_id) from exc
+                raise PluginError(impl.plugin_name, hook, describe_failure(exc), relation_id) from exc
             yield impl.plugin_name, result
 
     def collect(self, hook: str, key: str | None = None, relation_id: str | None = None,
@@ -74,8 +90,16 @@ class Plugins:
         """Flatten list results into (plugin, item); with ``key``, two plugins may not share it."""
         items: list[tuple[str, Any]] = []
         owners: dict[str, str] = {}
+        expected = RETURNS.get(hook, (object,))
+        wanted = " or ".join(kind.__name__ for kind in expected)
         for plugin, result in self.call_each(hook, relation_id=relation_id, **kwargs):
+            if result is not None and not isinstance(result, (list, tuple)):
+                raise PluginError(plugin, hook, f"returned {type(result).__name__}, expected a list "
+                                  f"of {wanted} (an empty list adds nothing)", relation_id)
             for item in result or ():
+                if not isinstance(item, expected):
+                    raise PluginError(plugin, hook, f"returned a list holding {type(item).__name__} "
+                                      f"{item!r:.60}, expected {wanted}", relation_id)
                 if key is not None:
                     value = getattr(item, key)
                     if value in owners:
@@ -94,6 +118,10 @@ class Plugins:
 
     def output_formats(self):
         return {fmt.name: fmt for _, fmt in self.collect("output_formats", key="name")}
+
+    def output_format_owners(self) -> dict[str, str]:
+        """Format name -> the plugin that offers it, to name it when writing fails."""
+        return {fmt.name: plugin for plugin, fmt in self.collect("output_formats", key="name")}
 
     def analyses(self):
         """Analyses in dependency order (ties by name), with missing requirements and cycles named."""
@@ -143,15 +171,55 @@ class Plugins:
         return sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or ())
 
 
-def _register(plugins: Plugins, name: str, module: ModuleType, origin: str) -> None:
+def _register(plugins: Plugins, name: str, module: ModuleType | object, origin: str) -> None:
     if name in plugins.loaded:
         raise PluginError(name, "-", f"two plugins are named {name!r}: "
                           f"{plugins.loaded[name].origin} and {origin}")
+    _check_arguments(name, module)
     try:
         plugins.pm.register(module, name=name)
     except pluggy.PluginValidationError as exc:
         raise PluginError(name, _hook_in(str(exc)), str(exc)) from None
     plugins.loaded[name] = LoadedPlugin(name, origin, module)
+
+
+def _check_arguments(name: str, plugin: ModuleType | object) -> None:
+    """Name a hook implementation whose arguments the hook cannot pass, before pluggy's terser check.
+
+    An argument the hook does not have is a typo; an argument with a default is
+    never passed at all by pluggy, so the plugin would silently see the default.
+    """
+    specs = _hook_arguments()
+    for attribute in dir(plugin):
+        try:
+            function = getattr(plugin, attribute)
+        except Exception:   # a property that raises is not a hook implementation
+            continue
+        opts = getattr(function, "relatierapport_impl", None)
+        if not isinstance(opts, dict) or not callable(function):
+            continue
+        hook = opts.get("specname") or attribute
+        if hook not in specs:
+            continue        # an unknown hook is named by check_pending, with the known ones
+        passes = f"it passes any of: {', '.join(specs[hook])}" if specs[hook] else "it passes none"
+        for parameter in inspect.signature(function).parameters.values():
+            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+                raise PluginError(name, hook, f"{attribute}() takes *{parameter.name}; name the "
+                                  f"arguments it uses instead ({passes})")
+            if parameter.name not in specs[hook]:
+                raise PluginError(name, hook, f"{attribute}() has an argument {parameter.name!r} "
+                                  f"that this hook does not pass; {passes}")
+            if parameter.default is not parameter.empty:
+                raise PluginError(name, hook, f"{attribute}() gives argument {parameter.name!r} a "
+                                  "default, so it would never be passed (pluggy passes only "
+                                  "arguments without defaults); remove the default")
+
+
+@functools.cache
+def _hook_arguments() -> dict[str, tuple[str, ...]]:
+    """Each hook's argument names, from hookspecs.py (computed once per process)."""
+    return {hook: tuple(inspect.signature(getattr(hookspecs, hook)).parameters)
+            for hook in _hook_names()}
 
 
 def _hook_in(message: str) -> str:
@@ -174,6 +242,15 @@ def _broken(plugins: Plugins, name: str, origin: str, exc: BaseException, strict
     plugins.warnings.append(Problem("plugins", f"plugin {name!r} {detail}; skipped"))
 
 
+_LOCAL_MODULE = re.compile(r"relatierapport_local_[0-9a-f]{8}_(\w+)")
+
+
+def local_plugin_name(module_name: str) -> str | None:
+    """The plugin name of a module made by ``load_local_module``, else None."""
+    match = _LOCAL_MODULE.fullmatch(module_name)
+    return match[1] if match else None
+
+
 def load_local_module(name: str, path: Path) -> ModuleType:
     """Import a project's plugins/NAME.py under a module name no other project shares."""
     folder = hashlib.sha1(str(path.parent).encode()).hexdigest()[:8]
@@ -190,9 +267,22 @@ def load_local_module(name: str, path: Path) -> ModuleType:
     return module
 
 
+def skip_installed() -> bool:
+    """Whether the environment asks to leave out plugins from installed packages."""
+    return os.environ.get(SKIP_INSTALLED_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
 def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset = frozenset(),
-                 strict: bool = False) -> Plugins:
-    """Build the plugin manager for one run: built-ins, installed packages, local files."""
+                 strict: bool = False, *, extra: Mapping[str, object] | None = None,
+                 installed: bool | None = None) -> Plugins:
+    """Build the plugin manager for one run: built-ins, installed packages, local files.
+
+    ``disabled`` names plugins not to load (config ``disable_plugins`` and
+    ``--disable``); a name no plugin has is a warning, as it is likely a typo.
+    ``extra`` registers further plugins (modules or objects) by name, after all
+    others: how ``relatierapport.testing`` runs a plugin under test.
+    ``installed=False`` skips entry points; None follows ``RELATIERAPPORT_NO_INSTALLED_PLUGINS``.
+    """
     from relatierapport.builtin import BUILTIN_PLUGINS
 
     pm = pluggy.PluginManager("relatierapport")
@@ -201,19 +291,21 @@ def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset
 
     for module_name in BUILTIN_PLUGINS:
         name = module_name.rsplit(".", 1)[-1]
-        if name not in disabled:
+        if name in disabled:
+            plugins.disabled[name] = "built-in"
+        else:
             _register(plugins, name, importlib.import_module(module_name), "built-in")
 
-    if os.environ.get(SKIP_INSTALLED_ENV, "") not in ("", "0"):
-        installed = []
-    else:
-        installed = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP),
-                           key=lambda ep: ep.name)
-    for entry_point in installed:
-        if entry_point.name in disabled:
-            continue
+    if installed is None:
+        installed = not skip_installed()
+    entry_points = sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP),
+                          key=lambda ep: ep.name) if installed else []
+    for entry_point in entry_points:
         dist = entry_point.dist
         origin = f"package {dist.name} {dist.version}" if dist else f"entry point {entry_point.value}"
+        if entry_point.name in disabled:
+            plugins.disabled[entry_point.name] = origin
+            continue
         try:
             module = entry_point.load()
         except Exception as exc:
@@ -224,9 +316,12 @@ def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset
     plugin_dir = project_dir / "plugins" if project_dir else None
     for path in sorted(plugin_dir.glob("*.py")) if plugin_dir and plugin_dir.is_dir() else ():
         name = path.stem
-        if name.startswith("_") or name in disabled:
-            continue
         origin = f"local file {path}"
+        if name.startswith("_"):
+            continue
+        if name in disabled:
+            plugins.disabled[name] = origin
+            continue
         try:
             module = load_local_module(name, path)
         except Exception as exc:
@@ -234,6 +329,15 @@ def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset
             continue
         _register(plugins, name, module, origin)
 
+    for name, plugin in (extra or {}).items():
+        if name in disabled:
+            plugins.disabled[name] = "given in code"
+        else:
+            _register(plugins, name, plugin, "given in code")
+
+    for name in sorted(set(disabled) - set(plugins.disabled)):
+        plugins.warnings.append(Problem("plugins", f"cannot disable {name!r}: no plugin has that "
+                                        "name (`relatierapport plugins` lists them)"))
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

@@ -114,15 +114,21 @@ class Site:
             "link": lambda relation_id: f"{root}{self.relation_path(relation_id)}{ext}",
             "portfolio_link": f"{root}{'portfolio.pdf' if medium == 'pdf' else 'index.html'}",
         }
+        from relatierapport.errors import RelatierapportError
+        page = f"relation {relation.id!r}" if relation else "the portfolio"
         try:
             return self.env.get_template(template).render(context)
         except jinja2.TemplateError as exc:
-            from relatierapport.errors import RelatierapportError
-            page = f"relation {relation.id!r}" if relation else "the portfolio"
             raise RelatierapportError(f"{self._template_location(exc)}: template error while "
                                       f"rendering {page}: {type(exc).__name__}: {exc}") from exc
+        except RelatierapportError:
+            raise
+        except Exception as exc:   # e.g. a plugin's filter: name the template and the code that raised
+            from relatierapport.plugins import describe_failure
+            raise RelatierapportError(f"{self._template_location(exc)}: error while rendering "
+                                      f"{page}: {describe_failure(exc)}") from exc
 
-    def _template_location(self, exc: jinja2.TemplateError) -> str:
+    def _template_location(self, exc: Exception) -> str:
         """file:line of the template where rendering failed (Jinja2 keeps it in the traceback)."""
         if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
             filename, line = exc.filename, exc.lineno       # a syntax error

@@ -1,16 +1,22 @@
-"""The plugin manager: local and installed plugins, broken ones, misspelled hooks, overrides."""
+"""The plugin manager: local and installed plugins, broken ones, misspelled hooks, overrides,
+disabling plugins, and errors that name the plugin, the hook and the relation."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import cli, write_project
-from relatierapport.errors import PluginError
+from conftest import cli
+from relatierapport import hookimpl
+from relatierapport.errors import PluginError, RelatierapportError
+from relatierapport.hooktypes import Analysis, Findings, OutputFormat, Section, SourceReader
 from relatierapport.plugins import make_plugins
+from relatierapport.testing import build_project
 
 GOOD_PLUGIN = """
 from relatierapport import hookimpl
@@ -65,15 +71,11 @@ def test_local_plugin_adds_a_finding_and_a_section(project):
     assert "hooks: analyses, report_sections, template_dirs" in listing
 
 
-def test_project_template_overrides_one_block_of_the_builtin(project):
-    templates = project.parent / "templates"
-    templates.mkdir()
-    (templates / "base.html").write_text(
+def test_project_template_overrides_one_block_of_the_builtin(tmp_path):
+    built = build_project(tmp_path, files={"templates/base.html":
         '{% extends "builtin/base.html" %}'
-        '{% block masthead %}<p class="huisstijl">Ons logo</p>{{ super() }}{% endblock %}',
-        encoding="utf-8")
-    assert cli("build", "--config", project, "--as-of", "2026-11-01", "--format", "html").exit_code == 0
-    page = (project.parent / "site" / "relations" / "k1.html").read_text(encoding="utf-8")
+        '{% block masthead %}<p class="huisstijl">Ons logo</p>{{ super() }}{% endblock %}'})
+    page = built.page("K1")
     assert '<p class="huisstijl">Ons logo</p>' in page
     assert "Contactritme" in page           # the rest of the built-in page is still there
 
@@ -111,8 +113,34 @@ def test_wrong_argument_name_is_an_error_at_start_up(project):
         """)
     result = cli("check", "--config", project)
     assert result.exit_code == 1
-    assert "plugin 'args' failed in hook report_sections" in result.output
-    assert "relatie" in result.output
+    assert ("Error: plugin 'args' failed in hook report_sections: report_sections() has an argument "
+            "'relatie' that this hook does not pass; it passes any of: kind, relation, report, "
+            "config") in result.output
+
+
+def test_an_argument_with_a_default_is_an_error_at_start_up(tmp_path):
+    class Defaulted:
+        @hookimpl
+        def report_sections(self, kind, relation=None):
+            return []
+
+    with pytest.raises(PluginError) as failure:
+        build_project(tmp_path, plugins={"defaulted": Defaulted()})
+    assert failure.value.message == (
+        "plugin 'defaulted' failed in hook report_sections: report_sections() gives argument "
+        "'relation' a default, so it would never be passed (pluggy passes only arguments "
+        "without defaults); remove the default")
+
+
+def test_catch_all_arguments_are_an_error_at_start_up(tmp_path):
+    class Catchall:
+        @hookimpl
+        def analyses(self, *args):
+            return []
+
+    with pytest.raises(PluginError, match=r"plugin 'catchall' failed in hook analyses: analyses\(\) "
+                       r"takes \*args; name the arguments it uses instead \(it passes none\)"):
+        build_project(tmp_path, plugins={"catchall": Catchall()})
 
 
 def test_plugin_raising_in_analysis_is_named(project):
@@ -125,8 +153,118 @@ def test_plugin_raising_in_analysis_is_named(project):
         """)
     result = cli("build", "--config", project, "--format", "json")
     assert result.exit_code == 1
-    assert "plugin 'fout' failed in hook analyses" in result.output
-    assert "ZeroDivisionError" in result.output
+    assert ("Error: plugin 'fout' failed in hook analyses: analysis 'fout' raised "
+            "ZeroDivisionError: division by zero (fout.py:6)") in result.output
+
+
+def line_of(function, text: str) -> int:
+    """The line number in this file of the first line of ``function`` that holds ``text``."""
+    lines, start = inspect.getsourcelines(function)
+    return start + next(number for number, line in enumerate(lines) if text in line)
+
+
+class FailsForK2:
+    """Adds a section to every plan, but fails while making the one of relation K2."""
+
+    @hookimpl
+    def report_sections(self, kind, relation):
+        if kind == "relation" and relation.id == "K2":
+            raise KeyError("score")
+        return []
+
+
+def test_plugin_raising_for_one_relation_names_plugin_hook_and_relation(tmp_path):
+    with pytest.raises(PluginError) as failure:
+        build_project(tmp_path, plugins={"fails_for_k2": FailsForK2()})
+    assert failure.value.message == ("plugin 'fails_for_k2' failed in hook report_sections for "
+                                     f"relation 'K2': KeyError: 'score' (test_plugins.py:"
+                                     f"{line_of(FailsForK2.report_sections, 'raise')})")
+    assert (failure.value.plugin, failure.value.hook, failure.value.relation) == \
+        ("fails_for_k2", "report_sections", "K2")
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(project):
+    site = project.parent / "site"
+    assert cli("build", "--config", project, "--as-of", "2026-11-01", "--format", "html").exit_code == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    add_plugin(project.parent, "late", """
+        from relatierapport import hookimpl
+        @hookimpl
+        def report_sections(kind, relation):
+            if kind == "relation" and relation.id == "C1":     # the last page: most was written
+                raise RuntimeError("kapot")
+            return []
+        """)
+    result = cli("build", "--config", project, "--as-of", "2026-11-02", "--format", "html")
+    assert result.exit_code == 1
+    assert ("Error: plugin 'late' failed in hook report_sections for relation 'C1': "
+            "RuntimeError: kapot (late.py:6)") in result.output
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in project.parent.iterdir()) == [
+        "config.toml", "data", "plugins", "site"]      # no half-written folder left beside it
+
+
+def test_an_output_format_that_raises_is_named(tmp_path):
+    class Broken:
+        @hookimpl
+        def output_formats(self):
+            def write(pages, out_dir, state):
+                raise OSError("disk full")
+            return [OutputFormat("xml", write)]
+
+    with pytest.raises(PluginError, match=r"^plugin 'broken' failed in hook output_formats: format "
+                       r"'xml' raised OSError: disk full \(test_plugins.py:\d+\)$"):
+        build_project(tmp_path, plugins={"broken": Broken()}, formats=["xml"])
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_source_reader_that_raises_is_named(tmp_path):
+    class Reader:
+        @hookimpl
+        def source_readers(self):
+            def read(spec, config):
+                return int(spec.path.read_text(encoding="utf-8"))
+            return [SourceReader("getal", read)]
+
+    with pytest.raises(PluginError, match=r"^plugin 'lezer' failed in hook source_readers: reading "
+                       r"data/x.txt failed: ValueError: invalid literal for int\(\) with base 10: "
+                       r"'x' \(test_plugins.py:\d+\)$"):
+        build_project(tmp_path, plugins={"lezer": Reader()}, files={"data/x.txt": "x"},
+                      sources=[{"type": "getal", "path": "data/x.txt"}])
+
+
+def test_a_plugin_filter_that_raises_names_the_template_the_page_and_the_code(tmp_path):
+    class Filters:
+        @hookimpl
+        def prepare_jinja_env(self, env):
+            env.filters["initials"] = lambda name: "".join(part[0] for part in name.split())
+
+    with pytest.raises(RelatierapportError) as failure:
+        build_project(tmp_path, plugins={"filters": Filters()}, files={
+            "templates/relation.html": '{% extends "builtin/relation.html" %}\n{% block content %}\n'
+                                       '{{ relation.city|initials }}\n{% endblock %}'},
+            relations=[{"id": "K1", "name": "Alfa Bouw", "city": "Utrecht"},
+                       {"id": "K2", "name": "Beta Zorg"}])
+    assert re.fullmatch(r"templates/relation.html:3: error while rendering relation 'K2': "
+                        r"AttributeError: 'NoneType' object has no attribute 'split' "
+                        r"\(test_plugins.py:\d+\)", failure.value.message), failure.value.message
+
+
+@pytest.mark.parametrize("returned, expected", [
+    (Section("x", "X", "x.html"), "returned Section, expected a list of Section (an empty list "
+                                  "adds nothing)"),
+    ([{"id": "x"}], "returned a list holding dict {'id': 'x'}, expected Section"),
+])
+def test_a_hook_returning_the_wrong_shape_is_named(tmp_path, returned, expected):
+    class Shapeless:
+        @hookimpl
+        def report_sections(self, kind):
+            return returned if kind == "portfolio" else []
+
+    with pytest.raises(PluginError) as failure:
+        build_project(tmp_path, plugins={"shapeless": Shapeless()})
+    assert failure.value.message == f"plugin 'shapeless' failed in hook report_sections: {expected}"
 
 
 def test_two_plugins_with_one_name_is_an_error_naming_both(project):
@@ -143,27 +281,65 @@ def test_two_plugins_with_one_name_is_an_error_naming_both(project):
     assert "dubbel" in result.output and "html_output" in result.output
 
 
+def run_nothing(portfolio, config, findings):
+    return Findings()
+
+
+class Analyses:
+    def __init__(self, *analyses):
+        self.offered = list(analyses)
+
+    @hookimpl
+    def analyses(self):
+        return self.offered
+
+
 def test_missing_requirement_and_cycles_are_named(tmp_path):
-    config = write_project(tmp_path)
-    add_plugin(tmp_path, "kring", """
-        from relatierapport import hookimpl
-        from relatierapport.hooktypes import Analysis, Findings
-        run = lambda portfolio, config, findings: Findings()
-        @hookimpl
-        def analyses():
-            return [Analysis("een", run, requires=("twee",)), Analysis("twee", run, requires=("een",))]
-        """)
-    result = cli("build", "--config", config, "--format", "json")
-    assert result.exit_code == 1
-    assert "analyses require each other in a cycle" in result.output
+    missing = Analyses(Analysis("een", run_nothing, requires=("twee",)))
+    with pytest.raises(PluginError) as failure:
+        build_project(tmp_path / "missing", plugins={"kring": missing})
+    assert failure.value.message == ("plugin 'kring' failed in hook analyses: analysis 'een' "
+                                     "requires 'twee', which no loaded plugin provides")
+    cycle = Analyses(Analysis("een", run_nothing, requires=("twee",)),
+                     Analysis("twee", run_nothing, requires=("een",)))
+    with pytest.raises(PluginError, match="analyses require each other in a cycle: (een -> twee -> "
+                       "een|twee -> een -> twee)"):
+        build_project(tmp_path / "cycle", plugins={"kring": cycle})
 
 
-def test_disable_plugins_in_config(project):
-    project.write_text(project.read_text(encoding="utf-8").replace(
-        'name = "Testbureau"', 'name = "Testbureau"\ndisable_plugins = ["cadence"]'), encoding="utf-8")
-    assert cli("build", "--config", project, "--format", "json").exit_code == 0
+def test_disable_plugins_in_config(tmp_path):
+    built = build_project(tmp_path, config={"project": {"disable_plugins": ["cadence"]}},
+                          formats=["json"])
+    assert "cadence" not in built.report["portfolio"]
+    assert "health" in built.report["portfolio"]       # runs after cadence when it is there
+
+
+def test_disable_option_on_build_check_and_plugins(project):
+    result = cli("build", "--config", project, "--format", "json", "--disable", "cadence",
+                 "--disable", "health")
+    assert result.exit_code == 0, result.output
     report = json.loads((project.parent / "site" / "report.json").read_text(encoding="utf-8"))
-    assert "cadence" not in report["portfolio"]
+    assert {"cadence", "health"}.isdisjoint(report["portfolio"]) and "indicators" in report["portfolio"]
+    assert cli("check", "--config", project, "--disable", "cadence").exit_code == 0
+    listing = cli("plugins", "--config", project, "--disable", "cadence").output
+    assert "cadence  [built-in]  disabled" in listing
+    assert "cadence  [built-in]\n" not in listing
+    assert "health  [built-in]\n" in listing
+
+
+def test_disabling_a_plugin_no_one_has_is_a_warning(project):
+    result = cli("build", "--config", project, "--format", "json", "--disable", "cadance")
+    assert result.exit_code == 0
+    assert ("warning: plugins: cannot disable 'cadance': no plugin has that name "
+            "(`relatierapport plugins` lists them)") in result.output
+    assert cli("build", "--config", project, "--format", "json", "--disable", "cadance",
+               "--strict").exit_code == 1
+
+
+def test_a_plugin_under_test_can_be_disabled_like_any_other(tmp_path):
+    built = build_project(tmp_path, plugins={"fails_for_k2": FailsForK2()},
+                          disable=["fails_for_k2"], formats=["json"])
+    assert built.report["relations"]
 
 
 def write_distribution(site: Path, name: str, module: str, code: str) -> None:
@@ -196,6 +372,15 @@ def test_installed_plugins_load_by_entry_point_and_broken_ones_are_named(tmp_pat
         make_plugins(None, strict=True)
     monkeypatch.setenv("RELATIERAPPORT_NO_INSTALLED_PLUGINS", "1")
     assert "acme_installed" not in make_plugins(None).loaded
+    listing = cli("plugins").output
+    assert "acme_installed" not in listing and "csv_source  [built-in]" in listing
+    assert "installed packages' plugins are skipped (RELATIERAPPORT_NO_INSTALLED_PLUGINS is set)" \
+        in listing
+    monkeypatch.setenv("RELATIERAPPORT_NO_INSTALLED_PLUGINS", "0")
+    listing = cli("plugins", "--disable", "broken_installed").output
+    assert "acme_installed  [package acme-plugin 1.2]\n    hooks: config_options\n" \
+           "    options [plugins.acme_installed]: kleur" in listing
+    assert "broken_installed  [package broken-plugin 1.2]  disabled" in listing
 
 
 def test_builtins_are_plugins_on_the_public_hooks():
@@ -205,13 +390,11 @@ def test_builtins_are_plugins_on_the_public_hooks():
     assert plugins.hooks_of("cadence") == ["analyses", "config_options", "report_sections"]
 
 
-def test_a_template_error_names_the_template_file_and_line(project):
-    templates = project.parent / "templates"
-    templates.mkdir()
-    (templates / "relation.html").write_text(
-        '{% extends "builtin/relation.html" %}\n{% block content %}\n{{ relation.nmae }}\n{% endblock %}',
-        encoding="utf-8")
-    result = cli("build", "--config", project, "--format", "html")
-    assert result.exit_code == 1
-    assert "templates/relation.html:3: template error while rendering relation 'K1'" in result.output
-    assert "has no attribute 'nmae'" in result.output
+def test_a_template_error_names_the_template_file_and_line(tmp_path):
+    with pytest.raises(RelatierapportError) as failure:
+        build_project(tmp_path, files={"templates/relation.html":
+            '{% extends "builtin/relation.html" %}\n{% block content %}\n{{ relation.nmae }}\n'
+            '{% endblock %}'})
+    assert "templates/relation.html:3: template error while rendering relation 'K1'" in \
+        failure.value.message
+    assert "has no attribute 'nmae'" in failure.value.message
