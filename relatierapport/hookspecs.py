@@ -141,7 +141,9 @@ def analyses() -> list[Analysis]:
     - a polars DataFrame with a ``relation`` column and one row per relation
       (nested parts as struct and list columns), for large portfolios (as dicts,
       100,000 relations and five analyses took 2.3 GB). ``Findings`` wraps it
-      in a ``RelationTable``; a relation id twice is an error.
+      in a ``RelationTable``; a relation id twice is an error. Every row has
+      the same fields (null where unknown), and in report.json a relation the
+      frame has no row for shows ``null`` (a dict simply leaves it out).
 
     To read another analysis' per-relation findings in bulk, whichever form it
     returned, use ``relation_columns(findings["cadence"].relations, {"days_overdue":
