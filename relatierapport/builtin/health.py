@@ -320,13 +320,32 @@ def _reason(*cases) -> pl.Expr:
     return expr.otherwise(pl.lit(None, pl.String))
 
 
-def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool) -> pl.DataFrame:
+def reply_pairs(portfolio, as_of) -> pl.DataFrame:
+    """Every outgoing touchpoint up to ``as_of`` with the date of the relation's first incoming
+    touchpoint on or after it (up to ``as_of``; null when none).
+
+    Computed once for both periods of the trend: for an earlier date, a reply after that date
+    had not come yet, and the first reply on or before it is the same one.
+    """
+    tp = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
+    outgoing = tp.filter(pl.col("direction") == "out").select("relation", "date").sort("date")
+    incoming = (tp.filter(pl.col("direction") == "in").select("relation", pl.col("date").alias("reply"))
+                .sort("reply"))
+    return outgoing.join_asof(incoming, left_on="date", right_on="reply", by="relation",
+                              strategy="forward", check_sortedness=False).collect()
+
+
+def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
+            pairs: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every relation's indicators, score and band at ``as_of``, one row per relation.
 
     ``relations`` has relation, category, months and (for ``now``) the cadence
     analysis' days overdue and status; without ``now`` (the previous period) days
-    overdue are recomputed by the cadence rule at ``as_of``.
+    overdue are recomputed by the cadence rule at ``as_of``. ``pairs`` are the
+    ``reply_pairs`` of a date on or after ``as_of`` (made here when not given).
     """
+    if pairs is None:
+        pairs = reply_pairs(portfolio, as_of)
     tp = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
     touch = tp.group_by("relation").agg(
         pl.len().alias("n_touch"), pl.col("date").max().alias("last"),
@@ -336,13 +355,9 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool) -> pl
         .sum().alias("value_adds"))
 
     full, zero = options["response_days"]["full"], options["response_days"]["zero"]
-    outgoing = (tp.filter((pl.col("direction") == "out") & window(as_of, options["response_months"]))
-                .select("relation", "date").sort("date"))
-    incoming = (tp.filter(pl.col("direction") == "in").select("relation", pl.col("date").alias("reply"))
-                .sort("reply"))
     waited = (pl.lit(as_of) - pl.col("date")).dt.total_days()
-    replies = (outgoing.join_asof(incoming, left_on="date", right_on="reply", by="relation",
-                                  strategy="forward", check_sortedness=False)
+    replies = (pairs.lazy().filter(window(as_of, options["response_months"]))
+               .with_columns(pl.when(pl.col("reply") <= as_of).then(pl.col("reply")).alias("reply"))
                .with_columns(pl.when(pl.col("reply").is_not_null())
                              .then((pl.col("reply") - pl.col("date")).dt.total_days())
                              .when(waited >= zero).then(waited)
@@ -675,8 +690,9 @@ def analyse(portfolio, config, findings) -> Findings:
     then_date = add_months(as_of, -options["trend_months"])
 
     # days overdue now: the cadence analysis' (without it, the same rule recomputed here)
-    now = measure(portfolio, as_of, options, relations, now=cadence is not None)
-    then = (measure(portfolio, then_date, options, relations, now=False)
+    pairs = reply_pairs(portfolio, as_of)
+    now = measure(portfolio, as_of, options, relations, now=cadence is not None, pairs=pairs)
+    then = (measure(portfolio, then_date, options, relations, now=False, pairs=pairs)
             .with_columns((pl.col("since") > then_date).fill_null(False).alias("not_started"))
             .select("relation",
                     pl.when(pl.col("not_started")).then(None).otherwise(pl.col("score"))
@@ -695,7 +711,7 @@ def analyse(portfolio, config, findings) -> Findings:
         _reason((pl.col("score").is_null(), NO_SCORE_NOW),
                 (pl.col("previous_score").is_null(), NO_SCORE_THEN)).alias("trend_unknown"),
         pl.col("referrals_rate").round(2), pl.col("zero_at_days").round(1))
-    del now, then
+    del now, then, pairs
     # intermediates are dropped as soon as what follows has what it needs: for a large portfolio
     # each holds a hundred megabytes or more
     flagged = flags(portfolio, as_of, options)
