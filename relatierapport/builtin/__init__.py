@@ -16,6 +16,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.provenance",
     "relatierapport.builtin.segmentation",
     "relatierapport.builtin.cadence",
+    "relatierapport.builtin.planning",
     "relatierapport.builtin.health",
     "relatierapport.builtin.indicators",
     "relatierapport.builtin.profile",
