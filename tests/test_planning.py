@@ -132,3 +132,13 @@ def test_bad_planning_options_are_config_errors(tmp_path):
            'found "twintig"' in out
     assert 'config.toml: [plugins.planning] agenda.client.D: expected a key from A, B, C' in out
     assert 'config.toml: [plugins.planning] holidays[0]: expected a date (YYYY-MM-DD), found "27-04-2027"' in out
+
+
+def test_without_the_cadence_analysis_nothing_is_planned(tmp_path):
+    config = write_project(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Testbureau"', 'name = "Testbureau"\ndisable_plugins = ["cadence"]'), encoding="utf-8")
+    assert cli("build", "--config", config, "--format", "json").exit_code == 0
+    report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    assert report["portfolio"]["planning"] == {"unknown": "the cadence analysis is disabled"}
+    assert all("planning" not in relation for relation in report["relations"])

@@ -86,7 +86,7 @@ def config_options():
 
 @hookimpl
 def analyses():
-    return [Analysis(NAME, analyse, requires=("cadence",),
+    return [Analysis(NAME, analyse, after=("cadence",),
                      description="Planned touchpoints per relation: dates, length and agenda.")]
 
 
@@ -110,6 +110,8 @@ def role_table(options: dict) -> pl.DataFrame:
 
 
 def analyse(portfolio, config, findings) -> Findings:
+    if "cadence" not in findings:      # disabled: without a cadence there is nothing to plan
+        return Findings(portfolio={"unknown": "the cadence analysis is disabled"})
     options = config.plugin(NAME)
     months = options["months"]
     as_of = config.as_of
