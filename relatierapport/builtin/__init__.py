@@ -24,4 +24,5 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.json_output",
     "relatierapport.builtin.html_output",
     "relatierapport.builtin.pdf_output",
+    "relatierapport.builtin.calendar_output",
 )
