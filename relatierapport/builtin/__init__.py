@@ -25,4 +25,6 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.html_output",
     "relatierapport.builtin.pdf_output",
     "relatierapport.builtin.calendar_output",
+    "relatierapport.builtin.smtp",
+    "relatierapport.builtin.mail",
 )
