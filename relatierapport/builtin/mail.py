@@ -64,7 +64,7 @@ def config_options():
                "(variables: project, as_of, period, recipient, owners, relations, portfolio, calendar)."),
         Option("body", Text(), "",
                "Body text as a Jinja2 template, like subject; or override templates/mail/body.txt."),
-        Option("max_megabytes", Number(minimum=0.1, maximum=1000), 20.0,
+        Option("max_megabytes", Number(minimum=0.01, maximum=1000), 20.0,
                "Largest message, attachments included; a larger one stops the run before anything "
                "is sent (many servers refuse more than 25 MB)."),
         Option("send_after_build", Boolean(), False,
