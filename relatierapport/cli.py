@@ -73,9 +73,12 @@ def main() -> None:
               help="The report date, YYYY-MM-DD (default: today).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel PDF workers (default: CPU count).")
+@click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write what the build did as JSON (counts, warnings, files; or the error) for CI.")
 def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, strict: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, summary_path: Path | None) -> None:
     """Read, analyse and render the reports into the output folder."""
+    from relatierapport import summary
     from relatierapport.build import build as run_build
 
     started = time.monotonic()
@@ -85,9 +88,16 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
         if progress:
             click.echo(f"{stage}…", err=True)
 
-    result = run_build(config_path, out=out, formats=formats,
-                       as_of=as_of.date() if as_of else None, strict=strict, jobs=jobs,
-                       progress=progress, on_stage=on_stage)
+    try:
+        result = run_build(config_path, out=out, formats=formats,
+                           as_of=as_of.date() if as_of else None, strict=strict, jobs=jobs,
+                           progress=progress, on_stage=on_stage)
+    except click.ClickException as error:
+        if summary_path:
+            summary.write(summary_path, summary.failed(error))
+        raise
+    if summary_path:
+        summary.write(summary_path, summary.succeeded(result))
     _echo_warnings(result.warnings)
     pages = sum(1 for f in result.files if f.endswith((".html", ".pdf")))
     click.echo(f"built {len(result.report.portfolio.relations)} relations, {pages} pages "
