@@ -68,7 +68,8 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder (default: [project] output in config.toml, else site).")
 @click.option("--format", "formats", multiple=True, metavar="FORMAT",
-              help="html, pdf or json; repeat for several (default: html and pdf; report.json always).")
+              help="html, pdf, ics (calendars) or json; repeat for several (default: html, pdf and "
+                   "ics; report.json always).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="The report date, YYYY-MM-DD (default: today).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")

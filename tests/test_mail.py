@@ -331,3 +331,13 @@ def test_send_after_build_mails_straight_after_a_successful_build(tmp_path, serv
     assert result.exit_code == 0, result.output
     assert "mail 2026-11: 3 sent" in result.output
     assert len(server.recorder.received) == 3
+
+
+def test_an_unreachable_server_stops_the_run_after_the_retries(project, server):
+    from smtp_server import free_port
+    configure(project, f"port = {server.port}", f"port = {free_port()}\nretries = 1")
+    result = cli("mail", "--config", project)
+    assert result.exit_code == 1
+    assert "cannot connect to 127.0.0.1:" in result.output and "(tried 2 time(s))" in result.output
+    assert "0 message(s) sent, 3 not sent" in result.output
+    assert [entry["status"] for entry in ledger(project)] == ["failed"]     # nothing was handed over

@@ -162,6 +162,10 @@ def settings(config, environ=os.environ) -> Settings:
 class _Temporary(Exception):
     """A failure before the message was handed over that may pass: retry."""
 
+    def __init__(self, detail: str, unreachable: bool = False):
+        super().__init__(detail)
+        self.unreachable = unreachable        # no connection could be made at all
+
 
 def _text(code: int, reply: bytes | str) -> str:
     reply = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
@@ -201,8 +205,10 @@ class Connection:
             try:
                 return self._transaction(sender, recipient, data, attempt, before_data)
             except _Temporary as exc:
-                detail = str(exc)
+                detail, unreachable = str(exc), exc.unreachable
                 self._drop()
+        if unreachable:        # the next messages would fare no better: stop the run
+            raise MailServerError(f"{detail} (tried {setup.retries + 1} time(s))")
         return Outcome("failed", f"temporary failure, gave up after {setup.retries + 1} "
                                  f"attempt(s): {detail}", setup.retries + 1)
 
@@ -294,7 +300,7 @@ class Connection:
                                   f"{_text(exc.smtp_code, exc.smtp_error)}") from None
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
-            raise _Temporary(f"cannot connect to {setup.server}: {exc}") from None
+            raise _Temporary(f"cannot connect to {setup.server}: {exc}", unreachable=True) from None
         return smtp
 
     def _reset(self) -> None:
