@@ -29,7 +29,7 @@ from relatierapport.plugins import Plugins, describe_failure, make_plugins
 from relatierapport.relation_table import RelationTable
 from relatierapport.publish import check_target, staging, swap_in
 
-DEFAULT_FORMATS = ("html", "pdf")
+DEFAULT_FORMATS = ("html", "pdf", "ics")
 
 
 @dataclass

@@ -74,15 +74,19 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder (default: [project] output in config.toml, else site).")
 @click.option("--format", "formats", multiple=True, metavar="FORMAT",
-              help="html, pdf or json; repeat for several (default: html and pdf; report.json always).")
+              help="html, pdf, ics (calendars) or json; repeat for several (default: html, pdf and "
+                   "ics; report.json always).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="The report date, YYYY-MM-DD (default: today).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel PDF workers (default: CPU count).")
+@click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write what the build did as JSON (counts, warnings, files; or the error) for CI.")
 @_disable_option
 def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, strict: bool,
-          jobs: int | None, disable: tuple[str, ...]) -> None:
+          jobs: int | None, summary_path: Path | None, disable: tuple[str, ...]) -> None:
     """Read, analyse and render the reports into the output folder."""
+    from relatierapport import summary
     from relatierapport.build import build as run_build
 
     started = time.monotonic()
@@ -92,9 +96,16 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
         if progress:
             click.echo(f"{stage}…", err=True)
 
-    result = run_build(config_path, out=out, formats=formats,
-                       as_of=as_of.date() if as_of else None, strict=strict, jobs=jobs,
-                       progress=progress, on_stage=on_stage, disable=disable)
+    try:
+        result = run_build(config_path, out=out, formats=formats,
+                           as_of=as_of.date() if as_of else None, strict=strict, jobs=jobs,
+                           progress=progress, on_stage=on_stage, disable=disable)
+    except click.ClickException as error:
+        if summary_path:
+            summary.write(summary_path, summary.failed(error))
+        raise
+    if summary_path:
+        summary.write(summary_path, summary.succeeded(result))
     _echo_warnings(result.warnings)
     pages = sum(1 for f in result.files if f.endswith((".html", ".pdf")))
     click.echo(f"built {len(result.report.portfolio.relations)} relations, {pages} pages "

@@ -131,7 +131,8 @@ class _Checker:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
 
-    def section(self, label: str, values: Any, options: tuple[Option, ...]) -> dict[str, Any]:
+    def section(self, label: str, values: Any, options: tuple[Option, ...],
+                refused: dict[str, str] | None = None) -> dict[str, Any]:
         if not isinstance(values, dict):
             self.errors.append(Problem(self.file, f"expected a table, found {_found(values)}",
                                        field=label))
@@ -163,7 +164,10 @@ class _Checker:
                 converted = option.default
             result[option.name] = converted
         for key in values:
-            if key not in known:
+            if key in (refused or {}):
+                self.errors.append(Problem(self.file, f"{refused[key]}, found a value (not shown)",
+                                           field=f"{label} {key}"))
+            elif key not in known:
                 self.warnings.append(Problem(
                     self.file, f"unknown key (known keys: {', '.join(sorted(known)) or 'none'})",
                     field=f"{label} {key}"))
@@ -194,7 +198,7 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
     for section, group in sorted(declared.items()):
         if section.startswith("plugins."):
             sections[section] = checker.section(f"[{section}]", plugin_tables.get(section[8:], {}),
-                                                group.options)
+                                                group.options, group.refused)
     for name in plugin_tables:
         if f"plugins.{name}" not in declared:
             checker.warnings.append(Problem(file, "no loaded plugin declares options by this name",

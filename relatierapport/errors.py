@@ -74,6 +74,13 @@ class PluginError(RelatierapportError):
         super().__init__(f"plugin {plugin!r} failed in hook {hook}{where}: {detail}")
 
 
+class MailError(ProblemsError):
+    """Messages that were refused, failed or whose outcome is unknown: exit code 1."""
+
+    exit_code = 1
+    heading = "message(s) not sent"
+
+
 class StrictError(ProblemsError):
     """``--strict`` turned warnings into an error."""
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "translate": None, "N_": None}
-METHOD_MAP = [("templates/**.html", "jinja2"), ("**.py", "python")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
-                                 "lstrip_blocks": "true"}}
+METHOD_MAP = [("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2"), ("**.py", "python")]
+_JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+OPTIONS = {"templates/**.html": _JINJA, "templates/**.txt": _JINJA}
 
 
 def extract_messages() -> dict[str | tuple[str, str], list[str]]:

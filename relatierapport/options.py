@@ -183,6 +183,9 @@ class OptionGroup:
     section: str
     options: tuple[Option, ...]
     help: str = ""
+    #: Keys that must never be set here, with what to do instead ("expected no password in
+    #: config.toml: set …"); an error whose message never shows the value.
+    refused: dict[str, str] = field(default_factory=dict)
 
     def defaults(self) -> dict[str, Any]:
         return {option.name: option.default for option in self.options}

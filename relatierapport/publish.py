@@ -3,6 +3,12 @@
 A failed or killed build therefore leaves the previous output exactly as it
 was. On Linux the swap is one atomic ``renameat2(RENAME_EXCHANGE)``; elsewhere
 two renames.
+
+Some of the output outlives a build: the mail ledger (``mail/``) says which
+reports were already sent this month, so a rebuild of the same month must not
+lose it. The swap carries these folders into the new output (hard links, so
+nothing is copied), holding the output lock that ``relatierapport mail`` holds
+while it sends, so no ledger line written meanwhile can be lost.
 """
 
 from __future__ import annotations
@@ -18,7 +24,14 @@ from typing import Iterator
 
 from relatierapport.errors import ConfigError, Problem
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: no lock
+    fcntl = None
+
 MARKER = "report.json"
+#: Folders of the output folder that a rebuild keeps (the mail ledger and dry-run messages).
+CARRIED = ("mail",)
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -81,8 +94,44 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
+@contextlib.contextmanager
+def output_lock(target: Path) -> Iterator[None]:
+    """Hold the output folder's lock: swapping a build in and sending mail from it take turns,
+    whichever comes second waits. The lock is on the folder that holds the output (an flock on
+    the directory itself), so no lock file is left beside it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(target.parent, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)      # closing releases the lock
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def carry_over(old: Path, new: Path) -> None:
+    """Bring the folders that outlive a build (``CARRIED``) from the old output into the new."""
+    for name in CARRIED:
+        if (old / name).is_dir() and not (new / name).exists():
+            shutil.copytree(old / name, new / name, copy_function=_link_or_copy)
+
+
 def swap_in(tmp: Path, target: Path) -> None:
-    """Make ``tmp`` the new ``target``; the old output is removed afterwards."""
+    """Make ``tmp`` the new ``target``, keeping its ``CARRIED`` folders; the old output is removed."""
+    with output_lock(target):
+        if target.exists():
+            carry_over(target, tmp)
+        _swap(tmp, target)
+
+
+def _swap(tmp: Path, target: Path) -> None:
     if not target.exists():
         os.rename(tmp, target)
         return

@@ -16,6 +16,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.provenance",
     "relatierapport.builtin.segmentation",
     "relatierapport.builtin.cadence",
+    "relatierapport.builtin.planning",
     "relatierapport.builtin.health",
     "relatierapport.builtin.indicators",
     "relatierapport.builtin.profile",
@@ -23,4 +24,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.json_output",
     "relatierapport.builtin.html_output",
     "relatierapport.builtin.pdf_output",
+    "relatierapport.builtin.calendar_output",
+    "relatierapport.builtin.smtp",
+    "relatierapport.builtin.mail",
 )
