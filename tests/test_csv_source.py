@@ -42,6 +42,38 @@ def test_cp1252_needs_saying_and_the_error_hints_at_it(tmp_path):
     assert build_json(config)["relations"][0]["name"] == "Zoë Ærts BV"
 
 
+def many_rows(n: int) -> list[str]:
+    return ["id;name;since;city"] + [f"K{i};Relatie {i};01-03-2015;Den Haag" for i in range(n)]
+
+
+@pytest.mark.parametrize("bad, expected", [
+    (b"\xe9", "data/relations.csv:5001: expected text in utf-8, found byte 0xe9"),
+    (b"\x00", "data/relations.csv:5001: expected text in utf-8, found NUL bytes"),
+])
+def test_bad_bytes_far_into_a_large_file_are_located(tmp_path, bad, expected):
+    """The fast path only looks at the file's start; what it cannot read the careful path
+    explains, with the line."""
+    lines = many_rows(6000)
+    raw = "\n".join(lines).encode() + b"\n"
+    at = raw.index(b"Relatie 4999;")        # line 5001: the header is line 1, K0 line 2
+    config = write_project(tmp_path)
+    (tmp_path / "data" / "relations.csv").write_bytes(raw[:at] + bad + raw[at:])
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert expected in result.output
+
+
+def test_a_quoted_line_break_far_into_a_large_file_keeps_later_lines_right(tmp_path):
+    lines = many_rows(6000)
+    lines[4000] = 'K3999;"Relatie\nmet twee regels";01-03-2015;Den Haag'    # lines 4001-4002
+    lines[5000] = "K4999;Relatie 4999;31-02-2015;Den Haag"                  # line 5002
+    config = write_project(tmp_path)
+    (tmp_path / "data" / "relations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert 'data/relations.csv:5002: since: expected a date' in result.output
+
+
 def test_delimiter_is_detected_from_the_header_and_ambiguity_is_an_error(tmp_path):
     config = write_project(tmp_path, relations="id,name,city\nK1,Alfa,Utrecht\n")
     assert build_json(config)["relations"][0]["name"] == "Alfa"
