@@ -88,7 +88,9 @@ def source_readers() -> list[SourceReader]:
 
     Runs: the hook at start-up (to validate ``[[sources]]`` types and options)
     and when sources are read; each reader's ``read`` once per ``[[sources]]``
-    table of its type, during build and check, in config order.
+    table of its type, during build and check. Two sources may be read at the
+    same time, in threads: a ``read`` must not change state shared with other
+    calls (module globals, the config). Results are used in config order.
 
     Returns: a list of ``SourceReader(type, read, options, description)``.
     ``read(spec, config)`` gets the validated ``[[sources]]`` table
