@@ -261,6 +261,33 @@ def test_portfolio_distribution_turning_red_flags_and_complaints(report):
     assert [(c["id"], c["age_days"]) for c in portfolio["open_complaints"]] == [("F1", 92)]
 
 
+def test_signals_per_relation_lists_the_newest_of_each_kind_and_counts_them_all(tmp_path):
+    found = health(build(tmp_path, """
+        [plugins.health]
+        signals_per_relation = 1
+        """))
+    f1 = found["F1"]
+    # F1 has two no_response flags (15 Oct by the run, 1 May by keyword) and two proactive ones
+    # (1 Jul, 1 Mar): only the newest of each is listed, the counts keep both.
+    assert [(f["date"], f["kind"]) for f in f1["red_flags"]] == [
+        ("2026-10-15", "no_response"), ("2026-04-01", "exclusivity_lost"),
+        ("2026-03-01", "stakeholder_change"), ("2026-02-01", "competitor"),
+        ("2026-02-01", "rate_pressure")]
+    assert [(f["date"], f["kind"]) for f in f1["opportunities"]] == [
+        ("2026-07-01", "first_call"), ("2026-07-01", "proactive"), ("2026-07-01", "strategic"),
+        ("2026-06-01", "referral")]
+    assert f1["signal_counts"] == {
+        "no_response": 2, "competitor": 1, "rate_pressure": 1, "stakeholder_change": 1,
+        "exclusivity_lost": 1, "proactive": 2, "referral": 1, "strategic": 1, "first_call": 1}
+    # G1: three referrals given (20 Jun, 11 Sep, 25 Oct) and one proactive check-in (20 Oct)
+    assert [(f["date"], f["kind"]) for f in found["G1"]["opportunities"]] == [
+        ("2026-10-25", "referral"), ("2026-10-20", "proactive")]
+    assert found["G1"]["signal_counts"]["referral"] == 3
+    # a relation without any flag: empty lists and zero counts, not nulls
+    assert found["U1"]["red_flags"] == [] and found["U1"]["opportunities"] == []
+    assert set(found["U1"]["signal_counts"].values()) == {0}
+
+
 def test_weight_band_and_keyword_changes(tmp_path):
     report = build(tmp_path, """
         [plugins.health]

@@ -449,8 +449,16 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
 # -- red flags, opportunities, complaints --------------------------------------------------
 
 _TP_COLUMNS = ("relation", "date", "employee", "channel", "direction", "kind", "notes")
-_FLAG_PARTS = {"row": pl.UInt32, "flag": pl.String, "signal": pl.String, "matched_text": pl.String,
-               "rule": pl.String, "unanswered": pl.UInt32}
+#: Flag kinds as small integers while flags are merged and sorted (hashing and sorting a number
+#: is several times cheaper than a name); numbered alphabetically, so sorting by code is sorting
+#: by name.
+FLAG_CODE = {kind: code for code, kind in enumerate(sorted(FLAG_KINDS))}
+_FLAG_PARTS = {"row": pl.UInt32, "flag_code": pl.UInt8, "signal": pl.String,
+               "matched_text": pl.String, "rule": pl.String, "unanswered": pl.UInt32}
+
+
+def _code(kind: str) -> pl.Expr:
+    return pl.lit(FLAG_CODE[kind], pl.UInt8)
 
 
 def _part(frame: pl.DataFrame, **columns) -> pl.DataFrame:
@@ -468,7 +476,9 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
     signals = (recent.select("row", "signals").explode("signals")
                .filter(pl.col("signals").is_in(list(by_signal))))
     parts.append(_part(signals, row=pl.col("row"),
-                       flag=pl.col("signals").replace_strict(by_signal, return_dtype=pl.String),
+                       flag_code=pl.col("signals").replace_strict(
+                           {code: FLAG_CODE[kind] for code, kind in by_signal.items()},
+                           return_dtype=pl.UInt8),
                        signal=pl.col("signals")))
 
     patterns = {kind: keywords_regex(options["keywords"].get(kind, [])) for kind in FLAG_KINDS}
@@ -482,13 +492,15 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
             found = found.filter(pl.col("text").is_not_null())
             if kind == "no_response":       # "geen antwoord" in their message is about us
                 found = found.filter(pl.col("direction") == "out")
-            parts.append(_part(found, row=pl.col("row"), flag=pl.lit(kind), matched_text=pl.col("text")))
+            parts.append(_part(found, row=pl.col("row"), flag_code=_code(kind),
+                               matched_text=pl.col("text")))
 
     proactive = recent.filter((pl.col("direction") == "in")
                               & ~pl.col("kind").is_in(options["proactive_exclude"]).fill_null(False))
-    parts.append(_part(proactive, row=pl.col("row"), flag=pl.lit("proactive"), rule=pl.lit("incoming")))
+    parts.append(_part(proactive, row=pl.col("row"), flag_code=_code("proactive"),
+                       rule=pl.lit("incoming")))
     referral = recent.filter(pl.col("kind") == "referral_given")
-    parts.append(_part(referral, row=pl.col("row"), flag=pl.lit("referral"),
+    parts.append(_part(referral, row=pl.col("row"), flag_code=_code("referral"),
                        rule=pl.lit("referral_given")))
 
     if options["no_response_after"]:
@@ -503,19 +515,28 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
                .with_columns((pl.col("latest") % 2**32).cast(pl.UInt32).alias("row"))
                .filter(pl.col("unanswered") >= options["no_response_after"]).collect())
         run = run.join(recent.select("row"), on="row", how="semi")
-        parts.append(_part(run, row=pl.col("row"), flag=pl.lit("no_response"), rule=pl.lit("run"),
-                           unanswered=pl.col("unanswered")))
+        parts.append(_part(run, row=pl.col("row"), flag_code=_code("no_response"),
+                           rule=pl.lit("run"), unanswered=pl.col("unanswered")))
 
-    # one row per (touchpoint, flag): at most one part gives each of these columns a value
-    found = pl.concat(parts).group_by("row", "flag").agg(
+    # one row per (touchpoint, flag): at most one part gives each of these columns a value;
+    # grouped on one integer made of both
+    key = pl.col("row").cast(pl.UInt64) * 16 + pl.col("flag_code")
+    found = (pl.concat(parts).group_by(key.alias("key")).agg(
         pl.col("signal").max(), pl.col("matched_text").max(), pl.col("rule").max(),
         pl.col("unanswered").max())
-    texts = found.filter(pl.col("matched_text").is_not_null()).select("flag", "matched_text").unique()
-    configured = {(kind, text): _which_keyword(tuple(options["keywords"].get(kind, ())), text.lower())
-                  or text.lower() for kind, text in texts.iter_rows()}
-    keyword_of = pl.DataFrame({"flag": [k for k, _ in configured], "matched_text": [t for _, t in configured],
+        .select((pl.col("key") // 16).cast(pl.UInt32).alias("row"),
+                (pl.col("key") % 16).cast(pl.UInt8).alias("flag_code"), pl.exclude("key")))
+    texts = (found.filter(pl.col("matched_text").is_not_null()).select("flag_code", "matched_text")
+             .unique())
+    kind_of = {code: kind for kind, code in FLAG_CODE.items()}
+    configured = {(code, text): _which_keyword(tuple(options["keywords"].get(kind_of[code], ())),
+                                               text.lower()) or text.lower()
+                  for code, text in texts.iter_rows()}
+    keyword_of = pl.DataFrame({"flag_code": [c for c, _ in configured],
+                               "matched_text": [t for _, t in configured],
                                "keyword": list(configured.values())},
-                              schema={"flag": pl.String, "matched_text": pl.String, "keyword": pl.String})
+                              schema={"flag_code": pl.UInt8, "matched_text": pl.String,
+                                      "keyword": pl.String})
     names = {e.id: e.name for e in portfolio.employees.values()}
     matched_by = (pl.when(pl.col("signal").is_not_null()).then(pl.lit("signal"))
                   .when(pl.col("rule") == "run").then(pl.lit("unanswered"))
@@ -524,16 +545,19 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
                   .otherwise(pl.lit("keyword")))
     # ``row`` is the touchpoint's position: sort the narrow flag rows first, then fetch each
     # one's touchpoint (notes and all) by position instead of a join on 1 million rows
-    found = found.join(keyword_of, on=["flag", "matched_text"], how="left")
+    found = found.join(keyword_of, on=["flag_code", "matched_text"], how="left")
     found = (found.with_columns(portfolio.touchpoints["date"].gather(found["row"]).alias("date"))
-             .sort(["date", "row", "flag"], descending=[True, True, False]))
+             .sort(["date", "row", "flag_code"], descending=[True, True, False]))
     touchpoint = portfolio.touchpoints.select(c for c in _TP_COLUMNS if c != "date")[found["row"]]
     return (pl.concat([found, touchpoint], how="horizontal")
-            .with_columns(matched_by.alias("matched_by"),
+            .with_columns(pl.col("flag_code").replace_strict(kind_of, return_dtype=pl.String)
+                          .alias("flag"),
+                          matched_by.alias("matched_by"),
                           pl.col("employee").replace_strict(names, default=pl.col("employee"),
                                                             return_dtype=pl.String)
                           .alias("employee_name"),
-                          pl.col("flag").is_in(RED_FLAGS).alias("red")))
+                          pl.col("flag_code").is_in([FLAG_CODE[kind] for kind in RED_FLAGS])
+                          .alias("red")))
 
 
 def complaints(portfolio, as_of, options) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -650,17 +674,23 @@ def _flag_lists(flagged: pl.DataFrame, per_kind: int) -> pl.DataFrame:
     """Per relation: red flags and opportunity signals, newest first, at most ``per_kind`` of
     each kind (a busy relation has hundreds of incoming touchpoints), and the count of every
     kind before the lists were shortened."""
+    sizes = flagged.group_by("relation", "flag_code").len()
     keep = pl.lit(True)
-    if per_kind:
-        keep = pl.int_range(pl.len()).over("relation", "flag") < per_kind
+    crowded = sizes.filter(pl.col("len") > per_kind) if per_kind else sizes.clear()
+    if crowded.height:          # few relations have more of a kind than are listed
+        rows = (flagged.with_row_index("__at")
+                .join(crowded.select("relation", "flag_code"), on=["relation", "flag_code"],
+                      how="semi", maintain_order="left"))
+        dropped = rows.filter(pl.int_range(pl.len()).over("relation", "flag_code") >= per_kind)
+        keep = ~pl.int_range(pl.len(), dtype=pl.UInt32).is_in(dropped["__at"].implode())
     items = flagged.select("relation", "red", keep.alias("keep"), _flag_item().alias("item"))
     lists = items.group_by("relation", maintain_order=True).agg(   # each kept item copied once
         pl.col("item").filter(pl.col("keep") & pl.col("red")).alias("red_flags"),
         pl.col("item").filter(pl.col("keep") & ~pl.col("red")).alias("opportunities"))
     del items
-    counts = flagged.group_by("relation").agg(
-        pl.struct(*((pl.col("flag") == kind).sum().cast(pl.Int64).alias(kind) for kind in FLAG_KINDS))
-        .alias("signal_counts"))
+    counts = sizes.group_by("relation").agg(pl.struct(*(
+        pl.col("len").filter(pl.col("flag_code") == FLAG_CODE[kind]).sum().cast(pl.Int64).alias(kind)
+        for kind in FLAG_KINDS)).alias("signal_counts"))
     return lists.join(counts, on="relation", how="full", coalesce=True)
 
 
