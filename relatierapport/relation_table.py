@@ -65,8 +65,13 @@ class RelationTable(Mapping):
         return f"RelationTable({self.frame.height} relations, columns {self.frame.columns[1:]})"
 
     def validate(self) -> None:
-        """Fail early (naming the ids) when a relation appears twice."""
-        self._index()
+        """Fail early (naming the ids) when a relation appears twice; the index for lookups is
+        built only when a relation is first asked for."""
+        ids = self.frame[KEY]
+        if ids.n_unique() != ids.len():
+            duplicated = ids.filter(ids.is_duplicated()).unique().sort()
+            raise ValueError(f"per-relation findings hold relation ids more than once: "
+                             f"{', '.join(duplicated.head(5).to_list())}")
 
 
 def relation_columns(relations: Mapping, columns: dict[str, pl.DataType]) -> pl.DataFrame:

@@ -82,11 +82,8 @@ _HEAD = ("id", "name", "kind", "role", "owner", "organisation")
 
 
 def _relation_heads(report) -> pl.DataFrame:
-    relations = list(report.portfolio.relations.values())
-    columns = {"relation": [r.id for r in relations]}
-    for name in _HEAD:
-        columns[name] = [getattr(r, name) for r in relations]
-    return pl.DataFrame(columns, schema={"relation": pl.String, **{n: pl.String for n in _HEAD}})
+    """The relation fields every entry starts with, from the portfolio's columns."""
+    return report.portfolio.relation_frame().select(KEY, pl.col(KEY).alias("id"), *_HEAD[1:])
 
 
 def _as_struct(frame: pl.DataFrame, ids: pl.Series, column: str) -> pl.DataFrame:
