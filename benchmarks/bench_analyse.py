@@ -10,14 +10,13 @@ under 15 s and 1.5 GB on the 2-core benchmark machine. This script
    persons, exactly 2,000,000 touchpoints and 200,000 business rows);
 2. times ``python -m relatierapport build --format json`` in a fresh subprocess
    (wall clock, best of ``--repeat``; peak RSS from ``os.wait4``);
-3. runs the build's stages one by one in a fresh process (configure, each
-   source, merge, each analysis in ``plugins.analyses()`` order called as
-   ``build.analyse`` calls it, report.json written with
-   ``json_output.report_chunks``), with per stage: wall and CPU time, time in
-   Python's cyclic GC, RSS after it, peak RSS during it (the high-water mark is
-   reset before each stage through /proc/self/clear_refs) and where a sampler
-   found the main thread; then once more as a what-if, with the cyclic GC off
-   for the whole process and report.json written without indentation;
+3. runs the build's stages one by one in a fresh process (configure; load,
+   i.e. every source read as the build reads them and merged; each analysis in
+   ``plugins.analyses()`` order called as ``build.analyse`` calls it; report.json
+   written with ``json_output.report_chunks``), with per stage: wall and CPU
+   time, time in Python's cyclic GC, RSS after it, peak RSS during it (the
+   high-water mark is reset before each stage through /proc/self/clear_refs) and
+   where a sampler found the main thread;
 4. runs a plain polars baseline in a fresh subprocess: ``pl.read_csv`` of
    contactmomenten.csv and opdrachten.csv and one aggregation per relation of
    what the analyses need (last touchpoint, touchpoints in the last 12 months,
@@ -119,7 +118,7 @@ def reset_hwm() -> bool:
         return False
 
 
-# -- the stages, in one process (``--stages PROJECT AS_OF OUT RESULT [--no-sample] [--what-if]``) ---------------------------
+# -- the stages, in one process (``--stages PROJECT AS_OF OUT RESULT [--no-sample]``) ---------------------------
 
 class Sampler:
     """Where the main thread spends its wall-clock time, per stage.
@@ -197,32 +196,10 @@ class GcTimer:
             self.passes += 1
 
 
-def compact_chunks(report, json_output):
-    """What-if: report.json without indentation (the same document, streamed the same way)."""
-    import orjson
-    findings = dict(sorted(report.findings.items()))
-    skeleton = orjson.dumps(json_output._document(report, [], json_output._MARK),
-                            default=json_output._default, option=orjson.OPT_NON_STR_KEYS)
-    head, tail = skeleton.split(orjson.dumps(json_output._MARK))
-    yield head + b"["
-    first = True
-    for entry in json_output._relation_entries(report, findings):
-        if not first:
-            yield b","
-        yield orjson.dumps(entry, default=json_output._default, option=orjson.OPT_NON_STR_KEYS)
-        first = False
-    yield b"]" + tail
-
-
-def run_stages(project: Path, as_of: dt.date, out_file: Path, sample: bool = True,
-               what_if: bool = False) -> dict:
-    """The build's stages in order, measured one by one; the same work as ``build --format json``.
-
-    ``what_if``: the cyclic GC switched off for the whole run and report.json written
-    without indentation, to see what those two changes alone would be worth.
-    """
-    if what_if:
-        gc.disable()
+def run_stages(project: Path, as_of: dt.date, out_file: Path, sample: bool = True) -> dict:
+    """The build's stages in order, measured one by one; the same work as ``build --format json``:
+    configure, load (every source, read as the build reads them, and the merge), each analysis,
+    report.json."""
     t_start = time.perf_counter()
     stages: list[dict] = []
     can_reset = reset_hwm()
@@ -254,19 +231,8 @@ def run_stages(project: Path, as_of: dt.date, out_file: Path, sample: bool = Tru
     plugins, config = measure("configure", lambda: stages_module.configure(
         project / "config.toml", as_of=as_of))
 
-    readers = {reader.type: reader for _, reader in plugins.collect("source_readers")}
-    results = []
-    for spec in config.sources:
-        def read(spec=spec):
-            data = readers[spec.type].read(spec, config)
-            return stages_module.SourceSummary(spec.label, spec.type, data.counts(), data.errors,
-                                               data.warnings), data
-        results.append(measure(f"read {spec.path.name}", read))
-    portfolio, errors, warnings, _ = measure("merge", lambda: stages_module.merge(
-        results, config.sections["identity"]))
-    if errors:
-        raise SystemExit(f"data errors: {errors[:3]}")
-    results.clear()
+    portfolio, _summaries, warnings = measure("load (read every source, merge)",
+                                              lambda: stages_module.load(plugins, config))
 
     # as build.analyse does: each analysis inside the package's own pause of the cyclic GC
     paused = getattr(stages_module, "_collector_paused", contextlib.nullcontext)
@@ -284,9 +250,7 @@ def run_stages(project: Path, as_of: dt.date, out_file: Path, sample: bool = Tru
     def write():
         out_file.parent.mkdir(parents=True, exist_ok=True)
         with out_file.open("wb") as handle:
-            chunks = compact_chunks(report, json_output) if what_if \
-                else json_output.report_chunks(report, [])
-            for chunk in chunks:
+            for chunk in json_output.report_chunks(report, []):
                 handle.write(chunk)
         return out_file.stat().st_size
 
@@ -388,20 +352,9 @@ def measure_all(project: Path, args: argparse.Namespace) -> dict:
             f"other load {run.other_cpu_cores:.2f} cores")
     same = same_bytes(project / "stages-out" / "report.json", out / "report.json") \
         if args.compare_output else None
-    what_if = None
-    if args.what_if:
-        wait_for_quiet(args.quiet_wait)
-        run = run_measured([PYTHON, me, "--stages", str(project), args.as_of,
-                            str(project / "stages-out" / "report.json"), str(stage_file), "--what-if"],
-                           project)
-        what_if = (run, json.loads(stage_file.read_text()))
-        log(f"  what-if run (GC off, compact JSON): {what_if[1]['total_s']:.2f} s in-process, "
-            f"peak {max(s['peak_mb'] for s in what_if[1]['stages']):.0f} MB, "
-            f"report.json {what_if[1]['report_json_bytes'] / 1e9:.2f} GB, "
-            f"other load {run.other_cpu_cores:.2f} cores")
     shutil.rmtree(project / "stages-out", ignore_errors=True)
     return {"builds": builds, "baselines": baselines, "stage_runs": stage_runs,
-            "report_json_bytes": report_bytes, "same_output": same, "what_if": what_if}
+            "report_json_bytes": report_bytes, "same_output": same}
 
 
 def same_bytes(a: Path, b: Path) -> bool:
@@ -490,22 +443,6 @@ def tables(project: Path, rows: dict[str, int], m: dict) -> str:
     out.append(f"| **total** | **{stages['total_s']:.2f}** | | "
                f"{sum(s['cpu_s'] for s in stages['stages']):.2f} | {stages['gc_total_s']:.2f} | | | "
                f"**{peak:.0f}** | |")
-    if m["what_if"]:
-        run, w = m["what_if"]
-        w_peak = max(x["peak_mb"] for x in w["stages"])
-        out += ["", f"What-if, measured by this benchmark only (the package unchanged): the same stages "
-                f"with Python's cyclic GC switched off for the whole process (`gc.disable()`) and "
-                f"report.json written by the same streaming loop without indentation "
-                f"({w['report_json_bytes'] / 1e9:.2f} GB instead of {stages['report_json_bytes'] / 1e9:.2f} GB); "
-                f"other load {run.other_cpu_cores:.2f} cores.", "",
-                "| stage | wall s as built | wall s what-if | peak MB as built | peak MB what-if |",
-                "|---|---:|---:|---:|---:|"]
-        for a, b in zip(stages["stages"], w["stages"]):
-            if max(a["wall_s"], b["wall_s"]) >= 0.1:
-                out.append(f"| {a['stage']} | {a['wall_s']:.2f} | {b['wall_s']:.2f} | {a['peak_mb']:.0f} "
-                           f"| {b['peak_mb']:.0f} |")
-        out.append(f"| **total** (stages under 0.1 s included) | **{stages['total_s']:.2f}** "
-                   f"| **{w['total_s']:.2f}** | **{peak:.0f}** | **{w_peak:.0f}** |")
     out += ["", f"Polars tables after merge: {stages['frames_mb']:.0f} MB (estimated_size; "
             + ", ".join(f"{k} {v:,} rows" for k, v in stages["tables"].items()) + "). "
             "Per-relation findings entries: "
@@ -518,8 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--stages"]:
         project, as_of, out_file, result = Path(argv[1]), dt.date.fromisoformat(argv[2]), \
             Path(argv[3]), Path(argv[4])
-        result.write_text(json.dumps(run_stages(project, as_of, out_file, "--no-sample" not in argv,
-                                                "--what-if" in argv)))
+        result.write_text(json.dumps(run_stages(project, as_of, out_file, "--no-sample" not in argv)))
         return 0
     if argv[:1] == ["--baseline"]:
         project, as_of, result = Path(argv[1]), dt.date.fromisoformat(argv[2]), Path(argv[3])
@@ -538,8 +474,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet-wait", type=float, default=120, metavar="S",
                         help="before each run, wait up to S seconds for other processes to go idle")
     parser.add_argument("--regenerate", action="store_true", help="write the project anew")
-    parser.add_argument("--no-what-if", dest="what_if", action="store_false",
-                        help="skip the extra stage run with the cyclic GC off and compact JSON")
     parser.add_argument("--no-compare-output", dest="compare_output", action="store_false",
                         help="skip checking that the stage breakdown wrote the build's report.json")
     args = parser.parse_args(argv)
@@ -565,10 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         "baselines": [{**{k: v for k, v in asdict(r).items() if k != "stdout"}, **d}
                       for r, d in measured["baselines"]],
         "stage_runs": [{"run": {k: v for k, v in asdict(r).items() if k != "stdout"}, **d}
-                       for r, d in measured["stage_runs"]],
-        "what_if": None if measured["what_if"] is None else
-        {"run": {k: v for k, v in asdict(measured["what_if"][0]).items() if k != "stdout"},
-         **measured["what_if"][1]}}, indent=1, default=str))
+                       for r, d in measured["stage_runs"]]}, indent=1, default=str))
     return 0
 
 
