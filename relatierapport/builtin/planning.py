@@ -130,7 +130,8 @@ def analyse(portfolio, config, findings) -> Findings:
             pl.when(pl.col("role").is_in(known_roles)).then(pl.col("role"))
             .otherwise(pl.lit(DEFAULT_ROLE)).alias("agenda_role"),
             (pl.col("next_due") < as_of).fill_null(False).alias("catch_up"),
-            pl.max_horizontal(pl.col("next_due").fill_null(as_of), pl.lit(as_of)).alias("anchor"))
+            pl.when(pl.col("next_due") > as_of).then(pl.col("next_due")).otherwise(pl.lit(as_of))
+            .alias("anchor"))
         .join(roles.lazy(), on=["agenda_role", "category"], how="left", maintain_order="left")
         .collect())
 
