@@ -30,6 +30,14 @@ def test_example_project_builds_with_findings_for_every_relation(tmp_path):
     assert all("cadence" in relation for relation in report["relations"])
     statuses = {relation["cadence"]["status"] for relation in report["relations"]}
     assert statuses == {"on_track", "due_soon", "overdue", "never_contacted"}
-    assert any("jubileum" in relation for relation in report["relations"])
+    # the example plugin: a few relations have an anniversary within 60 days, the others null
+    upcoming = [r for r in report["relations"] if r["jubileum"]]
+    assert 0 < len(upcoming) < len(report["relations"])
+    for relation in upcoming:
+        assert "2026-11-01" <= relation["jubileum"]["date"] <= "2026-12-31"
+        assert relation["jubileum"]["years"] >= 1
+    soonest_first = sorted((r["jubileum"]["date"], r["id"]) for r in upcoming)
+    assert [u["id"] for u in report["portfolio"]["jubileum"]["upcoming"]] == \
+        [rid for _, rid in soonest_first]
     kinds = {(r["kind"], r["role"]) for r in report["relations"]}
     assert {("organisation", "client"), ("person", "candidate"), ("person", "contact")} <= kinds

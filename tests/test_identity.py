@@ -46,9 +46,14 @@ def test_relations_in_two_sources_become_one_with_provenance(tmp_path):
     # X9 is K1 (same KvK number), X8 is K2 (same name without legal form), Y1 is P1 (same e-mail)
     assert sorted(by_id) == ["K1", "K2", "P1", "P2", "Y2"]
     k1 = by_id["K1"]["provenance"]
-    assert k1["fields"]["city"] == "data/relations.csv:2"        # the first source wins
-    assert k1["fields"]["phone"] == "data/crm.csv:2"              # filled from the CRM export
+    fields = {item["field"]: item["origin"] for item in k1["fields"]}
+    assert fields["city"] == "data/relations.csv:2"              # the first source wins
+    assert fields["phone"] == "data/crm.csv:2"                    # filled from the CRM export
     assert k1["merged_from"] == ["X9 (data/crm.csv:2)"]
+    assert [item["field"] for item in k1["fields"]] == sorted(fields)
+    # a relation that was not merged: its record's line, nothing folded in
+    assert by_id["P2"]["provenance"] == {"origin": "data/relations.csv:5", "merged_from": [],
+                                         "fields": []}
     assert by_id["K2"]["provenance"]["merged_from"] == ["X8 (data/crm.csv:3)"]
     assert by_id["P1"]["provenance"]["merged_from"] == ["Y1 (data/crm.csv:4)"]
     # same name, different e-mail: two people, not merged

@@ -90,8 +90,9 @@ def test_three_kinds_of_source_make_one_portfolio(tmp_path):
     alfa = [r for r in report["relations"] if r["name"].lower().startswith("alfa bouw")]
     assert [r["id"] for r in alfa] == ["K1"]
     provenance = alfa[0]["provenance"]
-    assert provenance["fields"]["city"] == "data/klanten.xlsx:Relaties!2"       # Excel first: Amersfoort
-    assert provenance["fields"]["phone"] == "data/Account.csv:2"                # only the CRM has it
+    fields = {item["field"]: item["origin"] for item in provenance["fields"]}
+    assert fields["city"] == "data/klanten.xlsx:Relaties!2"       # Excel first: Amersfoort
+    assert fields["phone"] == "data/Account.csv:2"                # only the CRM has it
     assert len(provenance["merged_from"]) == 2                                   # vCard ORG + CRM account
     assert any(w["field"] == "city" and "Amersfoort" in w["message"] and "Utrecht" in w["message"]
                for w in report["warnings"])
