@@ -19,6 +19,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.planning",
     "relatierapport.builtin.health",
     "relatierapport.builtin.indicators",
+    "relatierapport.builtin.goal_metrics",
     "relatierapport.builtin.profile",
     "relatierapport.builtin.formatting",
     "relatierapport.builtin.json_output",
