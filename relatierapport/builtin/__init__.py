@@ -20,6 +20,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.health",
     "relatierapport.builtin.indicators",
     "relatierapport.builtin.goal_metrics",
+    "relatierapport.builtin.goals",
     "relatierapport.builtin.profile",
     "relatierapport.builtin.formatting",
     "relatierapport.builtin.json_output",
