@@ -21,6 +21,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.indicators",
     "relatierapport.builtin.goal_metrics",
     "relatierapport.builtin.goals",
+    "relatierapport.builtin.satisfaction",
     "relatierapport.builtin.profile",
     "relatierapport.builtin.formatting",
     "relatierapport.builtin.json_output",

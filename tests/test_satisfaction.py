@@ -1,0 +1,133 @@
+"""The service-profit chain: employee satisfaction next to their relations', with honest statistics.
+
+Report date 2026-11-01; the window is the last 12 months, the periods are calendar quarters.
+Six employees in two teams each own four relations; every relation has customer surveys.
+
+| employee | team | employee scores          | customer scores of their 4 relations |
+|----------|------|--------------------------|--------------------------------------|
+| E1       | T1   | 9 (15 Sep)               | 8.0 (20 Sep)                         |
+| E2       | T1   | 8 (15 Sep)               | 8.5 (20 Sep)                         |
+| E3       | T1   | 7 (15 Sep)               | 7.0 (20 Sep)                         |
+| E4       | T2   | 7 (15 Jun), 6 (15 Sep)   | 7.0 (20 Jun), 6.0 (20 Sep)           |
+| E5       | T2   | 5 (15 Sep)               | 3 out of 5 = 6.0 (20 Sep)            |
+| E6       | T2   | 4 (15 Sep)               | 6.2 (20 Sep)                         |
+
+Means in the window: employees 9, 8, 7, 6.5, 5, 4; their relations 8.0, 8.5, 7.0, 6.5, 6.0, 6.2.
+Ranks (1 = lowest): employees E1 6, E2 5, E3 4, E4 3, E5 2, E6 1; relations E1 5, E2 6, E3 4,
+E4 3, E5 1, E6 2. Differences 1, -1, 0, 0, 1, -1: sum of squares 4.
+Spearman's rho = 1 - 6 x 4 / (6 x (36 - 1)) = 1 - 24 / 210 = 0.886.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from relatierapport.testing import build_project
+
+EMPLOYEES = [{"id": f"E{n}", "name": f"Medewerker {n}", "team": "T1" if n <= 3 else "T2"}
+             for n in range(1, 7)]
+RELATIONS = [{"id": f"R{n}{k}", "name": f"Relatie {n}{k}", "owner": f"E{n}", "category": "B"}
+             for n in range(1, 7) for k in range(1, 5)]
+EMPLOYEE_SCORES = {1: [("2026-09-15", 9)], 2: [("2026-09-15", 8)], 3: [("2026-09-15", 7)],
+                   4: [("2026-06-15", 7), ("2026-09-15", 6)], 5: [("2026-09-15", 5)],
+                   6: [("2026-09-15", 4)]}
+CUSTOMER_SCORES = {1: [("2026-09-20", 8.0, 10)], 2: [("2026-09-20", 8.5, 10)],
+                   3: [("2026-09-20", 7.0, 10)], 4: [("2026-06-20", 7.0, 10), ("2026-09-20", 6.0, 10)],
+                   5: [("2026-09-20", 3, 5)], 6: [("2026-09-20", 6.2, 10)]}
+SURVEYS = ([{"subject": f"E{n}", "kind": "employee", "date": date, "score": score, "scale": 10}
+            for n, scores in EMPLOYEE_SCORES.items() for date, score in scores]
+           + [{"subject": f"R{n}{k}", "kind": "customer", "date": date, "score": score, "scale": scale}
+              for n, scores in CUSTOMER_SCORES.items() for k in range(1, 5)
+              for date, score, scale in scores])
+
+
+def build(folder, options=None, language="nl", **extra):
+    config = {"project": {"language": language}}
+    if options:
+        config["plugins"] = {"satisfaction": options}
+    return build_project(folder, relations=RELATIONS, employees=EMPLOYEES, touchpoints=[], business=[],
+                         surveys=SURVEYS, config=config, formats=extra.pop("formats", ["json"]),
+                         strict=False, **extra)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("satisfaction"), formats=["html", "json"])
+
+
+def test_spearman_rho_worked_out_by_hand(built):
+    link = built.report["portfolio"]["satisfaction"]["link"]["customer_satisfaction"]
+    assert {key: link[key] for key in ("employees", "relations", "rho", "strength", "direction",
+                                       "conclusion")} == {
+        "employees": 6, "relations": 24, "rho": 0.886, "strength": "strong", "direction": "positive",
+        "conclusion": "ok"}
+    assert link["minimum"] == {"employees": 5, "relations": 20}
+    assert [(p["id"], p["x"], p["y"]) for p in link["points"]] == [
+        ("E1", 9.0, 8.0), ("E2", 8.0, 8.5), ("E3", 7.0, 7.0), ("E4", 6.5, 6.5), ("E5", 5.0, 6.0),
+        ("E6", 4.0, 6.2)]
+
+
+def test_no_number_below_the_minimum_sample(tmp_path):
+    # 24 relations are fewer than 25; 6 employees fewer than 7.
+    for options in ({"min_relations": 25}, {"min_employees": 7}):
+        link = build(tmp_path / str(len(str(options))) / "x", options)\
+            .report["portfolio"]["satisfaction"]["link"]["customer_satisfaction"]
+        assert (link["conclusion"], link["rho"], link["strength"]) == ("too_few", None, None)
+    # Without health scores (no touchpoints, no business, no start dates) the health link has
+    # no relations behind it at all.
+    health = build(tmp_path / "health").report["portfolio"]["satisfaction"]["link"]["health"]
+    assert (health["conclusion"], health["relations"]) == ("too_few", 0)
+
+
+def test_the_strength_words_follow_their_boundaries(tmp_path):
+    # 0.886 is below a "strong" of 0.9 but above the default "moderate" of 0.3.
+    link = build(tmp_path, {"strength": {"strong": 0.9}}).report["portfolio"]["satisfaction"]["link"]
+    assert link["customer_satisfaction"]["strength"] == "moderate"
+
+
+def test_per_employee_over_time_and_the_signal(built):
+    found = built.report["portfolio"]["satisfaction"]
+    e4 = next(row for row in found["employees"] if row["id"] == "E4")
+    # E4: 7 then 6 (mean 6.5); latest 6.0 is below 6.5 (low) and 1.0 down (falling by >= 0.5);
+    # their relations went from 7.0 to 6.0 (falling too).
+    assert {k: e4[k] for k in ("satisfaction", "responses", "customer_satisfaction",
+                               "surveyed_relations", "relations", "latest", "change",
+                               "customer_change")} == {
+        "satisfaction": 6.5, "responses": 2, "customer_satisfaction": 6.5, "surveyed_relations": 4,
+        "relations": 4, "latest": 6.0, "change": -1.0, "customer_change": -1.0}
+    assert e4["flags"] == {"low": True, "falling": True, "health_falling": False, "customer_falling": True}
+    assert [(p["from"], p["employee"], p["customer"]) for p in e4["history"]] == [
+        ("2025-07-01", None, None), ("2025-10-01", None, None), ("2026-01-01", None, None),
+        ("2026-04-01", 7.0, 7.0), ("2026-07-01", 6.0, 6.0), ("2026-10-01", None, None)]
+    # E5 and E6 are low but have one period each: no change, and no falling relations: no signal.
+    # Team T2: latest quarter (6 + 5 + 4) / 3 = 5.0, the one before 7.0 (E4 alone): -2.0;
+    # customers (4 x 6.0 + 4 x 6.0 + 4 x 6.2) / 12 = 6.07 against 7.0: -0.93. A signal.
+    assert [(s["level"], s["id"], s["reasons"]) for s in found["signals"]] == [
+        ("employee", "E4", ["low", "falling", "customer_falling"]),
+        ("team", "T2", ["low", "falling", "customer_falling"])]
+    t2 = next(row for row in found["teams"] if row["team"] == "T2")
+    assert (t2["latest"], t2["change"], t2["customer_change"], t2["members"]) == (
+        5.0, -2.0, -0.93, ["E4", "E5", "E6"])
+
+
+def test_a_low_threshold_changes_the_signals(tmp_path):
+    # With "low" below 4 and "falling" from a drop of 2 points, nobody is low and only T2 fell
+    # that far: T2 (-2.0) stays a signal only through its customers, who fell 0.93 < 2: none.
+    found = build(tmp_path, {"low_score": 4.0, "falling_points": 2.0}).report["portfolio"]["satisfaction"]
+    assert found["signals"] == []
+
+
+def test_the_report_states_the_link_with_a_chart_and_its_text(built):
+    page = built.page()
+    assert "Een sterk verband (hogere medewerkerstevredenheid gaat samen met hogere waarden): " \
+           "Spearmans rangcorrelatie 0,89, uit 6 medewerkers en 24 relaties." in page
+    assert '<svg width="360" height="240"' in page and "<desc id=\"scatter-customer_satisfaction-desc\">" in page
+    assert "Medewerker 4: 6,5, 6,5" in page                     # a point, in the text alternative
+    # health: nobody has a score, so no employee has both values
+    assert "Te weinig gegevens voor een conclusie: 0 medewerkers en 0 relaties" in page
+
+
+def test_an_english_report_says_too_few_data(tmp_path):
+    built = build(tmp_path, {"min_relations": 25}, language="en", formats=["html"])
+    assert ("Too few data to draw a conclusion: 6 employees and 24 relations, at least 5 and 25 "
+            "are needed.") in built.page()
