@@ -22,6 +22,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.goal_metrics",
     "relatierapport.builtin.goals",
     "relatierapport.builtin.satisfaction",
+    "relatierapport.builtin.network",
     "relatierapport.builtin.profile",
     "relatierapport.builtin.formatting",
     "relatierapport.builtin.json_output",
