@@ -16,6 +16,11 @@ Means in the window: employees 9, 8, 7, 6.5, 5, 4; their relations 8.0, 8.5, 7.0
 Ranks (1 = lowest): employees E1 6, E2 5, E3 4, E4 3, E5 2, E6 1; relations E1 5, E2 6, E3 4,
 E4 3, E5 1, E6 2. Differences 1, -1, 0, 0, 1, -1: sum of squares 4.
 Spearman's rho = 1 - 6 x 4 / (6 x (36 - 1)) = 1 - 24 / 210 = 0.886.
+
+Health: only R51 (E5's, category A) has a touchpoint, on 15 Jul 2026. On 1 Aug (the health
+trend's previous date) it was on time: cadence 100, referrals 0, value-add 0, the rest unknown:
+(2 x 100 + 0 + 0) / 4 = 50. Now it is 78 days overdue (due 15 Aug), more than a month: cadence 0,
+score 0. Its health fell 50 points; E5 and team T2 have no other relation with a score.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ from relatierapport.testing import build_project
 
 EMPLOYEES = [{"id": f"E{n}", "name": f"Medewerker {n}", "team": "T1" if n <= 3 else "T2"}
              for n in range(1, 7)]
-RELATIONS = [{"id": f"R{n}{k}", "name": f"Relatie {n}{k}", "owner": f"E{n}", "category": "B"}
-             for n in range(1, 7) for k in range(1, 5)]
+RELATIONS = [{"id": f"R{n}{k}", "name": f"Relatie {n}{k}", "owner": f"E{n}",
+              "category": "A" if (n, k) == (5, 1) else "B"} for n in range(1, 7) for k in range(1, 5)]
+TOUCHPOINTS = [{"relation": "R51", "date": "2026-07-15", "employee": "E5", "direction": "out",
+                "kind": "check_in"}]
 EMPLOYEE_SCORES = {1: [("2026-09-15", 9)], 2: [("2026-09-15", 8)], 3: [("2026-09-15", 7)],
                    4: [("2026-06-15", 7), ("2026-09-15", 6)], 5: [("2026-09-15", 5)],
                    6: [("2026-09-15", 4)]}
@@ -45,7 +52,8 @@ def build(folder, options=None, language="nl", **extra):
     config = {"project": {"language": language}}
     if options:
         config["plugins"] = {"satisfaction": options}
-    return build_project(folder, relations=RELATIONS, employees=EMPLOYEES, touchpoints=[], business=[],
+    return build_project(folder, relations=RELATIONS, employees=EMPLOYEES, touchpoints=TOUCHPOINTS,
+                         business=[],
                          surveys=SURVEYS, config=config, formats=extra.pop("formats", ["json"]),
                          strict=False, **extra)
 
@@ -73,10 +81,9 @@ def test_no_number_below_the_minimum_sample(tmp_path):
         link = build(tmp_path / str(len(str(options))) / "x", options)\
             .report["portfolio"]["satisfaction"]["link"]["customer_satisfaction"]
         assert (link["conclusion"], link["rho"], link["strength"]) == ("too_few", None, None)
-    # Without health scores (no touchpoints, no business, no start dates) the health link has
-    # no relations behind it at all.
+    # Only R51 has a health score: one employee and one relation behind the health link.
     health = build(tmp_path / "health").report["portfolio"]["satisfaction"]["link"]["health"]
-    assert (health["conclusion"], health["relations"]) == ("too_few", 0)
+    assert (health["conclusion"], health["employees"], health["relations"]) == ("too_few", 1, 1)
 
 
 def test_the_strength_words_follow_their_boundaries(tmp_path):
@@ -99,21 +106,25 @@ def test_per_employee_over_time_and_the_signal(built):
     assert [(p["from"], p["employee"], p["customer"]) for p in e4["history"]] == [
         ("2025-07-01", None, None), ("2025-10-01", None, None), ("2026-01-01", None, None),
         ("2026-04-01", 7.0, 7.0), ("2026-07-01", 6.0, 6.0), ("2026-10-01", None, None)]
-    # E5 and E6 are low but have one period each: no change, and no falling relations: no signal.
-    # Team T2: latest quarter (6 + 5 + 4) / 3 = 5.0, the one before 7.0 (E4 alone): -2.0;
-    # customers (4 x 6.0 + 4 x 6.0 + 4 x 6.2) / 12 = 6.07 against 7.0: -0.93. A signal.
+    # E5 is low (5) and the health of R51 fell 50 points: a signal. E6 is low too, but nothing
+    # of theirs fell. Team T2: latest quarter (6 + 5 + 4) / 3 = 5.0, the one before 7.0 (E4 alone):
+    # -2.0; customers (4 x 6.0 + 4 x 6.0 + 4 x 6.2) / 12 = 6.07 against 7.0: -0.93; health -50.
     assert [(s["level"], s["id"], s["reasons"]) for s in found["signals"]] == [
         ("employee", "E4", ["low", "falling", "customer_falling"]),
-        ("team", "T2", ["low", "falling", "customer_falling"])]
+        ("employee", "E5", ["low", "health_falling"]),
+        ("team", "T2", ["low", "falling", "health_falling", "customer_falling"])]
+    e5 = next(row for row in found["employees"] if row["id"] == "E5")
+    assert (e5["health"], e5["scored_relations"], e5["health_change"], e5["health_down"]) == (0.0, 1, -50.0, 1)
     t2 = next(row for row in found["teams"] if row["team"] == "T2")
     assert (t2["latest"], t2["change"], t2["customer_change"], t2["members"]) == (
         5.0, -2.0, -0.93, ["E4", "E5", "E6"])
 
 
 def test_a_low_threshold_changes_the_signals(tmp_path):
-    # With "low" below 4 and "falling" from a drop of 2 points, nobody is low and only T2 fell
-    # that far: T2 (-2.0) stays a signal only through its customers, who fell 0.93 < 2: none.
-    found = build(tmp_path, {"low_score": 4.0, "falling_points": 2.0}).report["portfolio"]["satisfaction"]
+    # With "low" below 4, "falling" from a drop of 2 points and health falling from 60 points,
+    # nobody is low; T2 fell 2.0 but its customers only 0.93 and its health 50: no signal.
+    found = build(tmp_path, {"low_score": 4.0, "falling_points": 2.0, "health_falling_points": 60.0})\
+        .report["portfolio"]["satisfaction"]
     assert found["signals"] == []
 
 
@@ -123,8 +134,8 @@ def test_the_report_states_the_link_with_a_chart_and_its_text(built):
            "Spearmans rangcorrelatie 0,89, uit 6 medewerkers en 24 relaties." in page
     assert '<svg width="360" height="240"' in page and "<desc id=\"scatter-customer_satisfaction-desc\">" in page
     assert "Medewerker 4: 6,5, 6,5" in page                     # a point, in the text alternative
-    # health: nobody has a score, so no employee has both values
-    assert "Te weinig gegevens voor een conclusie: 0 medewerkers en 0 relaties" in page
+    # health: only R51 has a score
+    assert "Te weinig gegevens voor een conclusie: 1 medewerkers en 1 relaties" in page
 
 
 def test_an_english_report_says_too_few_data(tmp_path):

@@ -241,20 +241,20 @@ def _aligned(base: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
     return base.join(other, on="relation", how="left", maintain_order="left")
 
 
-def _relation_facts(portfolio, findings) -> pl.DataFrame:
-    """Per relation what scopes select on: category (as the cadence analysis has it: segmentation's,
-    else the data's, else its default), owner and segment."""
+def _relation_facts(portfolio, findings, kinds: set[str]) -> pl.DataFrame:
+    """Per relation what the goals' scopes select on (only the ``kinds`` in use are looked up):
+    category as the cadence analysis has it (segmentation's, else the data's, else its default),
+    owner, segment."""
     frame = portfolio.relation_frame().select("relation", "category", "owner")
-    cadence = findings.get("cadence")
-    if cadence is not None:
+    cadence, segmentation = findings.get("cadence"), findings.get("segmentation")
+    if "category" in kinds and cadence is not None:
         found = relation_columns(cadence.relations, {"category": pl.String})
         frame = _aligned(frame.drop("category"), found)
-    elif findings.get("segmentation") is not None:
-        found = relation_columns(findings["segmentation"].relations, {"category": pl.String})
+    elif "category" in kinds and segmentation is not None:
+        found = relation_columns(segmentation.relations, {"category": pl.String})
         frame = _aligned(frame, found.rename({"category": "derived"})).select(
             "relation", pl.coalesce("derived", "category").alias("category"), "owner")
-    segmentation = findings.get("segmentation")
-    if segmentation is not None:
+    if "segment" in kinds and segmentation is not None:
         return _aligned(frame, relation_columns(segmentation.relations, {"segment": pl.String}))
     return frame.with_columns(pl.lit(None, pl.String).alias("segment"))
 
@@ -399,7 +399,7 @@ def analyse(portfolio, config, findings, goal_metrics) -> Findings:
 
     tracked = [_define(goal, metrics, portfolio.employees, portfolio.relations,
                        "segmentation" in findings, as_of, history) for goal in goals]
-    facts = _relation_facts(portfolio, findings)
+    facts = _relation_facts(portfolio, findings, {t.scope[0] for t in tracked if t.scope})
     sizes = _scope_sizes(facts, tracked)
     for index, item in enumerate(tracked):
         if item.scope is not None and index not in sizes and not _failed(item, "specific") \

@@ -34,6 +34,10 @@ STRENGTHS = ("weak", "moderate", "strong")
 DEFAULT_STRENGTH = {"weak": 0.1, "moderate": 0.3, "strong": 0.5}
 
 
+#: The health analysis' per-relation trend (README: Analysis health).
+HEALTH_TREND = pl.Struct({"change": pl.Float64, "direction": pl.String, "unknown": pl.String})
+
+
 def _ordered(bounds: dict) -> str | None:
     merged = {**DEFAULT_STRENGTH, **bounds}
     if not merged["weak"] <= merged["moderate"] <= merged["strong"]:
@@ -147,13 +151,14 @@ def analyse(portfolio, config, findings) -> Findings:
     relations = portfolio.relation_frame().select("relation", "owner")
     health = findings.get("health")
     if health is not None:
-        found = relation_columns(health.relations, {"score": pl.Float64, "previous": pl.Struct(
-            {"score": pl.Float64}), "trend": pl.Struct({"change": pl.Float64, "direction": pl.String})})
-        relations = relations.join(found.select(
-            "relation", pl.col("score").alias("health"),
-            pl.col("trend").struct.field("change").alias("health_change"),
-            (pl.col("trend").struct.field("direction") == "down").alias("health_down")),
-            on="relation", how="left", maintain_order="left")
+        found = relation_columns(health.relations, {"score": pl.Float64, "trend": HEALTH_TREND})
+        found = found.select("relation", pl.col("score").alias("health"),
+                             pl.col("trend").struct.field("change").alias("health_change"),
+                             (pl.col("trend").struct.field("direction") == "down").alias("health_down"))
+        if found["relation"].equals(relations["relation"]):      # in portfolio order: no join
+            relations = relations.hstack(found.drop("relation").get_columns())
+        else:
+            relations = relations.join(found, on="relation", how="left", maintain_order="left")
     else:
         relations = relations.with_columns(pl.lit(None, pl.Float64).alias("health"),
                                            pl.lit(None, pl.Float64).alias("health_change"),
