@@ -328,3 +328,18 @@ def test_init_writes_the_methods_goals_per_category(tmp_path):
                      "C-omzetgroei": ("category:C", "revenue_growth", -25.0),
                      "A-tevredenheid": ("category:A", "satisfaction_change", 3.0),
                      "B-tevredenheid": ("category:B", "satisfaction_change", 1.0)}
+
+
+def test_the_readme_goal_example_is_a_goal_that_works(tmp_path):
+    import re
+    import tomllib
+
+    from conftest import REPO
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- goal-example:[^>]*-->\n```toml\n(.*?)```", text, re.S)[1]
+    goal = tomllib.loads(block)["goals"][0]
+    # M01 is no employee of this project: only "acceptable" fails; the rest is computed.
+    found = goals_of(build(tmp_path, config_goals=[goal], table_goals=[]))["A-omzetgroei"]
+    assert (found["status"], found["actual"]) == ("behind", -4.26)      # G2 above
+    assert [p["text"] for p in found["problems"]] == ["owner M01 is not an employee"]
