@@ -119,7 +119,8 @@ class GoalView:
             "status_text": _data(_, STATUS_NAMES[status]) if status else _("unknown"),
             "unknown": row["unknown"] and self._reason(row),
             "elapsed": elapsed, "achieved": row["achieved_share"],
-            "bar": progress_bar(row["achieved_share"], elapsed) if elapsed is not None else None,
+            "bar": (progress_bar(row["achieved_share"], elapsed)
+                    if elapsed and row["achieved_share"] is not None else None),
             "projection": None, "evaluation": None,
             "smart": self.smart(row),
         }
