@@ -142,3 +142,24 @@ def test_an_english_report_says_too_few_data(tmp_path):
     built = build(tmp_path, {"min_relations": 25}, language="en", formats=["html"])
     assert ("Too few data to draw a conclusion: 6 employees and 24 relations, at least 5 and 25 "
             "are needed.") in built.page()
+
+
+def test_the_window_and_the_periods(tmp_path):
+    # 3 months (after 2026-08-01): only the September scores count now; E4's is 6.
+    # Half years: January-June holds E4's 7 (and their relations' 7.0), July-December 6 (6.0).
+    found = build(tmp_path, {"months": 3, "period_months": 6, "periods": 2}).report["portfolio"]["satisfaction"]
+    assert found["window"] == {"from": "2026-08-02", "to": "2026-11-01", "months": 3}
+    assert found["periods"] == [{"from": "2026-01-01", "to": "2026-06-30"},
+                                {"from": "2026-07-01", "to": "2026-12-31"}]
+    e4 = next(row for row in found["employees"] if row["id"] == "E4")
+    assert (e4["satisfaction"], e4["responses"], e4["customer_satisfaction"]) == (6.0, 1, 6.0)
+    assert [(p["employee"], p["customer"]) for p in e4["history"]] == [(7.0, 7.0), (6.0, 6.0)]
+
+
+def test_strength_boundaries_out_of_order_are_a_config_error(tmp_path):
+    from relatierapport.errors import ConfigError
+
+    with pytest.raises(ConfigError) as failure:
+        build(tmp_path, {"strength": {"weak": 0.5, "moderate": 0.3}})
+    assert [str(p) for p in failure.value.problems] == [
+        "config.toml: [plugins.satisfaction] strength: expected weak <= moderate <= strong, found a table"]

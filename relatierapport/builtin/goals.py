@@ -58,6 +58,8 @@ SEGMENT_WORDS = {"invest": ("investeer", "investeren"), "develop": ("ontwikkel",
 CATEGORIES = ("A", "B", "C")
 #: The first day the data could hold: a window from here counts everything up to the report date.
 EVER = dt.date(1, 1, 1)
+#: Metric values are summed as whole ten-thousandths (see ``_window_sums``).
+VALUE_UNIT = 10_000
 
 NO_METRIC = N_("no metric named")
 UNKNOWN_METRIC = N_("unknown metric %(metric)s (known: %(known)s)")
@@ -299,12 +301,16 @@ def _window_sums(values: pl.DataFrame, windows: list[tuple[dt.date, dt.date]],
     if wanted is not None:
         lazy = lazy.filter(pl.col("relation").is_in(wanted.implode()))
     lazy = lazy.filter(pl.col("date") <= as_of)
+    # values as whole ten-thousandths: integer sums come out the same whatever order polars adds
+    # them up in, so report.json is byte-identical from run to run
+    scaled = (pl.col("value") * VALUE_UNIT).round().cast(pl.Int64)
     columns = []       # plain columns summed per relation: cheaper than filters inside the groups
     for k, (start, end) in enumerate(windows):
         inside = pl.col("date").is_between(start, end)
-        columns += [pl.when(inside).then(pl.col("value")).otherwise(0.0).alias(f"s{k}"),
+        columns += [pl.when(inside).then(scaled).otherwise(0).alias(f"s{k}"),
                     inside.cast(pl.Int64).alias(f"n{k}")]
-    per_relation = lazy.select("relation", *columns).group_by("relation").sum()
+    # in the values' order, so the float sums that follow add up the same way every run
+    per_relation = lazy.select("relation", *columns).group_by("relation", maintain_order=True).sum()
     flags = [(pl.col(f"n{k}") > 0).cast(pl.Int64).alias(f"a{k}") for k in range(len(windows))]
     flags += [((pl.col(f"n{a}") > 0) & (pl.col(f"n{b}") > 0)).cast(pl.Int64).alias(f"b{j}")
               for j, (a, b) in enumerate(pairs)]
@@ -348,7 +354,7 @@ def _measure(metric, values: pl.DataFrame, facts: pl.DataFrame, goals: list[tupl
     grouped = kinds - {"portfolio", "relation"}
     if grouped:
         joined = per_relation.join(facts.select("relation", *(SCOPE_COLUMN[k] for k in grouped)),
-                                   on="relation", how="left")
+                                   on="relation", how="left", maintain_order="left")
         sums = [column for column in per_relation.columns if column != "relation"]
         for kind in grouped:
             for row in joined.group_by(SCOPE_COLUMN[kind]).agg(pl.col(sums).sum()).iter_rows(named=True):
@@ -364,7 +370,7 @@ def _measure(metric, values: pl.DataFrame, facts: pl.DataFrame, goals: list[tupl
         row = totals.get(index, {})
         stats = {}
         for role, k in roles.items():
-            stats[role] = Stat(total=float(row.get(f"s{k}") or 0.0), count=int(row.get(f"n{k}") or 0),
+            stats[role] = Stat(total=(row.get(f"s{k}") or 0) / VALUE_UNIT, count=int(row.get(f"n{k}") or 0),
                                active=int(row.get(f"a{k}") or 0),
                                coverage=_coverage(tracked.windows[role], data_from, as_of))
         for role, j in wanted_pairs.items():

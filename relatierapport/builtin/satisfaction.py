@@ -91,10 +91,16 @@ def settings(config) -> dict:
     return options
 
 
+#: Scores are summed as whole millionths and health as tenths: integer sums are the same whatever
+#: order polars adds them up in, so report.json is byte-identical from run to run.
+SCORE_UNIT, HEALTH_UNIT = 1_000_000, 10
+
+
 def _scores(surveys: pl.DataFrame, kind: str) -> pl.LazyFrame:
+    """Scores out of 10, in millionths."""
+    out_of_ten = pl.col("score") * 10 / pl.col("scale").fill_null(10.0)
     return (surveys.lazy().filter(pl.col("kind") == kind)
-            .select("subject", "date", (pl.col("score") * 10 / pl.col("scale").fill_null(10.0))
-                    .alias("score")))
+            .select("subject", "date", (out_of_ten * SCORE_UNIT).round().cast(pl.Int64).alias("score")))
 
 
 def periods(as_of: dt.date, months: int, count: int) -> list[tuple[dt.date, dt.date]]:
@@ -152,23 +158,25 @@ def analyse(portfolio, config, findings) -> Findings:
     health = findings.get("health")
     if health is not None:
         found = relation_columns(health.relations, {"score": pl.Float64, "trend": HEALTH_TREND})
-        found = found.select("relation", pl.col("score").alias("health"),
-                             pl.col("trend").struct.field("change").alias("health_change"),
+        found = found.select("relation",
+                             (pl.col("score") * HEALTH_UNIT).round().cast(pl.Int64).alias("health"),
+                             (pl.col("trend").struct.field("change") * HEALTH_UNIT).round()
+                             .cast(pl.Int64).alias("health_change"),
                              (pl.col("trend").struct.field("direction") == "down").alias("health_down"))
         if found["relation"].equals(relations["relation"]):      # in portfolio order: no join
             relations = relations.hstack(found.drop("relation").get_columns())
         else:
             relations = relations.join(found, on="relation", how="left", maintain_order="left")
     else:
-        relations = relations.with_columns(pl.lit(None, pl.Float64).alias("health"),
-                                           pl.lit(None, pl.Float64).alias("health_change"),
+        relations = relations.with_columns(pl.lit(None, pl.Int64).alias("health"),
+                                           pl.lit(None, pl.Int64).alias("health_change"),
                                            pl.lit(None, pl.Boolean).alias("health_down"))
 
     employee_scores = (_scores(portfolio.surveys, "employee").filter(pl.col("date") <= as_of)
                        .rename({"subject": "employee"}).with_columns(_period_column(blocks).alias("period")))
     customer_scores = (_scores(portfolio.surveys, "customer").filter(pl.col("date") <= as_of)
                        .join(relations.lazy().select("relation", pl.col("owner").alias("employee")),
-                             left_on="subject", right_on="relation", how="inner")
+                             left_on="subject", right_on="relation", how="inner", maintain_order="left")
                        .with_columns(_period_column(blocks).alias("period")))
     people = _people(portfolio, employee_scores, relations)
     now, per_period = _partials(employee_scores, customer_scores, relations, in_window)
@@ -244,7 +252,7 @@ def _partials(employee_scores: pl.LazyFrame, customer_scores: pl.LazyFrame, rela
     now = pl.concat([staff.select("employee"), customers.select("employee"), owned.select("employee")]
                     ).unique().join(staff, on="employee", how="left").join(
         customers, on="employee", how="left").join(owned, on="employee", how="left").with_columns(
-        pl.col(SUMS).cast(pl.Float64).fill_null(0.0))
+        pl.col(SUMS).cast(pl.Int64).fill_null(0))
     staff_periods = employee_scores.filter(pl.col("period").is_not_null()).group_by(
         "employee", "period").agg(pl.col("score").sum().alias("staff_sum"), pl.len().alias("staff_n"))
     customer_periods = customer_scores.filter(pl.col("period").is_not_null()).group_by(
@@ -252,30 +260,31 @@ def _partials(employee_scores: pl.LazyFrame, customer_scores: pl.LazyFrame, rela
                                   pl.len().alias("customer_n"))
     per_period = staff_periods.join(customer_periods, on=["employee", "period"], how="full",
                                     coalesce=True).with_columns(
-        pl.col("staff_sum", "staff_n", "customer_sum", "customer_n").cast(pl.Float64).fill_null(0.0))
-    frames = pl.collect_all([now, per_period])
+        pl.col("staff_sum", "staff_n", "customer_sum", "customer_n").cast(pl.Int64).fill_null(0))
+    frames = pl.collect_all([now.sort("employee"), per_period.sort("employee", "period")])
     return frames[0], frames[1]
 
 
-def _mean(total: str, count: str) -> pl.Expr:
-    return pl.when(pl.col(count) > 0).then(pl.col(total) / pl.col(count)).otherwise(None)
+def _mean(total: str, count: str, unit: int) -> pl.Expr:
+    return pl.when(pl.col(count) > 0).then(pl.col(total) / pl.col(count) / unit).otherwise(None)
 
 
 def _units(membership: pl.DataFrame, now: pl.DataFrame, per_period: pl.DataFrame, blocks,
            options) -> pl.DataFrame:
     """Per unit (an employee, or a team of them): satisfaction now and per period, the owned
     relations' customer satisfaction and health, the changes, and whether that is a signal."""
-    totals = (membership.join(now, on="employee", how="left").group_by("unit")
+    # joins that keep the order: float sums must add up in the same order every run
+    totals = (membership.join(now, on="employee", how="left", maintain_order="left").group_by("unit")
               .agg(pl.col(SUMS).sum(), pl.col("employee").sort().alias("members")))
     grid = (membership.select("unit").unique()
             .join(pl.DataFrame({"period": list(range(len(blocks)))}), how="cross"))
     starts = pl.DataFrame({"period": list(range(len(blocks))), "from": [b[0] for b in blocks],
                            "to": [b[1] for b in blocks]})
-    periods_of = (membership.join(per_period, on="employee", how="inner")
+    periods_of = (membership.join(per_period, on="employee", how="inner", maintain_order="left_right")
                   .group_by("unit", "period").agg(pl.col("staff_sum", "staff_n", "customer_sum",
                                                          "customer_n").sum())
-                  .select("unit", "period", _mean("staff_sum", "staff_n").alias("employee"),
-                          _mean("customer_sum", "customer_n").alias("customer")))
+                  .select("unit", "period", _mean("staff_sum", "staff_n", SCORE_UNIT).alias("employee"),
+                          _mean("customer_sum", "customer_n", SCORE_UNIT).alias("customer")))
     history = (grid.join(periods_of, on=["unit", "period"], how="left")
                .join(starts, on="period").sort("unit", "period")
                .group_by("unit", maintain_order=True).agg(
@@ -285,13 +294,13 @@ def _units(membership: pl.DataFrame, now: pl.DataFrame, per_period: pl.DataFrame
                    _last_value("employee").alias("latest"),
                    _last_change("customer").alias("customer_change")))
     frame = totals.join(history, on="unit", how="left").select(
-        "unit", _mean("staff_sum", "staff_n").alias("satisfaction"),
+        "unit", _mean("staff_sum", "staff_n", SCORE_UNIT).alias("satisfaction"),
         pl.col("staff_n").cast(pl.Int64).alias("responses"),
-        _mean("customer_sum", "customer_n").alias("customer_satisfaction"),
+        _mean("customer_sum", "customer_n", SCORE_UNIT).alias("customer_satisfaction"),
         pl.col("surveyed_relations").cast(pl.Int64), pl.col("relations").cast(pl.Int64),
-        _mean("health_sum", "scored_relations").alias("health"),
+        _mean("health_sum", "scored_relations", HEALTH_UNIT).alias("health"),
         pl.col("scored_relations").cast(pl.Int64),
-        _mean("change_sum", "changed").alias("health_change"),
+        _mean("change_sum", "changed", HEALTH_UNIT).alias("health_change"),
         pl.col("health_down").cast(pl.Int64), "change", "latest", "customer_change", "history",
         "members")
     low = (pl.col("latest") < options["low_score"]).fill_null(False)
