@@ -38,6 +38,7 @@ def scatter(points: list[dict], width: int = 360, height: int = 240, margin: int
     """Points ``{"x", "y", "label"}`` placed in a plot area with round axis ticks."""
     if not points:
         return {"width": width, "height": height, "points": [], "x_ticks": [], "y_ticks": []}
+    margin = max(margin, 40)          # room for the ticks and the vertical axis' label
     xs, ys = [p["x"] for p in points], [p["y"] for p in points]
     x_ticks, y_ticks = _ticks(min(xs), max(xs)), _ticks(min(ys), max(ys))
     x_low, x_high = x_ticks[0], x_ticks[-1]
@@ -52,6 +53,7 @@ def scatter(points: list[dict], width: int = 360, height: int = 240, margin: int
 
     return {
         "width": width, "height": height, "left": left, "right": right, "top": top, "bottom": bottom,
+        "x_label_at": (left + right) / 2, "y_label_at": (top + bottom) / 2,
         "points": [{**p, "cx": sx(p["x"]), "cy": sy(p["y"])} for p in points],
         "x_ticks": [{"value": t, "at": sx(t)} for t in x_ticks],
         "y_ticks": [{"value": t, "at": sy(t)} for t in y_ticks],

@@ -355,6 +355,8 @@ LINK_TITLES = {"customer_satisfaction": N_("Employee satisfaction and customer s
                "health": N_("Employee satisfaction and relation health")}
 Y_AXES = {"customer_satisfaction": N_("customer satisfaction of their relations (out of 10)"),
           "health": N_("health of their relations (0-100)")}
+#: The vertical axis' label in the chart itself (the long one is in the caption).
+Y_LABELS = {"customer_satisfaction": N_("their customers"), "health": N_("their relations' health")}
 
 
 def _data(translate, text: str) -> str:
@@ -400,7 +402,7 @@ def report_sections(kind, report):
                          for p in link_found["points"]])
         links.append({"key": key, "title": _data(_, LINK_TITLES[key]),
                       "statement": _statement(link_found, _, f["number"]),
-                      "y_axis": _data(_, Y_AXES[key]), "chart": chart,
+                      "y_axis": _data(_, Y_AXES[key]), "y_label": _data(_, Y_LABELS[key]), "chart": chart,
                       "conclusion": link_found["conclusion"]})
     signals = [{**signal, "reasons": [
         _data(_, REASON_TEXTS[reason]) % {"value": f["number"](
