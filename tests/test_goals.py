@@ -343,3 +343,34 @@ def test_the_readme_goal_example_is_a_goal_that_works(tmp_path):
     found = goals_of(build(tmp_path, config_goals=[goal], table_goals=[]))["A-omzetgroei"]
     assert (found["status"], found["actual"]) == ("behind", -4.26)      # G2 above
     assert [p["text"] for p in found["problems"]] == ["owner M01 is not an employee"]
+
+
+def test_segment_scopes_follow_the_segmentation(tmp_path):
+    # K1 scores 5 on every criterion (attractive and accessible: invest), K3 1 (ignore).
+    scores = ("opbrengst", "fit", "belangen", "kerntaak", "bekendheid", "imago", "relatie", "openheid")
+    relations = [{**row, **({f"score_{c}": 5 for c in scores} if row["id"] == "K1" else
+                            {f"score_{c}": 1 for c in scores} if row["id"] == "K3" else {})}
+                 for row in RELATIONS]
+    goal = {"id": "S1", "scope": "segment:investeer", "metric": "revenue", "target": 15000, **YEAR,
+            "owner": "M1"}
+    built = build_project(tmp_path / "with", relations=relations, business=BUSINESS, touchpoints=TOUCHPOINTS,
+                          config={"goals": [goal]}, formats=["json"], strict=False)
+    found = goals_of(built)["S1"]
+    # Only K1 is in the invest segment: its 18,000 so far reached 15,000 already.
+    assert (found["scope_value"], found["relations"], found["actual"], found["status"]) == (
+        "invest", 1, 18000.0, "achieved")
+    assert built.relation("K1")["goals"]["in_scope"] == [{"id": "S1", "status": "achieved"}]
+    without = build_project(tmp_path / "without", relations=relations, business=BUSINESS,
+                            config={"goals": [goal], "project": {"disable_plugins": ["segmentation"]}},
+                            formats=["json"], strict=False)
+    assert [p["text"] for p in goals_of(without)["S1"]["problems"]] == [
+        "segment scopes need the segmentation analysis, which is not loaded"]
+
+
+def test_an_end_before_the_start_is_not_time_bound(tmp_path):
+    goal = {"id": "T1", "scope": "portfolio", "metric": "revenue", "target": 1, "owner": "M1",
+            "start": dt.date(2026, 12, 31), "end": dt.date(2026, 1, 1)}
+    found = goals_of(build(tmp_path, config_goals=[goal], table_goals=[]))["T1"]
+    assert [(p["criterion"], p["text"]) for p in found["problems"]] == [
+        ("time_bound", "the end date lies before the start date")]
+    assert (found["status"], found["unknown"]) == (None, "the end date lies before the start date")
