@@ -47,7 +47,7 @@ from relatierapport.labels import N_
 
 TOTALS = ("sum", "growth")
 
-NO_BASELINE_TOTAL = N_("no %(metric)s in the baseline period %(from)s to %(to)s to compare with")
+NO_BASELINE_TOTAL = N_("the baseline period %(from)s to %(to)s has a total of 0 to compare with")
 NO_BASELINE_MEAN = N_("no values in the baseline period %(from)s to %(to)s to compare with")
 NO_BASELINE_ACTIVE = N_("no relation in scope has values in the baseline period %(from)s to %(to)s")
 NO_VALUES_YET = N_("no values in the period yet")

@@ -95,7 +95,7 @@ def test_a_baseline_period_the_data_cover_in_part_is_scaled_to_the_whole():
 def test_growth_without_a_baseline_total_cannot_be_measured():
     verdict = evaluate(goal("growth", target=10.0, now=Stat(total=500.0), base=Stat(total=0.0)))
     assert verdict.status is None and verdict.problems
-    assert verdict.problems[0][0].startswith("no %(metric)s in the baseline period")
+    assert verdict.problems[0][0].startswith("the baseline period %(from)s to %(to)s has a total of 0")
 
 
 # -- levels: mean, change, retention ---------------------------------------------------------------
