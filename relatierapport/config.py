@@ -15,8 +15,9 @@ from typing import Any
 
 from relatierapport.errors import ConfigError, Problem
 from relatierapport.identity import IDENTITY
-from relatierapport.model import TABLES
-from relatierapport.options import _NOTHING, ListOf, Option, OptionGroup, OptionValueError, Table, Text
+from relatierapport.model import TABLES, Goal
+from relatierapport.options import (_NOTHING, Date, ListOf, Number, Option, OptionGroup, OptionValueError,
+                                    Table, Text)
 
 TOP_LEVEL = ("project", "sources", "identity", "plugins", "goals")
 
@@ -39,6 +40,26 @@ SOURCE_OPTIONS: tuple[Option, ...] = (
     Option("columns", Table(Text()), {},
            "Model field = header in the file, for headers that differ from the field names."),
     Option("name", Text(), None, "A label for this source in messages and in check's summary."),
+)
+
+#: Keys of a [[goals]] table: the fields of a goals table row, plus the baseline period.
+GOAL_OPTIONS: tuple[Option, ...] = (
+    Option("id", Text(), None, "A short unique name, shown in the report and report.json.",
+           required=True),
+    Option("scope", Text(), "portfolio", "Whose result counts: portfolio, category:A, "
+           "segment:invest, relation:<relation id> or owner:<employee id>."),
+    Option("metric", Text(), None, "What is measured: revenue, revenue_growth (% against the "
+           "baseline period), touchpoints, referrals, satisfaction, satisfaction_change (points "
+           "against the baseline period), retention, new_relations, or a plugin's metric."),
+    Option("baseline", Number(), None, "The value the goal starts from (optional: the baseline "
+           "period's value from the data when left out)."),
+    Option("target", Number(), None, "The value to reach by the end date."),
+    Option("start", Date(), None, "First day of the goal's period."),
+    Option("end", Date(), None, "Last day of the goal's period: the goal is evaluated after it."),
+    Option("owner", Text(), None, "The employee id of whoever answers for the goal."),
+    Option("baseline_start", Date(), None, "First day of the baseline period (with baseline_end); "
+           "default: the period of the goal's length right before start."),
+    Option("baseline_end", Date(), None, "Last day of the baseline period."),
 )
 
 
@@ -72,6 +93,7 @@ class Config:
     warnings: list[Problem] = field(default_factory=list)
     as_of: dt.date = field(default_factory=dt.date.today)
     strict: bool = False
+    goals: list[Goal] = field(default_factory=list)     # the [[goals]] tables; goals tables are data
 
     @property
     def project(self) -> dict[str, Any]:
@@ -205,10 +227,45 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
                                             field=f"[plugins.{name}]"))
 
     sources = _sources(raw.get("sources", []), root, readers, checker)
+    goals = _goals(raw.get("goals", []), checker)
     if checker.errors:
         raise ConfigError(checker.errors)
     return Config(path=path, root=root, raw=raw, sections=sections, sources=sources,
-                  warnings=checker.warnings)
+                  warnings=checker.warnings, goals=goals)
+
+
+def _goals(tables: Any, checker: _Checker) -> list[Goal]:
+    """``[[goals]]`` tables as ``Goal`` records: the types checked here, whether the goal is SMART
+    by the goals analysis (as for goals from a table)."""
+    if not isinstance(tables, list):
+        checker.errors.append(Problem(checker.file, f"expected [[goals]] tables, found "
+                                      f"{_found(tables)}", field="[goals]"))
+        return []
+    goals, seen = [], {}
+    for index, table in enumerate(tables, start=1):
+        label = f"[[goals]] #{index}"
+        before = len(checker.errors)
+        values = checker.section(label, table, GOAL_OPTIONS)
+        goal_id = values["id"]
+        if isinstance(goal_id, str) and goal_id in seen:
+            checker.errors.append(Problem(checker.file, f"expected a unique id, found {goal_id!r} "
+                                          f"again (first in [[goals]] #{seen[goal_id]})",
+                                          field=f"{label} id"))
+        elif isinstance(goal_id, str):
+            seen[goal_id] = index
+        if (values["baseline_start"] is None) != (values["baseline_end"] is None):
+            given = "baseline_start" if values["baseline_start"] else "baseline_end"
+            checker.errors.append(Problem(checker.file, "expected baseline_start and baseline_end "
+                                          f"together, found only {given}", field=f"{label} {given}"))
+        elif values["baseline_start"] and values["baseline_end"] < values["baseline_start"]:
+            checker.errors.append(Problem(checker.file, "expected a date on or after baseline_start, "
+                                          f"found {values['baseline_end']}",
+                                          field=f"{label} baseline_end"))
+        if len(checker.errors) > before:
+            continue
+        text = {key: values[key] or None for key in ("metric", "owner")}
+        goals.append(Goal(**{**values, **text}, origin=f"{checker.file}:{label}"))
+    return goals
 
 
 def _sources(tables: Any, root: Path, readers: dict[str, Any], checker: _Checker) -> list[SourceSpec]:

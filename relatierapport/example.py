@@ -45,7 +45,7 @@ from itertools import accumulate, product
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-__all__ = ["write_example_data"]
+__all__ = ["goal_templates", "write_example_data"]
 
 # --------------------------------------------------------------------------
 # Word lists (fictional combinations of common Dutch words and names)
@@ -643,6 +643,11 @@ def _colleague_count(rng: random.Random, group: int, cat: int) -> int:
     return _pick(rng, (0, 1, 2), _COLLEAGUE_CUM[(group, cat) if group == CLIENT else CANDIDATE])
 
 
+#: Days before `end` since which the employee whose satisfaction falls has not contacted their
+#: relations (their health falls with it: the service-profit chain the satisfaction analysis shows).
+_NEGLECTED_DAYS = 120
+
+
 def _set_activity(rng: random.Random, world: _World, rel: _Rel, scen: _Scenario | None) -> None:
     """The hidden drivers of touchpoints and business: window, intensity, exceptions."""
     last = world.ndays - 1
@@ -651,9 +656,12 @@ def _set_activity(rng: random.Random, world: _World, rel: _Rel, scen: _Scenario 
     overdue = scen.overdue if scen is not None else 0
     if scen is None and rel.cat != C and rng.random() < 0.03:
         overdue = rng.randint(100, 170) if rel.cat == A else rng.randint(220, 300)
-    rel.last_touch_day = last - overdue if overdue < last - rel.first_day else last
     rel.silent = scen.silent if scen is not None else False
     rel.recent = scen.recent if scen is not None else (not overdue and rng.random() < 0.08)
+    if scen is None and rel.owner == world.falling:
+        overdue = max(overdue, _NEGLECTED_DAYS)    # the unhappy employee lets contact slide
+        rel.recent = False
+    rel.last_touch_day = last - overdue if overdue < last - rel.first_day else last
     rel.no_hours = rng.random() < 0.08
     rel.emp_ids = _emp_slots(world.employees, rel.owner, rel.colleagues)
 
@@ -1229,13 +1237,19 @@ def _employee_satisfaction(world: _World, rng: random.Random) -> tuple[list[floa
     return bases, rows
 
 
+#: How much a client's satisfaction moves with one point of its owner's (employee) satisfaction.
+_SERVICE_PROFIT = 0.8
+
+
 def _customer_base(rng: random.Random, r: _Rel) -> float:
     return {LOYAL: 8.6, FLIRT: 6.6, INFLATED: 7.6, SLEEPING: 6.9}.get(r.profile, 7.5) \
         + rng.uniform(-0.6, 0.6)
 
 
 def _write_surveys(path: Path, world: _World) -> tuple[int, dict[int, float]]:
-    """Twice-yearly customer surveys for A/B clients, quarterly employee surveys.
+    """Customer surveys twice a year for A/B clients and once a year (December) for C clients,
+    employee surveys every quarter. A client's satisfaction follows that of its owner (the
+    service-profit chain), and falls with the falling employee's.
 
     Returns the row count and the first wave's mean score per category (the
     baseline of the satisfaction goals)."""
@@ -1245,11 +1259,13 @@ def _write_surveys(path: Path, world: _World) -> tuple[int, dict[int, float]]:
     first_wave: dict[int, list[float]] = {A: [], B: []}
     waves = _waves(world.start, world.end, (6, 12))
     for r in world.rels:
-        if r.group != CLIENT or r.cat == C:
+        if r.group != CLIENT:
             continue
-        base = _customer_base(rng, r) + 0.4 * (emp_bases[r.owner] - 7.5)
+        base = _customer_base(rng, r) + _SERVICE_PROFIT * (emp_bases[r.owner] - 7.5)
         for w, when in enumerate(waves):
             answered = rng.random() < 0.85 or r.id in always_answer
+            if r.cat == C and when.month != 12:
+                continue
             when = when + timedelta(days=rng.randint(-10, 10))
             if not answered or when < r.since or not world.start <= when <= world.end:
                 continue
@@ -1257,7 +1273,7 @@ def _write_surveys(path: Path, world: _World) -> tuple[int, dict[int, float]]:
             if r.owner == world.falling:
                 score -= 0.7 * w
             score = round(max(1.0, min(10.0, score)), 1)
-            if w == 0:
+            if w == 0 and r.cat != C:
                 first_wave[r.cat].append(score)
             rows.append((when, 0, r.id, "klant", score))
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
@@ -1333,9 +1349,33 @@ def _write_events(path: Path, world: _World) -> int:
 # Goals
 # --------------------------------------------------------------------------
 
+def goal_templates(employees: int = 3, end: date = date(2026, 10, 31)) -> list[dict]:
+    """The method's goals per category for the year of ``end``, as ``[[goals]]`` tables: revenue
+    +10% for A, +5% for B and at most -25% for C; satisfaction +3 points for A and +1 for B.
+    Owners are the sample's account managers (M01 the A relations, M02 the B, the last one C)."""
+    def emp(k: int) -> str:
+        return f"M{min(k, employees - 1) + 1:02d}"
+
+    year = {"start": date(end.year, 1, 1), "end": date(end.year, 12, 31)}
+    return [
+        {"id": "A-omzetgroei", "scope": "category:A", "metric": "revenue_growth", "target": 10.0,
+         **year, "owner": emp(0)},
+        {"id": "B-omzetgroei", "scope": "category:B", "metric": "revenue_growth", "target": 5.0,
+         **year, "owner": emp(1)},
+        {"id": "C-omzetgroei", "scope": "category:C", "metric": "revenue_growth", "target": -25.0,
+         **year, "owner": emp(employees - 1)},
+        {"id": "A-tevredenheid", "scope": "category:A", "metric": "satisfaction_change",
+         "target": 3.0, **year, "owner": emp(0)},
+        {"id": "B-tevredenheid", "scope": "category:B", "metric": "satisfaction_change",
+         "target": 1.0, **year, "owner": emp(1)},
+    ]
+
+
 def _goal_rows(world: _World, satisfaction: dict[int, float],
                revenue_of: dict[str, float]) -> list[tuple]:
-    """The method's example goals plus goals in every state, one deliberately flawed."""
+    """Goals for one relation, an owner and the portfolio, in every state (on track, behind,
+    achieved, not achieved, not yet started), two deliberately flawed (no owner, no end date).
+    The method's goals per category are in config.toml (``goal_templates``)."""
     n = len(world.employees)
 
     def emp(k: int) -> str:
@@ -1353,13 +1393,9 @@ def _goal_rows(world: _World, satisfaction: dict[int, float],
     loyal = world.scenarios.get("huwelijkspartner")
     flirt = world.scenarios.get("overspelige liefde")
     sat_a, sat_b = satisfaction.get(A, 7.5), satisfaction.get(B, 7.0)
-    rows = [
-        ("categorie:A", "omzetgroei", 0, 10, *year, emp(0)),
-        ("categorie:B", "omzetgroei", 0, 5, *year, emp(1)),
-        ("categorie:C", "omzetgroei", 0, -25, *year, emp(n - 1)),
-        ("categorie:A", "tevredenheid", round(sat_a, 1), min(10.0, round(sat_a + 3, 1)), *year, emp(0)),
-        ("categorie:B", "tevredenheid", round(sat_b, 1), min(10.0, round(sat_b + 1, 1)), *year, emp(1)),
-    ]
+    # three in four of the relations that started in the ended period: a goal that was achieved
+    started = sum(1 for r in world.rels if ended[0] <= r.since <= ended[1])
+    rows = []
     if loyal:
         # Revenue before the goal year, scaled to a full year.
         days_before = (year[0] - world.start).days
@@ -1372,7 +1408,7 @@ def _goal_rows(world: _World, satisfaction: dict[int, float],
         rows.append((f"relatie:{flirt}", "contactmomenten", 8, 14, *year, owner_of[flirt]))
     rows += [
         ("categorie:A", "behoud", 85, 90, *year, emp(0)),
-        ("portefeuille", "nieuwe relaties", 0, 12, *ended, emp(0)),
+        ("portefeuille", "nieuwe relaties", 0, max(1, round(started * 0.75)), *ended, emp(0)),
         (f"eigenaar:{emp(1)}", "contactmomenten", 40, 60, *quarter, emp(1)),
         ("portefeuille", "omzetgroei", 0, 8, *next_year, emp(0)),
         ("portefeuille", "tevredenheid", round((sat_a + sat_b) / 2, 1), 8.0, *year, ""),

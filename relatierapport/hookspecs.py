@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from relatierapport.build import BuildResult, Report
     from relatierapport.config import Config
-    from relatierapport.hooktypes import Analysis, OutputFormat, Section, SourceReader
+    from relatierapport.hooktypes import Analysis, GoalMetric, OutputFormat, Section, SourceReader
     from relatierapport.model import Relation
     from relatierapport.options import OptionGroup
 
@@ -153,13 +153,17 @@ def analyses() -> list[Analysis]:
     relation lacks the field). Values must be JSON-compatible (str, int, float,
     bool, None, date, lists, dicts); they go into report.json under the
     analysis' name: ``relations[i]["acme_score"]`` and ``portfolio["acme_score"]``.
-    ``Findings.warnings`` (``Problem`` records) become build warnings.
+    ``Findings.warnings`` (``Problem`` records) become build warnings. An
+    analysis that reads what plugins offer on another collecting hook names it
+    in ``collects`` (the goals analysis: ``collects=("goal_metrics",)``); its
+    ``run`` then also gets their combined list as a keyword argument of the
+    hook's name (``run(portfolio, config, findings, goal_metrics)``).
 
     Runs: the hook once per build and per check, after config is validated;
     each analysis' ``run`` once, after all sources are read and merged, in
     dependency order (ties by name). A missing requirement or a cycle is an error.
 
-    Returns: a list of ``Analysis(name, run, requires=(), after=(), description)``;
+    Returns: a list of ``Analysis(name, run, requires=(), after=(), description, collects=())``;
     ``run`` returns ``Findings(relations=..., portfolio={...}, warnings=[...])``.
     Two analyses with one name is an error.
 
@@ -189,6 +193,54 @@ def analyses() -> list[Analysis]:
         def analyses():
             return [Analysis("acme_score", score, after=("cadence",)),
                     Analysis("acme_call_first", call_first, requires=("acme_score",))]
+    """
+
+
+@hookspec
+def goal_metrics() -> list[GoalMetric]:
+    """Offer a metric that goals can track: placements, donations, hours, a score of your own.
+
+    A goal (``[[goals]]`` in config.toml or a row of a goals table) names its
+    metric; the ``goals`` analysis measures it for the goal's relations and
+    period, compares it with the target and the metric's own history, and
+    projects it to the end date. A metric only says where its numbers come
+    from: ``values(portfolio, config)`` returns one row per dated measurement
+    (``relation``, ``date``, ``value``), and the goals analysis does the
+    periods, scopes, baseline, progress and projection, the same for every
+    metric. Return None from ``values`` when the data the metric needs is not
+    there at all: goals on it then say ``missing`` (in the report and in
+    ``relatierapport check``) instead of measuring zero. The built-in metrics
+    (revenue, revenue_growth, touchpoints, referrals, satisfaction,
+    satisfaction_change, retention, new_relations) come from the built-in
+    plugin ``goal_metrics`` on this hook.
+
+    Runs: once per build and per check, before the analyses run (the goals
+    analysis collects them); each metric's ``values`` at most once per run,
+    and only when a goal uses the metric.
+
+    Returns: a list of ``GoalMetric(name, values, aggregate, unit, missing,
+    aliases, higher_is_better, bounds, description)`` (``relatierapport.hooktypes``);
+    ``aggregate`` is ``sum``, ``mean``, ``growth``, ``change`` or ``retention``.
+    Two plugins offering one name is an error.
+
+    Example::
+
+        import polars as pl
+
+        from relatierapport import hookimpl
+        from relatierapport.hooktypes import GoalMetric
+
+        def placements(portfolio, config):
+            if portfolio.business.is_empty():
+                return None
+            won = portfolio.business.filter(pl.col("kind") == "placement", pl.col("status") == "won")
+            return won.select("relation", "date", pl.lit(1.0).alias("value"))
+
+        @hookimpl
+        def goal_metrics():
+            return [GoalMetric("placements", placements, aggregate="sum", unit="count",
+                               missing="no business records", aliases=("plaatsingen",),
+                               description="Won placements.")]
     """
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from relatierapport.errors import Problem
     from relatierapport.model import Portfolio, SourceData
 
-__all__ = ["Analysis", "Findings", "Option", "OptionGroup", "OutputFormat", "Page",
+__all__ = ["Analysis", "Findings", "GoalMetric", "Option", "OptionGroup", "OutputFormat", "Page",
            "RelationTable", "Section", "SourceReader", "relation_columns"]
 
 
@@ -67,14 +67,60 @@ class Analysis:
     """A named analysis. ``run(portfolio, config, findings)`` returns ``Findings``.
 
     ``findings`` maps the names in ``requires`` to their ``Findings``; analyses
-    run in dependency order, never in registration order.
+    run in dependency order, never in registration order. ``collects`` names
+    collecting hooks (``goal_metrics``) whose combined results ``run`` gets as
+    a keyword argument of the hook's name: how an analysis reads what other
+    plugins offer it.
     """
 
     name: str
-    run: Callable[["Portfolio", "Config", dict[str, Findings]], Findings]
+    run: Callable[..., Findings]
     requires: tuple[str, ...] = ()
     after: tuple[str, ...] = ()      # run after these when they are loaded; no error when absent
     description: str = ""
+    collects: tuple[str, ...] = ()
+
+
+#: How a goal metric combines the values of a goal's relations in a period.
+GOAL_AGGREGATES = ("sum", "mean", "growth", "change", "retention")
+
+
+@dataclass(frozen=True)
+class GoalMetric:
+    """A metric that goals can track: ``metric = "<name>"`` (or one of its ``aliases``) in a goal.
+
+    ``values(portfolio, config)`` returns a polars DataFrame with the columns
+    ``relation`` (String), ``date`` (Date) and ``value`` (Float64): one row per
+    dated measurement (a won deal and its amount, a survey and its score), or
+    None when the data the metric needs is not there at all (the goal then says
+    ``missing``). A row may carry 0 (a touchpoint that is not a referral): the
+    first row's date tells from when the data cover the metric, so a total over
+    a period that starts earlier is scaled up or left out of the history rather
+    than taken for a fall. The goals analysis takes the rows of a goal's relations in a
+    period and combines them by ``aggregate``: ``sum`` (a total), ``mean`` (an
+    average level), ``growth`` (the total in percent against the baseline
+    period's), ``change`` (the mean in points against the baseline period's) or
+    ``retention`` (of the relations with a value in the baseline period, the
+    percentage that has one in the period too). ``unit`` says how values are
+    shown: ``count``, ``money``, ``score``, ``percent`` or ``points``.
+    ``bounds`` (lowest, highest; None for open) keep projections possible, e.g.
+    (0, 10) for a score out of 10.
+    """
+
+    name: str
+    values: Callable[["Portfolio", "Config"], "pl.DataFrame | None"]
+    aggregate: str = "sum"
+    unit: str = "count"
+    missing: str = "no data for this metric on record"
+    aliases: tuple[str, ...] = ()
+    higher_is_better: bool = True
+    bounds: tuple[float | None, float | None] = (None, None)
+    description: str = ""
+
+    def __post_init__(self):
+        if self.aggregate not in GOAL_AGGREGATES:
+            raise ValueError(f"goal metric {self.name!r}: aggregate must be one of "
+                             f"{', '.join(GOAL_AGGREGATES)}, found {self.aggregate!r}")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,13 @@ class Employee:
 
 @dataclass
 class Goal:
-    """A SMART goal: what should change, for whom, by when, owned by whom."""
+    """A SMART goal: what should change, for whom, by when, owned by whom.
+
+    The same record whether it came from config.toml (``[[goals]]``) or a goals
+    table. ``baseline_start``/``baseline_end`` name the period a growth or
+    change is measured against; unset, it is the period of the goal's own
+    length right before ``start``.
+    """
 
     id: str
     scope: str = "portfolio"            # portfolio, category:A, segment:..., relation:<id>, owner:<id>
@@ -69,6 +75,8 @@ class Goal:
     end: date | None = None
     owner: str | None = None
     origin: str = ""
+    baseline_start: date | None = None
+    baseline_end: date | None = None
 
 
 #: Column schemas of the event tables. Sources must produce exactly these columns.

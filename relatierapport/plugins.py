@@ -11,6 +11,7 @@ registration order.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -31,7 +32,7 @@ import pluggy
 
 from relatierapport import hookspecs
 from relatierapport.errors import PluginError, Problem
-from relatierapport.hooktypes import Analysis, OptionGroup, OutputFormat, Section, SourceReader
+from relatierapport.hooktypes import Analysis, GoalMetric, OptionGroup, OutputFormat, Section, SourceReader
 
 ENTRY_POINT_GROUP = "relatierapport"
 #: Set to 1 to ignore plugins from installed packages (local and built-in ones still load).
@@ -41,7 +42,10 @@ SKIP_INSTALLED_ENV = "RELATIERAPPORT_NO_INSTALLED_PLUGINS"
 RETURNS: dict[str, tuple[type, ...]] = {
     "config_options": (OptionGroup,), "source_readers": (SourceReader,), "analyses": (Analysis,),
     "report_sections": (Section,), "output_formats": (OutputFormat,), "template_dirs": (str, Path),
+    "goal_metrics": (GoalMetric,),
 }
+#: Collecting hooks an analysis may name in ``collects``, and the field two plugins may not share.
+COLLECTABLE = {"goal_metrics": "name"}
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -146,7 +150,19 @@ class Plugins:
             ready = sorted(sorter.get_ready())
             ordered.extend(declared[name] for name in ready)
             sorter.done(*ready)
-        return ordered
+        return [(plugin, self._with_collected(plugin, analysis)) for plugin, analysis in ordered]
+
+    def _with_collected(self, plugin: str, analysis: Analysis) -> Analysis:
+        """The analysis with ``run`` bound to the results of the hooks it ``collects``."""
+        if not analysis.collects:
+            return analysis
+        collected = {}
+        for hook in analysis.collects:
+            if hook not in COLLECTABLE:
+                raise PluginError(plugin, "analyses", f"analysis {analysis.name!r} collects "
+                                  f"{hook!r}; expected one of {', '.join(sorted(COLLECTABLE))}")
+            collected[hook] = [item for _, item in self.collect(hook, key=COLLECTABLE[hook])]
+        return dataclasses.replace(analysis, run=functools.partial(analysis.run, **collected))
 
     def report_sections(self, kind, relation, report, config):
         sections = [section for _, section in self.collect(

@@ -14,8 +14,8 @@ from typing import Any
 
 import tomli_w
 
-from relatierapport.config import PROJECT, SOURCE_OPTIONS
-from relatierapport.example import write_example_data
+from relatierapport.config import GOAL_OPTIONS, PROJECT, SOURCE_OPTIONS
+from relatierapport.example import goal_templates, write_example_data
 from relatierapport.options import OptionGroup
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
@@ -78,7 +78,30 @@ def _section(header: str, group: OptionGroup, values: dict[str, Any]) -> list[st
     return lines
 
 
-def config_text(name: str, groups: list[OptionGroup]) -> str:
+GOALS_HELP = """\
+Goals: each report checks every goal (SMART), and shows its progress, status and
+projection (README: Analysis `goals`). Below are the method's goals per category; set your
+own dates, targets and owners. Goals may also come from a table: a source with
+table = "goals" (data/doelen.csv here)."""
+
+
+def _goals(goals: list[dict[str, Any]]) -> list[str]:
+    """``[[goals]]`` tables; the first explains its keys, and the optional ones it leaves out."""
+    lines = ["", *_comment(GOALS_HELP)]
+    helps = {option.name: option.help for option in GOAL_OPTIONS}
+    for number, goal in enumerate(goals):
+        lines += ["", "[[goals]]"]
+        for key, value in goal.items():
+            lines += _comment(helps[key]) if number == 0 else []
+            lines.append(f"{toml_key(key)} = {toml_value(value)}")
+        if number == 0:
+            left_out = [option for option in GOAL_OPTIONS if option.name not in goal]
+            lines += _comment("Optional keys, not set here:\n" + "\n".join(
+                f"  {option.name}: {option.help}" for option in left_out))
+    return lines
+
+
+def config_text(name: str, groups: list[OptionGroup], goals: list[dict[str, Any]] = ()) -> str:
     """The commented config.toml of a new project."""
     lines = ["# relatierapport project configuration.",
              "# Every key below is explained above it; change what fits your organisation.",
@@ -94,6 +117,8 @@ def config_text(name: str, groups: list[OptionGroup]) -> str:
         for key, value in SAMPLE_FORMAT.items():
             lines += [*explain(FORMAT_HELP[key]), f"{key} = {toml_value(value)}"]
         lines += [*explain(source_help["columns"]), f"columns = {toml_value(columns)}"]
+    if goals:
+        lines += _goals(list(goals))
     for group in sorted(groups, key=lambda g: g.section):
         if group.section.startswith("plugins."):
             lines += _section(f"[{group.section}]", group, {})
@@ -117,5 +142,6 @@ def init_project(target: Path, *, name: str = "Voorbeeld Werving & Selectie", cl
     shutil.copytree(SCAFFOLD / "plugins", target / "plugins", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     plugins = make_plugins(target.resolve())
-    (target / "config.toml").write_text(config_text(name, plugins.option_groups()), encoding="utf-8")
+    (target / "config.toml").write_text(config_text(name, plugins.option_groups(),
+                                                    goal_templates(employees)), encoding="utf-8")
     return sorted(p for p in target.rglob("*") if p.is_file() and "__pycache__" not in p.parts)

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from relatierapport import hookimpl, hookspecs
-from relatierapport.errors import ConfigError, DataError, PluginError
+from relatierapport.errors import ConfigError, DataError, PluginError, StrictError
 from relatierapport.hookdocs import example_module, parse
 from relatierapport.relation_table import RelationTable
 from relatierapport.testing import build_project
@@ -192,3 +192,28 @@ def test_hook_register_commands(tmp_path):
     hello = relatierapport("acme-hello", "Mila")
     assert (hello.returncode, hello.stdout) == (0, "hello Mila, from acme\n"), hello.stderr
     assert "acme-hello  Greet NAME from the ACME plugin." in relatierapport("--help").stdout
+
+
+@pytest.mark.hook("goal_metrics")
+def test_hook_goal_metrics(tmp_path):
+    import datetime as dt
+
+    plugins = acme("goal_metrics")
+    year = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31), "owner": "M1"}
+    goals = [{"id": "P1", "scope": "relation:K1", "metric": "plaatsingen", "target": 2, **year}]
+    built = build_project(tmp_path / "good", plugins=plugins, formats=["json"], config={"goals": goals})
+    found = built.report["portfolio"]["goals"]
+    assert found["metrics"]["placements"] == {"aggregate": "sum", "unit": "count",
+                                              "aliases": ["plaatsingen"], "description": "Won placements."}
+    # K1's one won placement (1 Feb 2026) by 1 Nov: 1 x 365 / 305 = 1.2 projected, short of 2.
+    goal = found["goals"][0]
+    assert (goal["metric"], goal["actual"], goal["status"]) == ("placements", 1.0, "behind")
+    assert goal["projection"] == {"value": 1.2, "method": "linear_total"}
+    # Without business records the metric says why it cannot be measured (a warning: strict fails).
+    with pytest.raises(StrictError, match="goal P1 cannot be measured: no business records"):
+        build_project(tmp_path / "none", plugins=plugins, formats=["json"], business=[],
+                      config={"goals": goals})
+    # A metric name another plugin already offers is an error naming both.
+    with pytest.raises(PluginError, match="name 'placements' is already provided by plugin 'acme_goal_metrics'"):
+        build_project(tmp_path / "twice", plugins={**plugins, "zz": example_module("goal_metrics")},
+                      formats=["json"])

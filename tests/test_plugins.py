@@ -307,6 +307,24 @@ def test_missing_requirement_and_cycles_are_named(tmp_path):
         build_project(tmp_path / "cycle", plugins={"kring": cycle})
 
 
+def test_an_analysis_gets_what_the_hooks_it_collects_offer(tmp_path):
+    seen = {}
+
+    def run(portfolio, config, findings, goal_metrics):
+        seen["metrics"] = sorted(metric.name for metric in goal_metrics)
+        return Findings()
+
+    build_project(tmp_path / "good", plugins={"lezer": Analyses(Analysis("lezer", run,
+                                                                         collects=("goal_metrics",)))})
+    assert seen["metrics"] == ["new_relations", "referrals", "retention", "revenue", "revenue_growth",
+                               "satisfaction", "satisfaction_change", "touchpoints"]
+    wrong = Analyses(Analysis("lezer", run, collects=("analyses",)))
+    with pytest.raises(PluginError) as failure:
+        build_project(tmp_path / "wrong", plugins={"lezer": wrong})
+    assert failure.value.message == ("plugin 'lezer' failed in hook analyses: analysis 'lezer' "
+                                     "collects 'analyses'; expected one of goal_metrics")
+
+
 def test_disable_plugins_in_config(tmp_path):
     built = build_project(tmp_path, config={"project": {"disable_plugins": ["cadence"]}},
                           formats=["json"])

@@ -1,0 +1,165 @@
+"""The service-profit chain: employee satisfaction next to their relations', with honest statistics.
+
+Report date 2026-11-01; the window is the last 12 months, the periods are calendar quarters.
+Six employees in two teams each own four relations; every relation has customer surveys.
+
+| employee | team | employee scores          | customer scores of their 4 relations |
+|----------|------|--------------------------|--------------------------------------|
+| E1       | T1   | 9 (15 Sep)               | 8.0 (20 Sep)                         |
+| E2       | T1   | 8 (15 Sep)               | 8.5 (20 Sep)                         |
+| E3       | T1   | 7 (15 Sep)               | 7.0 (20 Sep)                         |
+| E4       | T2   | 7 (15 Jun), 6 (15 Sep)   | 7.0 (20 Jun), 6.0 (20 Sep)           |
+| E5       | T2   | 5 (15 Sep)               | 3 out of 5 = 6.0 (20 Sep)            |
+| E6       | T2   | 4 (15 Sep)               | 6.2 (20 Sep)                         |
+
+Means in the window: employees 9, 8, 7, 6.5, 5, 4; their relations 8.0, 8.5, 7.0, 6.5, 6.0, 6.2.
+Ranks (1 = lowest): employees E1 6, E2 5, E3 4, E4 3, E5 2, E6 1; relations E1 5, E2 6, E3 4,
+E4 3, E5 1, E6 2. Differences 1, -1, 0, 0, 1, -1: sum of squares 4.
+Spearman's rho = 1 - 6 x 4 / (6 x (36 - 1)) = 1 - 24 / 210 = 0.886.
+
+Health: only R51 (E5's, category A) has a touchpoint, on 15 Jul 2026. On 1 Aug (the health
+trend's previous date) it was on time: cadence 100, referrals 0, value-add 0, the rest unknown:
+(2 x 100 + 0 + 0) / 4 = 50. Now it is 78 days overdue (due 15 Aug), more than a month: cadence 0,
+score 0. Its health fell 50 points; E5 and team T2 have no other relation with a score.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from relatierapport.testing import build_project
+
+EMPLOYEES = [{"id": f"E{n}", "name": f"Medewerker {n}", "team": "T1" if n <= 3 else "T2"}
+             for n in range(1, 7)]
+RELATIONS = [{"id": f"R{n}{k}", "name": f"Relatie {n}{k}", "owner": f"E{n}",
+              "category": "A" if (n, k) == (5, 1) else "B"} for n in range(1, 7) for k in range(1, 5)]
+TOUCHPOINTS = [{"relation": "R51", "date": "2026-07-15", "employee": "E5", "direction": "out",
+                "kind": "check_in"}]
+EMPLOYEE_SCORES = {1: [("2026-09-15", 9)], 2: [("2026-09-15", 8)], 3: [("2026-09-15", 7)],
+                   4: [("2026-06-15", 7), ("2026-09-15", 6)], 5: [("2026-09-15", 5)],
+                   6: [("2026-09-15", 4)]}
+CUSTOMER_SCORES = {1: [("2026-09-20", 8.0, 10)], 2: [("2026-09-20", 8.5, 10)],
+                   3: [("2026-09-20", 7.0, 10)], 4: [("2026-06-20", 7.0, 10), ("2026-09-20", 6.0, 10)],
+                   5: [("2026-09-20", 3, 5)], 6: [("2026-09-20", 6.2, 10)]}
+SURVEYS = ([{"subject": f"E{n}", "kind": "employee", "date": date, "score": score, "scale": 10}
+            for n, scores in EMPLOYEE_SCORES.items() for date, score in scores]
+           + [{"subject": f"R{n}{k}", "kind": "customer", "date": date, "score": score, "scale": scale}
+              for n, scores in CUSTOMER_SCORES.items() for k in range(1, 5)
+              for date, score, scale in scores])
+
+
+def build(folder, options=None, language="nl", **extra):
+    config = {"project": {"language": language}}
+    if options:
+        config["plugins"] = {"satisfaction": options}
+    return build_project(folder, relations=RELATIONS, employees=EMPLOYEES, touchpoints=TOUCHPOINTS,
+                         business=[],
+                         surveys=SURVEYS, config=config, formats=extra.pop("formats", ["json"]),
+                         strict=False, **extra)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("satisfaction"), formats=["html", "json"])
+
+
+def test_spearman_rho_worked_out_by_hand(built):
+    link = built.report["portfolio"]["satisfaction"]["link"]["customer_satisfaction"]
+    assert {key: link[key] for key in ("employees", "relations", "rho", "strength", "direction",
+                                       "conclusion")} == {
+        "employees": 6, "relations": 24, "rho": 0.886, "strength": "strong", "direction": "positive",
+        "conclusion": "ok"}
+    assert link["minimum"] == {"employees": 5, "relations": 20}
+    assert [(p["id"], p["x"], p["y"]) for p in link["points"]] == [
+        ("E1", 9.0, 8.0), ("E2", 8.0, 8.5), ("E3", 7.0, 7.0), ("E4", 6.5, 6.5), ("E5", 5.0, 6.0),
+        ("E6", 4.0, 6.2)]
+
+
+def test_no_number_below_the_minimum_sample(tmp_path):
+    # 24 relations are fewer than 25; 6 employees fewer than 7.
+    for options in ({"min_relations": 25}, {"min_employees": 7}):
+        link = build(tmp_path / str(len(str(options))) / "x", options)\
+            .report["portfolio"]["satisfaction"]["link"]["customer_satisfaction"]
+        assert (link["conclusion"], link["rho"], link["strength"]) == ("too_few", None, None)
+    # Only R51 has a health score: one employee and one relation behind the health link.
+    health = build(tmp_path / "health").report["portfolio"]["satisfaction"]["link"]["health"]
+    assert (health["conclusion"], health["employees"], health["relations"]) == ("too_few", 1, 1)
+
+
+def test_the_strength_words_follow_their_boundaries(tmp_path):
+    # 0.886 is below a "strong" of 0.9 but above the default "moderate" of 0.3.
+    link = build(tmp_path, {"strength": {"strong": 0.9}}).report["portfolio"]["satisfaction"]["link"]
+    assert link["customer_satisfaction"]["strength"] == "moderate"
+
+
+def test_per_employee_over_time_and_the_signal(built):
+    found = built.report["portfolio"]["satisfaction"]
+    e4 = next(row for row in found["employees"] if row["id"] == "E4")
+    # E4: 7 then 6 (mean 6.5); latest 6.0 is below 6.5 (low) and 1.0 down (falling by >= 0.5);
+    # their relations went from 7.0 to 6.0 (falling too).
+    assert {k: e4[k] for k in ("satisfaction", "responses", "customer_satisfaction",
+                               "surveyed_relations", "relations", "latest", "change",
+                               "customer_change")} == {
+        "satisfaction": 6.5, "responses": 2, "customer_satisfaction": 6.5, "surveyed_relations": 4,
+        "relations": 4, "latest": 6.0, "change": -1.0, "customer_change": -1.0}
+    assert e4["flags"] == {"low": True, "falling": True, "health_falling": False, "customer_falling": True}
+    assert [(p["from"], p["employee"], p["customer"]) for p in e4["history"]] == [
+        ("2025-07-01", None, None), ("2025-10-01", None, None), ("2026-01-01", None, None),
+        ("2026-04-01", 7.0, 7.0), ("2026-07-01", 6.0, 6.0), ("2026-10-01", None, None)]
+    # E5 is low (5) and the health of R51 fell 50 points: a signal. E6 is low too, but nothing
+    # of theirs fell. Team T2: latest quarter (6 + 5 + 4) / 3 = 5.0, the one before 7.0 (E4 alone):
+    # -2.0; customers (4 x 6.0 + 4 x 6.0 + 4 x 6.2) / 12 = 6.07 against 7.0: -0.93; health -50.
+    assert [(s["level"], s["id"], s["reasons"]) for s in found["signals"]] == [
+        ("employee", "E4", ["low", "falling", "customer_falling"]),
+        ("employee", "E5", ["low", "health_falling"]),
+        ("team", "T2", ["low", "falling", "health_falling", "customer_falling"])]
+    e5 = next(row for row in found["employees"] if row["id"] == "E5")
+    assert (e5["health"], e5["scored_relations"], e5["health_change"], e5["health_down"]) == (0.0, 1, -50.0, 1)
+    t2 = next(row for row in found["teams"] if row["team"] == "T2")
+    assert (t2["latest"], t2["change"], t2["customer_change"], t2["members"]) == (
+        5.0, -2.0, -0.93, ["E4", "E5", "E6"])
+
+
+def test_a_low_threshold_changes_the_signals(tmp_path):
+    # With "low" below 4, "falling" from a drop of 2 points and health falling from 60 points,
+    # nobody is low; T2 fell 2.0 but its customers only 0.93 and its health 50: no signal.
+    found = build(tmp_path, {"low_score": 4.0, "falling_points": 2.0, "health_falling_points": 60.0})\
+        .report["portfolio"]["satisfaction"]
+    assert found["signals"] == []
+
+
+def test_the_report_states_the_link_with_a_chart_and_its_text(built):
+    page = built.page()
+    assert "Een sterk verband (hogere medewerkerstevredenheid gaat samen met hogere waarden): " \
+           "Spearmans rangcorrelatie 0,89, uit 6 medewerkers en 24 relaties." in page
+    assert '<svg width="360" height="240"' in page and "<desc id=\"scatter-customer_satisfaction-desc\">" in page
+    assert "Medewerker 4: 6,5, 6,5" in page                     # a point, in the text alternative
+    # health: only R51 has a score
+    assert "Te weinig gegevens voor een conclusie: 1 medewerkers en 1 relaties" in page
+
+
+def test_an_english_report_says_too_few_data(tmp_path):
+    built = build(tmp_path, {"min_relations": 25}, language="en", formats=["html"])
+    assert ("Too few data to draw a conclusion: 6 employees and 24 relations, at least 5 and 25 "
+            "are needed.") in built.page()
+
+
+def test_the_window_and_the_periods(tmp_path):
+    # 3 months (after 2026-08-01): only the September scores count now; E4's is 6.
+    # Half years: January-June holds E4's 7 (and their relations' 7.0), July-December 6 (6.0).
+    found = build(tmp_path, {"months": 3, "period_months": 6, "periods": 2}).report["portfolio"]["satisfaction"]
+    assert found["window"] == {"from": "2026-08-02", "to": "2026-11-01", "months": 3}
+    assert found["periods"] == [{"from": "2026-01-01", "to": "2026-06-30"},
+                                {"from": "2026-07-01", "to": "2026-12-31"}]
+    e4 = next(row for row in found["employees"] if row["id"] == "E4")
+    assert (e4["satisfaction"], e4["responses"], e4["customer_satisfaction"]) == (6.0, 1, 6.0)
+    assert [(p["employee"], p["customer"]) for p in e4["history"]] == [(7.0, 7.0), (6.0, 6.0)]
+
+
+def test_strength_boundaries_out_of_order_are_a_config_error(tmp_path):
+    from relatierapport.errors import ConfigError
+
+    with pytest.raises(ConfigError) as failure:
+        build(tmp_path, {"strength": {"weak": 0.5, "moderate": 0.3}})
+    assert [str(p) for p in failure.value.problems] == [
+        "config.toml: [plugins.satisfaction] strength: expected weak <= moderate <= strong, found a table"]
