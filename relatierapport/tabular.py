@@ -50,7 +50,8 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
     },
     "employees": {"id": REQ, "name": REQ, "team": T, "email": T},
     "goals": {"id": REQ, "scope": FieldSpec(default="portfolio"), "metric": T,
-              "baseline": NUMBER, "target": NUMBER, "start": DATE, "end": DATE, "owner": T},
+              "baseline": NUMBER, "target": NUMBER, "start": DATE, "end": DATE, "owner": T,
+              "baseline_start": DATE, "baseline_end": DATE},
     "touchpoints": {
         "relation": REQ, "date": REQ_DATE, "employee": T,
         "channel": FieldSpec("code", vocabulary="channel"),

@@ -191,3 +191,4 @@ def test_streamed_report_json_holds_the_whole_document_one_relation_per_line(pro
     empty = b"".join(report_chunks(report))
     assert orjson.loads(empty) == orjson.loads(orjson.dumps(report_document(report), default=_default))
     assert b'"relations": [],' in empty
+

@@ -304,6 +304,25 @@ def test_a_custom_baseline_period(tmp_path):
     assert (found["actual"], found["status"]) == (8.59, "on_track")
 
 
+def test_a_goals_table_can_name_the_baseline_period_too(tmp_path):
+    # the goal of test_a_custom_baseline_period, as a table row with Dutch dates: the same figures
+    row = {"id": "B1", "scope": "relatie:K1", "metric": "omzetgroei", "target": 5,
+           "start": "2026-01-01", "end": "2026-12-31", "owner": "M1",
+           "baseline_start": "2025-07-01", "baseline_end": "2025-12-31"}
+    found = goals_of(build(tmp_path, config_goals=[], table_goals=[row]))["B1"]
+    assert found["baseline_period"]["total"] == 10000.0
+    assert (found["actual"], found["status"]) == (8.59, "on_track")
+
+
+def test_report_json_lists_every_goal_as_defined(built):
+    # config.toml's [[goals]] first, then the goals table, each in its own order
+    assert [goal["id"] for goal in built.report["goals"]] == \
+        [g["id"] for g in CONFIG_GOALS] + [g["id"] for g in TABLE_GOALS]
+    # as written (the goals analysis' portfolio findings hold them understood)
+    g3 = next(goal for goal in built.report["goals"] if goal["id"] == "G3")
+    assert (g3["scope"], g3["metric"], g3["target"]) == ("eigenaar:M2", "contactmomenten", 3.0)
+
+
 def test_english_reports_say_on_course(tmp_path):
     english = build_project(tmp_path / "en", relations=RELATIONS, business=BUSINESS,
                             touchpoints=TOUCHPOINTS, surveys=SURVEYS, formats=["html"],

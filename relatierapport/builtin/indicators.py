@@ -54,6 +54,7 @@ import polars as pl
 from relatierapport import hookimpl
 from relatierapport.builtin.health import categories, keywords_regex, window
 from relatierapport.dates import add_months
+from relatierapport.exact import exact_sum, exact_total
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.labels import N_
 from relatierapport.options import Integer, ListOf, Number, Option, OptionGroup, Table, Text
@@ -185,9 +186,9 @@ def analyse(portfolio, config, findings) -> Findings:
         pl.len().alias("records"),
         (is_won & in_period).sum().alias("won"),
         (is_won & in_period & has_amount).sum().alias("won_with_amount"),
-        pl.col("amount").filter(is_won & in_period).sum().alias("revenue"),
-        pl.col("amount").filter(is_won & in_period & has_both).sum().alias("revenue_with_hours"),
-        pl.col("hours").filter(is_won & in_period & has_both).sum().alias("hours"),
+        exact_sum(pl.col("amount").filter(is_won & in_period)).alias("revenue"),
+        exact_sum(pl.col("amount").filter(is_won & in_period & has_both)).alias("revenue_with_hours"),
+        exact_sum(pl.col("hours").filter(is_won & in_period & has_both)).alias("hours"),
         (is_won & in_period & has_amount & pl.col("hours").is_null()).sum().alias("without_hours"),
         (is_won & (pl.col("date") > previous_start) & (pl.col("date") <= start)).sum()
         .alias("won_before"),
@@ -212,8 +213,8 @@ def analyse(portfolio, config, findings) -> Findings:
     measure = options["existing_measure"]
     if measure == "amount":
         counted = period_won.filter(pl.col("amount").is_not_null())
-        numerator = float(counted.filter(pl.col("existing"))["amount"].sum())
-        denominator = float(counted["amount"].sum())
+        numerator = exact_total(counted.filter(pl.col("existing")), "amount")
+        denominator = exact_total(counted, "amount")
         existing = _ratio(round(numerator, 2), round(denominator, 2), targets["existing_share"],
                           "share", NO_AMOUNTS if period_won.height else NO_WON, measure=measure,
                           records_without_amount=period_won.height - counted.height)
@@ -345,14 +346,14 @@ def _profitability(period_won: pl.DataFrame, hourly_cost) -> dict:
     both = period_won.filter(pl.col("amount").is_not_null() & pl.col("hours").is_not_null())
     without = period_won.filter(pl.col("amount").is_not_null() & pl.col("hours").is_null())
     base = {"records": both.height, "records_without_hours": without.height,
-            "revenue_without_hours": round(float(without["amount"].sum()), 2),
+            "revenue_without_hours": round(exact_total(without, "amount"), 2),
             "hourly_cost": hourly_cost}
     if hourly_cost is None:
         return {"value": None, **base, "unknown": NO_COST}
     if not both.height:
         return {"value": None, **base, "unknown": NO_HOURS}
-    revenue = float(both["amount"].sum())
-    hours = float(both["hours"].sum())
+    revenue = exact_total(both, "amount")
+    hours = exact_total(both, "hours")
     profit = revenue - hours * hourly_cost
     return {"value": round(profit, 2), **base, "revenue": round(revenue, 2), "hours": round(hours, 2),
             "cost": round(hours * hourly_cost, 2),
@@ -395,7 +396,7 @@ def _monthly(portfolio, config, cats, first, last_day, data_end, options) -> dic
     opportunities = (portfolio.business.lazy()
                      .filter((pl.col("date") >= first) & (pl.col("date") <= data_end)
                              & pl.col("status").is_in(["open", "quote"]))
-                     .select(pl.len().alias("count"), pl.col("amount").sum().alias("amount"),
+                     .select(pl.len().alias("count"), exact_sum(pl.col("amount")).alias("amount"),
                              (pl.col("status") == "open").sum().alias("open"),
                              (pl.col("status") == "quote").sum().alias("quote"))
                      .collect().row(0, named=True))

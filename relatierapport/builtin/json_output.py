@@ -54,7 +54,8 @@ def _relation_entries(report, findings):
 
 def _document(report, later_warnings, relations) -> dict:
     findings = dict(sorted(report.findings.items()))
-    goals = [dataclasses.asdict(goal) for goal in report.portfolio.goals]
+    # every goal as defined: config.toml's [[goals]] first, then goals tables (as `goals` reads them)
+    goals = [dataclasses.asdict(goal) for goal in [*report.config.goals, *report.portfolio.goals]]
     for goal in goals:
         goal.pop("origin", None)
     return {

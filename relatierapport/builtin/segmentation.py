@@ -38,6 +38,7 @@ import polars as pl
 from relatierapport import hookimpl
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem
+from relatierapport.exact import exact_sum, exact_total
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.labels import N_
 from relatierapport.options import (Boolean, Integer, ListOf, Number, Option, OptionGroup, Table,
@@ -348,8 +349,8 @@ def _aggregates(portfolio, options, as_of: dt.date) -> tuple[pl.LazyFrame, pl.La
             won_sleeping=(is_won & (date > sleeping)).sum(),
             first_won=date.filter(is_won).min(),
             last_won=date.filter(is_won).max(),
-            revenue_sum=pl.col("amount").filter(is_won & in_window).sum(),
-            hours_sum=pl.col("hours").filter(hours_rows).sum(),
+            revenue_sum=exact_sum(pl.col("amount").filter(is_won & in_window)),
+            hours_sum=exact_sum(pl.col("hours").filter(hours_rows)),
             hours_rows=hours_rows.sum(),
             hours_missing=(hours_rows & pl.col("hours").is_null()).sum(),
         ).rename({"relation": "id"}))
@@ -519,7 +520,7 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
 def _revenue_share(df: pl.DataFrame, bands: dict[str, float]) -> pl.DataFrame:
     """Category by cumulative share of won revenue; equal revenue gets the same rank and category."""
     positive = df.filter(pl.col("revenue") > 0)
-    total = positive["revenue"].sum() if positive.height else 0.0
+    total = exact_total(positive, "revenue")
     levels = (positive.group_by("revenue").agg(n=pl.len()).sort("revenue", descending=True)
               .with_columns(rs_before=((pl.col("revenue") * pl.col("n")).cum_sum()
                                        - pl.col("revenue") * pl.col("n")),
@@ -899,12 +900,11 @@ def _explain_phase(entry, _, f, options) -> str:
 # -- portfolio ----------------------------------------------------------------------
 
 def _portfolio(portfolio, df: pl.DataFrame, options) -> dict[str, Any]:
-    total = df["revenue"].sum() if df.height else 0.0
-    total = float(total or 0.0)
+    total = exact_total(df, "revenue")
 
     def table(key: pl.Expr, keys: tuple[str, ...]) -> dict[str, dict]:
         grouped = df.group_by(key.alias("key")).agg(
-            relations=pl.len(), revenue=pl.col("revenue").sum(),
+            relations=pl.len(), revenue=exact_sum(pl.col("revenue")),
             revenue_unknown=pl.col("revenue").is_null().sum())
         rows = {row["key"]: row for row in grouped.iter_rows(named=True)}
         result = {}
