@@ -1,14 +1,32 @@
 """Built-in plugin ``profile``: who a relation is, and the index of all relations.
 
-The relation plan opens with the relation's own data (kind, role, owner,
+The relation plan ends with the relation's own data (kind, role, owner,
 organisation and its contact persons, contact details, tags); the portfolio
-ends with an index linking every relation to its plan.
+opens its second part with the portfolio's size and ends with an index
+linking every relation to its plan, grouped by account manager. For a large
+portfolio the index is bounded (``index_limit``): each account manager's
+relations that need attention first (red, overdue, never contacted), the rest
+counted, so the PDF stays a report rather than a phone book.
 """
 
 from __future__ import annotations
 
+import polars as pl
+
 from relatierapport import hookimpl
-from relatierapport.hooktypes import Section
+from relatierapport.hooktypes import Section, relation_columns
+from relatierapport.options import Integer, Option, OptionGroup
+
+NAME = "profile"
+
+
+@hookimpl
+def config_options():
+    return [OptionGroup(f"plugins.{NAME}", (
+        Option("index_limit", Integer(minimum=10), 1000,
+               "The portfolio's index of relations lists at most about this many; beyond it each "
+               "account manager's relations that need attention come first and the rest are counted."),
+    ), "Relation profiles and the index of relations.")]
 
 
 def _employee_name(portfolio, employee_id):
@@ -25,6 +43,47 @@ def _contacts_by_organisation(portfolio) -> dict[str, list[dict]]:
     return contacts
 
 
+def _findings_column(report, analysis: str, column: str) -> dict[str, str]:
+    found = report.findings.get(analysis)
+    if found is None:
+        return {}
+    frame = relation_columns(found.relations, {column: pl.String})
+    return dict(frame.drop_nulls(column).iter_rows())
+
+
+def index_data(report, limit: int) -> dict:
+    """The relations grouped by account manager, those needing attention first in each group."""
+    portfolio = report.portfolio
+    status = _findings_column(report, "cadence", "status")
+    category = _findings_column(report, "cadence", "category")
+    band = _findings_column(report, "health", "band")
+
+    def urgency(relation_id: str) -> int:
+        if band.get(relation_id) == "red" or status.get(relation_id) in ("overdue", "never_contacted"):
+            return 0
+        return 1 if band.get(relation_id) == "amber" or status.get(relation_id) == "due_soon" else 2
+
+    groups: dict[str | None, list] = {}
+    for item in portfolio.relations.values():
+        groups.setdefault(item.owner, []).append(item)
+    per_group = max(limit // max(len(groups), 1), 10) if len(portfolio.relations) > limit else None
+    result = []
+    for owner in sorted(groups, key=lambda o: ((_employee_name(portfolio, o) or "").casefold(), o or "")):
+        members = groups[owner]
+        if per_group is None:
+            members.sort(key=lambda r: (r.name.casefold(), r.id))
+        else:
+            members.sort(key=lambda r: (urgency(r.id), r.name.casefold(), r.id))
+        shown = members if per_group is None else members[:per_group]
+        result.append({
+            "owner_name": _employee_name(portfolio, owner), "count": len(members),
+            "more": len(members) - len(shown),
+            "rows": [{"id": r.id, "name": r.name, "kind": r.kind, "role": r.role,
+                      "category": category.get(r.id, r.category), "band": band.get(r.id),
+                      "status": status.get(r.id)} for r in shown]})
+    return {"groups": result, "bounded": per_group is not None, "relations": len(portfolio.relations)}
+
+
 @hookimpl
 def report_sections(kind, relation, report):
     portfolio = report.portfolio
@@ -36,23 +95,16 @@ def report_sections(kind, relation, report):
             "organisation": {"id": organisation.id, "name": organisation.name} if organisation else None,
             "contacts": contacts.get(relation.id, []),
         }
-        return [Section("profile", report.translate("Profile"), "sections/profile.html", 0, data)]
+        return [Section("profile", report.translate("Profile"), "sections/profile.html", 60, data)]
 
-    cadence = report.findings.get("cadence")
-    rows = []
-    for item in sorted(portfolio.relations.values(), key=lambda r: (r.name.casefold(), r.id)):
-        found = cadence.relations.get(item.id, {}) if cadence else {}
-        rows.append({"id": item.id, "name": item.name, "kind": item.kind, "role": item.role,
-                     "owner_name": _employee_name(portfolio, item.owner), "city": item.city,
-                     "category": found.get("category", item.category),
-                     "status": found.get("status")})
     kinds = {"organisation": 0, "person": 0}
     for item in portfolio.relations.values():
         kinds[item.kind] = kinds.get(item.kind, 0) + 1
     summary = {"relations": len(portfolio.relations), "kinds": kinds,
                "employees": len(portfolio.employees),
                "touchpoints": portfolio.touchpoints.height, "business": portfolio.business.height}
-    return [Section("summary", report.translate("Portfolio at a glance"), "sections/summary.html", 0,
+    limit = report.config.plugin(NAME).get("index_limit", 1000)
+    index = report.memo("profile.index", lambda: index_data(report, limit))
+    return [Section("summary", report.translate("Portfolio at a glance"), "sections/summary.html", 8,
                     summary),
-            Section("index", report.translate("All relations"), "sections/index.html", 1000,
-                    {"rows": rows})]
+            Section("index", report.translate("All relations"), "sections/index.html", 1000, index)]
