@@ -95,7 +95,7 @@ def report_sections(kind, relation, report):
             "organisation": {"id": organisation.id, "name": organisation.name} if organisation else None,
             "contacts": contacts.get(relation.id, []),
         }
-        return [Section("profile", report.translate("Profile"), "sections/profile.html", 60, data)]
+        return [Section("profile", report.translate("Profile"), "sections/profile.html", 58, data)]
 
     kinds = {"organisation": 0, "person": 0}
     for item in portfolio.relations.values():
