@@ -93,24 +93,24 @@ def _box(x: float, y: float, width: float, height: float, tone: str) -> str:
         return ""
     pattern = style["pattern"]
     if pattern == "outline":
-        inset = 0.5
-        return (f'<rect {_attrs(x=float(x + inset), y=float(y + inset), width=float(max(width - 1, 0.1)), height=float(height - 1))} '
-                f'fill="{style["fill"]}" stroke="{style["line"]}" stroke-width="1" stroke-dasharray="2 1.5"/>')
-    out = f'<rect {_attrs(x=float(x), y=float(y), width=float(width), height=float(height))} fill="{style["fill"]}"/>'
+        return (f'<path d="M{_n(x + 0.5)} {_n(y + 0.5)}h{_n(max(width - 1, 0.1))}v{_n(height - 1)}'
+                f'h{_n(-max(width - 1, 0.1))}z" fill="{style["fill"]}" stroke="{style["line"]}" '
+                f'stroke-dasharray="2 1.5"/>')
+    out = f'<path d="M{_n(x)} {_n(y)}h{_n(width)}v{_n(height)}h{_n(-width)}z" fill="{style["fill"]}"/>'
     if pattern in ("hatch", "cross"):
         path = _hatch(x, y, width, height, 4.0 if pattern == "hatch" else 5.0, pattern == "cross")
         if path:
-            out += f'<path d="{path}" stroke="#ffffff" stroke-width="1.1" fill="none"/>'
+            out += f'<path d="{path}" stroke="#fff" stroke-width="1.1" fill="none"/>'
     return out
 
 
 def _svg(width: float, height: float, body: str, *, css_class: str, title: str | None = None,
          description: str | None = None, decorative: bool = False) -> Markup:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" '
-            f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
-            f'preserveAspectRatio="xMinYMid meet"')
+    """The <svg> element; short on purpose: WeasyPrint parses every character of every chart."""
+    head = (f'<svg class="{css_class}" viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" '
+            f'height="{_n(height)}"')
     if decorative:
-        head += ' aria-hidden="true" focusable="false">'
+        head += ' aria-hidden="true">'
     else:
         head += ' role="img">'
         if title:
@@ -135,7 +135,8 @@ class Bar:
 
     ``marks`` are thin reference lines (band limits, a target) at those values.
     The bar is decorative (``aria-hidden``): the row it stands in says the
-    number in words, which is also what a black-and-white print relies on.
+    number in words, and in black and white the marks show where a value lies
+    (so bars are solid: hatching a bar costs WeasyPrint more than the bar).
     """
 
     value: float | None
@@ -148,14 +149,15 @@ class Bar:
 
     def __html__(self) -> str:
         w, h = self.WIDTH, self.HEIGHT
-        body = f'<rect x="0" y="0" width="{_n(w)}" height="{_n(h)}" fill="{TRACK}"/>'
+        body = f'<path d="M0 0h{_n(w)}v{_n(h)}H0z" fill="{TRACK}"/>'
         if self.value is not None and self.maximum > 0:
             share = min(max(self.value / self.maximum, 0.0), 1.0)
-            body += _box(0, 0, w * share, h, self.tone)
-        for mark in self.marks:
-            if self.maximum > 0:
-                at = w * min(max(mark / self.maximum, 0.0), 1.0)
-                body += f'<path d="M{_n(at)} -1V{_n(h + 1)}" stroke="{INK}" stroke-width="1"/>'
+            if share > 0:      # solid: hatching costs WeasyPrint more than the rest of the bar
+                body += f'<path d="M0 0h{_n(w * share)}v{_n(h)}H0z" fill="{TONES.get(self.tone, TONES["accent"])["fill"]}"/>'
+        if self.marks and self.maximum > 0:
+            lines = "".join(f"M{_n(w * min(max(mark / self.maximum, 0.0), 1.0))} 0v{_n(h)}"
+                            for mark in self.marks)
+            body += f'<path d="{lines}" stroke="{INK}"/>'
         return _svg(w, h, body, css_class="chart chart-bar", decorative=True)
 
 
@@ -177,7 +179,7 @@ class Stack:
     def __html__(self) -> str:
         w, h = self.WIDTH, self.HEIGHT
         total = self.total if self.total is not None else sum(value for value, _ in self.parts)
-        body = f'<rect x="0" y="0" width="{_n(w)}" height="{_n(h)}" fill="{TRACK}"/>'
+        body = f'<path d="M0 0h{_n(w)}v{_n(h)}H0z" fill="{TRACK}"/>'
         x = 0.0
         if total > 0:
             for value, tone in self.parts:
@@ -185,7 +187,7 @@ class Stack:
                 body += _box(x, 0, width, h, tone)
                 x += width
                 if 0 < x < w - 0.01 and width > 0:
-                    body += f'<path d="M{_n(x)} 0V{_n(h)}" stroke="#ffffff" stroke-width="1"/>'
+                    body += f'<path d="M{_n(x)} 0V{_n(h)}" stroke="#fff"/>'
         return _svg(w, h, body, css_class="chart chart-stack", decorative=True)
 
 
@@ -241,15 +243,14 @@ class Scatter:
     quadrants: tuple[str, str, str, str] | None = None
     x_ticks: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0)
     y_ticks: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0)
-    compact: bool = False      # a small chart without tick labels (a relation plan's)
 
     def __html__(self) -> str:
-        width, height = (220.0, 190.0) if self.compact else (380.0, 320.0)
-        left, bottom, top, right = (22.0, 22.0, 6.0, 6.0) if self.compact else (46.0, 42.0, 8.0, 10.0)
+        width, height = 380.0, 320.0
+        left, bottom, top, right = 46.0, 42.0, 8.0, 10.0
         pw, ph = width - left - right, height - top - bottom
         (x0, x1), (y0, y1) = self.x_range, self.y_range
 
-        pad = 6.0 if self.compact else 10.0      # dots on the edge stay inside the frame
+        pad = 10.0      # dots on the edge stay inside the frame
 
         def sx(v: float) -> float:
             return left + pad + (min(max(v, x0), x1) - x0) / (x1 - x0) * (pw - 2 * pad)
@@ -265,21 +266,17 @@ class Scatter:
                      f'fill="#eef4f9"/>')
             body += (f'<path d="M{_n(qx)} {_n(top)}V{_n(top + ph)}M{_n(left)} {_n(qy)}H{_n(left + pw)}" '
                      f'stroke="{MUTED}" stroke-width="1.2" stroke-dasharray="4 3"/>')
-        if not self.compact:
-            for tick in self.x_ticks:
-                body += _text(sx(tick), top + ph + 13, _n(tick), size=9, anchor="middle", fill=MUTED)
-            for tick in self.y_ticks:
-                body += _text(left - 6, sy(tick) + 3, _n(tick), size=9, anchor="end", fill=MUTED)
-        label_size = 8.5 if self.compact else 10
-        body += _text(left + pw / 2, height - (5 if self.compact else 8), self.x_label,
-                      size=label_size, anchor="middle", fill=INK)
+        for tick in self.x_ticks:
+            body += _text(sx(tick), top + ph + 13, _n(tick), size=9, anchor="middle", fill=MUTED)
+        for tick in self.y_ticks:
+            body += _text(left - 6, sy(tick) + 3, _n(tick), size=9, anchor="end", fill=MUTED)
+        body += _text(left + pw / 2, height - 8, self.x_label, size=10, anchor="middle", fill=INK)
         ly = top + ph / 2
-        body += (f'<text x="{_n(left - (8 if self.compact else 30))}" y="{_n(ly)}" font-family="{FONT}" '
-                 f'font-size="{_n(label_size)}" fill="{INK}" text-anchor="middle" '
-                 f'transform="rotate(-90 {_n(left - (8 if self.compact else 30))} {_n(ly)})">'
+        body += (f'<text x="{_n(left - 30)}" y="{_n(ly)}" font-family="{FONT}" font-size="10" '
+                 f'fill="{INK}" text-anchor="middle" transform="rotate(-90 {_n(left - 30)} {_n(ly)})">'
                  f"{escape(self.y_label)}</text>")
         if self.quadrants:
-            size = 8.5 if self.compact else 10
+            size = 10
             pad = 5
             tl, tr, bl, br = self.quadrants
             body += _text(left + pad, top + pad + size, tl, size=size, weight="bold", fill=MUTED)
@@ -290,7 +287,7 @@ class Scatter:
                           fill=MUTED)
         # a dot's area is proportional to its count, the largest no wider than a twelfth of the plot
         largest = max((p.count for p in self.points), default=1)
-        unit = 4.0 if self.compact else 4.5
+        unit = 4.5
         scale = min(1.0, min(pw, ph) / 12 / (unit * math.sqrt(largest)))
         for point in sorted(self.points, key=lambda p: (p.highlight, -p.count, p.x, p.y)):
             radius = max(unit * math.sqrt(point.count) * scale, 2.5)
@@ -305,8 +302,8 @@ class Scatter:
             if point.count > 1 and radius >= 7:
                 body += _text(cx, cy + 3.2, str(point.count), size=9, anchor="middle", weight="bold",
                               fill="#ffffff")
-        return _svg(width, height, body, css_class="chart chart-scatter" + (" compact" if self.compact else ""),
-                    title=self.title, description=self.description)
+        return _svg(width, height, body, css_class="chart chart-scatter", title=self.title,
+                    description=self.description)
 
 
 @dataclass(frozen=True)

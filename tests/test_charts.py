@@ -19,7 +19,7 @@ def every_chart():
         Progress(0.62, 0.75),
         Scatter("Matrix <b>", "desc & more", "Accessibility", "Attractiveness", points, x_split=3, y_split=3,
                 quadrants=("Develop", "Invest", "Ignore", "Harvest")),
-        Scatter("One", "Its place", "x", "y", (Point(3.5, 4.0, 1, True),), compact=True),
+        Scatter("One", "Its place", "x", "y", (Point(3.5, 4.0, 1, True),)),
         Columns("Hours", "November: 12 hours", (12.0, 8.0, 0.0), ("nov", "dec", "jan"), value_labels=("12", "8", "")),
         Legend((("green", "green"), ("red", "red"))),
     ]
@@ -57,19 +57,22 @@ def test_text_in_charts_is_escaped():
 
 def test_bars_clamp_and_show_nothing_for_unknown():
     full, over, under = (str(escape(Bar(v, 100))) for v in (100, 250, -5))
-    assert full == over and 'width="100"' in full
-    assert under.count("<rect") == 1                       # only the track
-    assert str(escape(Bar(None, 100))).count("<rect") == 1
-    assert str(escape(Bar(5, 0))).count("<rect") == 1      # nothing to divide by
+    assert full == over and full.count('d="M0 0h100v10H0z"') == 2     # track and value
+    assert under.count("<path") == 1                       # only the track
+    assert str(escape(Bar(None, 100))).count("<path") == 1
+    assert str(escape(Bar(5, 0))).count("<path") == 1      # nothing to divide by
 
 
 def test_tones_differ_in_pattern_not_only_in_colour():
     patterns = {tone: style["pattern"] for tone, style in TONES.items() if tone in ("green", "amber", "red", "unknown")}
     assert len(set(patterns.values())) == 4
-    amber = str(escape(Bar(50, 100, "amber")))
-    red = str(escape(Bar(50, 100, "red")))
+    amber = str(escape(Stack(((50, "amber"),))))
+    red = str(escape(Stack(((50, "red"),))))
     unknown = str(escape(Stack(((1, "unknown"),))))
-    assert 'stroke="#ffffff"' in amber and "<path" in amber      # hatched
+    assert 'stroke="#fff"' in amber and amber.count("<path") == 3   # track, fill, hatching
+    # bars in a table row are solid, the marks say where a value lies in black and white
+    bar = str(escape(Bar(50, 100, "amber", (40, 70))))
+    assert 'stroke="#fff"' not in bar and 'd="M40 0v10M70 0v10"' in bar
     assert "stroke-dasharray" in unknown                          # a dashed outline
     # cross-hatching draws both diagonals: lines that rise and lines that fall
     directions = set()

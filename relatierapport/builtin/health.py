@@ -858,8 +858,7 @@ def _relation_data(entry: dict, report) -> dict:
     marks = (bands["amber"], bands["green"])
     bars = {key: Bar(item["score"], 100.0, _tone(item["score"], bands), marks)
             for key, item in entry["indicators"].items()}
-    return {**entry, "bars": bars, "score_bar": Bar(entry["score"], 100.0, _tone(entry["score"], bands),
-                                                     marks)}
+    return {**entry, "bars": bars}
 
 
 def _portfolio_data(found, report) -> dict:

@@ -1021,23 +1021,6 @@ def _matrix(found, report, options):
                    x_ticks=x_ticks, y_ticks=y_ticks, **_matrix_labels(report, options))
 
 
-def _relation_matrix(entry, report, options):
-    """One relation's place among the four quadrants (None without both scores)."""
-    from relatierapport.charts import Point, Scatter
-
-    x, y = entry["accessibility"]["score"], entry["attractiveness"]["score"]
-    if x is None or y is None:
-        return None
-    _, f = report.translate, _filters(report)
-    x_range, _ticks = _axis([x], options["accessibility_threshold"])
-    y_range, _ticks = _axis([y], options["attractiveness_threshold"])
-    return Scatter(_("Place in the attractiveness × accessibility matrix"),
-                   _("Accessibility %(x)s, attractiveness %(y)s.") % {
-                       "x": f["number"](x, 2), "y": f["number"](y, 2)},
-                   points=(Point(x, y, 1, True),), x_range=x_range, y_range=y_range, compact=True,
-                   **_matrix_labels(report, options))
-
-
 def _filters(report) -> dict:
     from relatierapport.builtin.formatting import filters_for
     return filters_for(report)
@@ -1150,7 +1133,6 @@ def _relation_data(entry, relation, report) -> dict[str, Any]:
                if entry["r"][r]["score"] is None else None}
               for r in RS],
         "has_scores": bool(scores),
-        "matrix": _relation_matrix(entry, report, options),
     }
 
 
