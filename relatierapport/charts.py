@@ -243,6 +243,7 @@ class Scatter:
     quadrants: tuple[str, str, str, str] | None = None
     x_ticks: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0)
     y_ticks: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 5.0)
+    cell: float | None = None    # the grid step of ``binned`` points: dots never overlap
 
     def __html__(self) -> str:
         width, height = 380.0, 320.0
@@ -285,12 +286,17 @@ class Scatter:
             body += _text(left + pad, top + ph - pad, bl, size=size, weight="bold", fill=MUTED)
             body += _text(left + pw - pad, top + ph - pad, br, size=size, anchor="end", weight="bold",
                           fill=MUTED)
-        # a dot's area is proportional to its count, the largest no wider than a twelfth of the plot
+        # a dot's area is proportional to its count; the largest fills its grid cell (or a
+        # twelfth of the plot), so neighbouring cells never overlap
         largest = max((p.count for p in self.points), default=1)
         unit = 4.5
-        scale = min(1.0, min(pw, ph) / 12 / (unit * math.sqrt(largest)))
+        biggest = min(pw, ph) / 12
+        if self.cell:
+            biggest = min(biggest, 0.48 * self.cell * min((pw - 2 * pad) / (x1 - x0),
+                                                          (ph - 2 * pad) / (y1 - y0)))
+        scale = min(1.0, biggest / (unit * math.sqrt(largest)))
         for point in sorted(self.points, key=lambda p: (p.highlight, -p.count, p.x, p.y)):
-            radius = max(unit * math.sqrt(point.count) * scale, 2.5)
+            radius = max(unit * math.sqrt(point.count) * scale, min(2.5, biggest))
             cx, cy = sx(point.x), sy(point.y)
             if point.highlight:
                 body += (f'<circle {_attrs(cx=cx, cy=cy, r=radius + 3.5)} fill="none" stroke="{INK}" '
@@ -299,8 +305,9 @@ class Scatter:
             else:
                 body += (f'<circle {_attrs(cx=cx, cy=cy, r=radius)} fill="{TONES["accent"]["fill"]}" '
                          f'fill-opacity="0.75" stroke="#ffffff" stroke-width="0.8"/>')
-            if point.count > 1 and radius >= 7:
-                body += _text(cx, cy + 3.2, str(point.count), size=9, anchor="middle", weight="bold",
+            label = str(point.count)
+            if point.count > 1 and radius >= 7 and len(label) * 5.6 <= 2 * radius - 2:
+                body += _text(cx, cy + 3.2, label, size=9, anchor="middle", weight="bold",
                               fill="#ffffff")
         return _svg(width, height, body, css_class="chart chart-scatter", title=self.title,
                     description=self.description)
@@ -348,14 +355,15 @@ class Columns:
 
 def binned(points: Iterable[tuple[float, float]], step: float = 0.25,
            highlight: tuple[float, float] | None = None) -> tuple[Point, ...]:
-    """Aggregate (x, y) pairs to one ``Point`` per grid cell of ``step`` (the cell's centre of
-    gravity would move with every relation; the cell's rounded position does not), so
-    100,000 relations make at most a few hundred dots. Sorted, so the output is stable."""
+    """Aggregate (x, y) pairs to one ``Point`` per grid cell of ``step``, drawn at the cell's
+    centre, so 100,000 relations make at most a few hundred dots. Cells start at multiples of
+    ``step`` (3.00 up to 3.25), so a threshold on such a multiple never splits a cell: a dot
+    lies wholly on one side of it. Sorted, so the output is stable."""
     cells: dict[tuple[int, int], int] = {}
     for x, y in points:
-        key = (round(x / step), round(y / step))
+        key = (math.floor(round(x / step, 9)), math.floor(round(y / step, 9)))
         cells[key] = cells.get(key, 0) + 1
-    result = [Point(i * step, j * step, count) for (i, j), count in sorted(cells.items())]
+    result = [Point((i + 0.5) * step, (j + 0.5) * step, count) for (i, j), count in sorted(cells.items())]
     if highlight is not None:
         result.append(Point(highlight[0], highlight[1], 1, True))
     return tuple(result)

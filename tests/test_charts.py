@@ -97,17 +97,26 @@ def test_a_hundred_thousand_relations_make_a_few_hundred_dots():
     pairs = [(rng.uniform(1, 5), rng.uniform(1, 5)) for _ in range(100_000)]
     points = binned(pairs, 0.25)
     assert len(points) <= 17 * 17 and sum(p.count for p in points) == 100_000
-    html = str(escape(Scatter("t", "d", "x", "y", points)))
+    html = str(escape(Scatter("t", "d", "x", "y", points, cell=0.25)))
     assert html.count("<circle") == len(points)
-    radii = [float(r) for r in re.findall(r' r="([\d.]+)"', html)]
-    assert max(radii) <= 300 / 12 + 0.01 and min(radii) >= 2.5   # the biggest dot stays readable
+    circles = [tuple(map(float, c)) for c in
+               re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', html)]
+    assert min(r for _, _, r in circles) >= 2.5                   # the smallest dot stays visible
+    # neighbouring cells never overlap: the biggest dot is less than half the grid step wide
+    step = min(abs(a[0] - b[0]) for a in circles for b in circles if abs(a[0] - b[0]) > 0.01)
+    assert 2 * max(r for _, _, r in circles) < step
 
 
 def test_binned_keeps_a_highlight_last_so_it_is_drawn_on_top():
     points = binned([(3.1, 3.1), (3.12, 3.05)], 0.25, highlight=(3.1, 3.1))
-    assert points[0] == Point(3.0, 3.0, 2) and points[-1] == Point(3.1, 3.1, 1, True)
+    assert points[0] == Point(3.125, 3.125, 2) and points[-1] == Point(3.1, 3.1, 1, True)
     html = str(escape(Scatter("t", "d", "x", "y", points)))
     assert html.rindex('fill="#b42318"') > html.index("<circle")     # the highlight comes after
+
+
+def test_a_cell_never_straddles_a_threshold_on_the_grid():
+    points = binned([(2.99, 1.0), (3.0, 1.0), (3.2499, 1.0)], 0.25)
+    assert [(p.x, p.count) for p in points] == [(2.875, 1), (3.125, 2)]
 
 
 def test_weasyprint_draws_every_chart_without_complaint(tmp_path):

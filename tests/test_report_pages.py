@@ -69,10 +69,11 @@ def test_wrong_plan_options_are_config_errors_naming_the_key(tmp_path, line, key
     assert result.exit_code == 2 and key in result.output and "expected" in result.output
 
 
-def overdue_project(root: Path, count: int, extra_config: str = "") -> Path:
-    """``count`` A clients of two account managers, each last contacted long ago (all overdue)."""
+def overdue_project(root: Path, count: int, extra_config: str = "", owners: int = 2) -> Path:
+    """``count`` A clients of ``owners`` account managers, each last contacted long ago (all
+    overdue)."""
     relations = "id;name;kind;role;owner;category;since;city\n" + "".join(
-        f"K{i:03d};Klant {i:03d};organisatie;opdrachtgever;M{1 + i % 2};A;01-03-2015;Utrecht\n"
+        f"K{i:03d};Klant {i:03d};organisatie;opdrachtgever;M{1 + i % owners};A;01-03-2015;Utrecht\n"
         for i in range(count))
     touchpoints = "relation;date;employee;channel;direction;kind;signals;notes\n" + "".join(
         f"K{i:03d};{1 + i % 28:02d}-01-2026;M1;telefoon;uit;check-in;;\n" for i in range(count))
@@ -105,11 +106,26 @@ def test_long_portfolio_lists_are_bounded(tmp_path):
     groups = re.findall(r'<tbody class="owner-group">(.*?)</tbody>', listing, re.S)
     assert len(groups) == 2                                             # one per account manager
     for group in groups:
-        assert group.count('<a href="relations/') == 10                 # 20 over 2 managers
-        assert "en nog 55" in group
+        assert group.count('<a href="relations/') == 9                  # 20 rows: 2 heads, 2 × 9
+        assert "en nog 56" in group
     assert "130 relaties: per accountmanager eerst die aandacht vragen" in text(listing)
     # every relation still has its plan
     assert len(list((site / "relations").glob("*.html"))) == 130
+
+
+def test_with_many_account_managers_the_index_lists_who_needs_attention_most(tmp_path):
+    """Too many account managers for a few rows each: one list, the most urgent first."""
+    config = overdue_project(tmp_path, 40, "\n[plugins.profile]\nindex_limit = 10\n", owners=3)
+    touchpoints = config.parent / "data" / "touchpoints.csv"
+    lines = touchpoints.read_text(encoding="utf-8").splitlines()     # five are contacted in time
+    touchpoints.write_text("\n".join(lines[:1] + [line.replace("-01-2026", "-10-2026") for line in lines[1:6]]
+                                     + lines[6:]) + "\n", encoding="utf-8")
+    listing = section((build(config) / "index.html").read_text(encoding="utf-8"), "index")
+    assert 'class="owner-group"' not in listing
+    assert listing.count('<a href="relations/') == 10 and "en nog 30" in listing
+    assert "40 relaties: de 10 die de meeste aandacht vragen staan hier" in text(listing)
+    for calm in ("Klant 000", "Klant 001", "Klant 002", "Klant 003", "Klant 004"):
+        assert calm not in listing                                       # on time: not urgent
 
 
 def test_team_section_counts_per_account_manager(tmp_path):

@@ -893,7 +893,8 @@ def _portfolio_data(found, report) -> dict:
     return {**data, "stacks": stacks, "total_stack": total, "then_now": then_now, "legend": legend,
             "display_limit": DISPLAY_LIMIT, "flag_rows": _flag_rows(data, report),
             "flag_bars": _flag_bars(data["flag_counts"]),
-            "open_complaints_shown": data["open_complaints"][:DISPLAY_LIMIT]}
+            "open_complaints_shown": data["open_complaints"][:DISPLAY_LIMIT],
+            "red_shown": data["red"][:DISPLAY_LIMIT], "turning_red_shown": data["turning_red"][:DISPLAY_LIMIT]}
 
 
 def _flag_bars(counts: dict) -> dict:

@@ -218,6 +218,9 @@ def _portfolio(per_relation: pl.DataFrame, per_month: pl.DataFrame, as_of, month
 
 # -- report sections (display only: the findings above are what report.json holds) -------------
 
+#: The portfolio page lists at most this many account managers (those with the most hours).
+OWNER_LIMIT = 50
+
 @hookimpl
 def report_sections(kind, relation, report):
     found = report.findings.get(NAME)
@@ -262,11 +265,14 @@ def _portfolio_data(found, report) -> dict:
                     for category, row in data["per_category"].items()]
     employees = report.portfolio.employees
     largest = max((row["minutes"] for row in data["per_owner"]), default=0) or 1
+    busiest = sorted(data["per_owner"], key=lambda row: -row["minutes"])[:OWNER_LIMIT]
+    shown = {id(row) for row in busiest}
     per_owner = [{"name": (employees[row["owner"]].name if row["owner"] in employees
                            else row["owner"]) or _("nobody"),
                   "relations": row["relations"], "touchpoints": row["touchpoints"],
                   "hours": row["minutes"] / 60, "bar": Bar(row["minutes"], largest)}
-                 for row in data["per_owner"]]
+                 for row in data["per_owner"] if id(row) in shown]
     return {"months": data["months"], "from": data["from"], "to": data["to"],
             "touchpoints": data["touchpoints"], "hours": total / 60, "catch_up": data["catch_up"],
-            "chart": chart, "per_category": per_category, "per_owner": per_owner}
+            "chart": chart, "per_category": per_category, "per_owner": per_owner,
+            "owners_more": len(data["per_owner"]) - len(per_owner)}

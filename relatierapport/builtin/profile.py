@@ -23,9 +23,10 @@ NAME = "profile"
 @hookimpl
 def config_options():
     return [OptionGroup(f"plugins.{NAME}", (
-        Option("index_limit", Integer(minimum=10), 1000,
-               "The portfolio's index of relations lists at most about this many; beyond it each "
-               "account manager's relations that need attention come first and the rest are counted."),
+        Option("index_limit", Integer(minimum=10), 500,
+               "The portfolio's index of relations lists at most this many; beyond it each account "
+               "manager's relations that need attention come first and the rest are counted (with "
+               "very many account managers: the relations that need attention most)."),
     ), "Relation profiles and the index of relations.")]
 
 
@@ -52,36 +53,52 @@ def _findings_column(report, analysis: str, column: str) -> dict[str, str]:
 
 
 def index_data(report, limit: int) -> dict:
-    """The relations grouped by account manager, those needing attention first in each group."""
+    """The relations grouped by account manager, at most about ``limit`` rows in all.
+
+    Up to ``limit`` relations: all of them, by name. More: each account manager's relations
+    that need attention first (red, overdue, never contacted; then amber or due soon), the
+    rest counted; with so many account managers that each would get fewer than four rows,
+    one list of the ``limit`` relations that need attention most, with their manager.
+    """
     portfolio = report.portfolio
     status = _findings_column(report, "cadence", "status")
     category = _findings_column(report, "cadence", "category")
     band = _findings_column(report, "health", "band")
 
-    def urgency(relation_id: str) -> int:
-        if band.get(relation_id) == "red" or status.get(relation_id) in ("overdue", "never_contacted"):
-            return 0
-        return 1 if band.get(relation_id) == "amber" or status.get(relation_id) == "due_soon" else 2
+    def urgency(relation) -> tuple:
+        rid = relation.id
+        if band.get(rid) == "red" or status.get(rid) in ("overdue", "never_contacted"):
+            level = 0
+        else:
+            level = 1 if band.get(rid) == "amber" or status.get(rid) == "due_soon" else 2
+        return (level, category.get(rid, relation.category) or "D", relation.name.casefold(), rid)
 
+    def row(r) -> dict:
+        return {"id": r.id, "name": r.name, "kind": r.kind, "role": r.role,
+                "category": category.get(r.id, r.category), "band": band.get(r.id),
+                "status": status.get(r.id), "owner_name": _employee_name(portfolio, r.owner)}
+
+    relations = list(portfolio.relations.values())
+    bounded = len(relations) > limit
     groups: dict[str | None, list] = {}
-    for item in portfolio.relations.values():
+    for item in relations:
         groups.setdefault(item.owner, []).append(item)
-    per_group = max(limit // max(len(groups), 1), 10) if len(portfolio.relations) > limit else None
+    if bounded and len(groups) * 5 > limit:
+        urgent = sorted(relations, key=urgency)[:limit]
+        return {"groups": [], "rows": [row(r) for r in urgent], "bounded": True,
+                "relations": len(relations), "more": len(relations) - len(urgent)}
+    per_group = limit // max(len(groups), 1) - 1 if bounded else None
     result = []
     for owner in sorted(groups, key=lambda o: ((_employee_name(portfolio, o) or "").casefold(), o or "")):
         members = groups[owner]
         if per_group is None:
             members.sort(key=lambda r: (r.name.casefold(), r.id))
+            shown = members
         else:
-            members.sort(key=lambda r: (urgency(r.id), r.name.casefold(), r.id))
-        shown = members if per_group is None else members[:per_group]
-        result.append({
-            "owner_name": _employee_name(portfolio, owner), "count": len(members),
-            "more": len(members) - len(shown),
-            "rows": [{"id": r.id, "name": r.name, "kind": r.kind, "role": r.role,
-                      "category": category.get(r.id, r.category), "band": band.get(r.id),
-                      "status": status.get(r.id)} for r in shown]})
-    return {"groups": result, "bounded": per_group is not None, "relations": len(portfolio.relations)}
+            shown = sorted(members, key=urgency)[:per_group]
+        result.append({"owner_name": _employee_name(portfolio, owner), "count": len(members),
+                       "more": len(members) - len(shown), "rows": [row(r) for r in shown]})
+    return {"groups": result, "rows": [], "bounded": bounded, "relations": len(relations), "more": 0}
 
 
 @hookimpl
@@ -103,7 +120,7 @@ def report_sections(kind, relation, report):
     summary = {"relations": len(portfolio.relations), "kinds": kinds,
                "employees": len(portfolio.employees),
                "touchpoints": portfolio.touchpoints.height, "business": portfolio.business.height}
-    limit = report.config.plugin(NAME).get("index_limit", 1000)
+    limit = report.config.plugin(NAME).get("index_limit", 500)
     index = report.memo("profile.index", lambda: index_data(report, limit))
     return [Section("summary", report.translate("Portfolio at a glance"), "sections/summary.html", 8,
                     summary),

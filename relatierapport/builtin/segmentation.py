@@ -1018,7 +1018,7 @@ def _matrix(found, report, options):
         "missing": f["number"](frame.height - known.height)}
     return Scatter(_("Relations by attractiveness and accessibility"), description,
                    points=binned(known.iter_rows(), cell), x_range=x_range, y_range=y_range,
-                   x_ticks=x_ticks, y_ticks=y_ticks, **_matrix_labels(report, options))
+                   x_ticks=x_ticks, y_ticks=y_ticks, cell=cell, **_matrix_labels(report, options))
 
 
 def _filters(report) -> dict:

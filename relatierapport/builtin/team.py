@@ -16,6 +16,8 @@ from relatierapport import hookimpl
 from relatierapport.hooktypes import Section, relation_columns
 
 NAME = "team"
+#: At most this many account managers are listed (those with the most relations to act on).
+LIMIT = 50
 
 
 def team_data(report) -> dict | None:
@@ -50,7 +52,15 @@ def team_data(report) -> dict | None:
                                  row["relations"])
         rows.append(row)
     rows.sort(key=lambda r: (r["name"] is None, (r["name"] or "").casefold(), r["owner"] or ""))
-    return {"rows": rows, "has_cadence": cadence is not None, "has_health": health is not None}
+    more = 0
+    if len(rows) > LIMIT:        # the account managers with the most relations needing attention
+        urgent = sorted(rows, key=lambda r: (-(r.get("to_contact", 0) + r.get("red", 0)),
+                                             -r["relations"]))[:LIMIT]
+        keep = {id(row) for row in urgent}
+        more = len(rows) - LIMIT
+        rows = [row for row in rows if id(row) in keep]
+    return {"rows": rows, "more": more, "has_cadence": cadence is not None,
+            "has_health": health is not None}
 
 
 @hookimpl
