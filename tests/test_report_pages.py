@@ -193,3 +193,17 @@ def test_a_house_style_overrides_one_block_and_keeps_the_rest(tmp_path):
     assert plum > 50
     index = (site / "index.html").read_text(encoding="utf-8")
     assert '<img class="logo" src="assets/logo.png"' in index
+
+
+def test_a_fact_list_longer_than_a_page_breaks_across_pages():
+    """WeasyPrint cannot lay out a grid that must not break but is taller than a page (it
+    failed on the customer types of 100,000 relations); the stylesheet lets such lists break."""
+    from weasyprint import CSS, HTML
+
+    from relatierapport.render import BUILTIN_TEMPLATES
+
+    facts = "".join(f"<dt>Type {i}</dt><dd>{'Een lange naam, ' * 30}</dd>" for i in range(12))
+    document = HTML(string=f'<html><body><section class="section"><dl class="facts">{facts}</dl>'
+                           "</section></body></html>").render(
+        stylesheets=[CSS(filename=BUILTIN_TEMPLATES / "assets" / "report.css")])
+    assert len(document.pages) >= 2
