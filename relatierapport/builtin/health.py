@@ -884,7 +884,7 @@ def _portfolio_data(found, report) -> dict:
     total = Stack(tuple((data["bands"][band], band) for band in order))
     largest = max(max(previous.values()), max(data["bands"].values()), 1)
     then_now = [{"band": band, "then": previous[band], "now": data["bands"][band],
-                 "then_bar": Stack(((previous[band], "light"),), largest),
+                 "then_bar": Stack(((previous[band], "muted"),), largest),
                  "now_bar": Stack(((data["bands"][band], BAND_TONES[band]),), largest)}
                 for band in order]
     legend = Legend(tuple((band, _(name)) for band, name in
