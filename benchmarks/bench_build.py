@@ -19,6 +19,7 @@ import, set-up and every page.
     python benchmarks/bench_build.py                 # N = 100 and 1000
     python benchmarks/bench_build.py --sizes 100     # quick
     python benchmarks/bench_build.py --sizes 1000 --pdf-repeat 1
+    python benchmarks/bench_build.py --example --sizes    # the repository's example project only
 
 Prints a markdown table (and writes it with the raw figures to
 ``benchmarks/work/results-<sizes>.md`` / ``.json``).
@@ -199,16 +200,21 @@ def weasyprint_alone(site: Path, project: Path, pdf_dir: Path) -> dict:
             "relation_ms": [t * 1000 for t in times[1:]]}
 
 
+def _pages(pdf: Path) -> int:
+    """Printed pages of a PDF, with poppler's pdfinfo (installed for the tests)."""
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
 def pdf_page_counts(folder: Path) -> dict[str, int] | None:
-    """Printed pages per PDF (portfolio, and relation plans summarised), if pypdf is there."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
+    """Printed pages per PDF (portfolio, and relation plans summarised); None without pdfinfo."""
+    if shutil.which("pdfinfo") is None:
         return None
-    relation = [len(PdfReader(p).pages) for p in sorted((folder / "relations").glob("*.pdf"))]
-    return {"portfolio": len(PdfReader(folder / "portfolio.pdf").pages),
+    relation = [_pages(p) for p in sorted((folder / "relations").glob("*.pdf"))]
+    return {"portfolio": _pages(folder / "portfolio.pdf"),
             "relation_min": min(relation), "relation_max": max(relation),
-            "relation_one_page": sum(1 for n in relation if n == 1), "relations": len(relation)}
+            "relation_one_page": sum(1 for n in relation if n == 1), "relations": len(relation),
+            "relation_pages": sum(relation)}
 
 
 # -- one size ----------------------------------------------------------------------------
@@ -237,11 +243,23 @@ def build_cmd(project: Path, out: str, formats: list[str], as_of: str, jobs: int
     return cmd
 
 
-def measure_size(n: int, args: argparse.Namespace) -> SizeResult:
-    project = WORK / f"n{n}"
+def copy_example(target: Path) -> None:
+    """The repository's own example project (README: *The example project*), as a user has it."""
+    repo = HERE.parent
+    target.mkdir(parents=True)
+    shutil.copy(repo / "config.toml", target / "config.toml")
+    for name in ("data", "plugins", "templates"):
+        shutil.copytree(repo / name, target / name)
+
+
+def measure_size(n: int | str, args: argparse.Namespace) -> SizeResult:
+    project = WORK / (f"n{n}" if n != "example" else "example")
     if project.exists():
         shutil.rmtree(project)
-    make_project(project, n, args.touchpoints_per_relation, args.business_per_relation)
+    if n == "example":
+        copy_example(project)
+    else:
+        make_project(project, n, args.touchpoints_per_relation, args.business_per_relation)
     site = project / "site-html"
     cases = [("html-only", "site-html", ["html"], None),
              (f"html+pdf jobs={os.cpu_count()} (default)", "site-pdf-j2", ["html", "pdf"], None),
@@ -356,7 +374,8 @@ def detail(results: list[SizeResult]) -> str:
         rel = sorted(w["relation_ms"])
         p = r.printed_pages
         printed = (f"portfolio {p['portfolio']}, relation plans {p['relation_min']}–{p['relation_max']} "
-                   f"({p['relation_one_page']}/{p['relations']} one page)") if p else "(pypdf missing)"
+                   f"({p['relation_one_page']}/{p['relations']} one page; mean "
+                   f"{p['relation_pages'] / p['relations']:.1f})") if p else "(pdfinfo missing)"
         rows.append(f"| {r.n} | {w['import_s']:.2f} | {w['setup_s']:.2f} | {w['portfolio_ms']:.0f} "
                     f"| {statistics.median(rel):.0f} | {statistics.fmean(rel):.0f} "
                     f"| {rel[int(0.9 * (len(rel) - 1))]:.0f} | {rel[-1]:.0f} | {printed} |")
@@ -370,7 +389,9 @@ def main(argv: list[str] | None = None) -> int:
         result_file.write_text(json.dumps(weasyprint_alone(site, project, pdf_dir)))
         return 0
     parser = argparse.ArgumentParser(description="Time relatierapport builds (see the module doc).")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], metavar="N")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000], metavar="N")
+    parser.add_argument("--example", action="store_true",
+                        help="also measure the repository's example project (first)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the HTML-only build (best kept)")
     parser.add_argument("--pdf-repeat", type=int, default=2,
                         help="runs of each PDF build and of WeasyPrint alone (best kept)")
@@ -386,14 +407,14 @@ def main(argv: list[str] | None = None) -> int:
     code = code_state()     # before the runs: others may change the tree while we measure
     log(f"{machine()}\nCode: {code}")
     results = []
-    for n in args.sizes:
-        log(f"N={n}: writing project into {WORK / f'n{n}'}")
+    for n in (["example"] if args.example else []) + args.sizes:
+        log(f"N={n}: writing project into {WORK / (f'n{n}' if n != 'example' else 'example')}")
         results.append(measure_size(n, args))
     if code_state() != code:
         code += f" (changed during the run to: {code_state()})"
     text = (f"Machine: {machine()}\nCode: {code}\n\n{table(results)}\n\n{detail(results)}\n")
     print(text)
-    stem = WORK / f"results-{'-'.join(map(str, args.sizes))}"
+    stem = WORK / f"results-{'-'.join(map(str, (['example'] if args.example else []) + args.sizes))}"
     stem.with_suffix(".md").write_text(text)
     stem.with_suffix(".json").write_text(json.dumps(
         [{**{k: v for k, v in asdict(r).items() if k not in ("html", "pdf_j2", "pdf_j1", "weasy_runs")},

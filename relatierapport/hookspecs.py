@@ -250,12 +250,17 @@ def report_sections(kind: str, relation: Relation | None, report: Report,
     """Add sections to the portfolio report or to a relation plan.
 
     A section is a template rendered with the ``data`` you give it; the page
-    shows sections by ascending weight (built-ins: profile and summary 0,
-    segmentation 10, cadence 20, health 30-34, indicators 40-44, the portfolio's
-    list of all relations 1000). Templates show ``section.data``, they never
-    compute; they also get ``report``, ``relation``, ``as_of``, ``language``
-    and ``link(relation_id)``. Work done once per build (a lookup over all
-    relations) belongs in an analysis, or in ``report.memo(key, make)``.
+    shows sections by ascending weight. Built-ins on the portfolio: what needs
+    attention 0, portfolio at a glance 8, segmentation 10-18, cadence 20,
+    touchpoint plan 22, health 30-34, indicators 40-44, account managers 50,
+    the list of all relations 1000; on a relation plan: at a glance 0, health
+    10-14, cadence 20, touchpoint plan 22, approach 30, segmentation 40, key
+    figures 45, profile 58. Templates show ``section.data``, they never
+    compute (a chart from ``relatierapport.charts`` in the data is written as
+    ``{{ section.data.chart }}``); they also get ``report``, ``relation``,
+    ``as_of``, ``language`` and ``link(relation_id)``. Work done once per
+    build (a lookup over all relations) belongs in an analysis, or in
+    ``report.memo(key, make)``.
 
     Runs: once per page and medium: for the portfolio page and for every
     relation's plan, for HTML and again for PDF; so keep it quick. An

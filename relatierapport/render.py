@@ -9,6 +9,7 @@ the template and line. Templates show findings; they never compute.
 
 from __future__ import annotations
 
+import re
 import shutil
 import traceback
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import jinja2
+from markupsafe import Markup
 
 from relatierapport import __version__
 from relatierapport.hooktypes import Page
@@ -49,6 +51,24 @@ def make_environment(report: "Report", plugins: "Plugins") -> jinja2.Environment
     return env
 
 
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that is also safe inside an HTML <style> element."""
+    return '"' + "".join(c if c.isalnum() or c in " .,:;-_·/()" else f"\\{ord(c):x} "
+                         for c in text) + '"'
+
+
+def page_counter(gettext) -> Markup:
+    """CSS ``content`` for "pagina 3 van 12" / "page 3 of 12", made from one translatable
+    text, so the word order is the translation's."""
+    parts = []
+    for piece in re.split(r"(%\(pages?\)s)", gettext("page %(page)s of %(pages)s")):
+        if piece in ("%(page)s", "%(pages)s"):
+            parts.append(f"counter({piece[2:-2]})")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts))
+
+
 def find_asset(dirs: list[Path], name: str) -> Path:
     """The first template folder that has ``name`` (so a project can override our CSS)."""
     for folder in dirs:
@@ -68,6 +88,7 @@ class Site:
         self.env = make_environment(self.report, self.plugins)
         self.dirs = template_dirs(self.report.config.root, self.plugins)
         self.slugs = slugs_for(list(self.report.portfolio.relations))
+        self.page_counter = page_counter(translations(self.report.config.language).gettext)
 
     # -- assets -------------------------------------------------------------------
     def copy_assets(self, out_dir: Path) -> list[str]:
@@ -113,6 +134,7 @@ class Site:
             "root": root, "ext": ext,
             "link": lambda relation_id: f"{root}{self.relation_path(relation_id)}{ext}",
             "portfolio_link": f"{root}{'portfolio.pdf' if medium == 'pdf' else 'index.html'}",
+            "page_counter": self.page_counter,
         }
         from relatierapport.errors import RelatierapportError
         page = f"relation {relation.id!r}" if relation else "the portfolio"

@@ -30,6 +30,7 @@ PAGE_FACTS = """JSON.stringify({
   images: [...document.images].map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0, alt: i.alt})),
   stylesheets: document.styleSheets.length,
   scrollWidth: document.documentElement.scrollWidth,
+  scrollHeight: document.documentElement.scrollHeight,
 })"""
 
 
@@ -76,8 +77,13 @@ class _Pipe:
         raise TimeoutError(method)
 
 
-def open_page(path: Path, width: int = 1200, height: int = 900) -> PageReport:
-    """Load ``path`` in headless Chromium and report what a reader would run into."""
+def open_page(path: Path, width: int = 1200, height: int = 900, *, expression: str | None = None,
+              screenshot: Path | None = None) -> PageReport:
+    """Load ``path`` in headless Chromium and report what a reader would run into.
+
+    ``expression`` (JavaScript returning JSON text) adds its result to the facts as
+    ``extra``; ``screenshot`` saves the whole page as a PNG, to look at.
+    """
     assert CHROMIUM, "chromium is not installed (apt-get install chromium)"
     commands_r, commands_w = os.pipe()
     events_r, events_w = os.pipe()
@@ -109,6 +115,15 @@ def open_page(path: Path, width: int = 1200, height: int = 900) -> PageReport:
         pipe.wait_for("Page.loadEventFired")
         facts = pipe.send("Runtime.evaluate", session, expression=PAGE_FACTS, returnByValue=True)
         report.facts = json.loads(facts["result"]["value"])
+        if expression:
+            extra = pipe.send("Runtime.evaluate", session, expression=expression, returnByValue=True)
+            report.facts["extra"] = json.loads(extra["result"]["value"])
+        if screenshot:
+            import base64
+            shot = pipe.send("Page.captureScreenshot", session, format="png", captureBeyondViewport=True,
+                             clip={"x": 0, "y": 0, "width": width, "scale": 1,
+                                   "height": max(report.facts["scrollHeight"], height)})
+            Path(screenshot).write_bytes(base64.b64decode(shot["data"]))
         for event in pipe.events:
             method, params = event.get("method"), event.get("params", {})
             if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):

@@ -66,3 +66,15 @@ def run(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedPr
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return write_project(tmp_path)
+
+
+def example_copy(target: Path, language: str = "nl") -> Path:
+    """The repository's example project copied to ``target``, in ``language``; returns its config."""
+    import shutil
+
+    for name in ("data", "plugins", "templates"):
+        shutil.copytree(REPO / name, target / name)
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    (target / "config.toml").write_text(text.replace('language = "nl"', f'language = "{language}"'),
+                                        encoding="utf-8")
+    return target / "config.toml"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
 from babel.messages.pofile import read_po
 
 from relatierapport.i18n import LOCALE_DIR, translations
@@ -36,3 +41,109 @@ def test_english_reports_have_no_dutch_fixed_text(project):
     page = (project.parent / "site" / "relations" / "k1.html").read_text(encoding="utf-8")
     assert "Contact cadence" in page and "Contactritme" not in page
     assert "15 October 2026" in page and '<html lang="en">' in page
+
+
+# -- no fixed text outside the catalog ---------------------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "relatierapport" / "templates"
+#: Attributes whose values a reader sees or hears.
+READABLE_ATTRIBUTES = re.compile(r'\b(?:alt|title|aria-label|placeholder)="([^"]*)"')
+WORD = re.compile(r"[^\W\d_]{2,}")       # two or more letters: a word, not a category letter
+
+
+def fixed_text(source: str) -> list[str]:
+    """The words a template writes as literal text (outside {{ }}, {% %} and {# #}, outside
+    tags and <style>), and in readable attributes; template code is replaced by a blank."""
+    from jinja2 import Environment
+
+    env = Environment(extensions=["jinja2.ext.i18n"])
+    literal = "".join(value if kind == "data" else "\0"
+                      for _, kind, value in env.lex(source))
+    literal = re.sub(r"<style\b.*?</style>", "", literal, flags=re.S)
+    attributes = [value for value in READABLE_ATTRIBUTES.findall(literal)]
+    text = re.sub(r"<[^>]*>", " ", literal)
+    text = re.sub(r"&[a-z]+;|&#\d+;", " ", text)
+    return WORD.findall(text) + [word for value in attributes for word in WORD.findall(value)]
+
+
+def test_the_check_finds_fixed_text():
+    assert fixed_text('<p>Volgend contact: {{ x }}</p>') == ["Volgend", "contact"]
+    assert fixed_text('<img alt="Logo" src="{{ root }}x.png">') == ["Logo"]
+    assert fixed_text('<th scope="col">A</th><td>{{ _("Next") }} · {{ n }} ×{{ c }}</td>') == []
+    assert fixed_text('{# a comment #}<style>@page { margin: 1cm }</style>') == []
+
+
+def test_templates_hold_no_fixed_text():
+    found = {}
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.suffix in (".html", ".txt"):
+            words = fixed_text(path.read_text(encoding="utf-8"))
+            if words:
+                found[str(path.relative_to(TEMPLATES))] = words
+    assert found == {}, "texts a reader sees belong in {{ _(...) }} (English message ids)"
+
+
+def test_section_titles_in_python_go_through_the_catalog():
+    """Every Section(...) the built-in plugins make has a translated title, never a literal."""
+    import ast
+
+    untranslated = []
+    for path in sorted((TEMPLATES.parent / "builtin").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Section":
+                title = node.args[1] if len(node.args) > 1 else None
+                if isinstance(title, ast.Constant):
+                    untranslated.append(f"{path.name}:{node.lineno}")
+    assert untranslated == []
+
+
+# -- the reports as read: no English in Dutch, no Dutch in English ---------------------------------
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(style|script|title)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]*>", " ", html)
+    return " ".join(unescape(html).split())
+
+
+def catalog_fragments() -> list[tuple[str, str]]:
+    """(English, Dutch) pieces of every translation that differs: the text between placeholders,
+    long enough (three words or more) not to occur in the data by chance."""
+    with (LOCALE_DIR / "nl" / "LC_MESSAGES" / "relatierapport.po").open("rb") as handle:
+        catalog = read_po(handle, locale="nl")
+    pairs = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for english, dutch in zip(ids, strings):
+            pieces_en = [p.strip(" .,:;()") for p in re.split(r"%\(\w+\)\w", english)]
+            pieces_nl = [p.strip(" .,:;()") for p in re.split(r"%\(\w+\)\w", dutch)]
+            pairs += [(en, nl) for en, nl in zip(pieces_en, pieces_nl)
+                      if en != nl and len(en.split()) >= 3 and len(nl.split()) >= 3]
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def example_pages(tmp_path_factory) -> dict[str, list[str]]:
+    """The visible text of the example project's pages, built in Dutch and in English."""
+    from conftest import REPO, cli, example_copy
+
+    pages = {}
+    for language in ("nl", "en"):
+        config = example_copy(tmp_path_factory.mktemp(language), language)
+        result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "html")
+        assert result.exit_code == 0, result.output
+        site = config.parent / "site"
+        pages[language] = [visible_text(p.read_text(encoding="utf-8"))
+                           for p in [site / "index.html", *sorted((site / "relations").glob("*.html"))]]
+    return pages
+
+
+def test_dutch_reports_hold_no_english_fixed_text_and_english_no_dutch(example_pages):
+    pairs = catalog_fragments()
+    assert len(pairs) > 100
+    dutch, english = " ".join(example_pages["nl"]), " ".join(example_pages["en"])
+    assert [en for en, _ in pairs if en in dutch] == []
+    assert [nl for _, nl in pairs if nl in english] == []
+    assert "Wat deze maand aandacht vraagt" in dutch and "What needs attention this month" in english

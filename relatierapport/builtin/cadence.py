@@ -40,6 +40,8 @@ def analyses():
 
 
 STATUSES = ("on_track", "due_soon", "overdue", "never_contacted")
+#: At most this many rows of a portfolio list are shown; every relation plan shows its own.
+DISPLAY_LIMIT = 50
 
 
 def categories(portfolio, options, findings) -> pl.DataFrame:
@@ -126,7 +128,11 @@ def report_sections(kind, relation, report):
     if found is None:
         return []
     if kind == "portfolio":
+        data = found.portfolio
+        shown = {"overdue_shown": data["overdue"][:DISPLAY_LIMIT],
+                 "never_contacted_shown": data["never_contacted"][:DISPLAY_LIMIT],
+                 "never_contacted_more": max(len(data["never_contacted"]) - DISPLAY_LIMIT, 0)}
         return [Section("cadence-overview", report.translate("Contact cadence"),
-                        "sections/cadence_portfolio.html", 20, found.portfolio)]
+                        "sections/cadence_portfolio.html", 20, {**data, **shown})]
     return [Section("cadence", report.translate("Contact cadence"), "sections/cadence_relation.html",
                     20, found.relations[relation.id])]

@@ -49,6 +49,18 @@ def make_filters(language: str) -> dict:
             "label": lambda value, vocabulary: label(value, vocabulary, gettext)}
 
 
+def filters_for(report) -> dict:
+    """The same filters for Python code that shapes a section's data (made once per build)."""
+    return report.memo("formatting.filters", lambda: make_filters(report.config.language))
+
+
+def month_label(period: str, language: str, form: str = "MMM") -> str:
+    """A "YYYY-MM" period as a month name in the report's language: "nov." / "Nov"."""
+    year, month = period.split("-")
+    return format_date(dt.date(int(year), int(month), 1), format=form,
+                       locale=BABEL_LOCALES.get(language, "nl_NL"))
+
+
 @hookimpl
 def prepare_jinja_env(env, config):
     env.filters.update(make_filters(config.language))

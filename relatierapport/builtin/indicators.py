@@ -433,4 +433,4 @@ def report_sections(kind, relation, report):
                     "sections/indicators_relations.html", 44, data),
         ]
     return [Section("indicators", report.translate("Key figures"), "sections/indicators_relation.html",
-                    36, {**found.relations[relation.id], "period": found.portfolio["period"]})]
+                    45, {**found.relations[relation.id], "period": found.portfolio["period"]})]

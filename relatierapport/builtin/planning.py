@@ -29,7 +29,7 @@ from __future__ import annotations
 import polars as pl
 
 from relatierapport import hookimpl
-from relatierapport.hooktypes import Analysis, Findings
+from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.labels import N_
 from relatierapport.options import Date, Integer, ListOf, Option, OptionGroup, Table, Text
 from relatierapport.relation_table import relation_columns
@@ -215,3 +215,65 @@ def _portfolio(per_relation: pl.DataFrame, per_month: pl.DataFrame, as_of, month
         "catch_up": int(per_relation["catch_up"].sum() or 0),
         "per_category": per_category, "per_owner": per_owner, "per_month": per_month.to_dicts(),
     }
+
+
+# -- report sections (display only: the findings above are what report.json holds) -------------
+
+#: The portfolio page lists at most this many account managers (those with the most hours).
+OWNER_LIMIT = 50
+
+@hookimpl
+def report_sections(kind, relation, report):
+    found = report.findings.get(NAME)
+    if found is None or "unknown" in found.portfolio:
+        return []
+    title = report.translate("Touchpoint plan")
+    if kind == "portfolio":
+        return [Section("planning-overview", title, "sections/planning_portfolio.html", 22,
+                        report.memo(f"{NAME}.portfolio", lambda: _portfolio_data(found, report)))]
+    if relation.id not in found.relations:
+        return []
+    entry = found.relations[relation.id]
+    _ = report.translate
+    return [Section("planning", title, "sections/planning_relation.html", 22, {
+        "months": found.portfolio["months"], "minutes": entry["minutes"], "count": entry["count"],
+        "hours": entry["total_minutes"] / 60, "catch_up": entry["catch_up"],
+        "cadence_months": entry["cadence_months"], "category": entry["category"],
+        "dates": [item["date"] for item in entry["touchpoints"]],
+        "agenda": [_(item) for item in entry["agenda"] or []]})]
+
+
+def _portfolio_data(found, report) -> dict:
+    from relatierapport.builtin.formatting import filters_for, month_label
+    from relatierapport.charts import Bar, Columns
+
+    _, f = report.translate, filters_for(report)
+    data = found.portfolio
+    language = report.config.language
+    months = data["per_month"]
+    hours = [row["minutes"] / 60 for row in months]
+    labels = tuple(month_label(row["month"], language) for row in months)
+    description = "; ".join(
+        _("%(month)s: %(touchpoints)s touchpoints, %(hours)s hours") % {
+            "month": month_label(row["month"], language, "LLLL yyyy"),
+            "touchpoints": f["number"](row["touchpoints"]), "hours": f["number"](h, 0)}
+        for row, h in zip(months, hours))
+    chart = Columns(_("Planned hours per month"), description, tuple(hours), labels,
+                    value_labels=tuple(f["number"](h) for h in hours))
+    total = data["minutes"] or 0
+    per_category = [{"category": category, **row, "hours": row["minutes"] / 60,
+                     "bar": Bar(row["share"] or 0.0, 1.0)}
+                    for category, row in data["per_category"].items()]
+    employees = report.portfolio.employees
+    largest = max((row["minutes"] for row in data["per_owner"]), default=0) or 1
+    busiest = sorted(data["per_owner"], key=lambda row: -row["minutes"])[:OWNER_LIMIT]
+    shown = {id(row) for row in busiest}
+    per_owner = [{"name": (employees[row["owner"]].name if row["owner"] in employees
+                           else row["owner"]) or _("nobody"),
+                  "relations": row["relations"], "touchpoints": row["touchpoints"],
+                  "hours": row["minutes"] / 60, "bar": Bar(row["minutes"], largest)}
+                 for row in data["per_owner"] if id(row) in shown]
+    return {"months": data["months"], "from": data["from"], "to": data["to"],
+            "touchpoints": data["touchpoints"], "hours": total / 60, "catch_up": data["catch_up"],
+            "chart": chart, "per_category": per_category, "per_owner": per_owner,
+            "owners_more": len(data["per_owner"]) - len(per_owner)}

@@ -959,20 +959,71 @@ def report_sections(kind, relation, report):
     found = report.findings.get(NAME)
     if found is None:
         return []
-    title = report.translate("Segmentation")
+    _ = report.translate
     if kind == "portfolio":
-        return [Section("segmentation-overview", title, "sections/segmentation_portfolio.html", 10,
-                        _portfolio_data(found, report))]
+        data = report.memo(f"{NAME}.portfolio", lambda: _portfolio_data(found, report))
+        return [
+            Section("segmentation-overview", _("Portfolio by category"),
+                    "sections/segmentation_categories.html", 10, data),
+            Section("segmentation-matrix", _("Attractiveness × accessibility"),
+                    "sections/segmentation_matrix.html", 12, data),
+            Section("segmentation-types", _("Customer types"), "sections/segmentation_types.html",
+                    14, data),
+            Section("segmentation-phases", _("Lifecycle phases"), "sections/segmentation_phases.html",
+                    16, data),
+            Section("segmentation-r", _("The five R's"), "sections/segmentation_r.html", 18, data),
+        ]
     entry = found.relations.get(relation.id)
     if entry is None:
         return []
-    return [Section("segmentation", title, "sections/segmentation_relation.html", 10,
+    return [Section("segmentation", _("Segmentation"), "sections/segmentation_relation.html", 40,
                     _relation_data(entry, relation, report))]
 
 
+def _axis(values: list[float], threshold: float) -> tuple[tuple[float, float], tuple[float, ...]]:
+    """A score axis: at least 1 to 5 (the usual scale), wider when the data or the threshold is;
+    whole-number ticks, at most about six."""
+    low = math.floor(min([1.0, threshold, *values]))
+    high = math.ceil(max([5.0, threshold, *values]))
+    step = max(1, math.ceil((high - low) / 6))
+    return (float(low), float(high)), tuple(float(v) for v in range(low, high + 1, step))
+
+
+def _matrix_labels(report, options) -> dict:
+    _ = report.translate
+    return {"x_label": _("Accessibility"), "y_label": _("Attractiveness"),
+            "quadrants": tuple(_data(_, SEGMENT_NAMES[key])
+                               for key in ("develop", "invest", "ignore", "harvest")),
+            "x_split": options["accessibility_threshold"],
+            "y_split": options["attractiveness_threshold"]}
+
+
+def _matrix(found, report, options):
+    """The attractiveness x accessibility scatter of the portfolio, aggregated to grid cells
+    (a few hundred dots at most, however many relations)."""
+    from relatierapport.charts import Scatter, binned
+
+    _, f = report.translate, _filters(report)
+    frame = found.relations.frame.select(
+        pl.col("accessibility").struct.field("score").alias("x"),
+        pl.col("attractiveness").struct.field("score").alias("y"))
+    known = frame.drop_nulls(["x", "y"])
+    x_range, x_ticks = _axis(known["x"].to_list(), options["accessibility_threshold"])
+    y_range, y_ticks = _axis(known["y"].to_list(), options["attractiveness_threshold"])
+    cell = 0.25 if x_range[1] - x_range[0] <= 6 else (x_range[1] - x_range[0]) / 24
+    description = _("%(relations)s relations with both scores, in dots of %(cell)s by %(cell)s "
+                    "points; a dot's area grows with the number of relations it stands for. "
+                    "%(missing)s relations lack a score.") % {
+        "relations": f["number"](known.height), "cell": f["number"](cell, 2),
+        "missing": f["number"](frame.height - known.height)}
+    return Scatter(_("Relations by attractiveness and accessibility"), description,
+                   points=binned(known.iter_rows(), cell), x_range=x_range, y_range=y_range,
+                   x_ticks=x_ticks, y_ticks=y_ticks, cell=cell, **_matrix_labels(report, options))
+
+
 def _filters(report) -> dict:
-    from relatierapport.builtin.formatting import make_filters
-    return report.memo("segmentation.filters", lambda: make_filters(report.config.language))
+    from relatierapport.builtin.formatting import filters_for
+    return filters_for(report)
 
 
 def _r_text(r: str, value, _, f, options) -> str:
@@ -1115,7 +1166,7 @@ def _portfolio_data(found, report) -> dict[str, Any]:
                "revenue_share": _("from the revenue share"), "unknown": _("unknown")}
     phase_sources = {"data": _("from the data"), "derived": _("derived from the business"),
                      "organisation": _("follows its organisation")}
-    return {
+    result = {
         "months": data["months"], "revenue": data["revenue"],
         "categories": rows(data["per_category"], {**{c: c for c in CATEGORIES}, **special}),
         "category_sources": [{"name": sources[k], "relations": n}
@@ -1134,3 +1185,12 @@ def _portfolio_data(found, report) -> dict[str, Any]:
                                                                       report, options),
                       "unknown": data["r_scores"][r]["unknown"]} for r in RS],
     }
+    from relatierapport.charts import Bar
+    for key in ("categories", "segments", "types", "phases"):
+        largest = max((row["relations"] for row in result[key]), default=0)
+        for row in result[key]:
+            row["bar"] = Bar(row["relations"], largest)
+            row["revenue_bar"] = Bar(row.get("revenue_share") or 0.0, 1.0, "muted")
+    result["relations"] = sum(row["relations"] for row in result["categories"])
+    result["matrix"] = _matrix(found, report, options)
+    return result

@@ -24,7 +24,10 @@ from relatierapport.options import Integer, Option, OptionGroup
 
 
 #: A plugin brings its own words; the report language picks one.
-TEXTS = {"nl": {"title": "Jubilea", "years": "jaar"}, "en": {"title": "Anniversaries", "years": "years"}}
+TEXTS = {"nl": {"title": "Jubilea", "years": "jaar", "more": "en nog {count}"},
+         "en": {"title": "Anniversaries", "years": "years", "more": "and {count} more"}}
+#: The portfolio lists at most this many (a large portfolio has thousands in two months).
+LIMIT = 50
 
 
 @hookimpl
@@ -81,5 +84,6 @@ def report_sections(kind, relation, report):
         upcoming = [found.relations[relation.id]]
     else:
         return []
+    more = texts["more"].format(count=len(upcoming) - LIMIT) if len(upcoming) > LIMIT else ""
     return [Section("jubileum", texts["title"], "jubileum.html", 90,
-                    {"upcoming": upcoming, "years_word": texts["years"]})]
+                    {"upcoming": upcoming[:LIMIT], "years_word": texts["years"], "more": more})]

@@ -1,0 +1,209 @@
+"""The portfolio report and the relation plans: what they say, bounded for large portfolios,
+plan texts from config, and a house style that overrides one block."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import EMPLOYEES, cli, write_project
+
+PLAN_TEXTS = """
+[plugins.relation_plan]
+budget = { A = 2500 }
+channels = { default = ["Koffie op locatie"] }
+
+[plugins.relation_plan.actions.client.before]
+A = ["Offerte binnen 24 uur, met referenties"]
+"""
+
+
+def build(config: Path, *extra: str) -> Path:
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "html", *extra)
+    assert result.exit_code == 0, result.output
+    return config.parent / "site"
+
+
+def section(html: str, section_id: str) -> str:
+    match = re.search(rf'<section id="{section_id}".*?</section>', html, re.S)
+    assert match, f"no section {section_id}"
+    return match.group(0)
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_plan_texts_come_from_config_user_texts_as_written(tmp_path):
+    site = build(write_project(tmp_path, extra_config=PLAN_TEXTS))
+    plan = text(section((site / "relations" / "k1.html").read_text(encoding="utf-8"), "approach"))
+    assert "Offerte binnen 24 uur, met referenties" in plan          # the user's own, as written
+    assert "Volledige evaluatie" in plan and "Persoonlijk contact 4 keer per jaar" in plan  # defaults
+    assert "Activiteiten: € 2.500 per jaar" in plan and "Koffie op locatie" in plan
+    candidate = text(section((site / "relations" / "c1.html").read_text(encoding="utf-8"), "approach"))
+    assert "Passende opdrachten voorstellen binnen twee weken" in candidate   # a C candidate
+    assert "Alleen contact bij nieuw werk" in candidate and "Activiteiten" not in candidate
+
+
+def test_plan_texts_in_english_keep_the_users_own(tmp_path):
+    config = write_project(tmp_path, extra_config=PLAN_TEXTS)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Testbureau"', 'name = "Testbureau"\nlanguage = "en"'), encoding="utf-8")
+    plan = text(section((build(config) / "relations" / "k1.html").read_text(encoding="utf-8"), "approach"))
+    assert "Offerte binnen 24 uur, met referenties" in plan and "Full evaluation" in plan
+    assert "Activities: €2,500 a year" in plan
+
+
+@pytest.mark.parametrize("line, key", [
+    ('[plugins.relation_plan.actions.client.tijdens]\nA = ["x"]', "actions"),
+    ('[plugins.relation_plan]\nbudget = { A = -1 }', "budget"),
+    ('[plugins.relation_plan]\nchannels = { groeien = ["x"] }', "channels"),
+    ('[plugins.attention]\nlist_limit = 0', "list_limit"),
+])
+def test_wrong_plan_options_are_config_errors_naming_the_key(tmp_path, line, key):
+    result = cli("build", "--config", write_project(tmp_path, extra_config="\n" + line + "\n"),
+                 "--format", "html")
+    assert result.exit_code == 2 and key in result.output and "expected" in result.output
+
+
+def overdue_project(root: Path, count: int, extra_config: str = "", owners: int = 2) -> Path:
+    """``count`` A clients of ``owners`` account managers, each last contacted long ago (all
+    overdue)."""
+    relations = "id;name;kind;role;owner;category;since;city\n" + "".join(
+        f"K{i:03d};Klant {i:03d};organisatie;opdrachtgever;M{1 + i % owners};A;01-03-2015;Utrecht\n"
+        for i in range(count))
+    touchpoints = "relation;date;employee;channel;direction;kind;signals;notes\n" + "".join(
+        f"K{i:03d};{1 + i % 28:02d}-01-2026;M1;telefoon;uit;check-in;;\n" for i in range(count))
+    return write_project(root, relations=relations, extra_config=extra_config, files={
+        "touchpoints.csv": touchpoints, "business.csv": "relation;date;amount;hours;kind;status\n",
+        "employees.csv": EMPLOYEES})
+
+
+def test_the_first_page_is_bounded_and_points_to_the_rest(tmp_path):
+    site = build(overdue_project(tmp_path, 30, "\n[plugins.attention]\nlist_limit = 3\n"))
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert index.index('id="attention"') < index.index('id="summary"')      # the first section
+    attention = section(index, "attention")
+    overdue = re.search(r'<table class="attention-overdue">.*?</table>', attention, re.S).group(0)
+    assert overdue.count("<tr>") == 1 + 3                               # header and three rows
+    assert '<a href="#cadence-overview">en nog 27</a>' in attention
+    assert '<li class="tone-red"><strong>30</strong> contact achterstallig</li>' in attention
+    # the most overdue first: Klant 000 was last contacted on 1 January
+    assert attention.index("Klant 000") < attention.index("Klant 001")
+
+
+def test_long_portfolio_lists_are_bounded(tmp_path):
+    site = build(overdue_project(tmp_path, 130, "\n[plugins.profile]\nindex_limit = 20\n"))
+    index = (site / "index.html").read_text(encoding="utf-8")
+    cadence = section(index, "cadence-overview")
+    table = re.search(r'<table class="overdue">.*?</table>', cadence, re.S).group(0)
+    assert table.count("<tr>") == 1 + 50
+    assert "De 50 met de grootste achterstand staan hier" in cadence
+    listing = section(index, "index")
+    groups = re.findall(r'<tbody class="owner-group">(.*?)</tbody>', listing, re.S)
+    assert len(groups) == 2                                             # one per account manager
+    for group in groups:
+        assert group.count('<a href="relations/') == 9                  # 20 rows: 2 heads, 2 × 9
+        assert "en nog 56" in group
+    assert "130 relaties: per accountmanager eerst die aandacht vragen" in text(listing)
+    # every relation still has its plan
+    assert len(list((site / "relations").glob("*.html"))) == 130
+
+
+def test_with_many_account_managers_the_index_lists_who_needs_attention_most(tmp_path):
+    """Too many account managers for a few rows each: one list, the most urgent first."""
+    config = overdue_project(tmp_path, 40, "\n[plugins.profile]\nindex_limit = 10\n", owners=3)
+    touchpoints = config.parent / "data" / "touchpoints.csv"
+    lines = touchpoints.read_text(encoding="utf-8").splitlines()     # five are contacted in time
+    touchpoints.write_text("\n".join(lines[:1] + [line.replace("-01-2026", "-10-2026") for line in lines[1:6]]
+                                     + lines[6:]) + "\n", encoding="utf-8")
+    listing = section((build(config) / "index.html").read_text(encoding="utf-8"), "index")
+    assert 'class="owner-group"' not in listing
+    assert listing.count('<a href="relations/') == 10 and "en nog 30" in listing
+    assert "40 relaties: de 10 die de meeste aandacht vragen staan hier" in text(listing)
+    for calm in ("Klant 000", "Klant 001", "Klant 002", "Klant 003", "Klant 004"):
+        assert calm not in listing                                       # on time: not urgent
+
+
+def test_team_section_counts_per_account_manager(tmp_path):
+    site = build(overdue_project(tmp_path, 6))
+    team = text(section((site / "index.html").read_text(encoding="utf-8"), "team"))
+    assert "Mila Jansen (Techniek) 3 3 0 0 3" in team and "Sem Bakker (Zorg) 3 3 0 0 3" in team
+
+
+def test_pages_leave_out_what_a_disabled_analysis_would_give(tmp_path):
+    site = build(write_project(tmp_path), "--disable", "health", "--disable", "segmentation",
+                 "--disable", "planning")
+    plan = (site / "relations" / "k1.html").read_text(encoding="utf-8")
+    overview = section(plan, "overview")
+    assert "Gezondheid" not in overview and "Geen contactmoment gepland." in overview
+    assert "Vraagt aandacht" in overview                       # cadence still says what is due
+    index = (site / "index.html").read_text(encoding="utf-8")
+    attention = section(index, "attention")
+    assert "Naar rood" not in attention and "Achterstallige contactmomenten" in attention
+    assert 'id="planning-overview"' not in index and 'id="segmentation-matrix"' not in index
+
+
+def test_the_readmes_plan_texts_build(tmp_path):
+    from test_readme_flow import block_after
+
+    site = build(write_project(tmp_path, extra_config="\n" + block_after("plan-texts")))
+    plan = text(section((site / "relations" / "k1.html").read_text(encoding="utf-8"), "approach"))
+    assert "Offerte binnen 2 werkdagen" in plan and "Activiteiten: € 2.500 per jaar" in plan
+    assert "Na een geslaagde plaatsing; In het jaargesprek" in plan
+
+
+def test_a_house_style_overrides_one_block_and_keeps_the_rest(tmp_path):
+    """The README's example, as written there: a logo and colours in templates/base.html, an
+    extra section in templates/relation.html; everything else stays the built-in's."""
+    from test_readme_flow import block_after
+    from test_security import PNG_1X1, embedded_images
+
+    config = write_project(tmp_path)
+    templates = tmp_path / "templates"
+    (templates / "assets").mkdir(parents=True)
+    (templates / "assets" / "logo.png").write_bytes(PNG_1X1)
+    for name in ("base", "relation"):
+        (templates / f"{name}.html").write_text(block_after(f"house-style-{name}"), encoding="utf-8")
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "html",
+                 "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    plan = (site / "relations" / "k1.html").read_text(encoding="utf-8")
+    assert '<img class="logo" src="../assets/logo.png" alt="Testbureau">' in plan
+    assert ":root { --accent: #7a1f5c; }" in plan
+    assert plan.index('id="profile"') < plan.index('id="afspraken"')        # after the sections
+    assert 'id="overview"' in plan and 'id="approach"' in plan               # the rest is kept
+    assert (site / "assets" / "logo.png").is_file()
+    assert embedded_images(site / "relations" / "k1.pdf") == 1
+    pdf_text = subprocess.run(["pdftotext", site / "relations" / "k1.pdf", "-"], capture_output=True,
+                              text=True, check=True).stdout
+    assert "Elk kwartaal een lunch." in pdf_text and "In één oogopslag" in pdf_text
+    # the accent colour reached the PDF: the relation's name (h1) is drawn in it
+    from PIL import Image
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", site / "relations" / "k1.pdf",
+                    tmp_path / "k1"], check=True)
+    image = Image.open(next(tmp_path.glob("k1-*.png"))).convert("RGB")
+    data = image.tobytes()
+    plum = sum(1 for i in range(0, len(data), 3)
+               if abs(data[i] - 0x7a) < 30 and abs(data[i + 1] - 0x1f) < 30 and abs(data[i + 2] - 0x5c) < 30)
+    assert plum > 50
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<img class="logo" src="assets/logo.png"' in index
+
+
+def test_a_fact_list_longer_than_a_page_breaks_across_pages():
+    """WeasyPrint cannot lay out a grid that must not break but is taller than a page (it
+    failed on the customer types of 100,000 relations); the stylesheet lets such lists break."""
+    from weasyprint import CSS, HTML
+
+    from relatierapport.render import BUILTIN_TEMPLATES
+
+    facts = "".join(f"<dt>Type {i}</dt><dd>{'Een lange naam, ' * 30}</dd>" for i in range(12))
+    document = HTML(string=f'<html><body><section class="section"><dl class="facts">{facts}</dl>'
+                           "</section></body></html>").render(
+        stylesheets=[CSS(filename=BUILTIN_TEMPLATES / "assets" / "report.css")])
+    assert len(document.pages) >= 2
