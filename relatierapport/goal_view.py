@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Callable
 
 from relatierapport.builtin.segmentation import SEGMENT_NAMES
-from relatierapport.inline_svg import progress_bar
+from relatierapport.charts import Progress
 from relatierapport.labels import N_
 
 STATUS_NAMES = {"on_track": N_("on course"), "behind": N_("behind"), "achieved": N_("achieved"),
@@ -119,7 +119,9 @@ class GoalView:
             "status_text": _data(_, STATUS_NAMES[status]) if status else _("unknown"),
             "unknown": row["unknown"] and self._reason(row),
             "elapsed": elapsed, "achieved": row["achieved_share"],
-            "bar": (progress_bar(row["achieved_share"], elapsed)
+            "bar": (Progress(row["achieved_share"], elapsed,
+                             tone=STATUS_BANDS[status] if status in ("on_track", "achieved", "behind",
+                                                                      "not_achieved") else "accent")
                     if elapsed and row["achieved_share"] is not None else None),
             "projection": None, "evaluation": None,
             "smart": self.smart(row),

@@ -51,10 +51,11 @@ def test_dates_follow_the_cadence_and_move_to_working_days(tmp_path):
                              ("2027-01-04", "2027-01")]
     assert dates(k1)[6] == ("2027-05-03", "2027-05") and dates(k1)[-1] == ("2027-10-01", "2027-10")
     # K2: B, quarterly; due 30 Nov (31 Aug + 3 months, clipped): not a catch-up. 28 Feb 2027 is a
-    # Sunday -> 1 Mar, in the February step; 30 Nov 2027 is past the twelve months.
+    # Sunday; the next working day, Monday 1 Mar, lies in March, so it moves back to Friday
+    # 26 Feb and stays in February; 30 Nov 2027 is past the twelve months.
     k2 = found["K2"]
     assert k2["catch_up"] is False and k2["next"] == "2026-11-30"
-    assert dates(k2) == [("2026-11-30", "2026-11"), ("2027-03-01", "2027-02"),
+    assert dates(k2) == [("2026-11-30", "2026-11"), ("2027-02-26", "2027-02"),
                          ("2027-05-31", "2027-05"), ("2027-08-30", "2027-08")]
     # C1: C, half-yearly, never contacted: due 10 Jul (since + 6 months) -> catch-up 2 Nov, then
     # 1 May 2027 (a Saturday) -> 3 May.
@@ -142,3 +143,20 @@ def test_without_the_cadence_analysis_nothing_is_planned(tmp_path):
     report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
     assert report["portfolio"]["planning"] == {"unknown": "the cadence analysis is disabled"}
     assert all("planning" not in relation for relation in report["relations"])
+
+
+def test_a_monthly_relation_keeps_one_touchpoint_in_every_month(tmp_path):
+    config = write_project(tmp_path, relations="id;name;category\nM1;Maandklant;A\n",
+                           files={"touchpoints.csv": "relation;date\nM1;30-10-2026\n"})
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    m1 = found["relations"][0]["planning"]
+    # due 30 Nov, then the 30th (28 Feb) of every month. Saturday 30 Jan 2027 would move to
+    # Monday 1 Feb: back to Friday 29 Jan. Sunday 28 Feb: Friday 26 Feb. Saturday 30 Oct 2027
+    # would move to 1 Nov, past the twelve months: Friday 29 Oct. One touchpoint per month.
+    assert dates(m1) == [
+        ("2026-11-30", "2026-11"), ("2026-12-30", "2026-12"), ("2027-01-29", "2027-01"),
+        ("2027-02-26", "2027-02"), ("2027-03-30", "2027-03"), ("2027-04-30", "2027-04"),
+        ("2027-05-31", "2027-05"), ("2027-06-30", "2027-06"), ("2027-07-30", "2027-07"),
+        ("2027-08-30", "2027-08"), ("2027-09-30", "2027-09"), ("2027-10-29", "2027-10")]

@@ -132,10 +132,15 @@ def test_the_report_states_the_link_with_a_chart_and_its_text(built):
     page = built.page()
     assert "Een sterk verband (hogere medewerkerstevredenheid gaat samen met hogere waarden): " \
            "Spearmans rangcorrelatie 0,89, uit 6 medewerkers en 24 relaties." in page
-    assert '<svg width="360" height="240"' in page and "<desc id=\"scatter-customer_satisfaction-desc\">" in page
-    assert "Medewerker 4: 6,5, 6,5" in page                     # a point, in the text alternative
+    # the report's scatter chart, its title and every employee's values in its text alternative
+    start = page.index('<figure class="scatter">')
+    chart = page[start:page.index("</figure>", start)]
+    assert 'class="chart chart-scatter"' in chart
+    assert "<title>Medewerkerstevredenheid en klanttevredenheid</title>" in chart
+    assert "Medewerker 4: 6,5, 6,5" in chart
+    assert chart.count("<circle") == 6                            # one dot per employee
     # health: only R51 has a score
-    assert "Te weinig gegevens voor een conclusie: 1 medewerkers en 1 relaties" in page
+    assert "Te weinig gegevens voor een conclusie: 1 medewerker en 1 relatie" in page
 
 
 def test_an_english_report_says_too_few_data(tmp_path):

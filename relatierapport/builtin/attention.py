@@ -50,15 +50,20 @@ def _figure(key: str, value: int, alarm: str = "red", capped: bool = False) -> d
 
 
 def goals_behind(report) -> list[dict] | None:
-    """Goals behind schedule, when a ``goals`` analysis gives them: its portfolio findings'
-    ``behind`` list of rows with ``title`` (or ``id``), and optionally ``scope_name``,
-    ``progress`` (0-1) and ``expected`` (0-1). None when there is no goals analysis."""
+    """Goals behind schedule, from the ``goals`` analysis' portfolio findings (rows with status
+    ``behind``): their id, scope in words, share achieved and share of the period passed.
+    None when there is no goals analysis."""
     found = report.findings.get("goals")
     if found is None:
         return None
-    rows = found.portfolio.get("behind") or []
-    return [{"title": row.get("title") or row.get("id"), "scope": row.get("scope_name"),
-             "progress": row.get("progress"), "expected": row.get("expected")} for row in rows]
+    from relatierapport.builtin.formatting import make_filters
+    from relatierapport.goal_view import GoalView
+
+    view = GoalView(report.translate, make_filters(report.config.language), report.portfolio.relations,
+                    report.portfolio.employees, found.portfolio.get("metrics", {}))
+    return [{"title": row["id"], "scope": view.scope(row), "progress": row["achieved_share"],
+             "expected": (row["elapsed"] or {}).get("share")}
+            for row in found.portfolio.get("goals", []) if row["status"] == "behind"]
 
 
 def attention_data(report) -> dict:

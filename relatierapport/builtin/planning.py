@@ -7,7 +7,10 @@ before the report date (overdue, or never contacted and already due) gets a
 *catch-up* touchpoint on the report date itself, and its later touchpoints
 follow from there. Every date that falls on a Saturday, Sunday or one of the
 configured ``holidays`` moves to the next working day, so a catch-up planned on
-a Saturday report date lands on the Monday.
+a Saturday report date lands on the Monday; when the next working day lies in
+the next month, the touchpoint moves back to the last working day before it
+instead (a monthly contact stays in its month: Saturday 30 January moves to
+Friday 29 January, not to 1 February), never to before the report date.
 
 Each touchpoint has a length in minutes and an agenda per role and category
 (the method: A clients 20 minutes about a business check-in, a market insight
@@ -80,7 +83,8 @@ def config_options():
                "translated in the report; your own are shown as written."),
         Option("holidays", ListOf(Date()), [],
                "Days that are not working days (e.g. Koningsdag, Christmas); touchpoints falling on "
-               "them, or on a weekend, move to the next working day."),
+               "them, or on a weekend, move to the next working day (to the previous one when the "
+               "next lies in another month)."),
     ), "Planned touchpoints per relation: dates from the cadence, length and agenda.")]
 
 
@@ -145,8 +149,7 @@ def analyse(portfolio, config, findings) -> Findings:
                            pl.int_ranges(0, months // pl.col("cadence_months") + 1).alias("step"))
         .explode("step")
         .pipe(_months_later, "anchor", pl.col("step") * pl.col("every"), "slot")
-        .with_columns(pl.col("slot").dt.add_business_days(0, roll="forward", holidays=holidays)
-                      .alias("date"))
+        .with_columns(_working_day(pl.col("slot"), holidays, as_of).alias("date"))
         .filter(pl.col("date") < horizon)
         .select(pl.col("row").set_sorted(), "date", "minutes",
                 pl.col("_index").replace_strict(periods, return_dtype=pl.String).alias("period"))
@@ -167,6 +170,15 @@ def analyse(portfolio, config, findings) -> Findings:
                  .agg(pl.len().alias("touchpoints"), pl.col("minutes").sum()).sort("month"))
     summary = _portfolio(per_relation, per_month, as_of, months)
     return Findings(relations=per_relation.drop("owner"), portfolio=summary)
+
+
+def _working_day(day: pl.Expr, holidays: list, as_of) -> pl.Expr:
+    """The next working day, or the previous one when the next lies in another month (and the
+    previous is not before the report date)."""
+    later = day.dt.add_business_days(0, roll="forward", holidays=holidays)
+    earlier = day.dt.add_business_days(0, roll="backward", holidays=holidays)
+    return (pl.when((later.dt.month() != day.dt.month()) & (earlier >= as_of))
+            .then(earlier).otherwise(later))
 
 
 def _months_later(frame: pl.LazyFrame, day: str, months: pl.Expr, name: str) -> pl.LazyFrame:

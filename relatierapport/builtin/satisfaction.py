@@ -364,13 +364,17 @@ def _data(translate, text: str) -> str:
     return translate(text)
 
 
-def _statement(found: dict, translate, number) -> str:
+def _statement(found: dict, translate, number, ngettext) -> str:
     """The link in words, with the numbers behind it; or why no conclusion can be drawn."""
     _ = translate
     if found["conclusion"] == "too_few":
-        return _("Too few data to draw a conclusion: %(employees)s employees and %(relations)s "
-                 "relations, at least %(min_employees)s and %(min_relations)s are needed.") % {
-            "employees": found["employees"], "relations": found["relations"],
+        employees = ngettext("%(num)s employee", "%(num)s employees", found["employees"]) % {
+            "num": found["employees"]}
+        relations = ngettext("%(num)s relation", "%(num)s relations", found["relations"]) % {
+            "num": found["relations"]}
+        return _("Too few data to draw a conclusion: %(employees)s and %(relations)s, at least "
+                 "%(min_employees)s and %(min_relations)s are needed.") % {
+            "employees": employees, "relations": relations,
             "min_employees": found["minimum"]["employees"],
             "min_relations": found["minimum"]["relations"]}
     if found["conclusion"] == "no_variation":
@@ -391,18 +395,20 @@ def report_sections(kind, report):
     if kind != "portfolio" or found is None or not found.portfolio["employees"]:
         return []
     from relatierapport.builtin.formatting import make_filters
-    from relatierapport.inline_svg import scatter
+
+    from relatierapport.i18n import translations
 
     _ = report.translate
+    ngettext = translations(report.config.language).ngettext
     data = found.portfolio
     f = make_filters(report.config.language)
     links = []
     for key, link_found in data["link"].items():
-        chart = scatter([{"x": p["x"], "y": p["y"], "label": p["name"] or p["id"]}
-                         for p in link_found["points"]])
-        links.append({"key": key, "title": _data(_, LINK_TITLES[key]),
-                      "statement": _statement(link_found, _, f["number"]),
-                      "y_axis": _data(_, Y_AXES[key]), "y_label": _data(_, Y_LABELS[key]), "chart": chart,
+        title = _data(_, LINK_TITLES[key])
+        statement = _statement(link_found, _, f["number"], ngettext)
+        links.append({"key": key, "title": title, "statement": statement,
+                      "y_axis": _data(_, Y_AXES[key]), "y_label": _data(_, Y_LABELS[key]),
+                      "chart": _scatter(key, link_found["points"], title, statement, _, f),
                       "conclusion": link_found["conclusion"]})
     signals = [{**signal, "reasons": [
         _data(_, REASON_TEXTS[reason]) % {"value": f["number"](
@@ -415,3 +421,22 @@ def report_sections(kind, report):
     return [Section("satisfaction", _("Employees and relations"), "sections/satisfaction_portfolio.html",
                     60, {**data, "links": links, "signal_rows": signals,
                          "employee_rows": employees[:limit], "employees_total": len(employees)})]
+
+
+def _scatter(key: str, points: list[dict], title: str, statement: str, _, f):
+    """The link as the report's scatter chart: one dot per employee, scores out of 10 across,
+    their relations' satisfaction (out of 10) or health (0-100) up; every employee's values
+    are in the chart's text alternative."""
+    from relatierapport.charts import Point, Scatter
+
+    if not points:
+        return None
+    top = 100.0 if key == "health" else 10.0
+    values = "; ".join(f"{p['name'] or p['id']}: {f['number'](p['x'], 1)}, {f['number'](p['y'], 1)}"
+                       for p in points)
+    return Scatter(title=title, description=f"{statement} {values}",
+                   x_label=_("employee satisfaction (out of 10)"), y_label=_data(_, Y_LABELS[key]),
+                   points=tuple(Point(p["x"], p["y"]) for p in points),
+                   x_range=(0.0, 10.0), y_range=(0.0, top),
+                   x_ticks=(0.0, 2.0, 4.0, 6.0, 8.0, 10.0),
+                   y_ticks=tuple(top * step / 5 for step in range(6)))
