@@ -178,6 +178,7 @@ class _Scenario(NamedTuple):
     recent: bool = False          # a touchpoint in the last week
     hide_category: bool = False   # Categorie left empty
     since_year: int = 0
+    no_start: bool = False        # Sinds left empty: with nothing else on record, health is unknown
 
 
 _CLIENT_SCENARIOS = (
@@ -195,7 +196,7 @@ _CLIENT_SCENARIOS = (
     _Scenario("nieuwe prospect zonder categorie", B, NO_BUSINESS, DEVELOP, new=True, hide_category=True),
 )
 _CANDIDATE_SCENARIOS = (
-    _Scenario("kandidaat zonder contactmomenten", C, NO_BUSINESS, IGNORE, silent=True),
+    _Scenario("kandidaat zonder contactmomenten", C, NO_BUSINESS, IGNORE, silent=True, no_start=True),
     _Scenario("kandidaat zonder contactmomenten (B)", B, NO_BUSINESS, HARVEST, silent=True),
     _Scenario("kandidaat A achterstallig", A, NORMAL, INVEST, overdue=150),
     _Scenario("kandidaat die vaak geplaatst wordt en doorverwijst", A, LOYAL, INVEST, recent=True),
@@ -223,6 +224,7 @@ class _Rel:
     category: str = ""            # as written (empty for ~10%)
     phase: str = ""
     since: date = date(2020, 1, 1)
+    since_written: bool = True    # False: Sinds is left empty in the CSV (the date stays the truth)
     email: str = ""
     phone: str = ""
     city: str = ""
@@ -634,6 +636,7 @@ def _build_group(world: _World, rng: random.Random, names: _Names, group: int, n
         _set_activity(rng, world, rel, scen)
         if scen is not None:
             world.scenarios[scen.name] = rel.id
+            rel.since_written = not scen.no_start
         rels.append(rel)
     return rels
 
@@ -746,7 +749,7 @@ def _write_relations(path: Path, world: _World) -> int:
         for r in world.rels:
             kind, role = _KIND_ROLE[r.group]
             out.write((r.id, r.name, kind, role, emp_ids[r.owner], r.organisation, r.category,
-                       r.phase, _dmy(r.since), r.email, r.phone, r.city, r.labels)
+                       r.phase, _dmy(r.since) if r.since_written else "", r.email, r.phone, r.city, r.labels)
                       + (r.scores if r.scores is not None else empty_scores))
         return out.rows
 

@@ -370,7 +370,7 @@ def output_formats() -> list[OutputFormat]:
 def prepare_jinja_env(env: jinja2.Environment, config: Config) -> None:
     """Add filters, tests or globals that templates use (yours or a house style's).
 
-    Built-in filters (``date``, ``money``, ``number``, ``percent``, ``label``)
+    Built-in filters (``date``, ``money``, ``number``, ``change``, ``percent``, ``label``)
     are added by the built-in ``formatting`` plugin on this hook. Filters
     format; they should not compute findings.
 

@@ -74,6 +74,7 @@ def _section(header: str, group: OptionGroup, values: dict[str, Any]) -> list[st
     lines = ["", *_comment(group.help), header]
     for option in group.options:
         lines += _comment(option.help)
+        lines += _comment(SAMPLE_SETTING_NOTES.get((group.section, option.name), ""))
         lines.append(f"{toml_key(option.name)} = {toml_value(values.get(option.name, option.default))}")
     return lines
 
@@ -101,6 +102,20 @@ def _goals(goals: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+# Settings of the sample project that differ from the defaults, with why. Referrals and
+# regularity are small counts: most relations share 0 or 1, and quintiles of tied ranks
+# then skip scores (every 0 scores 1, the next value 4). Fixed boundaries score the counts.
+SAMPLE_SETTINGS = {
+    "plugins.segmentation": {
+        "r_thresholds": {"referrals": [1, 2, 3, 5], "regularity": [1, 2, 4, 6]},
+    },
+}
+SAMPLE_SETTING_NOTES = {
+    ("plugins.segmentation", "r_thresholds"):
+        "Set here for the counts (referrals, won deals): with quintiles, ties would skip scores.",
+}
+
+
 def config_text(name: str, groups: list[OptionGroup], goals: list[dict[str, Any]] = ()) -> str:
     """The commented config.toml of a new project."""
     lines = ["# relatierapport project configuration.",
@@ -121,7 +136,7 @@ def config_text(name: str, groups: list[OptionGroup], goals: list[dict[str, Any]
         lines += _goals(list(goals))
     for group in sorted(groups, key=lambda g: g.section):
         if group.section.startswith("plugins."):
-            lines += _section(f"[{group.section}]", group, {})
+            lines += _section(f"[{group.section}]", group, SAMPLE_SETTINGS.get(group.section, {}))
     return "\n".join(lines) + "\n"
 
 

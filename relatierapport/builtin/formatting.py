@@ -2,7 +2,7 @@
 
 Reports are read in Dutch by default, so "3 november 2026" and "€ 1.234,50";
 in English "3 November 2026" and "€ 1,234.50". Missing values show as a dash
-rather than "None".
+rather than "None"; a change carries its sign ("+1,2").
 """
 
 from __future__ import annotations
@@ -35,8 +35,16 @@ def make_filters(language: str) -> dict:
     def number(value: float | None, digits: int = 0) -> str:
         if value is None:
             return MISSING
-        return format_decimal(round(value, digits), format=f"#,##0{'.' + '0' * digits if digits else ''}",
+        rounded = round(value, digits) + 0.0      # + 0.0: a tiny negative shows as 0, not -0
+        return format_decimal(rounded, format=f"#,##0{'.' + '0' * digits if digits else ''}",
                               locale=locale)
+
+    def change(value: float | None, digits: int = 1) -> str:
+        """A difference with its sign: "+1,2", "-0,3", and "0,0" for what rounds to nothing."""
+        if value is None:
+            return MISSING
+        text = number(value, digits)
+        return "+" + text if round(value, digits) > 0 else text
 
     def percent(value: float | None, digits: int = 0) -> str:
         if value is None:
@@ -45,7 +53,7 @@ def make_filters(language: str) -> dict:
                               locale=locale)
 
     gettext = translations(language).gettext
-    return {"date": date, "money": money, "number": number, "percent": percent,
+    return {"date": date, "money": money, "number": number, "change": change, "percent": percent,
             "label": lambda value, vocabulary: label(value, vocabulary, gettext)}
 
 
