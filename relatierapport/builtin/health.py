@@ -55,6 +55,7 @@ resolution time and whether it was fast (``fast_resolution_days``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import polars as pl
@@ -471,15 +472,15 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
     tp = portfolio.touchpoints.lazy().with_row_index("row")
     recent = (tp.filter(window(as_of, options["signal_months"]))
               .select("row", "relation", "direction", "kind", "signals", "notes").collect())
-    parts = []
+    parts = []      # (flag kinds the part can raise, its rows)
     by_signal = {code: kind for kind, code in SIGNAL_OF.items()}
     signals = (recent.select("row", "signals").explode("signals")
                .filter(pl.col("signals").is_in(list(by_signal))))
-    parts.append(_part(signals, row=pl.col("row"),
+    parts.append((set(by_signal.values()), _part(signals, row=pl.col("row"),
                        flag_code=pl.col("signals").replace_strict(
                            {code: FLAG_CODE[kind] for code, kind in by_signal.items()},
                            return_dtype=pl.UInt8),
-                       signal=pl.col("signals")))
+                       signal=pl.col("signals"))))
 
     patterns = {kind: keywords_regex(options["keywords"].get(kind, [])) for kind in FLAG_KINDS}
     patterns = {kind: pattern for kind, pattern in patterns.items() if pattern}
@@ -492,16 +493,16 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
             found = found.filter(pl.col("text").is_not_null())
             if kind == "no_response":       # "geen antwoord" in their message is about us
                 found = found.filter(pl.col("direction") == "out")
-            parts.append(_part(found, row=pl.col("row"), flag_code=_code(kind),
-                               matched_text=pl.col("text")))
+            parts.append(({kind}, _part(found, row=pl.col("row"), flag_code=_code(kind),
+                                        matched_text=pl.col("text"))))
 
     proactive = recent.filter((pl.col("direction") == "in")
                               & ~pl.col("kind").is_in(options["proactive_exclude"]).fill_null(False))
-    parts.append(_part(proactive, row=pl.col("row"), flag_code=_code("proactive"),
-                       rule=pl.lit("incoming")))
+    parts.append(({"proactive"}, _part(proactive, row=pl.col("row"), flag_code=_code("proactive"),
+                                       rule=pl.lit("incoming"))))
     referral = recent.filter(pl.col("kind") == "referral_given")
-    parts.append(_part(referral, row=pl.col("row"), flag_code=_code("referral"),
-                       rule=pl.lit("referral_given")))
+    parts.append(({"referral"}, _part(referral, row=pl.col("row"), flag_code=_code("referral"),
+                                      rule=pl.lit("referral_given"))))
 
     if options["no_response_after"]:
         last_in = (tp.filter((pl.col("direction") == "in") & (pl.col("date") <= as_of))
@@ -515,17 +516,24 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
                .with_columns((pl.col("latest") % 2**32).cast(pl.UInt32).alias("row"))
                .filter(pl.col("unanswered") >= options["no_response_after"]).collect())
         run = run.join(recent.select("row"), on="row", how="semi")
-        parts.append(_part(run, row=pl.col("row"), flag_code=_code("no_response"),
-                           rule=pl.lit("run"), unanswered=pl.col("unanswered")))
+        parts.append(({"no_response"}, _part(run, row=pl.col("row"), flag_code=_code("no_response"),
+                                             rule=pl.lit("run"), unanswered=pl.col("unanswered"))))
 
-    # one row per (touchpoint, flag): at most one part gives each of these columns a value;
-    # grouped on one integer made of both
+    # one row per (touchpoint, flag): at most one part gives each of these columns a value.
+    # Only parts that can raise the same kind can hold the same (touchpoint, flag), so only
+    # those are grouped (on one integer made of both); the rest (the many incoming
+    # touchpoints, for one) are unique as they are.
+    raised = Counter(kind for kinds, _ in parts for kind in kinds)
+    shared = [frame for kinds, frame in parts if any(raised[kind] > 1 for kind in kinds)]
+    alone = [frame for kinds, frame in parts if all(raised[kind] == 1 for kind in kinds)]
     key = pl.col("row").cast(pl.UInt64) * 16 + pl.col("flag_code")
-    found = (pl.concat(parts).group_by(key.alias("key")).agg(
-        pl.col("signal").max(), pl.col("matched_text").max(), pl.col("rule").max(),
-        pl.col("unanswered").max())
-        .select((pl.col("key") // 16).cast(pl.UInt32).alias("row"),
-                (pl.col("key") % 16).cast(pl.UInt8).alias("flag_code"), pl.exclude("key")))
+    if shared:
+        alone.append(pl.concat(shared).group_by(key.alias("key")).agg(
+            pl.col("signal").max(), pl.col("matched_text").max(), pl.col("rule").max(),
+            pl.col("unanswered").max())
+            .select((pl.col("key") // 16).cast(pl.UInt32).alias("row"),
+                    (pl.col("key") % 16).cast(pl.UInt8).alias("flag_code"), pl.exclude("key")))
+    found = pl.concat(alone)
     texts = (found.filter(pl.col("matched_text").is_not_null()).select("flag_code", "matched_text")
              .unique())
     kind_of = {code: kind for kind, code in FLAG_CODE.items()}
