@@ -19,6 +19,8 @@ STATUS_NAMES = {"on_track": N_("on course"), "behind": N_("behind"), "achieved":
 #: The existing status colours: green done or on course, amber behind, red missed.
 STATUS_BANDS = {"on_track": "green", "achieved": "green", "behind": "amber", "not_achieved": "red",
                 "not_started": "unknown", None: "unknown"}
+#: A goal bar's colour follows its status; one without a verdict yet is drawn neutral.
+BAR_TONES = {status: band for status, band in STATUS_BANDS.items() if band != "unknown"}
 CRITERION_NAMES = {"specific": N_("Specific"), "measurable": N_("Measurable"),
                    "acceptable": N_("Acceptable"), "realistic": N_("Realistic"),
                    "time_bound": N_("Time-bound")}
@@ -119,9 +121,7 @@ class GoalView:
             "status_text": _data(_, STATUS_NAMES[status]) if status else _("unknown"),
             "unknown": row["unknown"] and self._reason(row),
             "elapsed": elapsed, "achieved": row["achieved_share"],
-            "bar": (Progress(row["achieved_share"], elapsed,
-                             tone=STATUS_BANDS[status] if status in ("on_track", "achieved", "behind",
-                                                                      "not_achieved") else "accent")
+            "bar": (Progress(row["achieved_share"], elapsed, tone=BAR_TONES.get(status, "accent"))
                     if elapsed and row["achieved_share"] is not None else None),
             "projection": None, "evaluation": None,
             "smart": self.smart(row),

@@ -395,7 +395,6 @@ def report_sections(kind, report):
     if kind != "portfolio" or found is None or not found.portfolio["employees"]:
         return []
     from relatierapport.builtin.formatting import make_filters
-
     from relatierapport.i18n import translations
 
     _ = report.translate
