@@ -57,13 +57,10 @@ class GoalView:
             return "–"
         if unit == "money":
             text = self.f["money"](value)
-        elif unit == "count":
-            text = self.f["number"](value, 0 if float(value).is_integer() else 1)
-        elif unit == "percent":
-            text = self.f["number"](value, 1) + "%"
-        else:
-            text = self.f["number"](value, 1)
-        return f"+{text}" if signed and value > 0 else text
+            return f"+{text}" if signed and value > 0 else text
+        digits = 0 if unit == "count" and float(value).is_integer() else 1
+        text = self.f["change" if signed else "number"](value, digits)
+        return text + "%" if unit == "percent" else text
 
     def _param(self, value) -> str:
         if isinstance(value, dt.date):
