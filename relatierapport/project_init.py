@@ -73,9 +73,10 @@ def _comment(text: str) -> list[str]:
 def _section(header: str, group: OptionGroup, values: dict[str, Any]) -> list[str]:
     lines = ["", *_comment(group.help), header]
     for option in group.options:
-        lines += _comment(option.help)
-        lines += _comment(SAMPLE_SETTING_NOTES.get((group.section, option.name), ""))
-        lines.append(f"{toml_key(option.name)} = {toml_value(values.get(option.name, option.default))}")
+        value, why = SAMPLE_SETTINGS.get((group.section, option.name),
+                                         (values.get(option.name, option.default), ""))
+        lines += _comment(option.help) + _comment(why)
+        lines.append(f"{toml_key(option.name)} = {toml_value(value)}")
     return lines
 
 
@@ -102,17 +103,14 @@ def _goals(goals: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-# Settings of the sample project that differ from the defaults, with why. Referrals and
-# regularity are small counts: most relations share 0 or 1, and quintiles of tied ranks
-# then skip scores (every 0 scores 1, the next value 4). Fixed boundaries score the counts.
+# Settings of the sample project that differ from the defaults: (option section, name) ->
+# (value, why, written above it). Referrals and regularity are small counts: most relations
+# share 0 or 1, and quintiles of tied ranks then skip scores (every 0 scores 1, the next
+# value 4). Fixed boundaries score the counts.
 SAMPLE_SETTINGS = {
-    "plugins.segmentation": {
-        "r_thresholds": {"referrals": [1, 2, 3, 5], "regularity": [1, 2, 4, 6]},
-    },
-}
-SAMPLE_SETTING_NOTES = {
-    ("plugins.segmentation", "r_thresholds"):
-        "Set here for the counts (referrals, won deals): with quintiles, ties would skip scores.",
+    ("plugins.segmentation", "r_thresholds"): (
+        {"referrals": [1, 2, 3, 5], "regularity": [1, 2, 4, 6]},
+        "Set here for the counts (referrals, won deals): with quintiles, ties would skip scores."),
 }
 
 
@@ -136,7 +134,7 @@ def config_text(name: str, groups: list[OptionGroup], goals: list[dict[str, Any]
         lines += _goals(list(goals))
     for group in sorted(groups, key=lambda g: g.section):
         if group.section.startswith("plugins."):
-            lines += _section(f"[{group.section}]", group, SAMPLE_SETTINGS.get(group.section, {}))
+            lines += _section(f"[{group.section}]", group, {})
     return "\n".join(lines) + "\n"
 
 
