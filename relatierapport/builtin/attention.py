@@ -56,10 +56,10 @@ def goals_behind(report) -> list[dict] | None:
     found = report.findings.get("goals")
     if found is None:
         return None
-    from relatierapport.builtin.formatting import make_filters
+    from relatierapport.builtin.formatting import filters_for
     from relatierapport.goal_view import GoalView
 
-    view = GoalView(report.translate, make_filters(report.config.language), report.portfolio.relations,
+    view = GoalView(report.translate, filters_for(report), report.portfolio.relations,
                     report.portfolio.employees, found.portfolio.get("metrics", {}))
     return [{"title": row["id"], "scope": view.scope(row), "progress": row["achieved_share"],
              "expected": (row["elapsed"] or {}).get("share")}

@@ -599,12 +599,12 @@ def _per_relation(facts: pl.DataFrame, tracked: list[Tracked], rows: list[dict])
 
 def _view(report):
     """The goals as shown, once per build (the relation plans look theirs up by id)."""
-    from relatierapport.builtin.formatting import make_filters
+    from relatierapport.builtin.formatting import filters_for
     from relatierapport.goal_view import GoalView
 
     def make():
         found = report.findings[NAME].portfolio
-        view = GoalView(report.translate, make_filters(report.config.language),
+        view = GoalView(report.translate, filters_for(report),
                         report.portfolio.relations, report.portfolio.employees, found["metrics"])
         rows = [view.row(row) for row in found["goals"]]
         return {"rows": rows, "by_id": {row["id"]: row for row in rows},

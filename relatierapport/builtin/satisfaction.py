@@ -394,13 +394,13 @@ def report_sections(kind, report):
     found = report.findings.get(NAME)
     if kind != "portfolio" or found is None or not found.portfolio["employees"]:
         return []
-    from relatierapport.builtin.formatting import make_filters
+    from relatierapport.builtin.formatting import filters_for
     from relatierapport.i18n import translations
 
     _ = report.translate
     ngettext = translations(report.config.language).ngettext
     data = found.portfolio
-    f = make_filters(report.config.language)
+    f = filters_for(report)
     links = []
     for key, link_found in data["link"].items():
         title = _data(_, LINK_TITLES[key])
