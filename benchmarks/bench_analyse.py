@@ -224,7 +224,7 @@ def run_stages(project: Path, as_of: dt.date, out_file: Path, sample: bool = Tru
 
     def imports():
         from relatierapport import build as build_module
-        from relatierapport.builtin import json_output
+        from relatierapport.builtin.outputs import json_output
         return build_module, json_output
 
     stages_module, json_output = measure("import relatierapport (and polars)", imports)

@@ -11,7 +11,7 @@ each run in a fresh ``python -m relatierapport build`` subprocess:
 and then "WeasyPrint alone": one fresh process that loads the HTML pages the
 html build wrote, drops their <link rel=stylesheet> (the PDF medium omits it
 and passes the stylesheet pre-parsed instead), and renders each one exactly as
-a PDF worker does (it *calls* ``relatierapport.pdf._init_worker`` and
+a PDF worker does (it *calls* ``relatierapport.builtin.outputs.pdf_output.pool._init_worker`` and
 ``_render_in_worker``: one ``_Renderer`` with one FontConfiguration,
 report.css parsed once, the project fetcher, the raised GC threshold), timing
 import, set-up and every page.
@@ -160,7 +160,7 @@ def best(runs: list[Run]) -> Run:
 def weasyprint_alone(site: Path, project: Path, pdf_dir: Path) -> dict:
     """Render every HTML page of ``site`` to PDF as a build's PDF worker does; return timings.
 
-    Uses the package's own worker code (``relatierapport.pdf._init_worker`` and
+    Uses the package's own worker code (``relatierapport.builtin.outputs.pdf_output.pool._init_worker`` and
     ``_render_in_worker``): the same FontConfiguration, pre-parsed report.css,
     fetcher, GC threshold and logging set-up, in this one process.
     """
@@ -178,8 +178,8 @@ def weasyprint_alone(site: Path, project: Path, pdf_dir: Path) -> dict:
     t0 = time.perf_counter()
     import weasyprint  # noqa: F401  (counted: a build's PDF stage pays it too)
     t1 = time.perf_counter()
-    from relatierapport import pdf
-    from relatierapport.render import BUILTIN_TEMPLATES
+    from relatierapport.builtin.outputs.pdf_output import pool as pdf
+    from relatierapport.render.site import BUILTIN_TEMPLATES
 
     settings = pdf.PdfSettings((str(site / "assets" / "report.css"),),
                                tuple(str(p) for p in (site, project, BUILTIN_TEMPLATES)))

@@ -5,7 +5,7 @@ On the repository's example project (README: *The example project*):
   SVG       every chart object the sections hold is turned into markup (``escape(chart)``), per
             page; and the whole page's Jinja2 render (which includes it), for scale.
   WeasyPrint each page is rendered to PDF twice in one warm worker (the package's own
-            ``relatierapport.pdf._init_worker`` / ``_render_in_worker``, as bench_build.py's
+            ``relatierapport.builtin.outputs.pdf_output.pool._init_worker`` / ``_render_in_worker``, as bench_build.py's
             "WeasyPrint alone"): as built, and with every ``<svg class="chart …">`` element
             removed. The difference is what the charts cost. Rounds alternate the two
             versions; the best of ``--repeat`` runs per page is kept.
@@ -39,7 +39,7 @@ AS_OF = dt.date(2026, 11, 1)
 
 def charts_in(value) -> list:
     """Every chart object inside a section's data."""
-    from relatierapport import charts
+    from relatierapport.render import charts
 
     kinds = (charts.Bar, charts.Stack, charts.Progress, charts.Scatter, charts.Columns, charts.Legend)
     if isinstance(value, kinds):
@@ -56,7 +56,7 @@ def python_side(project: Path, repeat: int) -> dict:
     from markupsafe import escape
 
     from relatierapport.build import prepare_report
-    from relatierapport.render import Site
+    from relatierapport.render.site import Site
 
     plugins, report, _ = prepare_report(project / "config.toml", as_of=AS_OF)
     site = Site(report, plugins)
@@ -84,8 +84,8 @@ def python_side(project: Path, repeat: int) -> dict:
 
 
 def weasyprint_side(site: Path, project: Path, repeat: int, quiet_wait: float) -> dict:
-    from relatierapport import pdf
-    from relatierapport.render import BUILTIN_TEMPLATES
+    from relatierapport.builtin.outputs.pdf_output import pool as pdf
+    from relatierapport.render.site import BUILTIN_TEMPLATES
 
     pages = [site / "index.html", *sorted((site / "relations").glob("*.html"))]
     versions = {}

@@ -3,7 +3,7 @@
 The project is exactly what ``relatierapport init`` makes (commented
 config.toml, sample Dutch CSVs, the scaffold plugin), only with N relations:
 half clients, half candidates. The data come from the package's own
-generator (``relatierapport.example.write_example_data``); when a fixed
+generator (``relatierapport.scaffold.example.write_example_data``); when a fixed
 volume of touchpoints or business rows per relation is asked for, the CSVs
 are rewritten by that same generator with those volumes.
 
@@ -16,8 +16,8 @@ import argparse
 import csv
 from pathlib import Path
 
-from relatierapport.example import write_example_data
-from relatierapport.project_init import init_project
+from relatierapport.scaffold.example import write_example_data
+from relatierapport.scaffold.init import init_project
 
 #: The date the generated data run up to; pass it as ``--as-of`` for reproducible reports.
 DATA_END = "2026-10-31"

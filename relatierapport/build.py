@@ -23,12 +23,12 @@ from relatierapport.config import Config
 from relatierapport.errors import (ConfigError, DataError, PluginError, Problem,
                                    RelatierapportError, StrictError)
 from relatierapport.hooktypes import Findings
-from relatierapport.i18n import translations
-from relatierapport.identity import IDENTITY, Merge, unify
+from relatierapport.render.i18n import translations
+from relatierapport.sources.identity import IDENTITY, Merge, unify
 from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
 from relatierapport.plugins import Plugins, describe_failure, make_plugins
 from relatierapport.relation_table import RelationTable
-from relatierapport.publish import check_target, staging, swap_in
+from relatierapport.render.publish import check_target, staging, swap_in
 
 DEFAULT_FORMATS = ("html", "pdf", "ics")
 
@@ -296,7 +296,7 @@ def build(config_path: Path, *, out: Path | None = None, formats: tuple[str, ...
     target = (out if out is not None else config.root / config.project["output"]).resolve()
     check_target(target, config.root)
 
-    from relatierapport.render import Site
+    from relatierapport.render.site import Site
     site = Site(report, plugins) if any(available[n].needs_pages for n in chosen) else None
     state = BuildState(report, site, jobs or os.cpu_count() or 1, progress)
     files: list[str] = []

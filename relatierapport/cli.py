@@ -184,7 +184,7 @@ def list_plugins(config_path: Path, disable: tuple[str, ...]) -> None:
               help="Organisation name for the new project.")
 def init(directory: Path, name: str) -> None:
     """Create a new project in DIRECTORY: config.toml, sample data, templates/ and plugins/."""
-    from relatierapport.project_init import init_project
+    from relatierapport.scaffold.init import init_project
 
     written = init_project(directory, name=name)
     click.echo(f"created {len(written)} files in {directory}; next: cd {directory} && relatierapport build")
@@ -197,7 +197,7 @@ def init(directory: Path, name: str) -> None:
 def new_plugin(name: str, out: Path | None) -> None:
     """Create an installable plugin package NAME (e.g. acme-score): pyproject.toml with the
     entry point, an analysis, a relation-plan section, its template and its tests."""
-    from relatierapport.new_plugin import scaffold_plugin
+    from relatierapport.scaffold.new_plugin import scaffold_plugin
 
     folder, written = scaffold_plugin(name, out)
     click.echo(f"created {len(written)} files in {folder}; next:\n"

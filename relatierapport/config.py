@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from relatierapport.errors import ConfigError, Problem
-from relatierapport.identity import IDENTITY
+from relatierapport.sources.identity import IDENTITY
 from relatierapport.model import TABLES, Goal
 from relatierapport.options import (_NOTHING, Date, ListOf, Number, Option, OptionGroup, OptionValueError,
                                     Table, Text)

@@ -256,7 +256,7 @@ def report_sections(kind: str, relation: Relation | None, report: Report,
     the list of all relations 1000; on a relation plan: at a glance 0, health
     10-14, cadence 20, touchpoint plan 22, approach 30, segmentation 40, key
     figures 45, profile 58. Templates show ``section.data``, they never
-    compute (a chart from ``relatierapport.charts`` in the data is written as
+    compute (a chart from ``relatierapport.render.charts`` in the data is written as
     ``{{ section.data.chart }}``); they also get ``report``, ``relation``,
     ``as_of``, ``language`` and ``link(relation_id)``. Work done once per
     build (a lookup over all relations) belongs in an analysis, or in

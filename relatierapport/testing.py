@@ -97,7 +97,7 @@ class BuiltProject:
 
     def page(self, relation_id: str | None = None) -> str:
         """The HTML of a relation's plan, or of the portfolio page without an id."""
-        from relatierapport.slugs import slugs_for
+        from relatierapport.render.slugs import slugs_for
 
         if relation_id is None:
             return self.pages["index.html"]

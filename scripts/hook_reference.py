@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from relatierapport import hookdocs, hookspecs
+from relatierapport import hookspecs
+from relatierapport.devtools import hookdocs
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relatierapport.project_init import init_project
+from relatierapport.scaffold.init import init_project
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = {"name": "Voorbeeld Werving & Selectie", "clients": 40, "candidates": 60, "employees": 6}

@@ -9,8 +9,8 @@ from __future__ import annotations
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from relatierapport.i18n import DOMAIN, LOCALE_DIR
-from relatierapport.messages import extract_messages
+from relatierapport.render.i18n import DOMAIN, LOCALE_DIR
+from relatierapport.devtools.catalog import extract_messages
 
 
 def update(language: str) -> None:

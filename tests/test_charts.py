@@ -8,7 +8,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from relatierapport.charts import (Bar, Columns, Legend, Point, Progress, Scatter, Stack, TONES,
+from relatierapport.render.charts import (Bar, Columns, Legend, Point, Progress, Scatter, Stack, TONES,
                                    _hatch, binned)
 
 

@@ -178,7 +178,7 @@ def test_streamed_report_json_holds_the_whole_document_one_relation_per_line(pro
     import orjson
 
     from relatierapport.build import prepare_report
-    from relatierapport.builtin.json_output import _default, report_chunks, report_document
+    from relatierapport.builtin.outputs.json_output import _default, report_chunks, report_document
 
     _, report, _ = prepare_report(project, as_of=dt.date(2026, 11, 1))
     streamed = b"".join(report_chunks(report))

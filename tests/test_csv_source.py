@@ -162,7 +162,7 @@ def test_real_bank_export_with_preamble_reads_with_skip_lines(tmp_path):
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
 from relatierapport.config import SourceSpec  # noqa: E402
-from relatierapport.builtin.csv_source import OPTIONS, read_csv  # noqa: E402
+from relatierapport.builtin.sources.csv_source import OPTIONS, read_csv  # noqa: E402
 from relatierapport.errors import Problem  # noqa: E402
 from relatierapport.model import SourceData  # noqa: E402
 

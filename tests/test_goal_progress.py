@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from relatierapport.goal_progress import Inputs, Stat, evaluate
+from relatierapport.builtin.analyses.goals.progress import Inputs, Stat, evaluate
 
 
 def goal(aggregate="sum", target=100.0, phase="running", elapsed=0.5, now=None, base=None,

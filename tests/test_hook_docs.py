@@ -9,7 +9,8 @@ import pluggy
 import pytest
 
 from conftest import REPO
-from relatierapport import hookdocs, hookspecs
+from relatierapport import hookspecs
+from relatierapport.devtools import hookdocs
 
 TESTS = REPO / "tests"
 

@@ -16,7 +16,7 @@ import pytest
 
 from relatierapport import hookimpl, hookspecs
 from relatierapport.errors import ConfigError, DataError, PluginError, StrictError
-from relatierapport.hookdocs import example_module, parse
+from relatierapport.devtools.hookdocs import example_module, parse
 from relatierapport.relation_table import RelationTable
 from relatierapport.testing import build_project
 

@@ -73,8 +73,8 @@ def build_documents(root: Path, language: str) -> Built:
     PDF output (all 112 would take a minute and show nothing more)."""
     from conftest import cli
     from relatierapport.build import BuildState, prepare_report
-    from relatierapport.builtin.pdf_output import write_pdf
-    from relatierapport.render import Site
+    from relatierapport.builtin.outputs.pdf_output import write_pdf
+    from relatierapport.render.site import Site
 
     config = example_copy(root, language)
     result = cli("build", "--config", config, "--as-of", AS_OF.isoformat(), "--format", "html")

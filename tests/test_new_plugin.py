@@ -13,7 +13,7 @@ import pytest
 from conftest import cli, write_project
 from relatierapport import __version__
 from relatierapport.errors import ConfigError
-from relatierapport.new_plugin import names_for
+from relatierapport.scaffold.new_plugin import names_for
 
 
 def test_new_plugin_writes_a_package_with_its_entry_point(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import cli
-from relatierapport.publish import swap_in
+from relatierapport.render.publish import swap_in
 
 
 def test_a_rebuild_keeps_the_mail_folder_and_nothing_else_of_the_old_output(project):
@@ -49,7 +49,7 @@ def test_the_swap_waits_for_a_mail_run_holding_the_output_lock(tmp_path):
     import threading
     import time
 
-    from relatierapport.publish import output_lock
+    from relatierapport.render.publish import output_lock
 
     old, new = tmp_path / "site", tmp_path / ".site.building-1-x"
     (old / "mail").mkdir(parents=True)

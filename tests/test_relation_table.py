@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from relatierapport.build import prepare_report
-from relatierapport.builtin.json_output import report_chunks
+from relatierapport.builtin.outputs.json_output import report_chunks
 from relatierapport.hooktypes import Findings
 from relatierapport.relation_table import RelationTable, relation_columns
 

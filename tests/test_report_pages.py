@@ -200,7 +200,7 @@ def test_a_fact_list_longer_than_a_page_breaks_across_pages():
     failed on the customer types of 100,000 relations); the stylesheet lets such lists break."""
     from weasyprint import CSS, HTML
 
-    from relatierapport.render import BUILTIN_TEMPLATES
+    from relatierapport.render.site import BUILTIN_TEMPLATES
 
     facts = "".join(f"<dt>Type {i}</dt><dd>{'Een lange naam, ' * 30}</dd>" for i in range(12))
     document = HTML(string=f'<html><body><section class="section"><dl class="facts">{facts}</dl>'

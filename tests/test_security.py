@@ -64,7 +64,7 @@ def test_no_image_is_embedded_from_a_data_field(hostile_site):
 
 
 def test_fetcher_refuses_everything_outside_the_allowed_folders(tmp_path):
-    from relatierapport.fetcher import ProjectFetcher
+    from relatierapport.builtin.outputs.pdf_output.fetcher import ProjectFetcher
 
     inside = tmp_path / "assets" / "logo.svg"
     inside.parent.mkdir()

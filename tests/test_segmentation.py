@@ -472,7 +472,7 @@ def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp
     import datetime as dt
 
     from relatierapport.build import prepare_report
-    from relatierapport.builtin import segmentation as seg
+    from relatierapport.builtin.analyses import segmentation as seg
 
     if portfolio == "hand-made":
         build(tmp_path)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from relatierapport.i18n import LOCALE_DIR, translations
-from relatierapport.messages import extract_messages
+from relatierapport.render.i18n import LOCALE_DIR, translations
+from relatierapport.devtools.catalog import extract_messages
 
 
 def test_every_text_has_a_dutch_translation():
@@ -45,7 +45,7 @@ def test_english_reports_have_no_dutch_fixed_text(project):
 
 # -- no fixed text outside the catalog ---------------------------------------------------------
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "relatierapport" / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "relatierapport" / "render" / "templates"
 #: Attributes whose values a reader sees or hears.
 READABLE_ATTRIBUTES = re.compile(r'\b(?:alt|title|aria-label|placeholder)="([^"]*)"')
 WORD = re.compile(r"[^\W\d_]{2,}")       # two or more letters: a word, not a category letter

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import SHARED_DATA, cli
 from relatierapport.build import configure, read_sources
-from relatierapport.builtin import xlsx_source
+from relatierapport.builtin.sources import xlsx_source
 from relatierapport.config import Config, SourceSpec
 from relatierapport.errors import Problem
 from relatierapport.model import SourceData

@@ -1,0 +1,1 @@
+"""Built-in analyses: each reads the model and other analyses' findings, and returns its own."""

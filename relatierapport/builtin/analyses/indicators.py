@@ -1,0 +1,436 @@
+"""Built-in plugin ``indicators``: is the portfolio on track with the method's goals?
+
+Portfolio findings, each with the numbers behind it (numerator, denominator)
+or an explicit unknown with its reason:
+
+Success indicators over the period (the last ``period_months`` months: after
+the same day ``period_months`` months before the report date, up to and
+including the report date), against ``targets``:
+
+``existing_share``
+    Share of won business in the period from existing relations: relations
+    with won business on or before the period's start. Measured in amounts
+    (``existing_measure = "amount"``, records without an amount left out) or
+    in won records (``"count"``).
+``referrals_per_a``
+    ``referral_given`` touchpoints (the relation referred us) of A relations
+    in the period, per A relation, per year.
+``retention_ab``
+    Of the A and B relations with won business in the previous period (the
+    ``period_months`` before the period), the share that also has won
+    business in the period.
+``repeat_share``
+    Share of the won records in the period whose relation already had a won
+    record on an earlier date (repeat placements).
+
+Monthly KPIs for the report month: the calendar month before the month of
+the report date (``kpi_month = "previous"``, the default: a report dated 1 or
+15 November covers October) or the month of the report date up to the report
+date (``"current"``). Planned touchpoints are the relations whose next
+touchpoint per cadence, as of the month's first day, falls due on or before
+the month's last day (overdue ones included); completed are those of them
+with a touchpoint in the month. New opportunities are business records with
+status open or quote dated in the month; value-add activities the value_add
+touchpoints in the month; insights shared the value_add touchpoints whose
+notes match ``insight_keywords`` (market insight, benchmarks, trends, ...).
+
+Relation indicators: average relationship duration (years from ``since`` to
+the report date), the same for relations that went quiet (no touchpoint and no
+won business in the period: years from ``since`` to their last activity),
+average value per relation (won revenue in the period / relations with won
+revenue) and profitability (revenue - hours x ``hourly_cost`` over won records
+with amount and hours).
+
+Categories: the segmentation analysis' category when present, else the
+relation's own, else the cadence analysis' (its configured default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from relatierapport import hookimpl
+from relatierapport.builtin.analyses.health import categories, keywords_regex, window
+from relatierapport.dates import add_months
+from relatierapport.exact import exact_sum, exact_total
+from relatierapport.hooktypes import Analysis, Findings, Section
+from relatierapport.render.labels import N_
+from relatierapport.options import Integer, ListOf, Number, Option, OptionGroup, Table, Text
+
+NAME = "indicators"
+SUCCESS = ("existing_share", "referrals_per_a", "retention_ab", "repeat_share")
+SHARES = ("existing_share", "retention_ab", "repeat_share")
+DEFAULT_TARGETS = {"existing_share": 0.8, "referrals_per_a": 3.0, "retention_ab": 0.9,
+                   "repeat_share": 0.6}
+DEFAULT_INSIGHT_KEYWORDS = ["marktinzicht", "benchmark", "salarisbenchmark", "salarisindicatie",
+                            "arbeidsmarktrapportage", "rapportage", "trends", "whitepaper",
+                            "market insight", "insight", "report"]
+YEAR_DAYS = 365.25
+
+NO_WON = N_("no won business in the period")
+NO_AMOUNTS = N_("won business in the period has no amounts")
+NO_A = N_("no A relations")
+NO_AB_BEFORE = N_("no A or B relation had won business in the previous period")
+NO_SINCE = N_("no relation has a start date (since) on or before the report date")
+NO_LAPSED = N_("no relation went quiet in the period")
+NO_REVENUE = N_("no won revenue in the period")
+NO_COST = N_("no hourly cost configured (hourly_cost)")
+NO_HOURS = N_("no won business with both amount and hours in the period")
+NO_PLANNED = N_("no relation was due in the month")
+REL_NO_SINCE = N_("no start date (since)")
+REL_NOT_STARTED = N_("starts after the report date")
+REL_NO_BUSINESS = N_("no business records")
+REL_NO_TOUCHPOINTS = N_("no touchpoints on record")
+REL_NO_HOURS = N_("no hours recorded on won business in the period")
+
+
+def _check_targets(value):
+    bad = [key for key in SHARES if key in value and value[key] > 1]
+    return f"expected shares from 0 to 1 for {', '.join(bad)} (0.8 = 80%)" if bad else None
+
+
+def _check_keywords(value):
+    if any(not word.strip().strip("*").strip() for word in value):
+        return "expected non-empty keywords"
+    return None
+
+
+@hookimpl
+def config_options():
+    return [OptionGroup(f"plugins.{NAME}", (
+        Option("period_months", Integer(minimum=1, maximum=120), 12,
+               "The period of the success and relation indicators: this many months up to the "
+               "report date (retention compares with the period before it)."),
+        Option("targets", Table(Number(minimum=0), keys=SUCCESS), dict(DEFAULT_TARGETS),
+               "Targets of the success indicators: existing_share, retention_ab and repeat_share "
+               "as shares from 0 to 1 (0.8 = 80%), referrals_per_a as referrals per A relation "
+               "per year; keys not given keep their default.", check=_check_targets),
+        Option("existing_measure", Text(choices=("amount", "count")), "amount",
+               "Share of business from existing relations measured in amounts or in won records."),
+        Option("kpi_month", Text(choices=("previous", "current")), "previous",
+               "Monthly KPIs for the calendar month before the report date's month (previous) "
+               "or for the report date's own month up to the report date (current)."),
+        Option("insight_keywords", ListOf(Text()), list(DEFAULT_INSIGHT_KEYWORDS),
+               "A value-add touchpoint whose notes contain one of these words counts as an "
+               "insight shared (whole words, case-insensitive, * at either end for longer words); "
+               "[] counts every value-add touchpoint.", check=_check_keywords),
+        Option("hourly_cost", Number(minimum=0), 0.0,
+               "Cost of one hour of our time in euros, for profitability (revenue - hours x "
+               "hourly cost); 0 = not set: the segmentation analysis' hourly_cost when that "
+               "plugin is loaded, else profitability is unknown."),
+    ), "Success indicators, monthly KPIs and relation indicators of the portfolio.")]
+
+
+@hookimpl
+def analyses():
+    return [Analysis(NAME, analyse, after=("segmentation", "cadence"),
+                     description="Success indicators against targets, monthly KPIs, relation "
+                                 "indicators.")]
+
+
+def settings(config) -> dict:
+    """Validated options; an unset hourly_cost falls back to the segmentation analysis' one."""
+    options = dict(config.plugin(NAME))
+    options["targets"] = {**DEFAULT_TARGETS, **options["targets"]}
+    if not options["hourly_cost"]:          # 0: not set
+        options["hourly_cost"], options["hourly_cost_source"] = None, None
+    else:
+        options["hourly_cost_source"] = NAME
+    if options["hourly_cost"] is None:
+        fallback = config.plugin("segmentation").get("hourly_cost")
+        if isinstance(fallback, (int, float)) and not isinstance(fallback, bool):
+            options["hourly_cost"], options["hourly_cost_source"] = float(fallback), "segmentation"
+    return options
+
+
+def _ratio(numerator, denominator, target, unit, unknown, scale=1.0, **extra) -> dict:
+    """An indicator with the numbers behind it; unknown when the denominator is 0."""
+    if not denominator:
+        return {"value": None, "target": target, "met": None, "numerator": numerator,
+                "denominator": denominator, "unit": unit, "unknown": unknown, **extra}
+    value = numerator / denominator * scale
+    return {"value": round(value, 4), "target": target, "met": value >= target if target is not None
+            else None, "numerator": numerator, "denominator": denominator, "unit": unit,
+            "unknown": None, **extra}
+
+
+def report_month(as_of: dt.date, basis: str) -> tuple[dt.date, dt.date, dt.date]:
+    """(first day, last calendar day, last day with data) of the KPI month."""
+    first_of_this = as_of.replace(day=1)
+    if basis == "current":
+        last = add_months(first_of_this, 1) - dt.timedelta(days=1)
+        return first_of_this, last, as_of
+    last = first_of_this - dt.timedelta(days=1)
+    return last.replace(day=1), last, last
+
+
+def analyse(portfolio, config, findings) -> Findings:
+    options = settings(config)
+    as_of = config.as_of
+    months = options["period_months"]
+    start = add_months(as_of, -months)
+    previous_start = add_months(as_of, -2 * months)
+    cats = categories(portfolio, findings)
+    targets = options["targets"]
+
+    business = portfolio.business.lazy().filter(pl.col("date") <= as_of)
+    in_period = window(as_of, months)
+    won = (business.filter(pl.col("status") == "won")
+           .with_columns(pl.col("date").min().over("relation").alias("first_won")))
+    has_amount = pl.col("amount").is_not_null()
+    has_both = has_amount & pl.col("hours").is_not_null()
+    is_won = pl.col("status") == "won"
+    per_relation_business = business.group_by("relation").agg(
+        pl.len().alias("records"),
+        (is_won & in_period).sum().alias("won"),
+        (is_won & in_period & has_amount).sum().alias("won_with_amount"),
+        exact_sum(pl.col("amount").filter(is_won & in_period)).alias("revenue"),
+        exact_sum(pl.col("amount").filter(is_won & in_period & has_both)).alias("revenue_with_hours"),
+        exact_sum(pl.col("hours").filter(is_won & in_period & has_both)).alias("hours"),
+        (is_won & in_period & has_amount & pl.col("hours").is_null()).sum().alias("without_hours"),
+        (is_won & (pl.col("date") > previous_start) & (pl.col("date") <= start)).sum()
+        .alias("won_before"),
+        pl.col("date").filter(is_won).min().alias("first_won"),
+        pl.col("date").filter(is_won).max().alias("last_won"))
+    touchpoints = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
+    per_relation_touch = touchpoints.group_by("relation").agg(
+        pl.len().alias("n"),
+        ((pl.col("kind") == "referral_given") & in_period).sum().alias("referrals"),
+        pl.col("date").max().alias("last"))
+    frame = (cats.lazy()
+             .join(portfolio.relation_frame().lazy().select("relation", "since"), on="relation",
+                   how="left", maintain_order="left")
+             .join(per_relation_business, on="relation", how="left", maintain_order="left")
+             .join(per_relation_touch, on="relation", how="left", maintain_order="left")
+             .collect())
+
+    # -- success indicators
+    period_won = won.filter(in_period).with_columns(
+        (pl.col("first_won") <= start).alias("existing"),
+        (pl.col("first_won") < pl.col("date")).alias("repeat")).collect()
+    measure = options["existing_measure"]
+    if measure == "amount":
+        counted = period_won.filter(pl.col("amount").is_not_null())
+        numerator = exact_total(counted.filter(pl.col("existing")), "amount")
+        denominator = exact_total(counted, "amount")
+        existing = _ratio(round(numerator, 2), round(denominator, 2), targets["existing_share"],
+                          "share", NO_AMOUNTS if period_won.height else NO_WON, measure=measure,
+                          records_without_amount=period_won.height - counted.height)
+    else:
+        existing = _ratio(int(period_won["existing"].sum()), period_won.height,
+                          targets["existing_share"], "share", NO_WON, measure=measure)
+
+    a_relations = frame.filter(pl.col("category") == "A")
+    referrals = _ratio(int(a_relations["referrals"].fill_null(0).sum()), a_relations.height,
+                       targets["referrals_per_a"], "per_relation_per_year", NO_A, scale=12 / months)
+
+    retention_per_category = {}
+    base_total = retained_total = 0
+    for category in ("A", "B"):
+        base = frame.filter((pl.col("category") == category) & (pl.col("won_before").fill_null(0) > 0))
+        lost = base.filter(pl.col("won") == 0)["relation"].sort().to_list()
+        retention_per_category[category] = {"base": base.height, "retained": base.height - len(lost),
+                                            "lost": lost}
+        base_total += base.height
+        retained_total += base.height - len(lost)
+    retention = _ratio(retained_total, base_total, targets["retention_ab"], "share", NO_AB_BEFORE,
+                       per_category=retention_per_category)
+
+    repeat = _ratio(int(period_won["repeat"].sum()), period_won.height, targets["repeat_share"],
+                    "share", NO_WON)
+
+    success = {"existing_share": existing, "referrals_per_a": referrals,
+               "retention_ab": retention, "repeat_share": repeat}
+
+    # -- monthly KPIs
+    first, last_day, data_end = report_month(as_of, options["kpi_month"])
+    kpis = _monthly(portfolio, config, cats, first, last_day, data_end, options)
+
+    # -- relation indicators and per relation
+    per_relation = _per_relation(frame, as_of, start, options)
+    lapsed = frame.select(_lapsed(as_of, start)).to_series().drop_nulls()
+    revenues = frame.filter(pl.col("won").fill_null(0) > 0)
+    revenues = revenues.filter(revenues["won_with_amount"] > 0)["revenue"]
+    relation_indicators = {
+        "duration": _average(_years(frame, as_of), NO_SINCE, "years"),
+        "lapsed_duration": _average(lapsed.to_list(), NO_LAPSED, "years"),
+        "value_per_relation": _average(revenues.to_list(), NO_REVENUE, "euro"),
+        "profitability": {**_profitability(period_won, options["hourly_cost"]),
+                          "hourly_cost_source": options["hourly_cost_source"]},
+    }
+    data_from = business.select(pl.col("date").min()).collect().item()
+    return Findings(relations=per_relation, portfolio={
+        "period": {"months": months, "from": start + dt.timedelta(days=1), "to": as_of,
+                   "previous_from": previous_start + dt.timedelta(days=1), "data_from": data_from,
+                   "partial": data_from is not None and data_from > previous_start + dt.timedelta(days=1)},
+        "success": success, "kpis": kpis, "relations": relation_indicators})
+
+
+def _started(as_of) -> pl.Expr:
+    return pl.col("since").is_not_null() & (pl.col("since") <= as_of)
+
+
+def _years(frame: pl.DataFrame, as_of) -> list[float]:
+    """Unrounded relationship years of the relations that have started, for the average."""
+    return frame.filter(_started(as_of)).select(
+        (pl.lit(as_of) - pl.col("since")).dt.total_days() / YEAR_DAYS).to_series().to_list()
+
+
+def _lapsed(as_of, start) -> pl.Expr:
+    """Years from since to the last activity, for relations whose last activity (touchpoint or
+    won business) lies on or before the period's start."""
+    activity = pl.max_horizontal("last", "last_won")
+    return (pl.when(_started(as_of) & activity.is_not_null() & (activity <= start)
+                    & (activity >= pl.col("since")))
+            .then((activity - pl.col("since")).dt.total_days() / YEAR_DAYS))
+
+
+def _per_relation(frame: pl.DataFrame, as_of, start, options) -> pl.DataFrame:
+    """Per relation: duration, whether it is existing, revenue, profit after hours, referrals;
+    every figure with its unknown reason."""
+    since, records, won = pl.col("since"), pl.col("records"), pl.col("won")
+    with_amount, without_hours = pl.col("won_with_amount"), pl.col("without_hours")
+    text = lambda value: pl.lit(value, pl.String)  # noqa: E731
+    no_business, no_won, no_amounts = records.is_null(), won == 0, with_amount == 0
+    duration = pl.struct(
+        pl.when(_started(as_of)).then(((pl.lit(as_of) - since).dt.total_days() / YEAR_DAYS).round(2))
+        .alias("value"), since,
+        pl.when(_started(as_of)).then(text(None)).when(since.is_null()).then(text(REL_NO_SINCE))
+        .otherwise(text(REL_NOT_STARTED)).alias("unknown")).alias("duration")
+    revenue = pl.struct(
+        pl.when(no_business).then(None).when(no_won).then(0.0).when(no_amounts).then(None)
+        .otherwise(pl.col("revenue").round(2)).alias("value"),
+        pl.when(no_business).then(0).otherwise(won).alias("won"),
+        pl.when(no_business).then(text(REL_NO_BUSINESS)).when(no_won).then(text(None))
+        .when(no_amounts).then(text(NO_AMOUNTS)).otherwise(text(None)).alias("unknown")).alias("revenue")
+    cost = options["hourly_cost"]
+    profit_unknown = (pl.when(no_business).then(text(REL_NO_BUSINESS)).when(no_won).then(text(NO_WON))
+                      .when(no_amounts).then(text(NO_AMOUNTS)))
+    if cost is None:
+        profit_unknown = profit_unknown.otherwise(text(NO_COST))
+        cost = 0.0
+    else:
+        profit_unknown = (profit_unknown.when(with_amount == without_hours).then(text(REL_NO_HOURS))
+                          .otherwise(text(None)))
+    known = profit_unknown.is_null()
+    gain = pl.col("revenue_with_hours") - pl.col("hours") * cost
+    profit = pl.struct(
+        pl.when(known).then(gain.round(2)).alias("value"),
+        pl.when(known).then(pl.col("revenue_with_hours").round(2)).alias("revenue"),
+        pl.when(known).then(pl.col("hours").round(2)).alias("hours"),
+        pl.when(known).then((pl.col("hours") * cost).round(2)).alias("cost"),
+        pl.when(known & (pl.col("revenue_with_hours") != 0))
+        .then((gain / pl.col("revenue_with_hours")).round(4)).alias("margin"),
+        pl.when(known).then(without_hours).alias("records_without_hours"),
+        profit_unknown.alias("unknown")).alias("profit")
+    referrals = pl.struct(
+        pl.col("referrals").alias("value"),
+        pl.when(pl.col("n").is_null()).then(text(REL_NO_TOUCHPOINTS)).otherwise(text(None))
+        .alias("unknown")).alias("referrals")
+    existing = (pl.col("first_won").is_not_null() & (pl.col("first_won") <= start)).fill_null(False)
+    return frame.select("relation", "category", duration, existing.alias("existing"), revenue, profit,
+                        referrals)
+
+
+def _average(values: list[float], unknown: str, unit: str) -> dict:
+    if not values:
+        return {"value": None, "numerator": 0, "denominator": 0, "unit": unit, "unknown": unknown}
+    total = sum(values)
+    return {"value": round(total / len(values), 2), "numerator": round(total, 2),
+            "denominator": len(values), "unit": unit, "unknown": None}
+
+
+def _profitability(period_won: pl.DataFrame, hourly_cost) -> dict:
+    both = period_won.filter(pl.col("amount").is_not_null() & pl.col("hours").is_not_null())
+    without = period_won.filter(pl.col("amount").is_not_null() & pl.col("hours").is_null())
+    base = {"records": both.height, "records_without_hours": without.height,
+            "revenue_without_hours": round(exact_total(without, "amount"), 2),
+            "hourly_cost": hourly_cost}
+    if hourly_cost is None:
+        return {"value": None, **base, "unknown": NO_COST}
+    if not both.height:
+        return {"value": None, **base, "unknown": NO_HOURS}
+    revenue = exact_total(both, "amount")
+    hours = exact_total(both, "hours")
+    profit = revenue - hours * hourly_cost
+    return {"value": round(profit, 2), **base, "revenue": round(revenue, 2), "hours": round(hours, 2),
+            "cost": round(hours * hourly_cost, 2),
+            "margin": round(profit / revenue, 4) if revenue else None, "unknown": None}
+
+
+def _monthly(portfolio, config, cats, first, last_day, data_end, options) -> dict:
+    cadence_months = {**{"A": 1, "B": 3, "C": 6}, **config.plugin("cadence").get("months", {})}
+    tp = portfolio.touchpoints.lazy()
+    before = (tp.filter(pl.col("date") < first).group_by("relation")
+              .agg(pl.col("date").max().alias("last")))
+    month = tp.filter((pl.col("date") >= first) & (pl.col("date") <= data_end))
+    pattern = keywords_regex(options["insight_keywords"])
+    insight = pl.col("notes").str.contains(pattern).fill_null(False) if pattern else pl.lit(True)
+    counts = month.select(
+        pl.len().alias("touchpoints"), pl.col("relation").n_unique().alias("relations"),
+        (pl.col("kind") == "value_add").sum().alias("value_add"),
+        ((pl.col("kind") == "value_add") & insight).sum().alias("insights"),
+    ).collect().row(0, named=True)
+    contacted = month.select(pl.col("relation").unique(), pl.lit(True).alias("contacted"))
+
+    # due per cadence as of the month's first day, by the cadence analysis' rule
+    relations = (cats.lazy()
+                 .join(portfolio.relation_frame().lazy().select("relation", "since"), on="relation",
+                       how="left", maintain_order="left")
+                 .select("relation", "since", pl.col("category").replace_strict(
+                     cadence_months, default=cadence_months["C"], return_dtype=pl.Int64).alias("months")))
+    step = pl.format("{}mo", pl.col("months"))
+    due = (pl.when(pl.col("last").is_not_null()).then(pl.col("last").dt.offset_by(step))
+           .when(pl.col("since").is_not_null()).then(pl.col("since").dt.offset_by(step))
+           .otherwise(pl.lit(first)))
+    plan = (relations.filter(pl.col("since").is_null() | (pl.col("since") <= last_day))
+            .join(before, on="relation", how="left").join(contacted, on="relation", how="left")
+            .with_columns(due.alias("due"))
+            .filter(pl.col("due") <= last_day)
+            .select(pl.len().alias("planned"), (pl.col("due") < first).sum().alias("overdue"),
+                    pl.col("contacted").fill_null(False).sum().alias("completed"))
+            .collect().row(0, named=True))
+    planned, completed, overdue = plan["planned"], plan["completed"], plan["overdue"]
+    opportunities = (portfolio.business.lazy()
+                     .filter((pl.col("date") >= first) & (pl.col("date") <= data_end)
+                             & pl.col("status").is_in(["open", "quote"]))
+                     .select(pl.len().alias("count"), exact_sum(pl.col("amount")).alias("amount"),
+                             (pl.col("status") == "open").sum().alias("open"),
+                             (pl.col("status") == "quote").sum().alias("quote"))
+                     .collect().row(0, named=True))
+    completion = _ratio(completed, planned, None, "share", NO_PLANNED, overdue_at_start=overdue)
+    completion.pop("target")
+    completion.pop("met")
+    return {
+        "basis": options["kpi_month"], "month": first.strftime("%Y-%m"), "from": first,
+        "to": data_end,
+        "touchpoints_vs_planned": completion,
+        "touchpoints": counts["touchpoints"], "relations_contacted": counts["relations"],
+        "new_opportunities": {"count": opportunities["count"],
+                              "amount": round(float(opportunities["amount"] or 0), 2),
+                              "open": opportunities["open"], "quote": opportunities["quote"]},
+        "value_add": counts["value_add"],
+        "insights": {"count": counts["insights"],
+                     "by": "keywords" if pattern else "every value-add touchpoint"},
+    }
+
+
+@hookimpl
+def report_sections(kind, relation, report):
+    found = report.findings.get(NAME)
+    if found is None:
+        return []
+    if kind == "portfolio":
+        data = found.portfolio
+        return [
+            Section("indicators-success", report.translate("Success indicators"),
+                    "sections/indicators_success.html", 40, data),
+            Section("indicators-kpis", report.translate("Monthly KPIs"),
+                    "sections/indicators_kpis.html", 42, data),
+            Section("indicators-relations", report.translate("Relation indicators"),
+                    "sections/indicators_relations.html", 44, data),
+        ]
+    return [Section("indicators", report.translate("Key figures"), "sections/indicators_relation.html",
+                    45, {**found.relations[relation.id], "period": found.portfolio["period"]})]

@@ -1,0 +1,1 @@
+"""Built-in delivery after a build: mail and its SMTP transport."""

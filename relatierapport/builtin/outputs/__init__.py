@@ -1,0 +1,1 @@
+"""Built-in output formats: HTML, PDF, report.json and calendars."""

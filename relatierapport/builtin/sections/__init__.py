@@ -1,0 +1,1 @@
+"""Built-in report sections: they show findings and compute nothing of their own."""

@@ -1,0 +1,132 @@
+"""Built-in plugin ``attention``: the portfolio report's first page, what needs attention now.
+
+A director or account manager reads one page: key figures (overdue
+touchpoints, relations never contacted, relations turning red, red relations,
+open complaints, red flags of the last month) and short lists of each, the
+most urgent first and A relations before B and C, with "and 1,234 more" and a
+link to the full section. The lists are bounded (``list_limit``), so the page
+stays one page for 100,000 relations. Read from the cadence and health
+findings (and the goals findings when an analysis makes them); a part whose
+analysis is disabled is left out.
+"""
+
+from __future__ import annotations
+
+from relatierapport import hookimpl
+from relatierapport.dates import add_months
+from relatierapport.hooktypes import Section
+from relatierapport.options import Integer, Option, OptionGroup
+
+NAME = "attention"
+CATEGORY_ORDER = {"A": 0, "B": 1, "C": 2}
+
+
+@hookimpl
+def config_options():
+    return [OptionGroup(f"plugins.{NAME}", (
+        Option("list_limit", Integer(minimum=1, maximum=50), 5,
+               "Rows per list on the first page; the rest is counted (\"and 12 more\")."),
+    ), "The portfolio report's first page: what needs attention this month.")]
+
+
+def _names(report) -> dict:
+    employees = report.portfolio.employees
+    return {key: employee.name for key, employee in employees.items()}
+
+
+def _bounded(rows: list, limit: int) -> dict:
+    return {"rows": rows[:limit], "more": max(len(rows) - limit, 0), "total": len(rows)}
+
+
+def _category_first(rows: list[dict], key: str, descending: bool = True) -> list[dict]:
+    sign = -1 if descending else 1
+    return sorted(rows, key=lambda row: (CATEGORY_ORDER.get(row.get("category"), 3),
+                                         sign * (row.get(key) or 0), row["name"], row["id"]))
+
+
+def _figure(key: str, value: int, alarm: str = "red", capped: bool = False) -> dict:
+    """A key figure: ``alarm`` is its tone when it is not zero."""
+    return {"key": key, "value": value, "tone": alarm if value else "green", "capped": capped}
+
+
+def goals_behind(report) -> list[dict] | None:
+    """Goals behind schedule, from the ``goals`` analysis' portfolio findings (rows with status
+    ``behind``): their id, scope in words, share achieved and share of the period passed.
+    None when there is no goals analysis."""
+    found = report.findings.get("goals")
+    if found is None:
+        return None
+    from relatierapport.builtin.sections.formatting import filters_for
+    from relatierapport.builtin.analyses.goals.view import GoalView
+
+    view = GoalView(report.translate, filters_for(report), report.portfolio.relations,
+                    report.portfolio.employees, found.portfolio.get("metrics", {}))
+    return [{"title": row["id"], "scope": view.scope(row), "progress": row["achieved_share"],
+             "expected": (row["elapsed"] or {}).get("share")}
+            for row in found.portfolio.get("goals", []) if row["status"] == "behind"]
+
+
+def attention_data(report) -> dict:
+    limit = report.config.plugin(NAME)["list_limit"]
+    names = _names(report)
+    figures: list[dict] = []
+    data: dict = {"figures": figures, "relations": len(report.portfolio.relations)}
+    cadence = report.findings.get("cadence")
+    if cadence is not None:
+        found = cadence.portfolio
+        overdue = _category_first(found["overdue"], "days_overdue")
+        data["overdue"] = _bounded(overdue, limit)
+        data["overdue"]["rows"] = [{**row, "owner_name": names.get(row["owner"], row["owner"])}
+                                   for row in data["overdue"]["rows"]]
+        data["overdue_a"] = sum(1 for row in found["overdue"] if row["category"] == "A")
+        figures.append(_figure("overdue", len(found["overdue"])))
+        figures.append(_figure("never_contacted", len(found["never_contacted"])))
+    health = report.findings.get("health")
+    if health is not None and "bands" in health.portfolio:
+        found = health.portfolio
+        # the findings list the health analysis' list_limit of them (the steepest falls); the
+        # total counts them all
+        turning = _category_first(found["turning_red"], "trend", descending=False)
+        data["turning_red"] = {"rows": [{**row, "owner_name": names.get(row["owner"], row["owner"]),
+                                         "reasons": row["reasons"][:2]} for row in turning[:limit]],
+                               "more": max(found["turning_red_total"] - limit, 0),
+                               "total": found["turning_red_total"]}
+        figures.append(_figure("turning_red", found["turning_red_total"]))
+        figures.append(_figure("red", found["red_total"]))
+        complaints = found["open_complaints"]
+        oldest = sorted(complaints, key=lambda row: (-row["age_days"], row["id"]))
+        data["complaints"] = _bounded(oldest, limit)
+        data["complaints"]["rows"] = [{**row, "owner_name": names.get(row["owner"], row["owner"])}
+                                      for row in data["complaints"]["rows"]]
+        figures.append(_figure("complaints", len(complaints)))
+        since = add_months(report.as_of, -1)
+        recent = [row for row in found["red_flags"] if row["date"] > since]
+        per_relation: dict[str, dict] = {}
+        for row in recent:           # newest first: the first row of a relation is its latest
+            entry = per_relation.setdefault(row["id"], {
+                "id": row["id"], "name": row["name"], "category": row["category"],
+                "owner_name": names.get(row["owner"], row["owner"]), "date": row["date"], "kinds": []})
+            if row["kind"] not in entry["kinds"]:
+                entry["kinds"].append(row["kind"])
+        flagged = sorted(per_relation.values(), key=lambda row: (
+            CATEGORY_ORDER.get(row["category"], 3), -row["date"].toordinal(), row["name"], row["id"]))
+        # the findings keep only the newest list_limit red flags: when all of them are this
+        # month's, there may be more than we can count
+        capped = len(recent) == len(found["red_flags"]) and found["red_flags_total"] > len(recent)
+        data["red_flags"] = {**_bounded(flagged, limit), "flags": len(recent), "capped": capped,
+                             "since": since}
+        figures.append(_figure("red_flags", len(recent), "amber", capped))
+    goals = goals_behind(report)
+    if goals is not None:
+        data["goals"] = _bounded(goals, limit)
+        figures.append(_figure("goals_behind", len(goals), "amber"))
+    return data
+
+
+@hookimpl
+def report_sections(kind, report):
+    if kind != "portfolio":
+        return []
+    data = report.memo(f"{NAME}.data", lambda: attention_data(report))
+    return [Section("attention", report.translate("What needs attention this month"),
+                    "sections/attention.html", 0, data)]

@@ -1,0 +1,1 @@
+"""Tools for the project's own tests and scripts: not used by a build."""

@@ -1,0 +1,1 @@
+"""What several source readers share: tabular parsing, vocabulary, identity merging."""
