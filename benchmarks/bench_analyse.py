@@ -229,10 +229,10 @@ def run_stages(project: Path, as_of: dt.date, out_file: Path, sample: bool = Tru
 
     stages_module, json_output = measure("import relatierapport (and polars)", imports)
     plugins, config = measure("configure", lambda: stages_module.configure(
-        project / "config.toml", as_of=as_of))
+        stages_module.BuildOptions(project / "config.toml", as_of=as_of)))
 
-    portfolio, _summaries, warnings = measure("load (read every source, merge)",
-                                              lambda: stages_module.load(plugins, config))
+    loaded = measure("load (read every source, merge)", lambda: stages_module.load(plugins, config))
+    portfolio, warnings = loaded.portfolio, loaded.warnings
 
     # as build.analyse does: each analysis inside the package's own pause of the cyclic GC
     paused = getattr(stages_module, "_collector_paused", contextlib.nullcontext)

@@ -55,10 +55,10 @@ def python_side(project: Path, repeat: int) -> dict:
     """Per page: charts, time to make their markup, and the whole page's Jinja2 render."""
     from markupsafe import escape
 
-    from relatierapport.build import prepare_report
+    from relatierapport.build import BuildOptions, prepare_report
     from relatierapport.render.site import Site
 
-    plugins, report, _ = prepare_report(project / "config.toml", as_of=AS_OF)
+    plugins, report = prepare_report(BuildOptions(project / "config.toml", as_of=AS_OF))
     site = Site(report, plugins)
     result = {"portfolio": None, "relations": []}
     for relation in [None, *report.portfolio.relations.values()]:
@@ -148,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     project = WORK / "charts-example"
     shutil.rmtree(project, ignore_errors=True)
     copy_example(project)
-    from relatierapport.build import build
-    site = build(project / "config.toml", formats=("html",), as_of=AS_OF).out_dir
+    from relatierapport.build import BuildOptions, build
+    site = build(BuildOptions(project / "config.toml", formats=("html",), as_of=AS_OF)).out_dir
     py = python_side(project, args.repeat)
     wp = weasyprint_side(site, project, args.repeat, args.quiet_wait)
     text = f"Machine: {machine()}\nCode: {code}\n\n{table(py, wp)}\n"

@@ -1,7 +1,8 @@
 """One linear build: configure, load, analyse, render, publish, post-build.
 
-Each stage is a plain function so ``check`` can run the first ones alone and
-tests can call any of them.
+Each stage is a plain function taking the run's ``BuildOptions``, so ``check``
+runs the same stages as ``build`` (and stops before rendering) and tests can
+call any of them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,93 +23,65 @@ from relatierapport import config as config_module
 from relatierapport.config import Config
 from relatierapport.errors import (ConfigError, DataError, PluginError, Problem,
                                    RelatierapportError, StrictError)
-from relatierapport.hooktypes import Findings
-from relatierapport.render.i18n import translations
-from relatierapport.sources.identity import IDENTITY, Merge, unify
+from relatierapport.hooktypes import BuildResult, BuildState, Findings, Report, SourceSummary
 from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
 from relatierapport.plugins import Plugins, describe_failure, make_plugins
 from relatierapport.relation_table import RelationTable
 from relatierapport.render.publish import check_target, staging, swap_in
+from relatierapport.sources.identity import IDENTITY, Merge, unify
 
 DEFAULT_FORMATS = ("html", "pdf", "ics")
 
 
-@dataclass
-class Report:
-    """The analysed portfolio: what every report section and output format reads."""
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line (or a test) chose for one run; config.toml says the rest.
 
-    config: Config
+    ``disable`` adds to config's ``disable_plugins`` (the ``--disable`` option);
+    ``extra_plugins`` are plugin objects given in code (tests, ``relatierapport.testing``)
+    and ``installed`` says whether installed packages' plugins load (None: unless the
+    environment says not to); see ``make_plugins``.
+    """
+
+    config_path: Path = Path("config.toml")
+    as_of: dt.date | None = None
+    strict: bool = False
+    disable: tuple[str, ...] = ()
+    extra_plugins: Mapping[str, object] | None = None
+    installed: bool | None = None
+    out: Path | None = None
+    formats: tuple[str, ...] = ()
+    jobs: int | None = None
+    progress: bool = False
+
+
+@dataclass
+class Loaded:
+    """Every source read and merged: the portfolio and what reading it found."""
+
     portfolio: Portfolio
-    findings: dict[str, Findings]
-    warnings: list[Problem]
-    _memo: dict = field(default_factory=dict, repr=False)
-
-    def memo(self, key: str, make: Callable[[], object]):
-        """Compute a lookup once per build (e.g. contacts per organisation) for per-page hooks."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]
-
-    @property
-    def as_of(self) -> dt.date:
-        return self.config.as_of
-
-    def translate(self, message: str) -> str:
-        """Translate a fixed text into the report's language (msgids are English)."""
-        return translations(self.config.language).gettext(message)
-
-
-@dataclass
-class BuildState:
-    """What an output format needs besides the pages."""
-
-    report: Report
-    site: object          # render.Site, when pages are rendered
-    jobs: int
-    progress: bool
-    warnings: list[Problem] = field(default_factory=list)   # output formats add theirs here
-
-
-@dataclass
-class BuildResult:
-    out_dir: Path
-    files: list[str]
-    warnings: list[Problem]
-    formats: list[str]
-    report: Report = field(repr=False)
-
-
-@dataclass
-class SourceSummary:
-    """What one source gave, for ``check``."""
-
-    label: str
-    type: str
-    counts: dict[str, int]
+    summaries: list[SourceSummary]
     errors: list[Problem]
     warnings: list[Problem]
+    merges: list[Merge] = field(default_factory=list)
 
 
 # -- stage 1: configuration ---------------------------------------------------------
 
-def configure(config_path: Path, *, as_of: dt.date | None = None, strict: bool = False,
-              disable: Iterable[str] = (), extra_plugins: Mapping[str, object] | None = None,
-              installed: bool | None = None) -> tuple[Plugins, Config]:
-    """Read config.toml, load the plugins it allows, validate it against their options.
-
-    ``disable`` adds to config's ``disable_plugins`` (the ``--disable`` option);
-    ``extra_plugins`` and ``installed`` are passed to ``make_plugins``.
-    """
-    raw = config_module.read_toml(config_path)
-    root = config_path.parent.resolve()
-    plugins = make_plugins(root, config_module.disabled_plugins(raw) | set(disable), strict=strict,
-                           extra=extra_plugins, installed=installed)
-    config = config_module.validate(raw, config_path, plugins.option_groups(), plugins.source_readers())
-    config.as_of = as_of or dt.date.today()
-    config.strict = strict
+def configure(options: BuildOptions) -> tuple[Plugins, Config]:
+    """Read config.toml, load the plugins it allows, validate it against their options."""
+    raw = config_module.read_toml(options.config_path)
+    root = options.config_path.parent.resolve()
+    plugins = make_plugins(root, config_module.disabled_plugins(raw) | set(options.disable),
+                           strict=options.strict, extra=options.extra_plugins,
+                           installed=options.installed)
+    config = config_module.validate(raw, options.config_path, plugins.option_groups(),
+                                    plugins.source_readers())
+    config.as_of = options.as_of or dt.date.today()
+    config.strict = options.strict
     config.warnings = plugins.warnings + config.warnings
-    if strict and any(w.source == config_path.name for w in config.warnings):
-        raise ConfigError([w for w in config.warnings if w.source == config_path.name])
+    if options.strict and any(w.source == options.config_path.name for w in config.warnings):
+        raise ConfigError([w for w in config.warnings if w.source == options.config_path.name])
     return plugins, config
 
 
@@ -204,14 +177,12 @@ def _at(origin: str, field_name: str, message: str) -> Problem:
     return Problem(source or origin, message, line, field_name)
 
 
-def load(plugins: Plugins, config: Config) -> tuple[Portfolio, list[SourceSummary], list[Problem]]:
-    """Read and merge every source; all data errors together raise one DataError."""
+def load(plugins: Plugins, config: Config) -> Loaded:
+    """Read and merge every source; the caller decides what the errors stop."""
     with _collector_paused():
         results = read_sources(plugins, config)
-        portfolio, errors, warnings, _ = merge(results, config.sections["identity"])
-    if errors:
-        raise DataError(errors)
-    return portfolio, [summary for summary, _ in results], warnings
+        portfolio, errors, warnings, merges = merge(results, config.sections["identity"])
+    return Loaded(portfolio, [summary for summary, _ in results], errors, warnings, merges)
 
 
 # -- stage 3: analysis --------------------------------------------------------------
@@ -256,49 +227,49 @@ def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str,
     return findings
 
 
-def prepare_report(config_path: Path, *, as_of: dt.date | None = None, strict: bool = False,
-                   disable: Iterable[str] = (), extra_plugins: Mapping[str, object] | None = None,
-                   installed: bool | None = None) -> tuple[Plugins, Report, list[SourceSummary]]:
-    """Stages 1-3: everything ``check`` does, and the start of every build."""
-    plugins, config = configure(config_path, as_of=as_of, strict=strict, disable=disable,
-                                extra_plugins=extra_plugins, installed=installed)
-    portfolio, summaries, warnings = load(plugins, config)
-    findings = analyse(plugins, config, portfolio)
-    warnings = config.warnings + warnings + [w for f in findings.values() for w in f.warnings]
-    return plugins, Report(config, portfolio, findings, warnings), summaries
+def prepare_report(options: BuildOptions, *,
+                   on_loaded: Callable[[Config, Loaded], None] = lambda config, loaded: None
+                   ) -> tuple[Plugins, Report]:
+    """Stages 1-3: everything ``check`` does, and the start of every build.
+
+    ``on_loaded`` sees what the sources gave before data errors stop the run (``check``
+    lists it); all data errors together raise one DataError.
+    """
+    plugins, config = configure(options)
+    loaded = load(plugins, config)
+    on_loaded(config, loaded)
+    if loaded.errors:
+        raise DataError(loaded.errors)
+    findings = analyse(plugins, config, loaded.portfolio)
+    warnings = config.warnings + loaded.warnings + [w for f in findings.values() for w in f.warnings]
+    return plugins, Report(config, loaded.portfolio, findings, warnings)
 
 
 # -- stage 4 and 5: render and publish ----------------------------------------------
 
-def build(config_path: Path, *, out: Path | None = None, formats: tuple[str, ...] = (),
-          as_of: dt.date | None = None, strict: bool = False, jobs: int | None = None,
-          progress: bool = False, on_stage: Callable[[str], None] = lambda stage: None,
-          disable: Iterable[str] = (), extra_plugins: Mapping[str, object] | None = None,
-          installed: bool | None = None) -> BuildResult:
-    """Build the reports into ``out`` atomically: all formats succeed or nothing changes.
-
-    ``disable``, ``extra_plugins`` and ``installed`` choose the plugins (see ``configure``).
-    """
+def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda stage: None
+          ) -> BuildResult:
+    """Build the reports into the output folder atomically: all formats succeed or nothing changes."""
     on_stage("reading and analysing")
-    plugins, report, _ = prepare_report(config_path, as_of=as_of, strict=strict, disable=disable,
-                                        extra_plugins=extra_plugins, installed=installed)
+    plugins, report = prepare_report(options)
     config = report.config
-    if strict and report.warnings:
+    if options.strict and report.warnings:
         raise StrictError(report.warnings)
     available = plugins.output_formats()
-    chosen = list(dict.fromkeys(formats or DEFAULT_FORMATS))
+    chosen = list(dict.fromkeys(options.formats or DEFAULT_FORMATS))
     unknown = [name for name in chosen if name not in available]
     if unknown:
         raise ConfigError([Problem("--format", f"expected one of {', '.join(sorted(available))}, "
                                    f"found {', '.join(unknown)}")])
     if "json" in available and "json" not in chosen:
         chosen.append("json")      # report.json is always written: it marks our output folder
+    out = options.out
     target = (out if out is not None else config.root / config.project["output"]).resolve()
     check_target(target, config.root)
 
     from relatierapport.render.site import Site
     site = Site(report, plugins) if any(available[n].needs_pages for n in chosen) else None
-    state = BuildState(report, site, jobs or os.cpu_count() or 1, progress)
+    state = BuildState(report, site, options.jobs or os.cpu_count() or 1, options.progress)
     files: list[str] = []
     with staging(target) as tmp:
         # json last, so report.json also lists what rendering warned about
@@ -306,7 +277,7 @@ def build(config_path: Path, *, out: Path | None = None, formats: tuple[str, ...
             on_stage(f"writing {name}")
             pages = site.pages() if site is not None else iter(())
             files += _write(plugins, available[name], pages, tmp, state)
-        if strict and state.warnings:
+        if options.strict and state.warnings:
             raise StrictError(state.warnings)
         swap_in(tmp, target)
     result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report)

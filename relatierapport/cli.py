@@ -87,7 +87,7 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
           jobs: int | None, summary_path: Path | None, disable: tuple[str, ...]) -> None:
     """Read, analyse and render the reports into the output folder."""
     from relatierapport import summary
-    from relatierapport.build import build as run_build
+    from relatierapport.build import BuildOptions, build as run_build
 
     started = time.monotonic()
     progress = sys.stderr.isatty()
@@ -96,10 +96,10 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
         if progress:
             click.echo(f"{stage}…", err=True)
 
+    options = BuildOptions(config_path, as_of=as_of.date() if as_of else None, strict=strict,
+                           disable=disable, out=out, formats=formats, jobs=jobs, progress=progress)
     try:
-        result = run_build(config_path, out=out, formats=formats,
-                           as_of=as_of.date() if as_of else None, strict=strict, jobs=jobs,
-                           progress=progress, on_stage=on_stage, disable=disable)
+        result = run_build(options, on_stage=on_stage)
     except click.ClickException as error:
         if summary_path:
             summary.write(summary_path, summary.failed(error))
@@ -120,33 +120,31 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
 @_disable_option
 def check(config_path: Path, as_of, strict: bool, disable: tuple[str, ...]) -> None:
     """Validate config.toml and every source without rendering; list every problem."""
-    from relatierapport import build as stages
-    from relatierapport.errors import DataError, StrictError
+    from relatierapport.build import BuildOptions, prepare_report
+    from relatierapport.errors import StrictError
 
-    plugins, config = stages.configure(config_path, as_of=as_of.date() if as_of else None,
-                                       strict=strict, disable=disable)
-    results = stages.read_sources(plugins, config)
-    portfolio, errors, warnings, merges = stages.merge(results, config.sections["identity"])
-    for summary, _ in results:
-        counts = ", ".join(f"{n} {table}" for table, n in summary.counts.items()) or "nothing"
-        problems = f"; {len(summary.errors)} problem(s)" if summary.errors else ""
-        skipped = f"; {len(summary.warnings)} skipped or doubtful" if summary.warnings else ""
-        click.echo(f"{summary.label} ({summary.type}): {counts}{problems}{skipped}")
-    if merges:
-        click.echo(f"{len(merges)} relation(s) found in more than one source:")
-        for merge in merges:
-            click.echo(f"  {merge}")
-    warnings = config.warnings + warnings
-    if errors:
-        _echo_warnings(warnings)
-        raise DataError(errors)
-    findings = stages.analyse(plugins, config, portfolio)
-    warnings += [w for found in findings.values() for w in found.warnings]
-    _echo_warnings(warnings)
-    if strict and warnings:
-        raise StrictError(warnings)
+    def list_sources(config, loaded) -> None:
+        for summary in loaded.summaries:
+            counts = ", ".join(f"{n} {table}" for table, n in summary.counts.items()) or "nothing"
+            problems = f"; {len(summary.errors)} problem(s)" if summary.errors else ""
+            skipped = f"; {len(summary.warnings)} skipped or doubtful" if summary.warnings else ""
+            click.echo(f"{summary.label} ({summary.type}): {counts}{problems}{skipped}")
+        if loaded.merges:
+            click.echo(f"{len(loaded.merges)} relation(s) found in more than one source:")
+            for merge in loaded.merges:
+                click.echo(f"  {merge}")
+        if loaded.errors:      # the data errors follow as the command's error
+            _echo_warnings(config.warnings + loaded.warnings)
+
+    options = BuildOptions(config_path, as_of=as_of.date() if as_of else None, strict=strict,
+                           disable=disable)
+    _, report = prepare_report(options, on_loaded=list_sources)
+    _echo_warnings(report.warnings)
+    if strict and report.warnings:
+        raise StrictError(report.warnings)
+    portfolio = report.portfolio
     click.echo(f"ok: {len(portfolio.relations)} relations, {portfolio.touchpoints.height} touchpoints, "
-               f"{portfolio.business.height} business records; {len(warnings)} warning(s)")
+               f"{portfolio.business.height} business records; {len(report.warnings)} warning(s)")
 
 
 @main.command("plugins")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import click
     import jinja2
 
-    from relatierapport.build import BuildResult, Report
+    from relatierapport.hooktypes import BuildResult, Report
     from relatierapport.config import Config
     from relatierapport.hooktypes import Analysis, GoalMetric, OutputFormat, Section, SourceReader
     from relatierapport.model import Relation

@@ -6,9 +6,11 @@ compared, sorted and shown by ``relatierapport plugins`` without calling it.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 
 import polars as pl
 
@@ -16,14 +18,13 @@ from relatierapport.options import Option, OptionGroup
 from relatierapport.relation_table import RelationTable, relation_columns
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pathlib import Path
-
     from relatierapport.config import Config, SourceSpec
     from relatierapport.errors import Problem
     from relatierapport.model import Portfolio, SourceData
 
-__all__ = ["Analysis", "Findings", "GoalMetric", "Option", "OptionGroup", "OutputFormat", "Page",
-           "RelationTable", "Section", "SourceReader", "relation_columns"]
+__all__ = ["Analysis", "BuildResult", "BuildState", "Findings", "GoalMetric", "Option", "OptionGroup",
+           "OutputFormat", "Page", "RelationTable", "Report", "Section", "SiteFiles", "SourceReader",
+           "SourceSummary", "relation_columns"]
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,79 @@ class OutputFormat:
     write: Callable[[Iterable[Page], "Path", Any], list[str]]
     description: str = ""
     needs_pages: bool = True
+
+
+# -- what the build hands to sections, output formats and post_build ------------------
+
+@dataclass
+class Report:
+    """The analysed portfolio: what every report section and output format reads."""
+
+    config: "Config"
+    portfolio: "Portfolio"
+    findings: dict[str, Findings]
+    warnings: list["Problem"]
+    _memo: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, make: Callable[[], object]) -> object:
+        """Compute a lookup once per build (e.g. contacts per organisation) for per-page hooks."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.config.as_of
+
+    def translate(self, message: str) -> str:
+        """Translate a fixed text into the report's language (msgids are English)."""
+        from relatierapport.render.i18n import translations
+
+        return translations(self.config.language).gettext(message)
+
+
+class SiteFiles(Protocol):
+    """What an output format may ask of the rendered site besides its pages."""
+
+    dirs: list[Path]
+
+    def copy_assets(self, out_dir: Path) -> list[str]: ...
+
+    def stylesheet(self) -> Path: ...
+
+    def page_count(self) -> int: ...
+
+    def pages(self) -> Iterator[Page]: ...
+
+
+@dataclass
+class BuildState:
+    """What an output format's ``write`` gets besides the pages (its third argument)."""
+
+    report: Report
+    site: SiteFiles | None          # None when no chosen format needs pages
+    jobs: int
+    progress: bool
+    warnings: list["Problem"] = field(default_factory=list)   # output formats add theirs here
+
+
+@dataclass
+class BuildResult:
+    """What a finished build wrote: ``post_build`` gets it."""
+
+    out_dir: Path
+    files: list[str]
+    warnings: list["Problem"]
+    formats: list[str]
+    report: Report = field(repr=False)
+
+
+@dataclass
+class SourceSummary:
+    """What one source gave, for ``check``."""
+
+    label: str
+    type: str
+    counts: dict[str, int]
+    errors: list["Problem"]
+    warnings: list["Problem"]

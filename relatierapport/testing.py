@@ -174,13 +174,14 @@ def build_project(folder: Path, *, plugins: Sequence[object] | Mapping[str, obje
     for relative, content in (files or {}).items():
         _write(folder / relative, content)
 
-    from relatierapport.build import build
+    from relatierapport.build import BuildOptions, build
 
     given = dict(plugins) if isinstance(plugins, Mapping) else {plugin_name(p): p for p in plugins}
     out_dir = folder / "site"
-    result = build(folder / "config.toml", out=out_dir, formats=tuple(formats),
-                   as_of=dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
-                   strict=strict, jobs=1, disable=disable, extra_plugins=given, installed=installed)
+    result = build(BuildOptions(folder / "config.toml", out=out_dir, formats=tuple(formats),
+                                as_of=dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of,
+                                strict=strict, jobs=1, disable=tuple(disable), extra_plugins=given,
+                                installed=installed))
     report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
     pages = {path: (out_dir / path).read_text(encoding="utf-8")
              for path in result.files if path.endswith(".html")}

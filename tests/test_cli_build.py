@@ -177,10 +177,10 @@ def test_streamed_report_json_holds_the_whole_document_one_relation_per_line(pro
 
     import orjson
 
-    from relatierapport.build import prepare_report
+    from relatierapport.build import BuildOptions, prepare_report
     from relatierapport.builtin.outputs.json_output import _default, report_chunks, report_document
 
-    _, report, _ = prepare_report(project, as_of=dt.date(2026, 11, 1))
+    _, report = prepare_report(BuildOptions(project, as_of=dt.date(2026, 11, 1)))
     streamed = b"".join(report_chunks(report))
     whole = orjson.loads(orjson.dumps(report_document(report), default=_default))
     assert orjson.loads(streamed) == whole

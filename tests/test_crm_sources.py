@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED_DATA, cli
-from relatierapport.build import configure, read_sources
+from relatierapport.build import BuildOptions, configure, read_sources
 from relatierapport.config import SourceSpec
 from relatierapport.errors import Problem
 from relatierapport.model import SourceData
@@ -57,7 +57,7 @@ def read(root: Path, files: dict[str, str | bytes], **source) -> SourceData:
     """Read one source as a build does (config validated, plugins loaded)."""
     source.setdefault("path", f"data/{next(iter(files))}")
     config = project(root, files, source)
-    plugins, cfg = configure(config)
+    plugins, cfg = configure(BuildOptions(config))
     [(_, data)] = read_sources(plugins, cfg)
     return data
 
@@ -606,8 +606,8 @@ def test_cli_builds_a_project_from_two_crm_files(tmp_path):
     # Account.csv, so their 7 rows are reported and left out
     unknown = [w["message"] for w in report["warnings"] if "no source defines" in w["message"]]
     assert len(unknown) == 1 and unknown[0].startswith("7 rows refer to relations that no source defines")
-    from relatierapport.build import load
-    portfolio, _, _ = load(*configure(config))
+    from relatierapport.build import BuildOptions, load
+    portfolio = load(*configure(BuildOptions(config))).portfolio
     per_relation = dict(portfolio.business.group_by("relation").len().iter_rows())
     assert per_relation["sf:001x0000002xLD0AAM"] == 29 and per_relation["sf:001x0000002lBtqAAE"] == 2
 

@@ -89,14 +89,14 @@ def test_decimal_comma_follows_semicolon_and_can_be_set(tmp_path):
                 "K1;2026-01-06;€ 99,95;0\n"
                 "K1;2026-01-07;-12;1\n")
     config = write_project(tmp_path, files={"business.csv": business})
-    from relatierapport.build import load, configure
-    plugins, cfg = configure(config, strict=False)
-    portfolio, _, _ = load(plugins, cfg)
+    from relatierapport.build import BuildOptions, configure, load
+    plugins, cfg = configure(BuildOptions(config, strict=False))
+    portfolio = load(plugins, cfg).portfolio
     assert portfolio.business["amount"].to_list() == [1234.56, 99.95, -12.0]
     assert portfolio.business["hours"].to_list() == [2.5, 0.0, 1.0]
     (tmp_path / "data" / "business.csv").write_text(
         "relation,date,amount\nK1,2026-01-05,\"1,234.56\"\nK1,2026-01-06,0.5\n", encoding="utf-8")
-    portfolio, _, _ = load(*configure(config))
+    portfolio = load(*configure(BuildOptions(config))).portfolio
     assert portfolio.business["amount"].to_list() == [1234.56, 0.5]
 
 
@@ -127,8 +127,8 @@ def test_unknown_relations_in_events_are_a_warning_and_left_out(tmp_path):
 
 def test_dutch_words_become_model_codes(tmp_path):
     config = write_project(tmp_path)
-    from relatierapport.build import configure, load
-    portfolio, _, _ = load(*configure(config))
+    from relatierapport.build import BuildOptions, configure, load
+    portfolio = load(*configure(BuildOptions(config))).portfolio
     row = portfolio.touchpoints.row(1, named=True)
     assert (row["channel"], row["direction"], row["kind"]) == ("visit", "in", "value_add")
     assert row["signals"] == ["competitor", "rate_pressure"]

@@ -72,7 +72,7 @@ def build_documents(root: Path, language: str) -> Built:
     """The example's HTML with the real CLI, then the PDFs of the four documents with the real
     PDF output (all 112 would take a minute and show nothing more)."""
     from conftest import cli
-    from relatierapport.build import BuildState, prepare_report
+    from relatierapport.build import BuildOptions, BuildState, prepare_report
     from relatierapport.builtin.outputs.pdf_output import write_pdf
     from relatierapport.render.site import Site
 
@@ -80,7 +80,7 @@ def build_documents(root: Path, language: str) -> Built:
     result = cli("build", "--config", config, "--as-of", AS_OF.isoformat(), "--format", "html")
     assert result.exit_code == 0, result.output
     site = config.parent / "site"
-    plugins, report, _ = prepare_report(config, as_of=AS_OF)
+    plugins, report = prepare_report(BuildOptions(config, as_of=AS_OF))
     state = BuildState(report, Site(report, plugins), 1, False)
     pages = [p for p in state.site.pages() if p.kind == "portfolio" or p.relation in PLANS]
     assert write_pdf(iter(pages), site, state) == ["portfolio.pdf", *(f"relations/{r.lower()}.pdf"

@@ -6,7 +6,7 @@ import orjson
 import polars as pl
 import pytest
 
-from relatierapport.build import prepare_report
+from relatierapport.build import BuildOptions, prepare_report
 from relatierapport.builtin.outputs.json_output import report_chunks
 from relatierapport.hooktypes import Findings
 from relatierapport.relation_table import RelationTable, relation_columns
@@ -52,7 +52,7 @@ def test_report_json_holds_the_same_values_for_a_frame_and_for_dicts(tmp_path):
     (tmp_path / "config.toml").write_text(
         '[project]\nname = "t"\n[[sources]]\ntype = "csv"\npath = "data/relaties.csv"\n'
         'table = "relations"\n', encoding="utf-8")
-    _, report, _ = prepare_report(tmp_path / "config.toml", as_of=dt.date(2026, 11, 1))
+    _, report = prepare_report(BuildOptions(tmp_path / "config.toml", as_of=dt.date(2026, 11, 1)))
     report.findings = {"aa": Findings(relations=dict(DICTS)), "zz": Findings(relations=frame_of(DICTS))}
     written = b"".join(report_chunks(report))
     relations = orjson.loads(written)["relations"]

@@ -471,7 +471,7 @@ def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp
     must equal what the pages' explain() writes from a relation's whole findings entry."""
     import datetime as dt
 
-    from relatierapport.build import prepare_report
+    from relatierapport.build import BuildOptions, prepare_report
     from relatierapport.builtin.analyses import segmentation as seg
 
     if portfolio == "hand-made":
@@ -479,7 +479,7 @@ def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp
         config = tmp_path / "config.toml"
     else:                   # the repository's example project: every lens shows every outcome
         config = Path(__file__).resolve().parents[1] / "config.toml"
-    _, report, _ = prepare_report(config, as_of=dt.date(2026, 11, 1))
+    _, report = prepare_report(BuildOptions(config, as_of=dt.date(2026, 11, 1)))
     found = report.findings["segmentation"].relations
     options = seg._options(report.config)
     assert len(found) > 5

@@ -100,7 +100,7 @@ def test_three_kinds_of_source_make_one_portfolio(tmp_path):
     assert by_name["Jan de Vries"]["organisation"] == "K1"
     assert by_name["Els Bakker"]["organisation"] == "K2"
     # the CRM's won opportunity counts for the merged relation
-    from relatierapport.build import prepare_report
-    _, prepared, _ = prepare_report(config, as_of=dt.date(2026, 11, 1))
+    from relatierapport.build import BuildOptions, prepare_report
+    _, prepared = prepare_report(BuildOptions(config, as_of=dt.date(2026, 11, 1)))
     business = prepared.portfolio.business
     assert business.select("relation", "amount", "status").rows() == [("K1", 12500.0, "won")]

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED_DATA, cli
-from relatierapport.build import configure, prepare_report, read_sources
+from relatierapport.build import BuildOptions, configure, prepare_report, read_sources
 from relatierapport.builtin.sources.vcard_source import OPTIONS, organisation_id, read_vcards
 from relatierapport.config import SourceSpec
 from relatierapport.errors import ConfigError
@@ -610,7 +610,7 @@ def test_owner_and_role_options_and_their_validation(tmp_path):
         role = "opdrachtgever"
         category_tags = { A = ["A-klant"] }
         """), encoding="utf-8")
-    [(_, data)] = read_sources(*configure(config))
+    [(_, data)] = read_sources(*configure(BuildOptions(config)))
     anna, acme = by_name(data)["Anna"], by_name(data)["Acme"]
     assert (anna.name, anna.role, anna.owner) == ("Anna", "client", "M1")
     assert (acme.name, acme.role, acme.owner) == ("Acme", None, "M1")
@@ -618,7 +618,7 @@ def test_owner_and_role_options_and_their_validation(tmp_path):
         'category_tags = { A = ["A-klant"] }', 'category_tags = { D = ["x"] }\nencoding = "klingon"\n'
         "max_property_bytes = 10"), encoding="utf-8")
     with pytest.raises(ConfigError) as failure:
-        configure(config)
+        configure(BuildOptions(config))
     text = str(failure.value)
     assert "[[sources]] #1 category_tags.D: expected a key from A, B, C" in text
     assert '[[sources]] #1 encoding: expected "auto" or an encoding name' in text
@@ -806,7 +806,7 @@ def test_build_with_a_vcard_folder_gives_persons_linked_to_their_organisation(tm
     assert [w for w in report["warnings"] if w["source"].startswith("data/contacts")] == []
     ids = {entry["name"]: entry["id"] for entry in report["relations"]}
     # report.json does not carry the organisation link: read it from the same build's portfolio
-    _, built, _ = prepare_report(config, as_of=dt.date(2026, 11, 1))
+    _, built = prepare_report(BuildOptions(config, as_of=dt.date(2026, 11, 1)))
     links = {r.name: built.portfolio.relations[r.organisation].name
              for r in built.portfolio.relations.values() if r.organisation}
     assert links == {"Wile E. Coyote": "ACME Inc.", "John Do\u00eb": "roundcube.net",

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED_DATA, cli
-from relatierapport.build import configure, read_sources
+from relatierapport.build import BuildOptions, configure, read_sources
 from relatierapport.builtin.sources import xlsx_source
 from relatierapport.config import Config, SourceSpec
 from relatierapport.errors import Problem
@@ -53,7 +53,7 @@ def project(root: Path, sources: str) -> Path:
 
 def read(config: Path) -> list[SourceData]:
     """What each source read, through the real config loader and plugin manager."""
-    return [data for _, data in read_sources(*configure(config))]
+    return [data for _, data in read_sources(*configure(BuildOptions(config)))]
 
 
 def text(problems: list[Problem]) -> list[str]:

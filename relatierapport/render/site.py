@@ -25,7 +25,7 @@ from relatierapport.render.i18n import translations
 from relatierapport.render.slugs import slugs_for
 
 if TYPE_CHECKING:  # pragma: no cover
-    from relatierapport.build import Report
+    from relatierapport.hooktypes import Report
     from relatierapport.plugins import Plugins
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"

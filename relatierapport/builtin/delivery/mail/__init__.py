@@ -122,7 +122,7 @@ def run(config_path: Path, *, out: Path | None = None, dry_run: bool = False, re
     """Mail (or, with ``dry_run``, write) the messages of the built output. Raises on problems."""
     from relatierapport import build as stages     # build imports the plugin machinery
 
-    plugins, config = stages.configure(config_path)
+    plugins, config = stages.configure(stages.BuildOptions(config_path))
     file = config.path.name
     if NAME not in plugins.loaded:
         raise ConfigError([Problem(file, "expected the mail plugin, found it in disable_plugins",
@@ -138,7 +138,10 @@ def run(config_path: Path, *, out: Path | None = None, dry_run: bool = False, re
 
     with output_lock(target):          # a build waits to swap in until we are done
         site = read_site(target)
-        portfolio, _, load_warnings = stages.load(plugins, config)
+        loaded = stages.load(plugins, config)
+        if loaded.errors:
+            raise DataError(loaded.errors)
+        portfolio, load_warnings = loaded.portfolio, loaded.warnings
         deliveries, errors, warnings = route(site, portfolio.employees, options)
         for warning in warnings:
             echo(f"warning: {warning}", err=True)
