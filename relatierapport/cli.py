@@ -162,13 +162,14 @@ def list_plugins(config_path: Path, disable: tuple[str, ...]) -> None:
     raw = read_toml(config_path) if config_path.exists() else {}
     root = config_path.parent.resolve() if config_path.exists() else None
     plugins = make_plugins(root, disabled_plugins(raw) | set(disable))
-    groups = {group.section: group for group in plugins.option_groups()}
+    groups: dict[str, list] = {}
+    for plugin, group in plugins.collect("config_options", key="section"):
+        groups.setdefault(plugin, []).append(group)
     for name, loaded in sorted(plugins.loaded.items()):
         click.echo(f"{name}  [{loaded.origin}]")
         click.echo(f"    hooks: {', '.join(plugins.hooks_of(name))}")
-        group = groups.get(f"plugins.{name}")
-        if group:
-            click.echo(f"    options [plugins.{name}]: {', '.join(o.name for o in group.options)}")
+        for group in groups.get(name, []):
+            click.echo(f"    options [{group.section}]: {', '.join(o.name for o in group.options)}")
     for name, origin in sorted(plugins.disabled.items()):
         click.echo(f"{name}  [{origin}]  disabled")
     if skip_installed():

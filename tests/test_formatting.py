@@ -1,6 +1,6 @@
 """The report's number filters: Dutch and English forms, and changes with their sign."""
 
-from relatierapport.builtin.sections.formatting import make_filters
+from relatierapport.render.formatting import make_filters
 
 
 def test_dutch_numbers_money_and_dates():

@@ -32,6 +32,5 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.outputs.html_output",
     "relatierapport.builtin.outputs.pdf_output",
     "relatierapport.builtin.outputs.calendar_output",
-    "relatierapport.builtin.delivery.smtp",
     "relatierapport.builtin.delivery.mail",
 )

@@ -1,4 +1,4 @@
-"""Stable file names for relation pages, derived from the relation id alone.
+"""Stable file names for relation pages and owners' calendars, derived from ids alone.
 
 A slug never depends on the name or on the order of relations, so links and
 mailed attachments keep pointing at the same relation from month to month.
@@ -29,3 +29,14 @@ def slugs_for(ids: list[str]) -> dict[str, str]:
             slug = f"{slug}-{digest}" if slug else digest
         result[rid] = slug
     return result
+
+
+#: The output folder's subfolder of per-owner calendars (calendar/<owner slug>.ics).
+OWNER_CALENDARS = "calendar"
+
+
+def owner_calendars(owner_ids) -> dict[str, str]:
+    """The path of each owner's calendar in the output folder, given the owners of all relations:
+    where the calendar output writes them and where mail finds them."""
+    return {owner: f"{OWNER_CALENDARS}/{slug}.ics"
+            for owner, slug in slugs_for(sorted(set(owner_ids))).items()}

@@ -256,7 +256,7 @@ def report_sections(kind, relation, report):
 
 
 def _portfolio_data(found, report) -> dict:
-    from relatierapport.builtin.sections.formatting import filters_for, month_label
+    from relatierapport.render.formatting import filters_for, month_label
     from relatierapport.render.charts import Bar, Columns
 
     _, f = report.translate, filters_for(report)

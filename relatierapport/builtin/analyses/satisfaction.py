@@ -394,7 +394,7 @@ def report_sections(kind, report):
     found = report.findings.get(NAME)
     if kind != "portfolio" or found is None or not found.portfolio["employees"]:
         return []
-    from relatierapport.builtin.sections.formatting import filters_for
+    from relatierapport.render.formatting import filters_for
     from relatierapport.render.i18n import translations
 
     _ = report.translate

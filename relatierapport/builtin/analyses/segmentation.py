@@ -1022,7 +1022,7 @@ def _matrix(found, report, options):
 
 
 def _filters(report) -> dict:
-    from relatierapport.builtin.sections.formatting import filters_for
+    from relatierapport.render.formatting import filters_for
     return filters_for(report)
 
 

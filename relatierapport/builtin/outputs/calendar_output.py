@@ -32,11 +32,10 @@ from relatierapport.render.i18n import translations
 from relatierapport.render.labels import label
 from relatierapport.options import Integer, Option, OptionGroup
 from relatierapport.relation_table import RelationTable
-from relatierapport.render.slugs import slugs_for
+from relatierapport.render.slugs import OWNER_CALENDARS, owner_calendars
 
 NAME = "calendar_output"
 ALL_FILE = "calendar.ics"
-OWNER_FOLDER = "calendar"
 _EPOCH = dt.date(2000, 1, 1)
 
 
@@ -53,12 +52,6 @@ def config_options():
 def output_formats():
     return [OutputFormat("ics", write_calendars, "calendar.ics and calendar/<owner>.ics: planned "
                          "touchpoints to import into a calendar.", needs_pages=False)]
-
-
-def owner_calendars(owner_ids) -> dict[str, str]:
-    """The path of each owner's calendar in the output folder, given the owners of all relations
-    (also how the mail plugin finds them)."""
-    return {owner: f"{OWNER_FOLDER}/{slug}.ics" for owner, slug in slugs_for(sorted(set(owner_ids))).items()}
 
 
 def event_uid(project: str, relation_id: str, period: str) -> str:
@@ -102,7 +95,7 @@ def write_calendars(pages, out_dir: Path, state) -> list[str]:
     written.append(ALL_FILE)
     owners = report.portfolio.relation_frame()["owner"].drop_nulls().unique().sort().to_list()
     if owners:
-        (out_dir / OWNER_FOLDER).mkdir(exist_ok=True)
+        (out_dir / OWNER_CALENDARS).mkdir(exist_ok=True)
     for owner, path in owner_calendars(owners).items():   # empty or not, so mail can attach it
         name = employees[owner].name if owner in employees else owner
         _write(out_dir / path, f"{project} – {title} – {name}", per_owner.get(owner, []))

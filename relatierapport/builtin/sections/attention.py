@@ -56,7 +56,7 @@ def goals_behind(report) -> list[dict] | None:
     found = report.findings.get("goals")
     if found is None:
         return None
-    from relatierapport.builtin.sections.formatting import filters_for
+    from relatierapport.render.formatting import filters_for
     from relatierapport.builtin.analyses.goals.view import GoalView
 
     view = GoalView(report.translate, filters_for(report), report.portfolio.relations,

@@ -599,7 +599,7 @@ def _per_relation(facts: pl.DataFrame, tracked: list[Tracked], rows: list[dict])
 
 def _view(report):
     """The goals as shown, once per build (the relation plans look theirs up by id)."""
-    from relatierapport.builtin.sections.formatting import filters_for
+    from relatierapport.render.formatting import filters_for
     from relatierapport.builtin.analyses.goals.view import GoalView
 
     def make():

@@ -31,8 +31,8 @@ import click
 
 from relatierapport import hookimpl
 from relatierapport.builtin.delivery.mail.addresses import Mailbox, MailboxOption
-from relatierapport.builtin.delivery import smtp
-from relatierapport.builtin.sections.formatting import make_filters
+from relatierapport.builtin.delivery.mail import smtp
+from relatierapport.render.formatting import make_filters
 from relatierapport.errors import ConfigError, DataError, MailError, Problem
 from relatierapport.builtin.delivery.mail.ledger import DONE, LEDGER, UNCERTAIN, Ledger
 from relatierapport.builtin.delivery.mail.message import Texts, compose, message_id
@@ -70,7 +70,7 @@ def config_options():
         Option("send_after_build", Boolean(), False,
                "Mail right after every successful `relatierapport build`."),
     ), "Monthly mail of the reports: who receives what (`relatierapport mail`).",
-        refused=smtp.refused_credentials())]
+        refused=smtp.refused_credentials()), smtp.options()]
 
 
 @hookimpl

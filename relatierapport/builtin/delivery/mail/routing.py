@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 
 from relatierapport.builtin.delivery.mail.addresses import Mailbox, check_address, check_name
-from relatierapport.builtin.outputs.calendar_output import owner_calendars
+from relatierapport.render.slugs import owner_calendars
 from relatierapport.errors import ConfigError, Problem
 from relatierapport.render.publish import MARKER
 from relatierapport.render.slugs import slugify, slugs_for

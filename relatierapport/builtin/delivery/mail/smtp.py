@@ -1,4 +1,4 @@
-"""Built-in plugin ``smtp``: hands the monthly mail to your mail server, safely.
+"""How the mail plugin hands the monthly mail to your mail server, safely (``[plugins.smtp]``).
 
 - Encrypted: STARTTLS (port 587) or TLS (465), certificates verified against
   the system's authorities or ``ca_file`` (an in-house CA). Unencrypted
@@ -29,7 +29,6 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from relatierapport import hookimpl
 from relatierapport.errors import ConfigError, Problem, RelatierapportError
 from relatierapport.options import Integer, Number, Option, OptionGroup, Text
 
@@ -52,9 +51,9 @@ def refused_credentials() -> dict[str, str]:
     }
 
 
-@hookimpl
-def config_options():
-    return [OptionGroup(f"plugins.{NAME}", (
+def options() -> OptionGroup:
+    """The ``[plugins.smtp]`` table: the mail plugin declares it beside its own."""
+    return OptionGroup(f"plugins.{NAME}", (
         Option("host", Text(), "", "Your mail server, e.g. smtp.example.nl (needed by `relatierapport mail`)."),
         Option("port", Integer(minimum=0, maximum=65535), 0,
                "Its port; 0: 587 for starttls, 465 for tls, 25 for none."),
@@ -74,7 +73,7 @@ def config_options():
         Option("retry_delay", Number(minimum=0, maximum=600), 5.0,
                "Seconds before the first retry; doubled before each next one."),
     ), "How `relatierapport mail` reaches your mail server. Credentials come from environment "
-       "variables only.", refused=refused_credentials())]
+       "variables only.", refused=refused_credentials())
 
 
 class MailServerError(RelatierapportError):
