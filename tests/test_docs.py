@@ -1,4 +1,5 @@
-"""The configuration reference is made from the options the code declares and cannot go stale."""
+"""The manual is a MkDocs site that builds cleanly; its configuration reference is made from the
+options the code declares and cannot go stale; README.md stays a front page."""
 
 from __future__ import annotations
 
@@ -80,3 +81,24 @@ def test_the_reference_is_the_same_in_another_process():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8",
                           env={**os.environ, "PYTHONHASHSEED": "12345"}, check=True)
     assert done.stdout == config_reference.reference(make_plugins(None, installed=False))
+
+
+def test_the_manual_builds_with_mkdocs_strict(tmp_path):
+    """Strict mode with anchor validation: a broken link, anchor or nav entry fails the build."""
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+                           REPO / "mkdocs.yml", "--site-dir", tmp_path / "site"],
+                          capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "site" / "configuration" / "index.html").is_file()
+
+
+def test_the_readme_is_a_front_page_of_at_most_300_lines():
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 300, f"README.md has {len(lines)} lines; move the detail into docs/"
+
+
+def test_the_readmes_links_point_at_files_of_the_repository():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    targets = [target.split("#")[0] for target in re.findall(r"\]\(([^)\s]+)\)", text)
+               if not re.match(r"[a-z]+:", target)]
+    assert targets and [target for target in targets if not (REPO / target).exists()] == []
