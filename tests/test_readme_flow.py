@@ -1,7 +1,7 @@
-"""The README's monthly flow, run as written: build, then mail, against an SMTP server on loopback.
+"""The manual's monthly flow, run as written: build, then mail, against an SMTP server on loopback.
 
-The commands and the config blocks are read from README.md (the blocks after the
-monthly-flow markers), so the README cannot drift from what works.
+The commands and the config blocks are read from docs/delivery.md (the blocks after
+the monthly-flow markers), so the manual cannot drift from what works.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from smtp_server import free_port
 from test_mail import EMPLOYEES
 
 
-def block_after(marker: str) -> str:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+def block_after(page: str, marker: str) -> str:
+    """The fenced block after ``<!-- marker: … -->`` on a page of the manual (docs/)."""
+    text = (REPO / "docs" / page).read_text(encoding="utf-8")
     found = re.search(rf"<!-- {marker}:[^>]*-->\n```\w*\n(.*?)```", text, re.S)
-    assert found, f"README.md has no block after <!-- {marker} -->"
+    assert found, f"docs/{page} has no block after <!-- {marker} -->"
     return found[1]
 
 
@@ -35,17 +36,18 @@ class Inbox:
         return "250 OK"
 
 
-def test_the_monthly_flow_of_the_readme(tmp_path):
+def test_the_monthly_flow_of_the_manual(tmp_path):
     inbox, port = Inbox(), free_port()
     server = Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()
     try:
-        local_smtp = block_after("monthly-flow-local-smtp").replace("port = 8025", f"port = {port}")
+        local_smtp = block_after("delivery.md", "monthly-flow-local-smtp").replace("port = 8025",
+                                                                                  f"port = {port}")
         assert f"port = {port}" in local_smtp
         config = write_project(tmp_path, files={"employees.csv": EMPLOYEES.replace("testbureau.nl", "voorbeeld-ws.nl")},
-                               extra_config=block_after("monthly-flow-config") + local_smtp)
+                               extra_config=block_after("delivery.md", "monthly-flow-config") + local_smtp)
         outputs = []
-        for line in block_after("monthly-flow").strip().splitlines():
+        for line in block_after("delivery.md", "monthly-flow").strip().splitlines():
             command = shlex.split(line)
             assert command[0] == "relatierapport"
             done = run(*command[1:], cwd=config.parent)

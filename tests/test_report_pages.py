@@ -147,17 +147,17 @@ def test_pages_leave_out_what_a_disabled_analysis_would_give(tmp_path):
     assert 'id="planning-overview"' not in index and 'id="segmentation-matrix"' not in index
 
 
-def test_the_readmes_plan_texts_build(tmp_path):
+def test_the_manuals_plan_texts_build(tmp_path):
     from test_readme_flow import block_after
 
-    site = build(write_project(tmp_path, extra_config="\n" + block_after("plan-texts")))
+    site = build(write_project(tmp_path, extra_config="\n" + block_after("reports.md", "plan-texts")))
     plan = text(section((site / "relations" / "k1.html").read_text(encoding="utf-8"), "approach"))
     assert "Offerte binnen 2 werkdagen" in plan and "Activiteiten: € 2.500 per jaar" in plan
     assert "Na een geslaagde plaatsing; In het jaargesprek" in plan
 
 
 def test_a_house_style_overrides_one_block_and_keeps_the_rest(tmp_path):
-    """The README's example, as written there: a logo and colours in templates/base.html, an
+    """The manual's example (docs/reports.md), as written there: a logo and colours in templates/base.html, an
     extra section in templates/relation.html; everything else stays the built-in's."""
     from test_readme_flow import block_after
     from test_security import PNG_1X1, embedded_images
@@ -167,7 +167,8 @@ def test_a_house_style_overrides_one_block_and_keeps_the_rest(tmp_path):
     (templates / "assets").mkdir(parents=True)
     (templates / "assets" / "logo.png").write_bytes(PNG_1X1)
     for name in ("base", "relation"):
-        (templates / f"{name}.html").write_text(block_after(f"house-style-{name}"), encoding="utf-8")
+        (templates / f"{name}.html").write_text(block_after("reports.md", f"house-style-{name}"),
+                                                encoding="utf-8")
     result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "html",
                  "--format", "pdf", "--jobs", "1")
     assert result.exit_code == 0, result.output
