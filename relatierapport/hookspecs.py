@@ -81,7 +81,7 @@ def source_readers() -> list[SourceReader]:
     the first: ``SourceData.errors`` (the data is wrong; the build stops and
     lists them all) and ``SourceData.warnings`` (doubtful rows, still used). Ids
     should carry the source (``acme:123``) when they could collide with another
-    source's; relations from several sources are unified afterwards (README:
+    source's; relations from several sources are unified afterwards (docs/sources.md:
     ``[identity]``). Event tables (touchpoints, business, surveys, events) are
     polars DataFrames in ``SourceData.tables``, with the schemas of
     ``relatierapport.model.EVENT_SCHEMAS``.

@@ -40,7 +40,7 @@ __all__ = ["AS_OF", "BUSINESS", "EMPLOYEES", "RELATIONS", "TOUCHPOINTS", "BuiltP
 #: The report date of the sample data: the sample's touchpoints lie before it.
 AS_OF = dt.date(2026, 11, 1)
 
-#: The sample data: rows as dicts, field names as in the model (README: Data: tables and columns).
+#: The sample data: rows as dicts, field names as in the model (docs/sources.md: Tables and columns).
 RELATIONS: tuple[dict[str, Any], ...] = (
     {"id": "K1", "name": "Alfa Bouw", "kind": "organisation", "role": "client", "owner": "M1",
      "category": "A", "since": "2015-03-01", "city": "Utrecht"},

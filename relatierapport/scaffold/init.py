@@ -82,7 +82,7 @@ def _section(header: str, group: OptionGroup, values: dict[str, Any]) -> list[st
 
 GOALS_HELP = """\
 Goals: each report checks every goal (SMART), and shows its progress, status and
-projection (README: Analysis `goals`). Below are the method's goals per category; set your
+projection (docs/analyses/goals.md). Below are the method's goals per category; set your
 own dates, targets and owners. Goals may also come from a table: a source with
 table = "goals" (data/doelen.csv here)."""
 

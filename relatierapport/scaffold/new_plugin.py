@@ -48,7 +48,7 @@ def names_for(name: str) -> PluginNames:
 
 
 def requirement() -> str:
-    """relatierapport versions whose plugin API matches this one (see README: versioning)."""
+    """relatierapport versions whose plugin API matches this one (see docs/plugins.md: Plugin API and versioning)."""
     major, minor = (int(part) for part in __version__.split(".")[:2])
     upper = f"{major}.{minor + 1}" if major == 0 else f"{major + 1}"
     return f"relatierapport>={major}.{minor},<{upper}"

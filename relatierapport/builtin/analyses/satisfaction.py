@@ -34,7 +34,7 @@ STRENGTHS = ("weak", "moderate", "strong")
 DEFAULT_STRENGTH = {"weak": 0.1, "moderate": 0.3, "strong": 0.5}
 
 
-#: The health analysis' per-relation trend (README: Analysis health).
+#: The health analysis' per-relation trend (docs/analyses/health.md).
 HEALTH_TREND = pl.Struct({"change": pl.Float64, "direction": pl.String, "unknown": pl.String})
 
 
