@@ -345,6 +345,18 @@ def test_disable_option_on_build_check_and_plugins(project):
     assert "health  [built-in]\n" in listing
 
 
+def test_disabling_a_plugin_another_requires_is_a_config_error_naming_both(project):
+    add_plugin(project.parent, "acme", GOOD_PLUGIN)
+    for command in ("build", "check"):
+        result = cli(command, "--config", project, "--disable", "cadence", "--disable", "health",
+                     "--disable", "indicators")
+        assert result.exit_code == 2, result.output
+        assert ("plugins: [project] disable_plugins: acme requires cadence, which is disabled; "
+                "enable cadence or disable acme too") in result.output
+    assert cli("check", "--config", project, "--disable", "cadence", "--disable", "health",
+               "--disable", "indicators", "--disable", "acme").exit_code == 0
+
+
 def test_disabling_a_plugin_no_one_has_is_a_warning(project):
     result = cli("build", "--config", project, "--format", "json", "--disable", "cadance")
     assert result.exit_code == 0
