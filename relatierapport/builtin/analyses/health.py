@@ -54,13 +54,12 @@ resolution time and whether it was fast (``fast_resolution_days``).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from functools import lru_cache
 
 import polars as pl
 
 from relatierapport import hookimpl
+from relatierapport.builtin.analyses.evidence import keywords_regex, which_keyword, window
 from relatierapport.dates import add_months
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.render.labels import N_
@@ -265,46 +264,6 @@ def categories(portfolio, findings) -> pl.DataFrame:
         .then(pl.col("segmentation_source").fill_null(pl.lit("segmentation")))
         .when(data.is_in(CATEGORIES)).then(pl.lit("data"))
         .otherwise(pl.col("cadence_source").fill_null(pl.lit("default"))).alias("category_source"))
-
-
-def window(as_of, months: int) -> pl.Expr:
-    """Rows dated in the last ``months`` months: after as_of minus months, up to as_of."""
-    return (pl.col("date") > add_months(as_of, -months)) & (pl.col("date") <= as_of)
-
-
-# -- keywords ----------------------------------------------------------------------------
-
-_META = re.compile(r"([\\.^$|?*+()\[\]{}#&~-])")
-
-
-def keyword_pattern(word: str) -> str:
-    """A regex for one keyword: whole words, ``*`` at either end allows longer words."""
-    word = word.strip().lower()
-    head = r"\w*" if word.startswith("*") else ""
-    tail = r"\w*" if word.endswith("*") else ""
-    core = word.strip("*")
-    text = _META.sub(r"\\\1", core)
-    text = re.sub(r"\s+", r"\\s+", text)
-    if not head and re.match(r"\w", core[0]):
-        head = r"\b"
-    if not tail and re.match(r"\w", core[-1]):
-        tail = r"\b"
-    return head + text + tail
-
-
-def keywords_regex(words: list[str]) -> str | None:
-    words = [w for w in words if w.strip().strip("*").strip()]
-    if not words:
-        return None
-    return "(?i)(" + "|".join(keyword_pattern(w) for w in words) + ")"
-
-
-@lru_cache(maxsize=4096)
-def _which_keyword(words: tuple[str, ...], text: str) -> str | None:
-    for word in words:
-        if re.fullmatch(keyword_pattern(word), text, flags=re.IGNORECASE):
-            return word
-    return None
 
 
 # -- the indicators at one date ----------------------------------------------------------
@@ -537,7 +496,7 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
     texts = (found.filter(pl.col("matched_text").is_not_null()).select("flag_code", "matched_text")
              .unique())
     kind_of = {code: kind for kind, code in FLAG_CODE.items()}
-    configured = {(code, text): _which_keyword(tuple(options["keywords"].get(kind_of[code], ())),
+    configured = {(code, text): which_keyword(tuple(options["keywords"].get(kind_of[code], ())),
                                                text.lower()) or text.lower()
                   for code, text in texts.iter_rows()}
     keyword_of = pl.DataFrame({"flag_code": [c for c, _ in configured],

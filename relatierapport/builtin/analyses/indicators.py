@@ -52,7 +52,8 @@ import datetime as dt
 import polars as pl
 
 from relatierapport import hookimpl
-from relatierapport.builtin.analyses.health import categories, keywords_regex, window
+from relatierapport.builtin.analyses.evidence import keywords_regex, window
+from relatierapport.builtin.analyses.health import categories
 from relatierapport.dates import add_months
 from relatierapport.exact import exact_sum, exact_total
 from relatierapport.hooktypes import Analysis, Findings, Section
