@@ -40,6 +40,8 @@ Bands: ``green`` from ``bands.green``, ``amber`` from ``bands.amber``, else
 ``red``. The reasons are the known indicators scoring below the green limit,
 the biggest loss first. The trend repeats the whole computation with the
 report date moved back ``trend_months`` (the category stays as it is now).
+Each relation's category (for the targets) and cadence in months come from the
+``cadence`` analysis' findings; health requires that analysis.
 
 Red flags and opportunity signals come from touchpoints in the last
 ``signal_months``: their signals, configurable Dutch and English keywords in
@@ -240,32 +242,6 @@ def settings(config) -> dict:
     return options
 
 
-# -- categories (shared with the indicators plugin) ------------------------------------
-
-def categories(portfolio, findings) -> pl.DataFrame:
-    """Per relation (``relation, category, category_source``): segmentation's category, else
-    the data's, else cadence's (which has the configured default)."""
-    frame = portfolio.relation_frame().select("relation", pl.col("category").alias("data"))
-    wanted = {"category": pl.String, "category_source": pl.String}
-    for name in ("segmentation", "cadence"):
-        found = findings.get(name)
-        columns = {"category": f"{name}_category", "category_source": f"{name}_source"}
-        if found is None:
-            frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in columns.values())
-        else:
-            frame = frame.join(relation_columns(found.relations, wanted).rename(columns),
-                               on="relation", how="left", maintain_order="left")
-    derived, data = pl.col("segmentation_category"), pl.col("data")
-    return frame.select(
-        "relation",
-        pl.when(derived.is_in(CATEGORIES)).then(derived).when(data.is_in(CATEGORIES)).then(data)
-        .otherwise(pl.col("cadence_category").fill_null(pl.lit("C"))).alias("category"),
-        pl.when(derived.is_in(CATEGORIES))
-        .then(pl.col("segmentation_source").fill_null(pl.lit("segmentation")))
-        .when(data.is_in(CATEGORIES)).then(pl.lit("data"))
-        .otherwise(pl.col("cadence_source").fill_null(pl.lit("default"))).alias("category_source"))
-
-
 # -- the indicators at one date ----------------------------------------------------------
 
 def _target(mapping: dict) -> pl.Expr:
@@ -299,9 +275,9 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
             pairs: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every relation's indicators, score and band at ``as_of``, one row per relation.
 
-    ``relations`` has relation, category, months and (for ``now``) the cadence
-    analysis' days overdue and status; without ``now`` (the previous period) days
-    overdue are recomputed by the cadence rule at ``as_of``. ``pairs`` are the
+    ``relations`` has relation, category, months (all from the cadence analysis)
+    and (for ``now``) its days overdue and status; without ``now`` (the previous
+    period) days overdue are recomputed by the cadence rule at ``as_of``. ``pairs`` are the
     ``reply_pairs`` of a date on or after ``as_of`` (made here when not given).
     """
     if pairs is None:
@@ -556,27 +532,24 @@ def complaints(portfolio, as_of, options) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 @hookimpl
 def analyses():
-    return [Analysis(NAME, analyse, after=("segmentation", "cadence"),
+    return [Analysis(NAME, analyse, requires=("cadence",),
                      description="Health score per relation with bands, trend, reasons, red flags, "
                                  "opportunities and open complaints.")]
 
 
-def _relations_frame(portfolio, cats: pl.DataFrame, cadence_months: dict, cadence) -> pl.DataFrame:
+#: What health reads from the cadence analysis' findings per relation.
+CADENCE_COLUMNS = {"category": pl.String, "category_source": pl.String, "cadence_months": pl.Int64,
+                   "days_overdue": pl.Int64, "status": pl.String}
+
+
+def _relations_frame(portfolio, cadence: pl.DataFrame) -> pl.DataFrame:
     """relation, order, category, category_source, since, months and cadence's days overdue and
-    status now (null without the cadence analysis)."""
-    wanted = {"cadence_months": pl.Int64, "days_overdue": pl.Int64, "status": pl.String}
-    if cadence is not None:
-        found = relation_columns(cadence.relations, wanted)
-    else:
-        found = cats.select("relation", *(pl.lit(None, dtype).alias(n) for n, dtype in wanted.items()))
-    return (cats.with_row_index("order")
+    status now."""
+    return (cadence.with_row_index("order")
             .join(portfolio.relation_frame().select("relation", "since"), on="relation", how="left",
                   maintain_order="left")
-            .join(found, on="relation", how="left", maintain_order="left")
             .select("relation", "order", "category", "category_source", "since",
-                    pl.coalesce("cadence_months", pl.col("category").replace_strict(
-                        cadence_months, default=cadence_months["C"], return_dtype=pl.Int64))
-                    .alias("months"),
+                    pl.col("cadence_months").alias("months"),
                     pl.col("days_overdue").alias("now_overdue"), pl.col("status").alias("now_status")))
 
 
@@ -680,15 +653,15 @@ def _empty(frame: pl.DataFrame, name: str) -> pl.Expr:
 def analyse(portfolio, config, findings) -> Findings:
     options = settings(config)
     as_of = config.as_of
-    cats = categories(portfolio, findings)
-    cadence_months = {**{"A": 1, "B": 3, "C": 6}, **config.plugin("cadence").get("months", {})}
-    cadence = findings.get("cadence")
-    relations = _relations_frame(portfolio, cats, cadence_months, cadence)
+    cadence = relation_columns(findings["cadence"].relations, CADENCE_COLUMNS)
+    cats = cadence.select("relation", "category", "category_source")
+    relations = _relations_frame(portfolio, cadence)
+    del cadence
     then_date = add_months(as_of, -options["trend_months"])
 
-    # days overdue now: the cadence analysis' (without it, the same rule recomputed here)
+    # days overdue now: the cadence analysis'; for the previous period recomputed by its rule
     pairs = reply_pairs(portfolio, as_of)
-    now = measure(portfolio, as_of, options, relations, now=cadence is not None, pairs=pairs)
+    now = measure(portfolio, as_of, options, relations, now=True, pairs=pairs)
     then = (measure(portfolio, then_date, options, relations, now=False, pairs=pairs)
             .with_columns((pl.col("since") > then_date).fill_null(False).alias("not_started"))
             .select("relation",
