@@ -31,7 +31,7 @@ from typing import Any, Iterator, Mapping
 import pluggy
 
 from relatierapport import hookspecs
-from relatierapport.errors import PluginError, Problem
+from relatierapport.errors import ConfigError, PluginError, Problem
 from relatierapport.hooktypes import Analysis, GoalMetric, OptionGroup, OutputFormat, Section, SourceReader
 
 ENTRY_POINT_GROUP = "relatierapport"
@@ -131,6 +131,7 @@ class Plugins:
         """Analyses in dependency order (ties by name), with missing requirements and cycles named."""
         declared = {analysis.name: (plugin, analysis)
                     for plugin, analysis in self.collect("analyses", key="name")}
+        self._check_not_disabled(declared)
         sorter: TopologicalSorter[str] = TopologicalSorter()
         for name, (plugin, analysis) in sorted(declared.items()):
             for required in analysis.requires:
@@ -151,6 +152,18 @@ class Plugins:
             ordered.extend(declared[name] for name in ready)
             sorter.done(*ready)
         return [(plugin, self._with_collected(plugin, analysis)) for plugin, analysis in ordered]
+
+    def _check_not_disabled(self, declared: dict[str, tuple[str, Analysis]]) -> None:
+        """A required analysis whose plugin was disabled is the configuration's doing, not a
+        plugin's bug: name both plugins, every such pair at once."""
+        problems = dict.fromkeys(     # a plugin with two such analyses is named once
+            Problem("plugins", f"{plugin} requires {required}, which is disabled; enable "
+                    f"{required} or disable {plugin} too", field="[project] disable_plugins")
+            for _, (plugin, analysis) in sorted(declared.items())
+            for required in analysis.requires
+            if required not in declared and required in self.disabled)
+        if problems:
+            raise ConfigError(list(problems))
 
     def _with_collected(self, plugin: str, analysis: Analysis) -> Analysis:
         """The analysis with ``run`` bound to the results of the hooks it ``collects``."""

@@ -367,6 +367,62 @@ def test_segmentation_category_comes_first(tmp_path):
     assert (found["R1"]["category"], found["R1"]["category_source"]) == ("B", "data")
 
 
+STAND_IN_CADENCE = """\
+import datetime as dt
+from relatierapport import hookimpl
+from relatierapport.hooktypes import Analysis, Findings
+
+@hookimpl
+def analyses():
+    return [Analysis("cadence", run)]
+
+def run(portfolio, config, findings):
+    return Findings(relations={rid: {
+        "category": "A", "category_source": "ritme", "cadence_months": 2, "days_overdue": 10,
+        "status": "overdue", "last_touchpoint": None, "next_due": dt.date(2026, 10, 22)}
+        for rid in portfolio.relations})
+"""
+
+
+def test_category_and_cadence_come_from_the_cadence_analysis(tmp_path):
+    # Whatever gives the cadence analysis decides: here a stand-in says every relation is A,
+    # every two months, 10 days overdue; R1's data says B and there is no [plugins.cadence].
+    config = write_project(tmp_path, relations=RELATIONS,
+                           files={"touchpoints.csv": TOUCHPOINTS, "business.csv": BUSINESS})
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "ritme.py").write_text(STAND_IN_CADENCE, encoding="utf-8")
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json",
+                 "--disable", "cadence", "--disable", "segmentation")
+    assert result.exit_code == 0, result.output
+    r1 = health(json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8")))["R1"]
+    assert (r1["category"], r1["category_source"]) == ("A", "ritme")
+    assert r1["indicators"]["repeat_business"]["target"] == 4.0             # A's target
+    # 10 days overdue of 2 x 30 -> 100 x (1 - 10/60) = 83.3
+    cadence = r1["indicators"]["cadence"]
+    assert (cadence["cadence_months"], cadence["value"], cadence["zero_at_days"], cadence["score"]) \
+        == (2, 10, 60.0, 83.3)
+
+
+def test_cadence_options_reach_health_through_the_cadence_findings(tmp_path):
+    # R1 (B) is due monthly: 1 Jun + 1 month = 1 Jul, 123 days overdue of 30 -> 0; U1 (no
+    # category) gets cadence's default A, with the A targets.
+    report = build(tmp_path, '\n[plugins.cadence]\nmonths = { B = 1 }\ndefault_category = "A"\n')
+    found = health(report)
+    r1 = found["R1"]["indicators"]["cadence"]
+    assert (r1["cadence_months"], r1["value"], r1["zero_at_days"], r1["score"]) == (1, 123, 30.0, 0.0)
+    assert (found["U1"]["category"], found["U1"]["category_source"]) == ("A", "default")
+    assert found["U1"]["indicators"]["repeat_business"]["target"] == 4.0
+
+
+def test_disabling_cadence_alone_is_a_config_error_naming_both(tmp_path):
+    config = write_project(tmp_path, relations=RELATIONS,
+                           files={"touchpoints.csv": TOUCHPOINTS, "business.csv": BUSINESS})
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json",
+                 "--disable", "cadence")
+    assert result.exit_code == 2, result.output
+    assert "health requires cadence, which is disabled; enable cadence or disable health too" in result.output
+
+
 def test_sections_render_in_dutch_and_english(tmp_path):
     config = write_project(tmp_path, relations=RELATIONS,
                            files={"touchpoints.csv": TOUCHPOINTS, "business.csv": BUSINESS})

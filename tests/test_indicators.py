@@ -191,6 +191,18 @@ def test_config_changes_targets_measure_month_keywords_and_cost(tmp_path):
     assert found["relations"]["profitability"]["unknown"] == "no hourly cost configured (hourly_cost)"
 
 
+def test_categories_and_cadence_come_from_the_cadence_analysis(tmp_path):
+    # C relations monthly and the default category A, in cadence's options only. C1 (15 Sep
+    # + 1 month = 15 Oct) is now due in October and was contacted on 20 Oct: 3 of 6, still 4
+    # overdue on 1 Oct. N1 (no category) is A: 3 A relations for the referrals.
+    report = build(tmp_path, '[plugins.cadence]\nmonths = { C = 1 }\ndefault_category = "A"\n')
+    found = report["portfolio"]["indicators"]
+    planned = found["kpis"]["touchpoints_vs_planned"]
+    assert (planned["numerator"], planned["denominator"], planned["overdue_at_start"]) == (3, 6, 4)
+    assert found["success"]["referrals_per_a"]["denominator"] == 3
+    assert {r["id"]: r["indicators"]["category"] for r in report["relations"]}["N1"] == "A"
+
+
 def test_hourly_cost_falls_back_to_segmentation(tmp_path):
     report = build(tmp_path, "[plugins.segmentation]\nhourly_cost = 60\n", segmentation=True)
     profitability = report["portfolio"]["indicators"]["relations"]["profitability"]

@@ -138,7 +138,8 @@ def test_bad_planning_options_are_config_errors(tmp_path):
 def test_without_the_cadence_analysis_nothing_is_planned(tmp_path):
     config = write_project(tmp_path)
     config.write_text(config.read_text(encoding="utf-8").replace(
-        'name = "Testbureau"', 'name = "Testbureau"\ndisable_plugins = ["cadence"]'), encoding="utf-8")
+        'name = "Testbureau"', 'name = "Testbureau"\n'
+        'disable_plugins = ["cadence", "health", "indicators"]'), encoding="utf-8")   # both need it
     assert cli("build", "--config", config, "--format", "json").exit_code == 0
     report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
     assert report["portfolio"]["planning"] == {"unknown": "the cadence analysis is disabled"}

@@ -325,24 +325,40 @@ def test_an_analysis_gets_what_the_hooks_it_collects_offer(tmp_path):
                                      "collects 'analyses'; expected one of goal_metrics")
 
 
+#: cadence and the analyses that require it (health and indicators read its categories).
+CADENCE_AND_DEPENDENTS = ["cadence", "health", "indicators"]
+
+
 def test_disable_plugins_in_config(tmp_path):
-    built = build_project(tmp_path, config={"project": {"disable_plugins": ["cadence"]}},
+    built = build_project(tmp_path, config={"project": {"disable_plugins": CADENCE_AND_DEPENDENTS}},
                           formats=["json"])
-    assert "cadence" not in built.report["portfolio"]
-    assert "health" in built.report["portfolio"]       # runs after cadence when it is there
+    assert set(CADENCE_AND_DEPENDENTS).isdisjoint(built.report["portfolio"])
+    assert "network" in built.report["portfolio"]       # runs after cadence when it is there
 
 
 def test_disable_option_on_build_check_and_plugins(project):
-    result = cli("build", "--config", project, "--format", "json", "--disable", "cadence",
-                 "--disable", "health")
+    disable = [arg for name in CADENCE_AND_DEPENDENTS for arg in ("--disable", name)]
+    result = cli("build", "--config", project, "--format", "json", *disable)
     assert result.exit_code == 0, result.output
     report = json.loads((project.parent / "site" / "report.json").read_text(encoding="utf-8"))
-    assert {"cadence", "health"}.isdisjoint(report["portfolio"]) and "indicators" in report["portfolio"]
-    assert cli("check", "--config", project, "--disable", "cadence").exit_code == 0
+    assert set(CADENCE_AND_DEPENDENTS).isdisjoint(report["portfolio"])
+    assert "segmentation" in report["portfolio"]
+    assert cli("check", "--config", project, *disable).exit_code == 0
     listing = cli("plugins", "--config", project, "--disable", "cadence").output
     assert "cadence  [built-in]  disabled" in listing
     assert "cadence  [built-in]\n" not in listing
     assert "health  [built-in]\n" in listing
+
+
+def test_disabling_a_plugin_another_requires_is_a_config_error_naming_both(project):
+    add_plugin(project.parent, "acme", GOOD_PLUGIN)
+    disable = [arg for name in CADENCE_AND_DEPENDENTS for arg in ("--disable", name)]
+    for command in ("build", "check"):
+        result = cli(command, "--config", project, *disable)
+        assert result.exit_code == 2, result.output
+        assert ("plugins: [project] disable_plugins: acme requires cadence, which is disabled; "
+                "enable cadence or disable acme too") in result.output
+    assert cli("check", "--config", project, *disable, "--disable", "acme").exit_code == 0
 
 
 def test_disabling_a_plugin_no_one_has_is_a_warning(project):

@@ -1,11 +1,15 @@
 """Built-in plugin ``cadence``: is every relation contacted as often as its category asks?
 
 The method's contact rhythm: A relations monthly, B quarterly, C half-yearly
-(configurable). For each relation: its category (from the data, else the
-configured default, and the report says which), the last touchpoint on or
-before the report date, the next due date (last touchpoint plus the cadence;
-for a relation never contacted, the start of the relation plus the cadence, or
-the report date when that is unknown) and how many days overdue it is.
+(configurable). For each relation: its category (the segmentation analysis'
+when it has one, else the data's, else the configured default, and the report
+says which), the last touchpoint on or before the report date, the next due
+date (last touchpoint plus the cadence; for a relation never contacted, the
+start of the relation plus the cadence, or the report date when that is
+unknown) and how many days overdue it is.
+
+This is the one place the category is decided: other analyses read
+``category``, ``category_source`` and ``cadence_months`` from these findings.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ from relatierapport.relation_table import relation_columns
 
 NAME = "cadence"
 CATEGORIES = ("A", "B", "C")
+DEFAULT_MONTHS = {"A": 1, "B": 3, "C": 6}
 
 
 @hookimpl
 def config_options():
     return [OptionGroup(f"plugins.{NAME}", (
         Option("months", Table(Integer(minimum=1, maximum=60), keys=CATEGORIES),
-               {"A": 1, "B": 3, "C": 6}, "Months between touchpoints per category."),
+               dict(DEFAULT_MONTHS), "Months between touchpoints per category."),
         Option("default_category", Text(choices=CATEGORIES), "C",
                "Category used for relations whose data has none."),
         Option("due_soon_days", Integer(minimum=0, maximum=365), 14,
@@ -45,7 +50,11 @@ DISPLAY_LIMIT = 50
 
 
 def categories(portfolio, options, findings) -> pl.DataFrame:
-    """Per relation: category and where it came from (segmentation, the data, or the default)."""
+    """Per relation: category and where it came from (segmentation, the data, or the default).
+
+    The one place a relation's category is decided: every other analysis reads it from these
+    findings (``category``, ``category_source``, ``cadence_months``).
+    """
     frame = portfolio.relation_frame().select("relation", "category")
     derived = findings.get("segmentation")
     if derived is not None:
@@ -67,7 +76,7 @@ def categories(portfolio, options, findings) -> pl.DataFrame:
 
 def analyse(portfolio, config, findings) -> Findings:
     options = config.plugin(NAME)
-    months = {**{"A": 1, "B": 3, "C": 6}, **options["months"]}
+    months = {**DEFAULT_MONTHS, **options["months"]}
     as_of = config.as_of
     last_contact = (portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
                     .group_by("relation").agg(pl.col("date").max().alias("last_touchpoint")))

@@ -41,8 +41,8 @@ average value per relation (won revenue in the period / relations with won
 revenue) and profitability (revenue - hours x ``hourly_cost`` over won records
 with amount and hours).
 
-Categories: the segmentation analysis' category when present, else the
-relation's own, else the cadence analysis' (its configured default).
+Each relation's category and cadence in months come from the ``cadence``
+analysis' findings; indicators requires that analysis.
 """
 
 from __future__ import annotations
@@ -52,12 +52,13 @@ import datetime as dt
 import polars as pl
 
 from relatierapport import hookimpl
-from relatierapport.builtin.analyses.health import categories, keywords_regex, window
+from relatierapport.builtin.analyses.evidence import keywords_regex, window
 from relatierapport.dates import add_months
 from relatierapport.exact import exact_sum, exact_total
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.render.labels import N_
 from relatierapport.options import Integer, ListOf, Number, Option, OptionGroup, Table, Text
+from relatierapport.relation_table import relation_columns
 
 NAME = "indicators"
 SUCCESS = ("existing_share", "referrals_per_a", "retention_ab", "repeat_share")
@@ -125,7 +126,7 @@ def config_options():
 
 @hookimpl
 def analyses():
-    return [Analysis(NAME, analyse, after=("segmentation", "cadence"),
+    return [Analysis(NAME, analyse, requires=("cadence",),
                      description="Success indicators against targets, monthly KPIs, relation "
                                  "indicators.")]
 
@@ -172,7 +173,8 @@ def analyse(portfolio, config, findings) -> Findings:
     months = options["period_months"]
     start = add_months(as_of, -months)
     previous_start = add_months(as_of, -2 * months)
-    cats = categories(portfolio, findings)
+    cats = relation_columns(findings["cadence"].relations,
+                            {"category": pl.String, "cadence_months": pl.Int64})
     targets = options["targets"]
 
     business = portfolio.business.lazy().filter(pl.col("date") <= as_of)
@@ -246,7 +248,7 @@ def analyse(portfolio, config, findings) -> Findings:
 
     # -- monthly KPIs
     first, last_day, data_end = report_month(as_of, options["kpi_month"])
-    kpis = _monthly(portfolio, config, cats, first, last_day, data_end, options)
+    kpis = _monthly(portfolio, cats, first, last_day, data_end, options)
 
     # -- relation indicators and per relation
     per_relation = _per_relation(frame, as_of, start, options)
@@ -360,8 +362,7 @@ def _profitability(period_won: pl.DataFrame, hourly_cost) -> dict:
             "margin": round(profit / revenue, 4) if revenue else None, "unknown": None}
 
 
-def _monthly(portfolio, config, cats, first, last_day, data_end, options) -> dict:
-    cadence_months = {**{"A": 1, "B": 3, "C": 6}, **config.plugin("cadence").get("months", {})}
+def _monthly(portfolio, cats, first, last_day, data_end, options) -> dict:
     tp = portfolio.touchpoints.lazy()
     before = (tp.filter(pl.col("date") < first).group_by("relation")
               .agg(pl.col("date").max().alias("last")))
@@ -379,8 +380,7 @@ def _monthly(portfolio, config, cats, first, last_day, data_end, options) -> dic
     relations = (cats.lazy()
                  .join(portfolio.relation_frame().lazy().select("relation", "since"), on="relation",
                        how="left", maintain_order="left")
-                 .select("relation", "since", pl.col("category").replace_strict(
-                     cadence_months, default=cadence_months["C"], return_dtype=pl.Int64).alias("months")))
+                 .select("relation", "since", pl.col("cadence_months").alias("months")))
     step = pl.format("{}mo", pl.col("months"))
     due = (pl.when(pl.col("last").is_not_null()).then(pl.col("last").dt.offset_by(step))
            .when(pl.col("since").is_not_null()).then(pl.col("since").dt.offset_by(step))

@@ -50,7 +50,7 @@ def config_options():
 
 @hookimpl
 def analyses():
-    return [Analysis(NAME, analyse, after=("segmentation", "cadence"),
+    return [Analysis(NAME, analyse, after=("cadence",),
                      description="Who holds contact with each organisation; single points of "
                                  "contact; relations without recent contact.")]
 
@@ -67,21 +67,17 @@ def units(portfolio) -> pl.DataFrame:
 
 
 def _last_contacts(portfolio, findings, as_of) -> pl.DataFrame:
-    """Per relation its latest touchpoint on or before the report date: the cadence analysis'
-    when loaded (it has just computed them), else from the touchpoints."""
+    """Per relation its latest touchpoint on or before the report date and its category: the
+    cadence analysis' when loaded (it has just computed them and decides the category), else
+    the touchpoints' and no category."""
     cadence = findings.get("cadence")
     if cadence is not None:
         return relation_columns(cadence.relations, {"last_touchpoint": pl.Date, "category": pl.String})
     last = (portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of).group_by("relation")
             .agg(pl.col("date").max().alias("last_touchpoint")))
-    frame = portfolio.relation_frame().lazy().select("relation", "category")
-    segmentation = findings.get("segmentation")
-    if segmentation is not None:
-        derived = relation_columns(segmentation.relations, {"category": pl.String}).lazy()
-        frame = frame.join(derived.rename({"category": "derived"}), on="relation", how="left",
-                           maintain_order="left").select(
-            "relation", pl.coalesce("derived", "category").alias("category"))
-    return frame.join(last, on="relation", how="left", maintain_order="left").collect()
+    return (portfolio.relation_frame().lazy().select("relation", pl.lit(None, pl.String).alias("category"))
+            .join(last, on="relation", how="left", maintain_order="left")
+            .select("relation", "last_touchpoint", "category").collect())
 
 
 def analyse(portfolio, config, findings) -> Findings:

@@ -66,7 +66,7 @@ def write_calendars(pages, out_dir: Path, state) -> list[str]:
     if found is None or not isinstance(found.relations, RelationTable):
         return []         # planning (or cadence) is disabled: nothing is planned
     months = config.plugin(NAME)["months"]
-    planned_months = config.plugin("planning")["months"]
+    planned_months = found.portfolio["months"]      # what planning planned, not its options
     if months > planned_months:
         raise ConfigError([Problem(config.path.name, f"expected at most [plugins.planning] months "
                                    f"({planned_months}), found {months}",

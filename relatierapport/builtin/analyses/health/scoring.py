@@ -1,0 +1,188 @@
+"""Each relation's five indicators, score and band at one date, and the trend between the
+report date and an earlier one."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from relatierapport.builtin.analyses.evidence import window
+from relatierapport.builtin.analyses.health.options import INDICATORS
+from relatierapport.render.labels import N_
+
+MONTH_DAYS = 30          # a cadence month, for the cadence indicator's scale
+
+# Reasons for unknowns: fixed English texts (data in report.json, translated in the report).
+NO_TOUCHPOINTS = N_("no touchpoints on record")
+NO_OUTGOING = N_("no outgoing touchpoints in the window to measure")
+ALL_PENDING = N_("outgoing touchpoints in the window still await a reply")
+NO_BUSINESS = N_("no business records")
+NEVER_CONTACTED_NO_START = N_("never contacted and no start date (since) known")
+NO_INDICATOR = N_("no indicator could be computed")
+NO_WEIGHT = N_("only indicators with weight 0 are known")
+NOT_STARTED = N_("the relation had not started yet")
+NO_SCORE_NOW = N_("no score now")
+NO_SCORE_THEN = N_("no score for the previous period")
+
+
+def _target(mapping: dict) -> pl.Expr:
+    return pl.col("category").replace_strict(mapping, default=mapping["C"], return_dtype=pl.Float64)
+
+
+def reason(*cases) -> pl.Expr:
+    """The first reason text whose condition holds, else null."""
+    expr = pl.when(cases[0][0]).then(pl.lit(cases[0][1]))
+    for condition, text in cases[1:]:
+        expr = expr.when(condition).then(pl.lit(text))
+    return expr.otherwise(pl.lit(None, pl.String))
+
+
+def reply_pairs(portfolio, as_of) -> pl.DataFrame:
+    """Every outgoing touchpoint up to ``as_of`` with the date of the relation's first incoming
+    touchpoint on or after it (up to ``as_of``; null when none).
+
+    Computed once for both periods of the trend: for an earlier date, a reply after that date
+    had not come yet, and the first reply on or before it is the same one.
+    """
+    tp = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
+    outgoing = tp.filter(pl.col("direction") == "out").select("relation", "date").sort("date")
+    incoming = (tp.filter(pl.col("direction") == "in").select("relation", pl.col("date").alias("reply"))
+                .sort("reply"))
+    return outgoing.join_asof(incoming, left_on="date", right_on="reply", by="relation",
+                              strategy="forward", check_sortedness=False).collect()
+
+
+def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
+            pairs: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every relation's indicators, score and band at ``as_of``, one row per relation.
+
+    ``relations`` has relation, category, months (all from the cadence analysis)
+    and (for ``now``) its days overdue and status; without ``now`` (the previous
+    period) days overdue are recomputed by the cadence rule at ``as_of``. ``pairs`` are the
+    ``reply_pairs`` of a date on or after ``as_of`` (made here when not given).
+    """
+    if pairs is None:
+        pairs = reply_pairs(portfolio, as_of)
+    tp = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
+    touch = tp.group_by("relation").agg(
+        pl.len().alias("n_touch"), pl.col("date").max().alias("last"),
+        ((pl.col("kind") == "referral_given") & window(as_of, options["referral_months"]))
+        .sum().alias("referrals"),
+        ((pl.col("kind") == "value_add") & window(as_of, options["value_add_months"]))
+        .sum().alias("value_adds"))
+
+    full, zero = options["response_days"]["full"], options["response_days"]["zero"]
+    waited = (pl.lit(as_of) - pl.col("date")).dt.total_days()
+    replies = (pairs.lazy().filter(window(as_of, options["response_months"]))
+               .with_columns(pl.when(pl.col("reply") <= as_of).then(pl.col("reply")).alias("reply"))
+               .with_columns(pl.when(pl.col("reply").is_not_null())
+                             .then((pl.col("reply") - pl.col("date")).dt.total_days())
+                             .when(waited >= zero).then(waited)
+                             .otherwise(None).alias("counted"))
+               .group_by("relation").agg(
+                   pl.len().alias("outgoing"), pl.col("reply").is_not_null().sum().alias("answered"),
+                   (pl.col("reply").is_null() & pl.col("counted").is_not_null()).sum()
+                   .alias("unanswered"),
+                   pl.col("counted").is_null().sum().alias("pending"),
+                   pl.col("counted").median().alias("median")))
+    business = (portfolio.business.lazy().filter(pl.col("date") <= as_of).group_by("relation").agg(
+        pl.len().alias("n_business"),
+        ((pl.col("status") == "won") & window(as_of, options["repeat_months"])).sum().alias("won")))
+
+    zeros = ("n_touch", "referrals", "value_adds", "outgoing", "answered", "unanswered", "pending",
+             "n_business", "won")
+    frame = (relations.lazy().join(touch, on="relation", how="left", maintain_order="left")
+             .join(replies, on="relation", how="left", maintain_order="left")
+             .join(business, on="relation", how="left", maintain_order="left")
+             .with_columns(pl.col(zeros).fill_null(0)))
+
+    if now:
+        overdue = pl.col("now_overdue")
+        overdue_unknown = (pl.col("now_status") == "never_contacted") & pl.col("since").is_null()
+    else:
+        step = pl.format("{}mo", pl.col("months"))
+        due = (pl.when(pl.col("last").is_not_null()).then(pl.col("last").dt.offset_by(step))
+               .otherwise(pl.col("since").dt.offset_by(step)))
+        overdue = pl.max_horizontal((pl.lit(as_of) - due).dt.total_days(), pl.lit(0))
+        overdue_unknown = pl.col("last").is_null() & pl.col("since").is_null()
+    no_touch = pl.col("n_touch") == 0
+    median = pl.col("median")
+    per_year = 12 / options["referral_months"]
+    scale = options["cadence_zero_periods"] * pl.col("months") * MONTH_DAYS
+    frame = frame.with_columns(
+        reason((no_touch, NO_TOUCHPOINTS), (pl.col("outgoing") == 0, NO_OUTGOING),
+                (median.is_null(), ALL_PENDING)).alias("response_time_unknown"),
+        reason((no_touch, NO_TOUCHPOINTS)).alias("referrals_unknown"),
+        reason((pl.col("n_business") == 0, NO_BUSINESS)).alias("repeat_business_unknown"),
+        reason((no_touch, NO_TOUCHPOINTS)).alias("value_add_unknown"),
+        reason((overdue_unknown, NEVER_CONTACTED_NO_START)).alias("cadence_unknown"),
+        _target(options["referral_target"]).alias("referrals_target"),
+        _target(options["repeat_target"]).alias("repeat_business_target"),
+        _target(options["value_add_target"]).alias("value_add_target"),
+        (pl.col("referrals") * per_year).alias("referrals_rate"),
+        pl.when(overdue_unknown).then(None).otherwise(overdue).alias("overdue"),
+        scale.alias("zero_at_days"),
+    )
+    scores = {
+        "response_time": pl.when(median <= full).then(100.0).when(median >= zero).then(0.0)
+        .otherwise(100.0 * (zero - median) / (zero - full)),
+        "referrals": 100.0 * pl.min_horizontal(pl.col("referrals_rate") / pl.col("referrals_target"),
+                                               pl.lit(1.0)),
+        "repeat_business": 100.0 * pl.min_horizontal(pl.col("won") / pl.col("repeat_business_target"),
+                                                     pl.lit(1.0)),
+        "value_add": 100.0 * pl.min_horizontal(pl.col("value_adds") / pl.col("value_add_target"),
+                                               pl.lit(1.0)),
+        "cadence": pl.max_horizontal(100.0 * (1 - pl.col("overdue") / pl.col("zero_at_days")),
+                                     pl.lit(0.0)),
+    }
+    frame = frame.with_columns(
+        pl.when(pl.col(f"{key}_unknown").is_null()).then(expr).otherwise(None).alias(f"{key}_raw")
+        for key, expr in scores.items())
+    weights, bands = options["weights"], options["bands"]
+    counted = {key: pl.when(pl.col(f"{key}_raw").is_not_null()).then(pl.lit(weights[key]))
+               .otherwise(0.0) for key in INDICATORS}
+    frame = frame.with_columns(**{f"{key}_w": expr for key, expr in counted.items()})
+    frame = frame.with_columns(pl.sum_horizontal(f"{key}_w" for key in INDICATORS).alias("total"))
+    total = pl.col("total")
+    frame = frame.with_columns(
+        pl.when(total > 0).then(pl.sum_horizontal(pl.col(f"{k}_w") * pl.col(f"{k}_raw").fill_null(0)
+                                                  for k in INDICATORS) / total).round(1).alias("score"),
+        pl.when(total > 0).then(None).when(
+            pl.any_horizontal(pl.col(f"{k}_raw").is_not_null() for k in INDICATORS))
+        .then(pl.lit(NO_WEIGHT)).otherwise(pl.lit(NO_INDICATOR)).alias("unknown"),
+        *(pl.when(pl.col(f"{k}_w") > 0).then(pl.col(f"{k}_w") * pl.col(f"{k}_raw") / total)
+          .round(1).alias(f"{k}_contribution") for k in INDICATORS),
+        *(pl.when(pl.col(f"{k}_w") > 0).then(pl.col(f"{k}_w") * (100 - pl.col(f"{k}_raw")) / total)
+          .round(1).alias(f"{k}_lost") for k in INDICATORS),
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("score") >= bands["green"]).then(pl.lit("green"))
+        .when(pl.col("score") >= bands["amber"]).then(pl.lit("amber"))
+        .when(pl.col("score").is_not_null()).then(pl.lit("red"))
+        .otherwise(pl.lit(None, pl.String)).alias("band"))
+    return frame.collect()
+
+
+def scores_with_trend(portfolio, as_of, then_date, options, relations: pl.DataFrame) -> pl.DataFrame:
+    """Every relation's indicators and score now (days overdue: the cadence analysis'), its score
+    and band at ``then_date`` (days overdue recomputed by the cadence rule) and the trend."""
+    pairs = reply_pairs(portfolio, as_of)
+    now = measure(portfolio, as_of, options, relations, now=True, pairs=pairs)
+    then = (measure(portfolio, then_date, options, relations, now=False, pairs=pairs)
+            .with_columns((pl.col("since") > then_date).fill_null(False).alias("not_started"))
+            .select("relation",
+                    pl.when(pl.col("not_started")).then(None).otherwise(pl.col("score"))
+                    .alias("previous_score"),
+                    pl.when(pl.col("not_started")).then(None).otherwise(pl.col("band"))
+                    .alias("previous_band"),
+                    pl.when(pl.col("not_started")).then(pl.lit(NOT_STARTED)).otherwise(pl.col("unknown"))
+                    .alias("previous_unknown")))
+    tolerance = options["trend_tolerance"]
+    change = (pl.col("score") - pl.col("previous_score")).round(1)
+    return now.join(then, on="relation", how="left", maintain_order="left").with_columns(
+        change.alias("change"),
+        pl.when(change > tolerance).then(pl.lit("up")).when(change < -tolerance).then(pl.lit("down"))
+        .when(change.is_not_null()).then(pl.lit("flat")).otherwise(pl.lit(None, pl.String))
+        .alias("direction"),
+        reason((pl.col("score").is_null(), NO_SCORE_NOW),
+               (pl.col("previous_score").is_null(), NO_SCORE_THEN)).alias("trend_unknown"),
+        pl.col("referrals_rate").round(2), pl.col("zero_at_days").round(1))
