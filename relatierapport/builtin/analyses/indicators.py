@@ -139,7 +139,7 @@ def settings(config) -> dict:
     else:
         options["hourly_cost_source"] = NAME
     if options["hourly_cost"] is None:
-        fallback = config.plugin("segmentation").get("hourly_cost")
+        fallback = config.business.get("hourly_cost")
         if isinstance(fallback, (int, float)) and not isinstance(fallback, bool):
             options["hourly_cost"], options["hourly_cost_source"] = float(fallback), "segmentation"
     return options

@@ -36,6 +36,7 @@ from typing import Any, Callable
 import polars as pl
 
 from relatierapport import hookimpl
+from relatierapport.business import won_condition
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem
 from relatierapport.exact import exact_sum, exact_total
@@ -136,20 +137,15 @@ def _r_thresholds_check(value: dict) -> str | None:
 def config_options():
     weight = Number(minimum=0)
     return [OptionGroup(f"plugins.{NAME}", (
-        # shared windows and money
+        # windows, and the hours set against revenue
         Option("months", Integer(minimum=1, maximum=120), 12,
                "Window in months for revenue, hours, profit, touchpoints, competitor signals, "
                "referrals and the revenue share (the last N months up to the report date)."),
         Option("regularity_months", Integer(minimum=1, maximum=240), 24,
                "Window in months for regularity: won business records counted."),
-        Option("hourly_cost", Number(minimum=0), 75.0,
-               "Cost of one hour of our time in EUR: profit after hours = won revenue - hours x this."),
         Option("profit_hours", Text(choices=("all", "won")), "all",
                "Hours set against revenue: \"all\" (every business record in the window, lost quotes "
                "too) or \"won\" (only the won business)."),
-        Option("no_status_is_won", Boolean(), True,
-               "Business records without a status count as won (done business); false: they are "
-               "left out of won revenue and won deals."),
         # ABC category
         Option("category_methods", ListOf(Text(choices=CATEGORY_METHODS)),
                list(CATEGORY_METHODS),
@@ -239,6 +235,7 @@ def _options(config) -> dict[str, Any]:
     options = {group_option.name: group_option.default
                for group_option in config_options()[0].options}
     options.update(config.plugin(NAME))
+    options.update(config.business)         # hourly_cost, no_status_is_won
     options["scoring_thresholds"] = {**DEFAULT_SCORING_THRESHOLDS, **options["scoring_thresholds"]}
     options["revenue_share"] = {**DEFAULT_REVENUE_SHARE, **options["revenue_share"]}
     options["policies"] = {**DEFAULT_POLICIES, **options["policies"]}
@@ -330,15 +327,12 @@ def _aggregates(portfolio, options, as_of: dt.date) -> tuple[pl.LazyFrame, pl.La
     window = add_months(as_of, -options["months"])
     regular = add_months(as_of, -options["regularity_months"])
     sleeping = add_months(as_of, -options["sleeping_months"])
-    won = pl.col("status") == "won"
-    if options["no_status_is_won"]:
-        won = won | pl.col("status").is_null()
     date, is_won = pl.col("date"), pl.col("_won")
     in_window = date > window
     hours_rows = in_window if options["profit_hours"] == "all" else in_window & is_won
     business = (
         portfolio.business.lazy().filter(date <= as_of)
-        .with_columns(won.fill_null(False).alias("_won"))
+        .with_columns(won_condition(options).alias("_won"))
         .group_by("relation").agg(
             b_rows=pl.len(),
             any_amount=pl.col("amount").is_not_null().any(),

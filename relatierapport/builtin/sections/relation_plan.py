@@ -257,7 +257,7 @@ def approach(relation, report) -> dict:
     channel_key = segment if segment in texts["channels"] else DEFAULT_ROLE
     referral_role = relation.role if relation.role in texts["referral_moments"] else DEFAULT_ROLE
     value = segmentation.get("value") or {}
-    hourly_cost = report.config.plugin("segmentation").get("hourly_cost")
+    hourly_cost = report.config.business["hourly_cost"]
     budget = {"money": texts["budget"].get(category) or None, "touchpoints": None, "hours": None,
               "cost": None, "revenue": value.get("revenue"), "profit": value.get("profit"),
               "months": value.get("months")}
