@@ -473,7 +473,7 @@ def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp
     import datetime as dt
 
     from relatierapport.build import prepare_report
-    from relatierapport.builtin.analyses import segmentation as seg
+    from relatierapport.builtin.analyses.segmentation import explain, options
 
     if portfolio == "hand-made":
         build(tmp_path)
@@ -482,9 +482,9 @@ def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp
         config = Path(__file__).resolve().parents[1] / "config.toml"
     _, report, _ = prepare_report(config, as_of=dt.date(2026, 11, 1))
     found = report.findings["segmentation"].relations
-    options = seg._options(report.config)
+    settings = options.settings(report.config)
     assert len(found) > 5
     for rid in found:
         entry = found[rid]
-        expected = seg.explain(entry, seg._identity, seg.PLAIN, options)
+        expected = explain.explain(entry, explain.identity, explain.PLAIN, settings)
         assert {key: entry[key] for key in expected} == expected, rid
