@@ -15,8 +15,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from conftest import cli, write_project
+from relatierapport.builtin.analyses.segmentation.explain import PLAIN
 
 RELATIONS = """\
 id;name;kind;role;organisation;category;phase;since;score_opbrengst;score_fit;score_belangen;score_kerntaak;score_bekendheid;score_imago;score_relatie;score_openheid;share_of_wallet
@@ -488,3 +490,25 @@ def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp
         entry = found[rid]
         expected = explain.explain(entry, explain.identity, explain.PLAIN, settings)
         assert {key: entry[key] for key in expected} == expected, rid
+
+
+@pytest.mark.parametrize("kind, value, digits, text", [
+    ("number", 1234567.891, 2, "1,234,567.89"),
+    ("number", 2.675, 2, "2.67"),            # the float is just below 2.675
+    ("number", 2.5, 0, "2"),                 # a true tie goes to the even digit
+    ("money", 1234.5, 2, "EUR 1,234.50"),
+    ("money", -1234.5, 0, "-EUR 1,234"),
+    ("percent", 0.0105, 1, "1.1%"),          # of 0.0105 x 100 as a float: 1.05000…04
+    ("percent", 0.6, 0, "60%"),
+    ("number", -0.0, 0, "0"),
+    ("money", None, 0, "–"),
+])
+def test_reasons_in_report_json_format_numbers_in_english(kind, value, digits, text):
+    assert PLAIN[kind](value, digits) == text
+
+
+@given(st.floats(-1e9, 1e9), st.integers(0, 2))
+def test_reason_numbers_round_as_python_formats_floats(value, digits):
+    """Babel formats them; report.json keeps the rounding it always had."""
+    assert PLAIN["number"](value, digits) == f"{value + 0.0:,.{digits}f}"
+    assert PLAIN["percent"](value, digits) == f"{(value + 0.0) * 100:,.{digits}f}%"

@@ -1,16 +1,25 @@
 """Why each relation got its category, segment, type and phase, in words.
 
-The same functions write report.json's reasons (in English, with plain
-formatting) and the pages' (translated, formatted for the report's language):
+The same functions write report.json's reasons (in English, numbers formatted
+by ``PLAIN``) and the pages' (translated, formatted for the report's language):
 ``_`` translates, ``f`` formats numbers and dates.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+from functools import cache, lru_cache
 from typing import Callable
+
+from babel import Locale
+from babel.numbers import NumberPattern, format_currency, format_decimal, parse_pattern
 
 from relatierapport.builtin.analyses.segmentation.names import (CONDITIONS, NO_AMOUNTS, NO_BUSINESS,
                                                                  NO_OWN_BUSINESS, TYPE_NAMES)
+from relatierapport.render.i18n import BABEL_LOCALES
+
+MISSING = "–"
+ENGLISH = Locale.parse(BABEL_LOCALES["en"])
 
 
 def identity(text: str) -> str:
@@ -23,17 +32,36 @@ def translated(translate: Callable[[str], str], text: str) -> str:
     return translate(text)
 
 
-def _plain_number(value, digits: int = 0) -> str:
-    return "–" if value is None else f"{value:,.{digits}f}"
+@cache
+def _pattern(digits: int, money: bool) -> NumberPattern:
+    number = "#,##0." + "0" * digits if digits else "#,##0"
+    return parse_pattern(f"¤¤ {number};-¤¤ {number}" if money else number)
 
 
-PLAIN = {  # English formatting for report.json: cheap, unlike Babel, for 100,000 relations
-    "number": _plain_number,
-    "money": lambda value, digits=0: "–" if value is None else (
-        f"-EUR {-value:,.{digits}f}" if value < 0 else f"EUR {value:,.{digits}f}"),
-    "percent": lambda value, digits=0: "–" if value is None else f"{value * 100:,.{digits}f}%",
-    "date": lambda value, form="long": "–" if value is None else value.isoformat(),
-}
+@lru_cache(maxsize=1 << 16)
+def _english(kind: str, value: float, digits: int) -> str:
+    """One number of a reason in report.json. Babel formats the exact binary value
+    (``Decimal(value)``), so it rounds as Python's float formatting does; a percentage is of
+    value x 100 as a float (1.1% for 0.0105, as report.json has always had it). Remembered:
+    most reasons repeat a threshold, a count or 0, and Babel is their main cost."""
+    number = Decimal(value * 100 if kind == "percent" else value)
+    pattern = _pattern(digits, money=kind == "money")
+    if kind == "money":
+        return format_currency(number, "EUR", pattern, locale=ENGLISH, currency_digits=False)
+    return format_decimal(number, pattern, locale=ENGLISH) + ("%" if kind == "percent" else "")
+
+
+def _english_formatter(kind: str) -> Callable[..., str]:
+    def formatted(value, digits: int = 0) -> str:
+        # + 0.0: -0.0 shows as 0 (and is one key with 0.0)
+        return MISSING if value is None else _english(kind, value + 0.0, digits)
+    return formatted
+
+
+#: The formatting of report.json's reasons: English, amounts with the currency's code
+#: (EUR 1,250), ISO dates.
+PLAIN = {kind: _english_formatter(kind) for kind in ("number", "money", "percent")}
+PLAIN["date"] = lambda value, form="long": MISSING if value is None else value.isoformat()
 
 
 def explain(entry, _: Callable[[str], str], f: dict, options) -> dict[str, str]:
