@@ -34,7 +34,7 @@ from relatierapport import hookimpl
 from relatierapport.builtin.analyses.segmentation.compute import columns
 from relatierapport.builtin.analyses.segmentation.findings import per_relation, portfolio_summary
 from relatierapport.builtin.analyses.segmentation.names import (NAME, PHASE_NAMES, R_NAMES,
-                                                                 SEGMENT_NAMES, TYPE_NAMES)
+                                                                SEGMENT_NAMES, TYPE_NAMES)
 from relatierapport.builtin.analyses.segmentation.options import option_group, settings
 from relatierapport.builtin.analyses.segmentation.sections import sections_for
 from relatierapport.hooktypes import Analysis, Findings

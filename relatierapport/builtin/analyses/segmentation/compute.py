@@ -15,8 +15,8 @@ from itertools import chain
 import polars as pl
 
 from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NO_AMOUNTS, NO_BUSINESS,
-                                                                 NO_HOURS, NO_HOURS_IN_WINDOW,
-                                                                 NO_OWN_BUSINESS, PHASES, RS)
+                                                                NO_HOURS, NO_HOURS_IN_WINDOW,
+                                                                NO_OWN_BUSINESS, PHASES, RS)
 from relatierapport.business import won_condition
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem

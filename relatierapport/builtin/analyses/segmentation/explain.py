@@ -15,7 +15,7 @@ from babel import Locale
 from babel.numbers import NumberPattern, format_currency, format_decimal, parse_pattern
 
 from relatierapport.builtin.analyses.segmentation.names import (CONDITIONS, NO_AMOUNTS, NO_BUSINESS,
-                                                                 NO_OWN_BUSINESS, TYPE_NAMES)
+                                                                NO_OWN_BUSINESS, TYPE_NAMES)
 from relatierapport.render.i18n import BABEL_LOCALES
 
 MISSING = "–"

@@ -11,13 +11,13 @@ from typing import Any
 import polars as pl
 
 from relatierapport.builtin.analyses.segmentation.explain import (PLAIN, explain_category,
-                                                                   explain_phase, explain_segment,
-                                                                   explain_type, identity)
+                                                                  explain_phase, explain_segment,
+                                                                  explain_type, identity)
 from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, CATEGORY_METHODS,
-                                                                 CONDITIONS, LATER_SINCE, NO_BUSINESS,
-                                                                 NO_SINCE, NO_TOUCHPOINTS,
-                                                                 NO_WON_BUSINESS, PHASES, RS, SEGMENTS,
-                                                                 TYPES)
+                                                                CONDITIONS, LATER_SINCE,
+                                                                NO_BUSINESS, NO_SINCE,
+                                                                NO_TOUCHPOINTS, NO_WON_BUSINESS,
+                                                                PHASES, RS, SEGMENTS, TYPES)
 from relatierapport.exact import exact_sum, exact_total
 
 VALUE_FIELDS = ("revenue", "hours", "hours_cost", "profit", "margin", "won_window", "won_regular",

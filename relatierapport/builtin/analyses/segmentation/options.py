@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from relatierapport.builtin.analyses.segmentation.names import (CATEGORY_METHODS, DEFAULT_ADVICE,
-                                                                 DEFAULT_POLICIES, NAME, RS, SEGMENTS,
-                                                                 TYPES)
+                                                                DEFAULT_POLICIES, NAME, RS,
+                                                                SEGMENTS, TYPES)
 from relatierapport.options import (Boolean, Integer, ListOf, Number, Option, OptionGroup, Table,
                                     Text)
 

@@ -8,9 +8,9 @@ from typing import Any
 import polars as pl
 
 from relatierapport.builtin.analyses.segmentation.explain import explain, translated
-from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NAME, PHASE_NAMES, R_NAMES,
-                                                                 RS, SEGMENT_NAMES, SEGMENTS,
-                                                                 TYPE_NAMES, TYPES)
+from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NAME, PHASE_NAMES,
+                                                                R_NAMES, RS, SEGMENT_NAMES,
+                                                                SEGMENTS, TYPE_NAMES, TYPES)
 from relatierapport.builtin.analyses.segmentation.options import settings
 from relatierapport.hooktypes import Section
 
@@ -242,8 +242,8 @@ def _portfolio_data(found, report) -> dict[str, Any]:
         "phases": rows(data["per_phase"], {k: translated(_, v) for k, v in PHASE_NAMES.items()}),
         "phase_sources": [{"name": phase_sources[k], "relations": n}
                           for k, n in data["phase_sources"].items() if n],
-        "r_scores": [{"name": translated(_, R_NAMES[r]), "bands": _r_bands(r, data["r_scores"][r],
-                                                                      report, options),
+        "r_scores": [{"name": translated(_, R_NAMES[r]),
+                      "bands": _r_bands(r, data["r_scores"][r], report, options),
                       "unknown": data["r_scores"][r]["unknown"]} for r in RS],
     }
     from relatierapport.render.charts import Bar
