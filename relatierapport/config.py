@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from relatierapport.business import BUSINESS, MOVED
 from relatierapport.errors import ConfigError, Problem
 from relatierapport.sources.identity import IDENTITY
 from relatierapport.model import TABLES, Goal
 from relatierapport.options import (_NOTHING, Date, ListOf, Number, Option, OptionGroup, OptionValueError,
                                     Table, Text)
 
-TOP_LEVEL = ("project", "sources", "identity", "plugins", "goals")
+TOP_LEVEL = ("project", "sources", "identity", "business", "plugins", "goals")
 
 #: The [project] section; owned by the core because it decides which plugins load.
 PROJECT = OptionGroup("project", (
@@ -102,6 +103,11 @@ class Config:
     @property
     def language(self) -> str:
         return self.project.get("language", "nl")
+
+    @property
+    def business(self) -> dict[str, Any]:
+        """The validated ``[business]`` table (defaults filled in): facts several plugins use."""
+        return self.sections.get("business") or BUSINESS.defaults()
 
     def plugin(self, name: str) -> dict[str, Any]:
         """The validated options of ``[plugins.<name>]`` (defaults filled in)."""
@@ -217,10 +223,13 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
     if not isinstance(plugin_tables, dict):
         checker.errors.append(Problem(file, "expected tables [plugins.NAME]", field="[plugins]"))
         plugin_tables = {}
+    sections["business"] = _business(raw.get("business", {}), plugin_tables, checker)
     for section, group in sorted(declared.items()):
         if section.startswith("plugins."):
-            sections[section] = checker.section(f"[{section}]", plugin_tables.get(section[8:], {}),
-                                                group.options, group.refused)
+            table = plugin_tables.get(section[8:], {})
+            if isinstance(table, dict) and section in MOVED:
+                table = {key: value for key, value in table.items() if key not in MOVED[section]}
+            sections[section] = checker.section(f"[{section}]", table, group.options, group.refused)
     for name in plugin_tables:
         if f"plugins.{name}" not in declared:
             checker.warnings.append(Problem(file, "no loaded plugin declares options by this name",
@@ -232,6 +241,27 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
         raise ConfigError(checker.errors)
     return Config(path=path, root=root, raw=raw, sections=sections, sources=sources,
                   warnings=checker.warnings, goals=goals)
+
+
+def _business(values: Any, plugin_tables: dict[str, Any], checker: _Checker) -> dict[str, Any]:
+    """``[business]``, with a key still written in the plugin table it moved from carried over
+    (validated there, with a warning), unless ``[business]`` sets it too."""
+    result = checker.section("[business]", values, BUSINESS.options)
+    given = values if isinstance(values, dict) else {}
+    for section, keys in MOVED.items():
+        table = plugin_tables.get(section.removeprefix("plugins."))
+        for key in keys:
+            if not isinstance(table, dict) or key not in table:
+                continue
+            moved = f"moved to [business] {key}"
+            if key in given:
+                checker.warnings.append(Problem(checker.file, f"{moved}, which sets it too; "
+                                                "this value is ignored", field=f"[{section}] {key}"))
+                continue
+            checker.warnings.append(Problem(checker.file, moved, field=f"[{section}] {key}"))
+            option = next(option for option in BUSINESS.options if option.name == key)
+            result[key] = checker.section(f"[{section}]", {key: table[key]}, (option,))[key]
+    return result
 
 
 def _goals(tables: Any, checker: _Checker) -> list[Goal]:

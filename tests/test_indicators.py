@@ -187,8 +187,8 @@ def test_config_changes_targets_measure_month_keywords_and_cost(tmp_path):
     assert (kpis["touchpoints_vs_planned"]["numerator"], kpis["touchpoints_vs_planned"]["denominator"],
             kpis["touchpoints_vs_planned"]["overdue_at_start"]) == (0, 4, 2)
     assert kpis["insights"] == {"count": 0, "by": "every value-add touchpoint"}
-    # no hourly cost and no segmentation analysis: profitability unknown
-    assert found["relations"]["profitability"]["unknown"] == "no hourly cost configured (hourly_cost)"
+    # no hourly cost of its own: [business] hourly_cost (75), with or without segmentation
+    assert found["relations"]["profitability"]["hourly_cost"] == 75.0
 
 
 def test_categories_and_cadence_come_from_the_cadence_analysis(tmp_path):
@@ -203,10 +203,10 @@ def test_categories_and_cadence_come_from_the_cadence_analysis(tmp_path):
     assert {r["id"]: r["indicators"]["category"] for r in report["relations"]}["N1"] == "A"
 
 
-def test_hourly_cost_falls_back_to_segmentation(tmp_path):
-    report = build(tmp_path, "[plugins.segmentation]\nhourly_cost = 60\n", segmentation=True)
+def test_hourly_cost_falls_back_to_business(tmp_path):
+    report = build(tmp_path, "[business]\nhourly_cost = 60\n", segmentation=True)
     profitability = report["portfolio"]["indicators"]["relations"]["profitability"]
-    # 34000 - 147 h x 60 = 25180
+    # 34000 - 147 h x 60 = 25180; the source keeps the name report.json has always given it
     assert (profitability["value"], profitability["hourly_cost"], profitability["hourly_cost_source"]) \
         == (25180.0, 60.0, "segmentation")
 

@@ -15,8 +15,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from conftest import cli, write_project
+from relatierapport.builtin.analyses.segmentation.explain import PLAIN
 
 RELATIONS = """\
 id;name;kind;role;organisation;category;phase;since;score_opbrengst;score_fit;score_belangen;score_kerntaak;score_bekendheid;score_imago;score_relatie;score_openheid;share_of_wallet
@@ -371,10 +373,12 @@ def test_category_methods_order_and_unknown(tmp_path):
 
 def test_typology_options_change_results(tmp_path):
     found = per_relation(build(tmp_path, """
+        [business]
+        hourly_cost = 200
+
         [plugins.segmentation]
         types = ["inflatable", "marriage_partner"]
         profit_hours = "won"
-        hourly_cost = 200
         """))
     # H1: 30,000 - 120 won hours x 200 = 6,000, margin 20% < 50% -> no marriage partner;
     #     not inflatable either (profit above 0): no type.
@@ -429,7 +433,6 @@ def test_phase_and_r_options_change_results(tmp_path):
     ("r_thresholds = { recency = [1, 2] }", "r_thresholds: expected 4 ascending boundaries"),
     ('policies = { investeer = "Bellen" }', "policies.investeer: expected a key from invest"),
     ("scoring_weights = { Fit = 1, fit = 2 }", "scoring_weights: expected each criterion once"),
-    ("hourly_cost = -5", "hourly_cost: expected a number >= 0"),
     ('profit_hours = "some"', 'profit_hours: expected one of "all", "won"'),
 ])
 def test_invalid_options_are_config_errors_naming_the_key(tmp_path, option, key):
@@ -472,7 +475,7 @@ def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp
     import datetime as dt
 
     from relatierapport.build import BuildOptions, prepare_report
-    from relatierapport.builtin.analyses import segmentation as seg
+    from relatierapport.builtin.analyses.segmentation import explain, options
 
     if portfolio == "hand-made":
         build(tmp_path)
@@ -481,9 +484,31 @@ def test_reasons_in_report_json_are_what_explain_writes_from_the_whole_entry(tmp
         config = Path(__file__).resolve().parents[1] / "config.toml"
     _, report = prepare_report(BuildOptions(config, as_of=dt.date(2026, 11, 1)))
     found = report.findings["segmentation"].relations
-    options = seg._options(report.config)
+    settings = options.settings(report.config)
     assert len(found) > 5
     for rid in found:
         entry = found[rid]
-        expected = seg.explain(entry, seg._identity, seg.PLAIN, options)
+        expected = explain.explain(entry, explain.identity, explain.PLAIN, settings)
         assert {key: entry[key] for key in expected} == expected, rid
+
+
+@pytest.mark.parametrize("kind, value, digits, text", [
+    ("number", 1234567.891, 2, "1,234,567.89"),
+    ("number", 2.675, 2, "2.67"),            # the float is just below 2.675
+    ("number", 2.5, 0, "2"),                 # a true tie goes to the even digit
+    ("money", 1234.5, 2, "EUR 1,234.50"),
+    ("money", -1234.5, 0, "-EUR 1,234"),
+    ("percent", 0.0105, 1, "1.1%"),          # of 0.0105 x 100 as a float: 1.05000…04
+    ("percent", 0.6, 0, "60%"),
+    ("number", -0.0, 0, "0"),
+    ("money", None, 0, "–"),
+])
+def test_reasons_in_report_json_format_numbers_in_english(kind, value, digits, text):
+    assert PLAIN[kind](value, digits) == text
+
+
+@given(st.floats(-1e9, 1e9), st.integers(0, 2))
+def test_reason_numbers_round_as_python_formats_floats(value, digits):
+    """Babel formats them; report.json keeps the rounding it always had."""
+    assert PLAIN["number"](value, digits) == f"{value + 0.0:,.{digits}f}"
+    assert PLAIN["percent"](value, digits) == f"{(value + 0.0) * 100:,.{digits}f}%"

@@ -23,7 +23,18 @@ LABELS: dict[str, dict[str, str]] = {
         "on_track": N_("on track"), "due_soon": N_("due soon"), "overdue": N_("overdue"),
         "never_contacted": N_("never contacted"),
     },
+    # the method's segments, customer types and lifecycle phases (segmentation's findings),
+    # named alike wherever they are shown
+    "segment": {"invest": N_("Invest"), "develop": N_("Develop"), "harvest": N_("Harvest"),
+                "ignore": N_("Ignore")},
+    "customer_type": {"sleeping_beauty": N_("Sleeping beauty"), "unfaithful": N_("Unfaithful love"),
+                      "inflatable": N_("Inflatable"), "marriage_partner": N_("Marriage partner")},
+    "phase": {"attract": N_("Attracting"), "develop": N_("Developing"), "retain": N_("Retaining"),
+              "wind_down": N_("Winding down")},
 }
+SEGMENT_NAMES = LABELS["segment"]
+TYPE_NAMES = LABELS["customer_type"]
+PHASE_NAMES = LABELS["phase"]
 
 
 def label(value: str | None, vocabulary: str, gettext) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import tomli_w
 
+from relatierapport.business import BUSINESS
 from relatierapport.config import GOAL_OPTIONS, PROJECT, SOURCE_OPTIONS
 from relatierapport.scaffold.example import goal_templates, write_example_data
 from relatierapport.options import OptionGroup
@@ -120,6 +121,7 @@ def config_text(name: str, groups: list[OptionGroup], goals: list[dict[str, Any]
              "# Every key below is explained above it; change what fits your organisation.",
              "# `relatierapport check` validates this file and the data without rendering."]
     lines += _section("[project]", PROJECT, {"name": name, "author": name})
+    lines += _section("[business]", BUSINESS, {})
     source_help = {option.name: option.help for option in SOURCE_OPTIONS}
     lines += ["", "# One [[sources]] table per file. The sample files are Dutch Excel CSVs."]
     for number, (path, table, columns) in enumerate(SAMPLE_SOURCES):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from relatierapport import hookimpl
+from relatierapport.business import won_condition
 from relatierapport.hooktypes import GoalMetric
 from relatierapport.render.labels import N_
 
@@ -25,11 +26,9 @@ def _rows(frame: pl.DataFrame, relation: str, date: str, value: pl.Expr) -> pl.D
 
 
 def won(portfolio, config) -> pl.DataFrame:
-    """Won business: status won, and business without a status when the segmentation analysis
-    counts that as won (``no_status_is_won``), so goals and segmentation agree on revenue."""
-    status = pl.col("status")
-    no_status_counts = config.plugin("segmentation").get("no_status_is_won", False)
-    return portfolio.business.filter((status == "won") | (status.is_null() & no_status_counts))
+    """Won business as ``[business] no_status_is_won`` has it, so goals and segmentation agree
+    on revenue."""
+    return portfolio.business.filter(won_condition(config.business))
 
 
 def revenue(portfolio, config):
@@ -37,11 +36,8 @@ def revenue(portfolio, config):
     business = portfolio.business
     if business.is_empty() or business["amount"].null_count() == business.height:
         return None
-    status = pl.col("status")
-    no_status_counts = config.plugin("segmentation").get("no_status_is_won", False)
-    is_won = (status == "won") | (status.is_null() & no_status_counts)
     return _rows(business, "relation", "date",
-                 pl.when(is_won.fill_null(False)).then(pl.col("amount")).otherwise(0.0))
+                 pl.when(won_condition(config.business)).then(pl.col("amount")).otherwise(0.0))
 
 
 def won_deals(portfolio, config):

@@ -119,8 +119,7 @@ def config_options():
                "[] counts every value-add touchpoint.", check=_check_keywords),
         Option("hourly_cost", Number(minimum=0), 0.0,
                "Cost of one hour of our time in euros, for profitability (revenue - hours x "
-               "hourly cost); 0 = not set: the segmentation analysis' hourly_cost when that "
-               "plugin is loaded, else profitability is unknown."),
+               "hourly cost); 0 = not set: [business] hourly_cost."),
     ), "Success indicators, monthly KPIs and relation indicators of the portfolio.")]
 
 
@@ -132,7 +131,10 @@ def analyses():
 
 
 def settings(config) -> dict:
-    """Validated options; an unset hourly_cost falls back to the segmentation analysis' one."""
+    """Validated options; an unset hourly_cost falls back to [business] hourly_cost.
+
+    Its source keeps the name "segmentation" that report.json gave it when that table was
+    segmentation's, so readers of report.json see no change."""
     options = dict(config.plugin(NAME))
     options["targets"] = {**DEFAULT_TARGETS, **options["targets"]}
     if not options["hourly_cost"]:          # 0: not set
@@ -140,7 +142,7 @@ def settings(config) -> dict:
     else:
         options["hourly_cost_source"] = NAME
     if options["hourly_cost"] is None:
-        fallback = config.plugin("segmentation").get("hourly_cost")
+        fallback = config.business.get("hourly_cost")
         if isinstance(fallback, (int, float)) and not isinstance(fallback, bool):
             options["hourly_cost"], options["hourly_cost_source"] = float(fallback), "segmentation"
     return options

@@ -57,7 +57,7 @@ def goals_behind(report) -> list[dict] | None:
     if found is None:
         return None
     from relatierapport.render.formatting import filters_for
-    from relatierapport.builtin.analyses.goals.view import GoalView
+    from relatierapport.render.goal_view import GoalView
 
     view = GoalView(report.translate, filters_for(report), report.portfolio.relations,
                     report.portfolio.employees, found.portfolio.get("metrics", {}))

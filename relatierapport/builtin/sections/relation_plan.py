@@ -206,7 +206,7 @@ def overview(relation, report) -> dict:
     if category:
         badges.append({"label": _("Category"), "value": category})
     if segmentation:
-        from relatierapport.builtin.analyses.segmentation import PHASE_NAMES, SEGMENT_NAMES, TYPE_NAMES
+        from relatierapport.render.labels import PHASE_NAMES, SEGMENT_NAMES, TYPE_NAMES
 
         if segmentation.get("segment"):
             badges.append({"label": _("Segment"), "value": _(SEGMENT_NAMES[segmentation["segment"]])})
@@ -257,7 +257,7 @@ def approach(relation, report) -> dict:
     channel_key = segment if segment in texts["channels"] else DEFAULT_ROLE
     referral_role = relation.role if relation.role in texts["referral_moments"] else DEFAULT_ROLE
     value = segmentation.get("value") or {}
-    hourly_cost = report.config.plugin("segmentation").get("hourly_cost")
+    hourly_cost = report.config.business["hourly_cost"]
     budget = {"money": texts["budget"].get(category) or None, "touchpoints": None, "hours": None,
               "cost": None, "revenue": value.get("revenue"), "profit": value.get("profit"),
               "months": value.get("months")}
@@ -266,7 +266,7 @@ def approach(relation, report) -> dict:
         budget.update(touchpoints=planning["count"], hours=hours, minutes=planning["minutes"],
                       plan_months=report.findings["planning"].portfolio["months"],
                       cost=hours * hourly_cost if hourly_cost else None, hourly_cost=hourly_cost)
-    from relatierapport.builtin.analyses.segmentation import SEGMENT_NAMES
+    from relatierapport.render.labels import SEGMENT_NAMES
     return {
         "category": category, "stages": stages,
         "value_add": [_(text) for text in texts["value_add"].get(category, [])],

@@ -1,4 +1,5 @@
-"""What the goal sections show: the goals analysis' findings as texts in the report's language.
+"""What goal rows show, on the goals' pages and the attention page: the goals analysis' findings
+as texts in the report's language.
 
 Numbers are formatted per unit (money, counts, scores, percentages, points),
 problems translated with their values, and the progress bar's geometry worked
@@ -10,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from relatierapport.builtin.analyses.segmentation import SEGMENT_NAMES
 from relatierapport.render.charts import Progress
-from relatierapport.render.labels import N_
+from relatierapport.render.labels import N_, SEGMENT_NAMES
 
 STATUS_NAMES = {"on_track": N_("on course"), "behind": N_("behind"), "achieved": N_("achieved"),
                 "not_achieved": N_("not achieved"), "not_started": N_("not started yet")}
