@@ -29,17 +29,13 @@ def _aligned(base: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
 
 def relation_facts(portfolio, findings, kinds: set[str]) -> pl.DataFrame:
     """Per relation what the goals' scopes select on (only the ``kinds`` in use are looked up):
-    category as the cadence analysis has it (segmentation's, else the data's, else its default),
-    owner, segment."""
+    category as the cadence analysis decides it (the data's when cadence is disabled), owner,
+    segment."""
     frame = portfolio.relation_frame().select("relation", "category", "owner")
     cadence, segmentation = findings.get("cadence"), findings.get("segmentation")
     if "category" in kinds and cadence is not None:
         found = relation_columns(cadence.relations, {"category": pl.String})
         frame = _aligned(frame.drop("category"), found)
-    elif "category" in kinds and segmentation is not None:
-        found = relation_columns(segmentation.relations, {"category": pl.String})
-        frame = _aligned(frame, found.rename({"category": "derived"})).select(
-            "relation", pl.coalesce("derived", "category").alias("category"), "owner")
     if "segment" in kinds and segmentation is not None:
         return _aligned(frame, relation_columns(segmentation.relations, {"segment": pl.String}))
     return frame.with_columns(pl.lit(None, pl.String).alias("segment"))
