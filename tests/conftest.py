@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from relatierapport.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: Real third-party files and our own fixtures, each folder with its SOURCE.txt (and licence).
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 RELATIONS = """\
 id;name;kind;role;owner;category;since;city
