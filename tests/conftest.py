@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from relatierapport.cli import main
+from tools import require
 
 REPO = Path(__file__).resolve().parent.parent
 #: Real third-party files and our own fixtures, each folder with its SOURCE.txt (and licence).
@@ -51,6 +52,13 @@ def write_project(root: Path, *, relations: str = RELATIONS, extra_config: str =
         """) + sources + textwrap.dedent(extra_config)
     (root / "config.toml").write_text(config, encoding="utf-8")
     return root / "config.toml"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.needs("chromium")``: skip without the program, fail under CI=true."""
+    for marker in item.iter_markers("needs"):
+        require(*marker.args)
 
 
 def cli(*args: str):

@@ -7,10 +7,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser import CHROMIUM, open_page
+from browser import open_page
 from conftest import REPO, cli
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+pytestmark = pytest.mark.needs("chromium")
 
 
 @pytest.fixture(scope="module")

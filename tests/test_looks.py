@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from PIL import Image
 
-from browser import CHROMIUM, open_page
+from browser import open_page
 from conftest import example_copy
 
 AS_OF = dt.date(2026, 11, 1)
@@ -138,6 +138,7 @@ def test_the_three_plans_are_the_ones_the_issue_names(built):
             assert entry["health"]["band"] == band
 
 
+@pytest.mark.needs("pdftoppm", "pdfinfo")
 def test_pdf_pages_carry_ink_and_the_counts_stay_reasonable(built, tmp_path):
     for relation_id in (None, *PLANS):
         pdf = built.pdf(relation_id)
@@ -166,6 +167,7 @@ def word_box(pdf: Path, word: str) -> tuple[int, float, float, float, float, flo
     raise AssertionError(f"{word} not in {pdf.name}")
 
 
+@pytest.mark.needs("pdftoppm", "pdftotext")
 def test_charts_show_in_the_pdf(built, tmp_path):
     portfolio = png_pages(built.pdf(), tmp_path)
     # the first page: key figures with red tiles, lists with red markers
@@ -184,6 +186,7 @@ def test_charts_show_in_the_pdf(built, tmp_path):
     assert colour_pixels(red[0], RED) > 20                                    # the red band
 
 
+@pytest.mark.needs("pdftotext", "pdfinfo")
 def test_pdf_text_has_the_sections_month_names_and_page_numbers(built):
     words = WORDS[built.language]
     for relation_id in (None, *PLANS):
@@ -200,6 +203,7 @@ def test_pdf_text_has_the_sections_month_names_and_page_numbers(built):
     assert all(month in plan for month in words["months"])   # the touchpoint plan's dates
 
 
+@pytest.mark.needs("pdftohtml", "pdfinfo")
 def test_pdf_bookmarks_and_metadata(built):
     for relation_id in (None, *PLANS):
         pdf = built.pdf(relation_id)
@@ -262,7 +266,7 @@ def local_targets(links: list[str]) -> list[Path]:
     return [Path(unquote(urlsplit(link).path)) for link in links if link.startswith("file:")]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.needs("chromium")
 def test_pages_in_the_browser(built):
     words = WORDS[built.language]
     for relation_id in (None, *PLANS):
@@ -288,7 +292,7 @@ def test_pages_in_the_browser(built):
     assert any(c["img"] and c["w"] > 250 for c in portfolio.facts["extra"]["charts"])   # the matrix
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.needs("chromium")
 def test_a_phone_reads_without_sideways_scrolling(built):
     for relation_id in (None, "K014"):
         page = open_page(built.html(relation_id), width=375, height=740, expression=PAGE_CHECKS)
