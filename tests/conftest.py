@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from example_build import built_example  # noqa: F401  (a fixture for every test file)
 from relatierapport.cli import main
 from tools import require
 

@@ -10,11 +10,8 @@ scrolling, headings in order, table headers with a scope, enough contrast).
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 import subprocess
-from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,9 +20,8 @@ import pytest
 from PIL import Image
 
 from browser import open_page
-from conftest import example_copy
+from example_build import AS_OF, PDF_PLANS, BuiltExample
 
-AS_OF = dt.date(2026, 11, 1)
 #: The Done-when documents: relation id -> what it must be.
 PLANS = {"K002": ("client", "A", "green"), "K014": ("client", "A", "red"), "C001": ("candidate", "C", None)}
 WORDS = {
@@ -55,43 +51,10 @@ WORDS = {
 }
 
 
-@dataclass
-class Built:
-    language: str
-    site: Path
-    report: dict
-
-    def pdf(self, relation_id: str | None = None) -> Path:
-        return self.site / ("portfolio.pdf" if relation_id is None else f"relations/{relation_id.lower()}.pdf")
-
-    def html(self, relation_id: str | None = None) -> Path:
-        return self.site / ("index.html" if relation_id is None else f"relations/{relation_id.lower()}.html")
-
-
-def build_documents(root: Path, language: str) -> Built:
-    """The example's HTML with the real CLI, then the PDFs of the four documents with the real
-    PDF output (all 112 would take a minute and show nothing more)."""
-    from conftest import cli
-    from relatierapport.build import BuildState, prepare_report
-    from relatierapport.builtin.outputs.pdf_output import write_pdf
-    from relatierapport.render.site import Site
-
-    config = example_copy(root, language)
-    result = cli("build", "--config", config, "--as-of", AS_OF.isoformat(), "--format", "html")
-    assert result.exit_code == 0, result.output
-    site = config.parent / "site"
-    plugins, report, _ = prepare_report(config, as_of=AS_OF)
-    state = BuildState(report, Site(report, plugins), 1, False)
-    pages = [p for p in state.site.pages() if p.kind == "portfolio" or p.relation in PLANS]
-    assert write_pdf(iter(pages), site, state) == ["portfolio.pdf", *(f"relations/{r.lower()}.pdf"
-                                                                        for r in sorted(PLANS, key=list(report.portfolio.relations).index))]
-    assert state.warnings == []
-    return Built(language, site, json.loads((site / "report.json").read_text(encoding="utf-8")))
-
-
 @pytest.fixture(scope="module", params=["nl", "en"])
-def built(request, tmp_path_factory) -> Built:
-    return build_documents(tmp_path_factory.mktemp(request.param), request.param)
+def built(request, built_example) -> BuiltExample:
+    """The example in Dutch and in English: HTML, and the PDFs of the portfolio and the three plans."""
+    return built_example(request.param)
 
 
 def pdf_text(path: Path) -> str:
@@ -130,6 +93,7 @@ DOT = (87, 135, 168)          # the scatter's accent #1f5f8b at 75 % opacity on 
 
 
 def test_the_three_plans_are_the_ones_the_issue_names(built):
+    assert sorted(PLANS) == sorted(PDF_PLANS)
     entries = {r["id"]: r for r in built.report["relations"]}
     for relation_id, (role, category, band) in PLANS.items():
         entry = entries[relation_id]
