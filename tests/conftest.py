@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from example_build import built_example  # noqa: F401  (a fixture for every test file)
 from relatierapport.cli import main
-from tools import require
+from programs import require
 
 REPO = Path(__file__).resolve().parent.parent
 #: Real third-party files and our own fixtures, each folder with its SOURCE.txt (and licence).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools import find, require
+from programs import find, require
 
 
 @pytest.fixture
