@@ -30,6 +30,7 @@ from relatierapport.config import SourceSpec
 from relatierapport.errors import ConfigError
 from relatierapport.model import SourceData
 
+
 def read(path: Path, display: str | None = None, **options) -> SourceData:
     """Read ``path`` as a vcard source with the default options, except those given."""
     values = {option.name: option.default for option in OPTIONS}
@@ -730,9 +731,9 @@ def test_vobject_hostile_parameter_lists_do_not_hang(tmp_path):
 
 # -- random bytes and damaged real files never crash ----------------------------------------------
 
-REAL_FILES = sorted(p for folder in ("ez-vcard", "kde-kcontacts", "vcard4-edge-cases", "webmail-vcards",
-                                      "vcard3-all-fields")
-                    for p in (TEST_DATA / folder).rglob("*.vcf") if p.stat().st_size < 20_000)
+VCARD_FOLDERS = ("ez-vcard", "kde-kcontacts", "vcard4-edge-cases", "webmail-vcards", "vcard3-all-fields")
+REAL_FILES = sorted(p for folder in VCARD_FOLDERS for p in (TEST_DATA / folder).rglob("*.vcf")
+                    if p.stat().st_size < 20_000)
 FUZZ = settings(max_examples=80, deadline=dt.timedelta(seconds=2),
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
