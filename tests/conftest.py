@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from example_build import built_example  # noqa: F401  (a fixture for every test file)
 from relatierapport.cli import main
+from programs import require
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: Real third-party files and our own fixtures, each folder with its SOURCE.txt (and licence).
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 RELATIONS = """\
 id;name;kind;role;owner;category;since;city
@@ -50,6 +53,13 @@ def write_project(root: Path, *, relations: str = RELATIONS, extra_config: str =
         """) + sources + textwrap.dedent(extra_config)
     (root / "config.toml").write_text(config, encoding="utf-8")
     return root / "config.toml"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.needs("chromium")``: skip without the program, fail under CI=true."""
+    for marker in item.iter_markers("needs"):
+        require(*marker.args)
 
 
 def cli(*args: str):

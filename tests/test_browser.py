@@ -7,19 +7,15 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from browser import CHROMIUM, open_page
-from conftest import REPO, cli
+from browser import open_page
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+pytestmark = pytest.mark.needs("chromium")
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = cli("build", "--config", REPO / "config.toml", "--out", out, "--as-of", "2026-11-01",
-                 "--format", "html")
-    assert result.exit_code == 0, result.output
-    return out
+def example_site(built_example) -> Path:
+    """The example project's site in Dutch, as built for this run (2026-11-01)."""
+    return built_example("nl").site
 
 
 def local_targets(links: list[str]) -> list[Path]:

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import cli, run
 
 
@@ -64,6 +66,7 @@ def test_missing_config_is_exit_2(tmp_path):
     assert "config.toml: not found" in result.output
 
 
+@pytest.mark.needs("pdftotext", "pdfinfo")
 def test_init_then_build_gives_html_and_pdf(tmp_path):
     target = tmp_path / "x"
     assert run("init", target).returncode == 0

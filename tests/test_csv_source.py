@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_DATA, cli, write_project
+from conftest import TEST_DATA, cli, write_project
 
 ROWS = "id;name;since;city\nK1;Zoë Ærts BV;01-03-2015;Den Haag\n"
 
@@ -135,26 +135,39 @@ def test_dutch_words_become_model_codes(tmp_path):
     assert portfolio.relations["C1"].kind == "person" and portfolio.relations["C1"].role == "candidate"
 
 
-def test_real_bank_export_with_preamble_reads_with_skip_lines(tmp_path):
-    """A Dutch bank CSV from shared/data: quoted fields, semicolons, yyyymmdd dates."""
-    source = SHARED_DATA / "dutch-csv" / "ofxstatement-dutch" / "ing_ok.csv"
-    if not source.exists():
-        pytest.skip("shared data not present")
-    header = source.read_text(encoding="utf-8-sig").splitlines()[0]
+def test_real_bank_export_reads_as_events(tmp_path):
+    """A real ING export (tests/data/dutch-csv): quoted fields, semicolons, yyyymmdd dates."""
+    source = TEST_DATA / "dutch-csv" / "banana-ing-nl" / "csv_ing_example_format3_20230418.csv"
     config = write_project(tmp_path)
     (tmp_path / "data" / "bank.csv").write_bytes(source.read_bytes())
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    names = [h.strip('"') for h in header.split(delimiter)]
-    date_header = next(h for h in names if h.lower() in ("datum", "date"))
-    name_header = next(h for h in names if "naam" in h.lower() or "omschrijving" in h.lower())
     config.write_text(config.read_text(encoding="utf-8") + (
-        f'\n[[sources]]\ntype = "csv"\npath = "data/bank.csv"\ntable = "events"\n'
-        f'date_format = ["yyyymmdd", "dd-mm-yyyy"]\n'
-        f'columns = {{ relation = "{name_header}", date = "{date_header}" }}\n'), encoding="utf-8")
+        '\n[[sources]]\ntype = "csv"\npath = "data/bank.csv"\ntable = "events"\n'
+        'date_format = ["yyyymmdd", "dd-mm-yyyy"]\n'
+        'columns = { relation = "Naam / Omschrijving", date = "Datum" }\n'), encoding="utf-8")
     result = cli("check", "--config", config)
     # the bank's counterparties are not relations: read fine, then reported as unknown relations
-    assert "data/bank.csv (csv):" in result.output
-    assert "rows refer to relations that no source defines" in result.output
+    assert "data/bank.csv (csv): 304 events" in result.output
+    assert "304 rows refer to relations that no source defines" in result.output
+
+
+def test_bank_export_with_preamble_reads_with_skip_lines(tmp_path):
+    """A Knab-style export: a "KNAB EXPORT;;;" line before the header, every row ending in ';'."""
+    source = TEST_DATA / "dutch-csv" / "preamble-export" / "bank-export-with-preamble.csv"
+    config = write_project(tmp_path)
+    (tmp_path / "data" / "bank.csv").write_bytes(source.read_bytes())
+    text = config.read_text(encoding="utf-8") + (
+        '\n[[sources]]\ntype = "csv"\npath = "data/bank.csv"\ntable = "events"\n'
+        'date_format = ["dd-mm-yyyy"]\n'
+        'columns = { relation = "Tegenrekeninghouder", date = "Transactiedatum" }\n')
+    config.write_text(text + "skip_lines = 1\n", encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert "data/bank.csv (csv): 4 events" in result.output
+    assert "4 rows refer to relations that no source defines" in result.output
+    # without skip_lines the preamble is taken for the header: a located problem, not a crash
+    config.write_text(text, encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1 and "data/bank.csv:1: expected unique headers" in result.output
 
 
 # -- never a crash: random bytes and damaged real files ------------------------------------------
@@ -166,7 +179,7 @@ from relatierapport.builtin.sources.csv_source import OPTIONS, read_csv  # noqa:
 from relatierapport.errors import Problem  # noqa: E402
 from relatierapport.model import SourceData  # noqa: E402
 
-REAL_CSVS = sorted((SHARED_DATA / "dutch-csv").rglob("*.csv")) + sorted(
+REAL_CSVS = sorted((TEST_DATA / "dutch-csv").rglob("*.csv")) + sorted(
     (Path(__file__).parent.parent / "data").glob("*.csv"))
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

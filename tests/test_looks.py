@@ -10,11 +10,8 @@ scrolling, headings in order, table headers with a scope, enough contrast).
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 import subprocess
-from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,10 +19,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from PIL import Image
 
-from browser import CHROMIUM, open_page
-from conftest import example_copy
+from browser import open_page
+from example_build import AS_OF, PDF_PLANS, BuiltExample
 
-AS_OF = dt.date(2026, 11, 1)
 #: The Done-when documents: relation id -> what it must be.
 PLANS = {"K002": ("client", "A", "green"), "K014": ("client", "A", "red"), "C001": ("candidate", "C", None)}
 WORDS = {
@@ -55,43 +51,10 @@ WORDS = {
 }
 
 
-@dataclass
-class Built:
-    language: str
-    site: Path
-    report: dict
-
-    def pdf(self, relation_id: str | None = None) -> Path:
-        return self.site / ("portfolio.pdf" if relation_id is None else f"relations/{relation_id.lower()}.pdf")
-
-    def html(self, relation_id: str | None = None) -> Path:
-        return self.site / ("index.html" if relation_id is None else f"relations/{relation_id.lower()}.html")
-
-
-def build_documents(root: Path, language: str) -> Built:
-    """The example's HTML with the real CLI, then the PDFs of the four documents with the real
-    PDF output (all 112 would take a minute and show nothing more)."""
-    from conftest import cli
-    from relatierapport.build import BuildOptions, BuildState, prepare_report
-    from relatierapport.builtin.outputs.pdf_output import write_pdf
-    from relatierapport.render.site import Site
-
-    config = example_copy(root, language)
-    result = cli("build", "--config", config, "--as-of", AS_OF.isoformat(), "--format", "html")
-    assert result.exit_code == 0, result.output
-    site = config.parent / "site"
-    plugins, report = prepare_report(BuildOptions(config, as_of=AS_OF))
-    state = BuildState(report, Site(report, plugins), 1, False)
-    pages = [p for p in state.site.pages() if p.kind == "portfolio" or p.relation in PLANS]
-    assert write_pdf(iter(pages), site, state) == ["portfolio.pdf", *(f"relations/{r.lower()}.pdf"
-                                                                        for r in sorted(PLANS, key=list(report.portfolio.relations).index))]
-    assert state.warnings == []
-    return Built(language, site, json.loads((site / "report.json").read_text(encoding="utf-8")))
-
-
 @pytest.fixture(scope="module", params=["nl", "en"])
-def built(request, tmp_path_factory) -> Built:
-    return build_documents(tmp_path_factory.mktemp(request.param), request.param)
+def built(request, built_example) -> BuiltExample:
+    """The example in Dutch and in English: HTML, and the PDFs of the portfolio and the three plans."""
+    return built_example(request.param)
 
 
 def pdf_text(path: Path) -> str:
@@ -130,6 +93,7 @@ DOT = (87, 135, 168)          # the scatter's accent #1f5f8b at 75 % opacity on 
 
 
 def test_the_three_plans_are_the_ones_the_issue_names(built):
+    assert sorted(PLANS) == sorted(PDF_PLANS)
     entries = {r["id"]: r for r in built.report["relations"]}
     for relation_id, (role, category, band) in PLANS.items():
         entry = entries[relation_id]
@@ -138,6 +102,7 @@ def test_the_three_plans_are_the_ones_the_issue_names(built):
             assert entry["health"]["band"] == band
 
 
+@pytest.mark.needs("pdftoppm", "pdfinfo")
 def test_pdf_pages_carry_ink_and_the_counts_stay_reasonable(built, tmp_path):
     for relation_id in (None, *PLANS):
         pdf = built.pdf(relation_id)
@@ -166,6 +131,7 @@ def word_box(pdf: Path, word: str) -> tuple[int, float, float, float, float, flo
     raise AssertionError(f"{word} not in {pdf.name}")
 
 
+@pytest.mark.needs("pdftoppm", "pdftotext")
 def test_charts_show_in_the_pdf(built, tmp_path):
     portfolio = png_pages(built.pdf(), tmp_path)
     # the first page: key figures with red tiles, lists with red markers
@@ -184,6 +150,7 @@ def test_charts_show_in_the_pdf(built, tmp_path):
     assert colour_pixels(red[0], RED) > 20                                    # the red band
 
 
+@pytest.mark.needs("pdftotext", "pdfinfo")
 def test_pdf_text_has_the_sections_month_names_and_page_numbers(built):
     words = WORDS[built.language]
     for relation_id in (None, *PLANS):
@@ -200,6 +167,7 @@ def test_pdf_text_has_the_sections_month_names_and_page_numbers(built):
     assert all(month in plan for month in words["months"])   # the touchpoint plan's dates
 
 
+@pytest.mark.needs("pdftohtml", "pdfinfo")
 def test_pdf_bookmarks_and_metadata(built):
     for relation_id in (None, *PLANS):
         pdf = built.pdf(relation_id)
@@ -262,7 +230,7 @@ def local_targets(links: list[str]) -> list[Path]:
     return [Path(unquote(urlsplit(link).path)) for link in links if link.startswith("file:")]
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.needs("chromium")
 def test_pages_in_the_browser(built):
     words = WORDS[built.language]
     for relation_id in (None, *PLANS):
@@ -288,7 +256,7 @@ def test_pages_in_the_browser(built):
     assert any(c["img"] and c["w"] > 250 for c in portfolio.facts["extra"]["charts"])   # the matrix
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.needs("chromium")
 def test_a_phone_reads_without_sideways_scrolling(built):
     for relation_id in (None, "K014"):
         page = open_page(built.html(relation_id), width=375, height=740, expression=PAGE_CHECKS)

@@ -156,6 +156,7 @@ def test_the_manuals_plan_texts_build(tmp_path):
     assert "Na een geslaagde plaatsing; In het jaargesprek" in plan
 
 
+@pytest.mark.needs("pdfimages", "pdftotext", "pdftoppm")
 def test_a_house_style_overrides_one_block_and_keeps_the_rest(tmp_path):
     """The manual's example (docs/reports.md), as written there: a logo and colours in templates/base.html, an
     extra section in templates/relation.html; everything else stays the built-in's."""

@@ -43,6 +43,7 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.needs("pdftotext")
 def test_markup_in_data_is_text_in_pdf(hostile_site):
     assert "<script>alert(1)</script>" in pdf_text(hostile_site / "relations" / "x1.pdf")
     assert "{{ 7*7 }}" in pdf_text(hostile_site / "relations" / "x1.pdf")
@@ -55,6 +56,7 @@ def embedded_images(pdf: Path) -> int:
     return sum(1 for line in listing if line.split()[2] == "image")
 
 
+@pytest.mark.needs("pdfimages", "pdftotext")
 def test_no_image_is_embedded_from_a_data_field(hostile_site):
     assert embedded_images(hostile_site / "relations" / "x2.pdf") == 0
     hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else None
@@ -85,6 +87,7 @@ PNG_1X1 = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
 
 
+@pytest.mark.needs("pdfimages")
 def test_a_template_can_embed_project_files_but_nothing_outside(tmp_path):
     """Even a project's own template cannot make WeasyPrint read outside the project."""
     project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"

@@ -127,16 +127,11 @@ def catalog_fragments() -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def example_pages(tmp_path_factory) -> dict[str, list[str]]:
+def example_pages(built_example) -> dict[str, list[str]]:
     """The visible text of the example project's pages, built in Dutch and in English."""
-    from conftest import REPO, cli, example_copy
-
     pages = {}
     for language in ("nl", "en"):
-        config = example_copy(tmp_path_factory.mktemp(language), language)
-        result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "html")
-        assert result.exit_code == 0, result.output
-        site = config.parent / "site"
+        site = built_example(language).site
         pages[language] = [visible_text(p.read_text(encoding="utf-8"))
                            for p in [site / "index.html", *sorted((site / "relations").glob("*.html"))]]
     return pages

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SHARED_DATA, cli
+from conftest import TEST_DATA, cli
 from relatierapport.build import BuildOptions, configure, read_sources
 from relatierapport.builtin.sources import xlsx_source
 from relatierapport.config import Config, SourceSpec
@@ -694,11 +694,9 @@ def test_the_fuzzed_workbooks_read_when_intact(tmp_path, good_books):
 # -- real data ---------------------------------------------------------------------------------
 
 def test_real_cdnow_purchases_through_a_workbook(tmp_path):
-    """The 6,919 CDNOW purchases (2,357 customers) from shared/data, put into a workbook as Excel
+    """The 6,919 CDNOW purchases (2,357 customers) from tests/data, put into a workbook as Excel
     users would have them: dates half as date cells, half as yyyymmdd text, amounts as numbers."""
-    source = SHARED_DATA / "lifetimes-cdnow" / "CDNOW_sample.txt"
-    if not source.exists():
-        pytest.skip("shared data not present")
+    source = TEST_DATA / "lifetimes-cdnow" / "CDNOW_sample.txt"
     lines = [line.split() for line in source.read_text(encoding="ascii").splitlines() if line.strip()]
     rows = [["Klant", "Datum", "Bedrag", "Aantal"]]
     for number, (customer, _, day, cds, dollars) in enumerate(lines):
