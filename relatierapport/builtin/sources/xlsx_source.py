@@ -71,6 +71,7 @@ from relatierapport.errors import Problem
 from relatierapport.hooktypes import SourceReader
 from relatierapport.model import TABLES, SourceData
 from relatierapport.options import Integer, ListOf, Option, Table, Text
+from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import FIELDS, SCORE_PREFIXES, Grid, convert
 
 #: Sheet names tried for a table when the workbook has several sheets.
@@ -83,7 +84,6 @@ SHEET_NAMES = {
     "goals": ("goals", "doelen"),
     "events": ("events", "gebeurtenissen"),
 }
-AUTO_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 EXCEL_MAX_ROW = 1_048_576
 CHUNK_ROWS = 50_000
 #: Excel serial numbers read as dates in date columns: 1920-01-01 .. 2100-12-31.
@@ -278,23 +278,6 @@ def _merge(data: SourceData, part: SourceData) -> None:
     data.tables.update(part.tables)
     data.errors += part.errors
     data.warnings += part.warnings
-
-
-def date_formats(patterns: list[str]) -> tuple[str, ...]:
-    """Like the CSV source: "dd-mm-yyyy"-style patterns (also Dutch "jjjj") to strftime.
-
-    ISO comes first so that date cells, written out as ISO, always read.
-    """
-    formats: list[str] = ["%Y-%m-%d"]
-    for pattern in patterns:
-        if pattern == "auto":
-            formats.extend(AUTO_DATE_FORMATS)
-        elif "%" in pattern:
-            formats.append(pattern)
-        else:
-            fmt = re.sub(r"(?i)yyyy|jjjj", "%Y", pattern)
-            formats.append(re.sub(r"(?i)dd", "%d", re.sub("mm|MM", "%m", fmt)))
-    return tuple(dict.fromkeys(formats))
 
 
 # -- one sheet --------------------------------------------------------------------------------
@@ -596,7 +579,8 @@ def _read_sheet(ws, book: _Book, table: str, targets, spec) -> SourceData:
         return {row: row_numbers[row] for row in rows}
 
     grid = Grid(frame, spec.display, lines, columns=columns, decimal=decimal,
-                date_formats=date_formats(opts.get("date_format") or ["auto"]))
+                date_formats=strftime_formats(opts.get("date_format") or ["auto"],
+                                              first=("%Y-%m-%d",)))
     converted = convert(grid, table)
     letters = {c.field: _column_letter(c.column) for c in layout if c.field}
     result.errors = sheet.errors + _locate(converted.errors, sheet, letters)

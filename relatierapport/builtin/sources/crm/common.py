@@ -41,6 +41,7 @@ from relatierapport.hooktypes import SourceReader
 from relatierapport.sources.identity import normalised_name
 from relatierapport.model import SourceData
 from relatierapport.options import ListOf, Option, Text
+from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import MAX_PROBLEMS_PER_SOURCE, Grid, convert, decode_text
 
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
@@ -795,14 +796,6 @@ class Profile:
     org_word: tuple[str, ...] = ("org",)            # ids of organisations named only: prefix + word + name
 
 
-def date_formats_for(patterns: list[str], auto: tuple[str, ...]) -> tuple[str, ...]:
-    from relatierapport.builtin.sources.csv_source import date_formats
-    formats: list[str] = []
-    for pattern in patterns:
-        formats.extend(auto if pattern == "auto" else date_formats([pattern]))
-    return tuple(dict.fromkeys(formats))
-
-
 def _headline(headers: list[str]) -> str:
     shown = ", ".join(f'"{h}"' for h in headers[:12])
     return shown + (f" and {len(headers) - 12} more" if len(headers) > 12 else "")
@@ -822,7 +815,7 @@ def read_with(spec, profiles: list["Profile"], forced: bool = True) -> SourceDat
     if data.errors and not sheets:
         return data
     collector = Collector(spec, "", data)
-    auto = [date_formats_for(spec.options["date_format"], p.auto_dates) for p in profiles]
+    auto = [strftime_formats(spec.options["date_format"], p.auto_dates) for p in profiles]
     used_formats: tuple[str, ...] | None = None
     several = len(sheets) > 1
     for sheet in sheets:
