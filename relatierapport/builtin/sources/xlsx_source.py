@@ -39,16 +39,13 @@ Locations are ``Sheet!row`` or ``Sheet!C12`` (the physical Excel row, and the
 column when the field is known), quoted like Excel does for names with spaces:
 ``'Mijn klanten'!C12``.
 
-openpyxl opens the workbook in read-only mode (sheets, shared strings, which
-styles are dates, the 1900/1904 date system). The cells of a sheet are then
-streamed from its XML by a small expat reader instead of ``iter_rows(
-values_only=True)``: that API returns None both for an empty cell and for a
-formula that was never calculated, and shows an error value as plain text; the
-reader also builds no tree and runs 2-4 times faster than openpyxl's cell
-parser. Rows go into polars frames in chunks of 50,000, so a large sheet is
-never held as Python objects. A file that is not a readable .xlsx (a renamed
-CSV, an old .xls, a password-protected workbook, a truncated file, a zip bomb)
-is one located error, never an exception.
+Cells come from ``relatierapport.sources.xlsx_grid``, the package's one .xlsx
+reader (the CRM exports use it too): it streams a sheet's XML and tells an
+empty cell from a formula never calculated and from an Excel error. Rows go
+into polars frames in chunks of 50,000, so a large sheet is never held as
+Python objects. A file that is not a readable .xlsx (a renamed CSV, an old
+.xls, a password-protected workbook, a truncated file, a zip bomb) is one
+located error, never an exception.
 """
 
 from __future__ import annotations
@@ -57,7 +54,6 @@ import datetime as dt
 import math
 import re
 import unicodedata
-import warnings
 import zipfile
 from array import array
 from dataclasses import dataclass, field, replace
@@ -73,6 +69,9 @@ from relatierapport.model import TABLES, SourceData
 from relatierapport.options import Integer, ListOf, Option, Table, Text
 from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import FIELDS, SCORE_PREFIXES, Grid, convert
+from relatierapport.sources.xlsx_grid import (DAMAGED, DIGITS, ERROR, EXCEL_MAX_ROW, OK, RawCell,
+                                              Sheet, Workbook, column_letter, column_number,
+                                              has_content, numbered)
 
 #: Sheet names tried for a table when the workbook has several sheets.
 SHEET_NAMES = {
@@ -84,7 +83,6 @@ SHEET_NAMES = {
     "goals": ("goals", "doelen"),
     "events": ("events", "gebeurtenissen"),
 }
-EXCEL_MAX_ROW = 1_048_576
 CHUNK_ROWS = 50_000
 #: Excel serial numbers read as dates in date columns: 1920-01-01 .. 2100-12-31.
 SERIAL_RANGE = (7306, 73415)
@@ -134,27 +132,23 @@ def read(spec, config) -> SourceData:
     if not spec.path.is_file():
         data.errors.append(Problem(spec.display, "expected an .xlsx workbook, found a folder"))
         return data
-    with spec.path.open("rb") as handle, warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # openpyxl warns about styles and extensions it skips
+    with spec.path.open("rb") as handle:
         problem = _refuse_non_xlsx(handle, spec)
         if problem:
             data.errors.append(problem)
             return data
         try:
-            from openpyxl import load_workbook
             handle.seek(0)
-            workbook = load_workbook(handle, read_only=True, data_only=True)
+            workbook = Workbook(handle)
         except Exception as exc:  # a broken file, whatever openpyxl trips over
             data.errors.append(Problem(spec.display, "expected an .xlsx workbook, found a file "
                                        f"that cannot be read as one ({_reason(exc)})"))
             return data
-        try:
+        with workbook:
             for table, wanted in targets:
-                sheet = _choose_sheet(workbook, table, wanted, spec, data.errors)
+                sheet = _choose_sheet(workbook.sheets, table, wanted, spec, data.errors)
                 if sheet is not None:
-                    _merge(data, _read_sheet(sheet, _book(workbook, sheet), table, targets, spec))
-        finally:
-            workbook.close()
+                    _merge(data, _read_sheet(workbook, sheet, table, targets, spec))
     return data
 
 
@@ -245,8 +239,8 @@ def _fold(name: str) -> str:
     return "".join(c for c in name if not unicodedata.combining(c))
 
 
-def _choose_sheet(workbook, table: str, wanted: str | None, spec, errors: list[Problem]):
-    sheets = list(workbook.worksheets)
+def _choose_sheet(sheets: list[Sheet], table: str, wanted: str | None, spec,
+                  errors: list[Problem]) -> Sheet | None:
     listed = ", ".join(f'"{ws.title}"' for ws in sheets) or "none"
     label = f"[[sources]] #{spec.index}"
     if wanted is not None:
@@ -261,7 +255,7 @@ def _choose_sheet(workbook, table: str, wanted: str | None, spec, errors: list[P
     for ws in sheets:
         if _fold(ws.title) in names:
             return ws
-    visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    visible = [ws for ws in sheets if ws.state == "visible"]
     if len(visible) == 1:
         return visible[0]
     if len(sheets) == 1:
@@ -289,14 +283,6 @@ def _sheet_ref(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _column_letter(column: int) -> str:
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters or "?"
-
-
 @dataclass
 class _Column:
     """One header column: what the table makes of it."""
@@ -320,171 +306,7 @@ class _Sheet:
     flagged: set[tuple[int, str]] = field(default_factory=set)   # (row, field) already reported
 
 
-@dataclass(frozen=True)
-class _Book:
-    """What cells need from the workbook: shared strings and which styles are dates."""
-
-    shared: list
-    date_styles: frozenset
-    duration_styles: frozenset
-    epoch: dt.datetime
-
-
-class _SheetEvents:
-    """expat callbacks for one worksheet's XML: rows of raw cells, merged ranges; no tree.
-
-    A raw cell is ``[reference, type, style, <v> text, inline text, <f> text]``; each of
-    the last three is None when the cell has no such element.
-    """
-
-    def __init__(self):
-        self.rows: list[tuple[int, list[list]]] = []
-        self.merged: list[str] = []
-        self._names: dict[str, str] = {}
-        self._row = 0
-        self._cells: list[list] = []
-        self._cell: list | None = None
-        self._text: list[str] | None = None
-        self._phonetic = 0            # inside <rPh>: a reading aid, not the cell's text
-
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        name = self._names.get(tag)
-        if name is None:
-            name = self._names[tag] = tag.rpartition("}")[2]
-        if name == "c":
-            self._cell = [attrib.get("r"), attrib.get("t", "n"), attrib.get("s"), None, None, None]
-        elif name == "v" or name == "f" or (name == "t" and not self._phonetic):
-            self._text = []
-        elif name == "row":
-            number = attrib.get("r")
-            self._row = int(number) if number else self._row + 1
-            self._cells = []
-        elif name == "rPh":
-            self._phonetic += 1
-        elif name == "mergeCell":
-            self.merged.append(attrib.get("ref") or "")
-
-    def data(self, text: str) -> None:
-        if self._text is not None:
-            self._text.append(text)
-
-    def end(self, tag: str) -> None:
-        name = self._names[tag]
-        if name == "v" or name == "f" or name == "t":
-            if self._cell is not None and self._text is not None:
-                text = "".join(self._text)
-                if name == "v":
-                    self._cell[3] = text
-                elif name == "f":
-                    self._cell[5] = text
-                else:
-                    self._cell[4] = (self._cell[4] or "") + text
-            self._text = None
-        elif name == "c":
-            if self._cell is not None:
-                self._cells.append(self._cell)
-            self._cell = None
-        elif name == "row":
-            self.rows.append((self._row, self._cells))
-            self._cells = []
-        elif name == "rPh":
-            self._phonetic -= 1
-
-    def close(self) -> None:
-        return None
-
-
-def _sheet_rows(source, events: _SheetEvents):
-    """Stream the sheet XML in chunks: yields (row number, raw cells) as rows complete."""
-    from xml.etree.ElementTree import XMLParser
-
-    parser = XMLParser(target=events)
-    while True:
-        chunk = source.read(1 << 16)
-        if not chunk:
-            break
-        parser.feed(chunk)
-        rows, events.rows = events.rows, []
-        yield from rows
-    parser.close()
-    yield from events.rows
-
-
-def _book(workbook, ws) -> _Book:
-    # openpyxl has read these with the workbook (read-only mode): they are what its own
-    # worksheet reader uses, and this module replaces that reader for the cells.
-    return _Book(ws._shared_strings, frozenset(workbook._date_formats),
-                 frozenset(workbook._timedelta_formats), workbook.epoch)
-
-
-_COLUMNS: dict[str, int] = {}
-
-
-def _column_number(reference: str) -> int | None:
-    """B12 -> 2; None for a reference that is no cell."""
-    letters = reference.rstrip(DIGITS).strip("$").upper()
-    number = _COLUMNS.get(letters)
-    if number is None:
-        if not (1 <= len(letters) <= 3 and letters.isascii() and letters.isalpha()):
-            return None
-        number = 0
-        for letter in letters:
-            number = number * 26 + ord(letter) - 64
-        _COLUMNS[letters] = number
-    return number
-
-
-OK, ERROR, FORMULA, DAMAGED = "ok", "error", "formula", "damaged"
-DIGITS = "0123456789"
-
-
-def _value(cell: list, book: _Book) -> tuple[str, Any]:
-    """A raw cell as (OK, value) or (ERROR, "#N/A") or (FORMULA, formula text without result).
-
-    Raises ValueError or IndexError for a cell whose XML makes no sense.
-    """
-    _, kind, style, value, inline, formula = cell
-    if kind == "inlineStr":
-        return OK, inline
-    # A formula keeps its last result in <v>. None there, or an empty one on a number cell
-    # (how openpyxl and other scripts save formulas), means it was never calculated; Excel
-    # saves an empty text result as <v></v> on a t="str" cell.
-    if formula is not None and (value is None or (not value and kind not in ("str", "s"))):
-        return FORMULA, formula
-    if value is None:
-        return OK, None
-    if kind == "s":
-        index = int(value)
-        if index < 0:
-            raise IndexError(f"shared string {index}")
-        return OK, book.shared[index]
-    if kind == "str":
-        return OK, value
-    if kind == "e":
-        return ERROR, value
-    if kind == "b":
-        return OK, value.strip() in ("1", "true")
-    if kind == "d":
-        from openpyxl.utils.datetime import from_ISO8601
-        return OK, from_ISO8601(value.strip())
-    value = value.strip()
-    if not value:
-        return OK, None
-    number = int(value) if value.lstrip("-").isdigit() else float(value)
-    if style and int(style) in book.date_styles:
-        from openpyxl.utils.datetime import from_excel
-        try:
-            return OK, from_excel(number, book.epoch, timedelta=int(style) in book.duration_styles)
-        except (OverflowError, ValueError):
-            return ERROR, f"{value} (a date outside Excel's range)"
-    return OK, number
-
-
-def _has_content(cell: list) -> bool:
-    return cell[4] is not None or cell[5] is not None or bool(cell[3] and cell[3].strip())
-
-
-def _read_sheet(ws, book: _Book, table: str, targets, spec) -> SourceData:
+def _read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceData:
     opts = spec.options
     decimal = opts.get("decimal") or "."
     header_row = opts.get("header_row") or 1
@@ -502,7 +324,6 @@ def _read_sheet(ws, book: _Book, table: str, targets, spec) -> SourceData:
     stray: dict[int, int] = {}          # column without header -> first row with a value there
     last_filled = None                  # the last filled row above the header row
     last_row = 0
-    events = _SheetEvents()
 
     def flush() -> None:
         if buffers and buffers[0]:
@@ -512,13 +333,13 @@ def _read_sheet(ws, book: _Book, table: str, targets, spec) -> SourceData:
                 buf.clear()
 
     try:
-        source = ws._get_source()   # the sheet's XML part, streamed from the zip
+        sheet_cells = book.cells(ws)   # the sheet's XML part, streamed from the zip
     except Exception as exc:
         result.errors.append(Problem(spec.display, "expected a readable sheet, found damaged "
                                      f"sheet data ({_reason(exc)})", location=sheet.ref))
         return result
-    with source:
-        rows = _sheet_rows(source, events)
+    with sheet_cells:
+        rows = iter(sheet_cells)
         while True:
             try:
                 index, cells = next(rows)
@@ -543,10 +364,10 @@ def _read_sheet(ws, book: _Book, table: str, targets, spec) -> SourceData:
                     if not layout:
                         layout = None      # an empty header row: look on, for a hint
                         continue
-                    by_letters = {_column_letter(c.column): position
+                    by_letters = {column_letter(c.column): position
                                   for position, c in enumerate(layout)}
                     buffers = [[] for _ in layout]
-                elif any(_has_content(cell) for cell in cells):
+                elif any(has_content(cell) for cell in cells):
                     if index > header_row:
                         result.errors.append(_no_header(sheet, spec, index))
                         return _only_problems(result, sheet)
@@ -565,12 +386,12 @@ def _read_sheet(ws, book: _Book, table: str, targets, spec) -> SourceData:
         result.errors.append(_no_header(sheet, spec, last_filled))
         return _only_problems(result, sheet)
     flush()
-    _check_merged(events.merged, layout, sheet)
+    _check_merged(sheet_cells.merged, layout, sheet)
     for column, row in sorted(stray.items()):
         sheet.warnings.append(Problem(
-            spec.display, f"expected a header above the values in column {_column_letter(column)} "
+            spec.display, f"expected a header above the values in column {column_letter(column)} "
             f"(the first in row {row}), found an empty header cell: that column is not read",
-            location=f"{sheet.ref}!{_column_letter(column)}{header_row}"))
+            location=f"{sheet.ref}!{column_letter(column)}{header_row}"))
 
     headers = [c.header for c in layout]
     frame = pl.concat(frames) if frames else pl.DataFrame(schema={h: pl.String for h in headers})
@@ -582,7 +403,7 @@ def _read_sheet(ws, book: _Book, table: str, targets, spec) -> SourceData:
                 date_formats=strftime_formats(opts.get("date_format") or ["auto"],
                                               first=("%Y-%m-%d",)))
     converted = convert(grid, table)
-    letters = {c.field: _column_letter(c.column) for c in layout if c.field}
+    letters = {c.field: column_letter(c.column) for c in layout if c.field}
     result.errors = sheet.errors + _locate(converted.errors, sheet, letters)
     result.warnings = sheet.warnings + _locate(converted.warnings, sheet, letters)
     result.tables = converted.tables
@@ -611,31 +432,24 @@ def _no_header(sheet: _Sheet, spec, filled_row: int | None) -> Problem:
                    location=f"{sheet.ref}!{sheet.header_row}")
 
 
-def _cells(cells: list[list], index: int, sheet: _Sheet):
+def _cells(cells: list[RawCell], index: int, sheet: _Sheet):
     """(column number, raw cell) for each cell of a row; a reference that is no cell is an error."""
-    number = 0
-    for cell in cells:
-        if cell[0]:
-            found = _column_number(cell[0])
-            if found is None:
-                sheet.errors.append(Problem(sheet.source, "expected a cell reference such as B2, "
-                                            f'found "{cell[0][:20]}"',
-                                            location=f"{sheet.ref}!{index}"))
-                continue
-            number = found
-        else:
-            number += 1
+    for number, cell in numbered(cells):
+        if number is None:
+            sheet.errors.append(Problem(sheet.source, "expected a cell reference such as B2, "
+                                        f'found "{cell[0][:20]}"', location=f"{sheet.ref}!{index}"))
+            continue
         yield number, cell
 
 
 def _header(cells, index: int, table: str, columns: dict[str, str], sheet: _Sheet,
-            book: _Book) -> list[_Column] | None:
+            book: Workbook) -> list[_Column] | None:
     """The header columns, each marked with the field it fills; None after a header error."""
     layout: list[_Column] = []
     for number, cell in _cells(cells, index, sheet):
-        where = f"{sheet.ref}!{_column_letter(number)}{index}"
+        where = f"{sheet.ref}!{column_letter(number)}{index}"
         try:
-            status, value = _value(cell, book)
+            status, value = book.value(cell)
         except (ValueError, IndexError, OverflowError) as exc:
             status, value = DAMAGED, _reason(exc)
         if status != OK:
@@ -648,10 +462,10 @@ def _header(cells, index: int, table: str, columns: dict[str, str], sheet: _Shee
     layout.sort(key=lambda c: c.column)
     seen: dict[str, int] = {}
     for c in layout:
-        where = f"{sheet.ref}!{_column_letter(c.column)}{index}"
+        where = f"{sheet.ref}!{column_letter(c.column)}{index}"
         if c.header in seen:
             sheet.errors.append(Problem(sheet.source, f'expected unique headers, found "{c.header}" '
-                                        f"again (first in column {_column_letter(seen[c.header])})",
+                                        f"again (first in column {column_letter(seen[c.header])})",
                                         location=where))
         elif c.header.startswith("__"):
             sheet.errors.append(Problem(sheet.source, "expected a header name not starting with "
@@ -683,7 +497,7 @@ def _header(cells, index: int, table: str, columns: dict[str, str], sheet: _Shee
 
 
 def _row_values(cells, index: int, layout: list[_Column], by_letters: dict[str, int],
-                stray: dict[int, int], sheet: _Sheet, decimal: str, book: _Book) -> list | None:
+                stray: dict[int, int], sheet: _Sheet, decimal: str, book: Workbook) -> list | None:
     """The row's text per header column, or None when it holds nothing that is read."""
     values: list[str | None] | None = None
     number = 0
@@ -691,16 +505,16 @@ def _row_values(cells, index: int, layout: list[_Column], by_letters: dict[str, 
         reference = cell[0]
         position = by_letters.get(reference.rstrip(DIGITS)) if reference else None
         if position is None:
-            found = _column_number(reference) if reference else number + 1
+            found = column_number(reference) if reference else number + 1
             if found is None:
                 sheet.errors.append(Problem(sheet.source, "expected a cell reference such as B2, "
                                             f'found "{reference[:20]}"',
                                             location=f"{sheet.ref}!{index}"))
                 continue
             number = found
-            position = by_letters.get(_column_letter(number))
+            position = by_letters.get(column_letter(number))
             if position is None:
-                if number not in stray and _has_content(cell):
+                if number not in stray and has_content(cell):
                     stray[number] = index
                 continue
         column = layout[position]
@@ -708,7 +522,7 @@ def _row_values(cells, index: int, layout: list[_Column], by_letters: dict[str, 
         if not column.used:
             continue
         try:
-            status, value = _value(cell, book)
+            status, value = book.value(cell)
         except (ValueError, IndexError, OverflowError) as exc:
             status, value = DAMAGED, _reason(exc)
         if status != OK:
@@ -733,7 +547,7 @@ def _fault(status: str, value: str) -> str:
 
 
 def _cell_problem(status: str, value: str, index: int, column: _Column, sheet: _Sheet) -> None:
-    location = f"{sheet.ref}!{_column_letter(column.column)}{index}"
+    location = f"{sheet.ref}!{column_letter(column.column)}{index}"
     if column.field is not None:
         sheet.errors.append(Problem(sheet.source, "expected a value, found " + _fault(status, value),
                                     location=location, field=column.field))
@@ -809,15 +623,15 @@ def _check_merged(merged: list[str], layout: list[_Column], sheet: _Sheet) -> No
             sheet.errors.append(Problem(
                 sheet.source, f"expected one header cell per column, found merged cells "
                 f"{reference} in the header row: unmerge them and give each column its own "
-                "header", location=f"{sheet.ref}!{_column_letter(min_col)}{sheet.header_row}"))
+                "header", location=f"{sheet.ref}!{column_letter(min_col)}{sheet.header_row}"))
         elif min_row > sheet.header_row and max_row > min_row and any(
                 columns[c].used for c in range(min_col, min(max_col, min_col + 1000) + 1)
                 if c in columns):
             sheet.warnings.append(Problem(
                 sheet.source, f"expected one value per cell, found merged cells {reference}: "
-                f"only {_column_letter(min_col)}{min_row} holds the value, rows {min_row + 1}–"
+                f"only {column_letter(min_col)}{min_row} holds the value, rows {min_row + 1}–"
                 f"{max_row} are read as empty there (unmerge and fill the cells)",
-                location=f"{sheet.ref}!{_column_letter(min_col)}{min_row}"))
+                location=f"{sheet.ref}!{column_letter(min_col)}{min_row}"))
 
 
 def _locate(problems: list[Problem], sheet: _Sheet, letters: dict[str, str]) -> list[Problem]:

@@ -21,6 +21,7 @@ from typing import Callable
 from relatierapport.errors import Problem
 from relatierapport.model import SourceData
 from relatierapport.sources.tabular import decode_text
+from relatierapport.sources.xlsx_grid import ERROR, OK, Workbook, numbered
 
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
@@ -212,8 +213,6 @@ def _cell_text(value, decimal: str) -> str | None:
 
 def _read_xlsx(raw: bytes, display: str, spec, data: SourceData) -> Sheet | None:
     """The first sheet (or the one named by ``sheet``) of a workbook, as text."""
-    import openpyxl
-
     wanted = spec.options.get("sheet") or ""
     decimal = spec.options["decimal"] if spec.options["decimal"] != "auto" else "."
     try:
@@ -222,32 +221,33 @@ def _read_xlsx(raw: bytes, display: str, spec, data: SourceData) -> Sheet | None
                 data.errors.append(Problem(display, "expected a workbook of at most "
                                            f"{MAX_ARCHIVE_BYTES >> 20} MB unpacked, found more"))
                 return None
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        book = Workbook(io.BytesIO(raw))
     except Exception as exc:  # openpyxl and zipfile raise many kinds on files they cannot read
         data.errors.append(Problem(display, f"expected an Excel workbook (.xlsx), found a file that "
                                    f"cannot be read as one ({type(exc).__name__}: {exc})"))
         return None
+    names = [sheet.title for sheet in book.sheets]
     try:
-        if wanted and wanted not in book.sheetnames:
+        if wanted and wanted not in names:
             data.errors.append(Problem(display, f'expected a sheet "{wanted}" (option sheet), found '
-                                       f"sheets: {', '.join(book.sheetnames)}"))
+                                       f"sheets: {', '.join(names)}"))
             return None
-        if not book.sheetnames:
+        if not names:
             data.errors.append(Problem(display, "expected a sheet, found none"))
             return None
-        sheet = book[wanted] if wanted else book[book.sheetnames[0]]
         headers: list[str] | None = None
         rows, lines = [], []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v, decimal) for v in values]
-            if not any(c and c.strip() for c in cells):
-                continue
-            if headers is None:
-                headers = [(c or "").strip() for c in cells]
-                continue
-            cells = cells[:len(headers)] + [None] * (len(headers) - len(cells))
-            rows.append(cells)
-            lines.append(number)
+        with book.cells(book.sheets[names.index(wanted) if wanted else 0]) as sheet_rows:
+            for number, raw_cells in sheet_rows:
+                cells = _row_texts(book, raw_cells, decimal)
+                if not any(c and c.strip() for c in cells):
+                    continue
+                if headers is None:
+                    headers = [(c or "").strip() for c in cells]
+                    continue
+                cells = cells[:len(headers)] + [None] * (len(headers) - len(cells))
+                rows.append(cells)
+                lines.append(number)
     except Exception as exc:
         data.errors.append(Problem(display, f"expected an Excel workbook (.xlsx), found one that "
                                    f"cannot be read ({type(exc).__name__}: {exc})"))
@@ -258,3 +258,18 @@ def _read_xlsx(raw: bytes, display: str, spec, data: SourceData) -> Sheet | None
         data.errors.append(Problem(display, "expected a header row, found an empty sheet", "1"))
         return None
     return Sheet(display, headers, rows, lines, decimal, excel=True, kind="xlsx")
+
+
+def _row_texts(book: Workbook, cells: list, decimal: str) -> list[str | None]:
+    """A row's cells as text by column (A first); an Excel error stays as its text (#N/A), a
+    formula without a saved result is empty. Raises ValueError for a reference that is no cell."""
+    texts: list[str | None] = []
+    for number, cell in numbered(cells):
+        if number is None:
+            raise ValueError(f"expected a cell reference such as B2, found {cell[0][:20]!r}")
+        status, value = book.value(cell)
+        if number > len(texts):
+            texts.extend([None] * (number - len(texts)))
+        texts[number - 1] = _cell_text(value, decimal) if status == OK else \
+            value if status == ERROR else None
+    return texts
