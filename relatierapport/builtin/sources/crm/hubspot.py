@@ -328,4 +328,3 @@ PROFILE = Profile(
     describe="A HubSpot export of contacts, companies, deals or activities (English or Dutch "
              "labels), or a folder or .zip of them.",
 )
-

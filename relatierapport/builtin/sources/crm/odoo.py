@@ -167,4 +167,3 @@ PROFILE = Profile(
     describe="An Odoo contacts export (res.partner; technical names or labels) or an Odoo XML data "
              "file with res.partner records.",
 )
-

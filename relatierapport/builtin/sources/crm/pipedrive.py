@@ -258,4 +258,3 @@ PROFILE = Profile(
     describe="A Pipedrive export or import sheet (\"Organization - Name\", \"Deal - Value\", ...): "
              "organisations, persons, deals, activities and notes, several per row.",
 )
-

@@ -251,4 +251,3 @@ PROFILE = Profile(
     describe="A Salesforce Data Export or Data Loader CSV (Account, Contact, Opportunity, Task, "
              "Event, User, Lead), or a folder or .zip of them.",
 )
-
