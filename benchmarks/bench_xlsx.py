@@ -1,11 +1,14 @@
 """What reading an .xlsx costs: the package's grid reader against the libraries that could do it.
 
-Two workbooks are written once with openpyxl into ``benchmarks/work/xlsx/``: a
-HubSpot-style contact export of 50,000 rows x 12 columns (text as shared
-strings, ids and counts as numbers, amounts with decimals, a date cell per row)
-and the same with 200 rows. Each case then reads every cell of the sheet into
+Three workbooks are written once with openpyxl into ``benchmarks/work/xlsx/``: a
+HubSpot-style contact export of 50,000 rows x 12 columns (ids and counts as
+numbers, amounts with decimals, a date cell per row, text) as Excel writes it
+(shared strings, a ``<dimension>`` before the cells), the same with 200 rows,
+and the 50,000 rows as a script writes them (openpyxl's write-only mode: text
+inline, no ``<dimension>``). Each case reads every cell of the sheet into
 Python values, in a fresh process (imports not counted), and reports its time
-and the process's peak RSS (the small one 20 times in one process, the best kept):
+and the process's peak RSS (the small book 20 times in one process, the best
+kept):
 
   grid              relatierapport.sources.xlsx_grid: every cell through Workbook.value
   openpyxl values   openpyxl read-only iter_rows(values_only=True) (the CRM sources' reader
@@ -22,7 +25,7 @@ and the process's peak RSS (the small one 20 times in one process, the best kept
 that before and after are measured under the same load. Rounds alternate the
 cases; the best of ``--repeat`` runs is kept.
 
-    python benchmarks/bench_xlsx.py                    # ~3 min on 2 cores
+    python benchmarks/bench_xlsx.py                    # ~10 min on 2 cores (+1 min the first time)
     python benchmarks/bench_xlsx.py --repeat 1
     python benchmarks/bench_xlsx.py --before benchmarks/work/before
 
@@ -33,18 +36,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
 FILES = WORK / "xlsx"
-SIZES = {"50,000 x 12": 50_000, "200 x 12": 200}
+#: label -> (rows, written as Excel writes it (True) or by openpyxl's write-only mode)
+BOOKS = {"50,000 x 12": (50_000, True), "200 x 12": (200, True),
+         "50,000 x 12 by a script": (50_000, False)}
 HEADERS = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "City", "Contact owner",
            "Create Date", "Lifecycle Stage", "Job Title", "Annual Revenue", "Number of Employees"]
 CASES = ("grid", "openpyxl values", "openpyxl cells", "calamine", "fastexcel", "xlsx source",
@@ -55,14 +63,16 @@ BASELINE = "openpyxl values"
 
 # -- the workbooks ----------------------------------------------------------------------------
 
-def make_workbook(path: Path, rows: int) -> Path:
-    """A contact export as Excel users have them; written once, reused while it exists."""
+def make_workbook(path: Path, rows: int, like_excel: bool) -> Path:
+    """A contact export; written once, reused while it exists."""
     if path.exists():
         return path
     import openpyxl
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = openpyxl.Workbook(write_only=True)
+    book = openpyxl.Workbook(write_only=not like_excel)
+    if like_excel:
+        book.remove(book.active)
     sheet = book.create_sheet("Contacts")
     sheet.append(HEADERS)
     cities = ["Utrecht", "Zwolle", "Delft", "Amersfoort", "Den Haag", "Groningen", "Breda", "Ede"]
@@ -78,8 +88,41 @@ def make_workbook(path: Path, rows: int) -> Path:
                       round(1000 + (n * 7919) % 2_000_000 / 3, 2), 1 + n % 250])
     temporary = path.with_suffix(".tmp")
     book.save(temporary)
+    if like_excel:
+        _share_strings(temporary)
     temporary.replace(path)
     return path
+
+
+INLINE = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?) t="inlineStr"><is><t>(.*?)</t></is></c>')
+
+
+def _share_strings(path: Path) -> None:
+    """Text cells into a shared string table, as Excel writes them (openpyxl writes them inline)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    table: dict[str, int] = {}
+
+    def shared(match: re.Match) -> str:
+        index = table.setdefault(match.group(3), len(table))
+        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{index}</v></c>'
+
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = INLINE.sub(shared, parts[sheet].decode("utf-8")).encode("utf-8")
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{main}" uniqueCount="{len(table)}">'
+                                     + "".join(f"<si><t>{text}</t></si>" for text in table)
+                                     + "</sst>").encode("utf-8")
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'.encode())
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdStrings" Type="{relation}" '
+        'Target="sharedStrings.xml"/></Relationships>'.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
 
 
 # -- the cases (each runs in its own process) -----------------------------------------------------
@@ -175,8 +218,11 @@ def child(case: str, path: Path, times: int) -> None:
         except ImportError:
             print(json.dumps({"skipped": f"{module} is not installed"}))
             return
-    import openpyxl  # noqa: F401  (imports are not counted)
-    import relatierapport.plugins  # noqa: F401
+    for module in ("openpyxl", "relatierapport.plugins", "relatierapport.sources.xlsx_grid"):
+        try:
+            importlib.import_module(module)         # imports are not counted
+        except ImportError:
+            pass                                    # an older package has no grid
     best = None
     for _ in range(times):
         if case in END_TO_END:
@@ -199,7 +245,9 @@ def run(case: str, path: Path, times: int, before: Path | None) -> dict:
     if before is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(before), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     out = subprocess.run([sys.executable, __file__, "--child", case, str(path), str(times)], env=env,
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{case} on {path.name} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -213,8 +261,9 @@ def main(argv: list[str] | None = None) -> int:
         child(args.child[0], Path(args.child[1]), int(args.child[2]))
         return 0
 
-    books = {label: make_workbook(FILES / f"contacts-{rows}.xlsx", rows)
-             for label, rows in SIZES.items()}
+    books = {label: make_workbook(FILES / f"contacts-{rows}-{'excel' if excel else 'script'}.xlsx",
+                                  rows, excel)
+             for label, (rows, excel) in BOOKS.items()}
     cases = [(case, None) for case in CASES]
     if args.before:
         cases += [(case, args.before.resolve()) for case in END_TO_END]
@@ -223,28 +272,28 @@ def main(argv: list[str] | None = None) -> int:
         for case, before in cases:
             for label, path in books.items():
                 # one process reads the small book 20 times: a read takes milliseconds
-                figures = run(case, path, 1 if SIZES[label] > 1000 else 20, before)
+                figures = run(case, path, 1 if BOOKS[label][0] > 1000 else 20, before)
                 name = f"{case} (before)" if before else case
                 results.setdefault((name, label), []).append(figures)
         print(f"round {round_number + 1} of {args.repeat} done", file=sys.stderr)
 
     names = list(dict.fromkeys(name for name, _ in results))
-    base = {label: min(r["seconds"] for r in results[(BASELINE, label)]) for label in SIZES}
-    lines = ["| case | " + " | ".join(f"{label}: best s | × {BASELINE}" for label in SIZES)
+    base = {label: min(r["seconds"] for r in results[(BASELINE, label)]) for label in BOOKS}
+    lines = ["| case | " + " | ".join(f"{label}: best s | × {BASELINE}" for label in BOOKS)
              + " | peak RSS MB (big) | values or relations |",
-             "|---|" + "---:|---:|" * len(SIZES) + "---:|---:|"]
+             "|---|" + "---:|---:|" * len(BOOKS) + "---:|---:|"]
     for name in names:
-        runs = {label: results[(name, label)] for label in SIZES}
+        runs = {label: results[(name, label)] for label in BOOKS}
         if any("skipped" in r[0] for r in runs.values()):
-            lines.append(f"| {name} | " + " | ".join("–" for _ in range(2 * len(SIZES) + 2))
+            lines.append(f"| {name} | " + " | ".join("–" for _ in range(2 * len(BOOKS) + 2))
                          + f" ({next(iter(runs.values()))[0]['skipped']}) |")
             continue
         cells = []
-        for label in SIZES:
+        for label in BOOKS:
             seconds = min(r["seconds"] for r in runs[label])
             cells += [f"{seconds:.4f}" if seconds < 0.1 else f"{seconds:.2f}",
                       f"{seconds / base[label]:.2f}"]
-        big = runs[next(iter(SIZES))]
+        big = runs[next(iter(BOOKS))]
         lines.append(f"| {name} | " + " | ".join(cells)
                      + f" | {min(r['rss_mb'] for r in big):.0f} | {big[0]['count']:,} |")
     table = "\n".join(lines)
