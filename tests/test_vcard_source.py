@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from conftest import TEST_DATA, cli
 from relatierapport.build import BuildOptions, configure, prepare_report, read_sources
-from relatierapport.builtin.sources.vcard_source import OPTIONS, organisation_id, read_vcards
+from relatierapport.builtin.sources.vcard_source import OPTIONS, read_vcards
+from relatierapport.builtin.sources.vcard_source.ids import organisation_id
 from relatierapport.config import SourceSpec
 from relatierapport.errors import ConfigError
 from relatierapport.model import SourceData

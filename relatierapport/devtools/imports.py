@@ -38,7 +38,11 @@ def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             prefix = base[:len(base) - node.level + 1] if node.level else []
             target = ".".join(prefix + ([node.module] if node.module else []))
-            names = [target] + [f"{target}.{alias.name}" for alias in node.names]
+            # ``from package import module`` imports that module; ``from module import name``
+            # the module (a package's __init__ runs for its submodules either way, unwritten)
+            submodules = [f"{target}.{alias.name}" for alias in node.names
+                          if f"{target}.{alias.name}" in known]
+            names = submodules + ([target] if len(submodules) < len(node.names) else [])
         else:
             continue
         for name in names:

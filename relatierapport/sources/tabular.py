@@ -21,6 +21,7 @@ from typing import Callable
 import polars as pl
 
 from relatierapport.sources import vocabulary
+from relatierapport.sources.date_patterns import AUTO, shown
 from relatierapport.errors import Problem
 from relatierapport.model import EVENT_SCHEMAS, Employee, Goal, Relation, SourceData
 
@@ -79,7 +80,7 @@ class Grid:
     lines: Callable[[list[int]], dict[int, int]]  # row index -> physical line number
     columns: dict[str, str] = field(default_factory=dict)   # model field -> header
     decimal: str = "."
-    date_formats: tuple[str, ...] = ("%Y-%m-%d", "%d-%m-%Y")
+    date_formats: tuple[str, ...] = AUTO
 
 
 # -- decoding bytes to text ------------------------------------------------------------------
@@ -267,8 +268,7 @@ def _list_expr(text: pl.Expr, name: str | None) -> pl.Expr:
 
 def _expected(spec: FieldSpec, grid: Grid) -> str:
     if spec.kind == "date":
-        return "a date as " + " or ".join(fmt.replace("%Y", "yyyy").replace("%m", "mm")
-                                          .replace("%d", "dd") for fmt in grid.date_formats)
+        return "a date as " + " or ".join(shown(fmt) for fmt in grid.date_formats)
     if spec.kind == "number":
         return "a number with decimal " + ("comma" if grid.decimal == "," else "point")
     if spec.kind == "code" and spec.vocabulary in vocabulary.CLOSED:

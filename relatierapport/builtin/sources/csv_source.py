@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from functools import cache
 
 import polars as pl
@@ -22,10 +21,10 @@ from relatierapport.errors import Problem
 from relatierapport.hooktypes import SourceReader
 from relatierapport.model import SourceData
 from relatierapport.options import Integer, ListOf, Option, Text
+from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import BOMS, FIELDS, Grid, convert, decode_text, text_codec
 
 DELIMITERS = (";", ",", "\t", "|")
-AUTO_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 
 
 def _single_char_or_auto(value: str) -> str | None:
@@ -59,21 +58,6 @@ OPTIONS = (
 @hookimpl
 def source_readers():
     return [SourceReader("csv", read_csv, OPTIONS, "A CSV file holding one model table.")]
-
-
-def date_formats(patterns: list[str]) -> tuple[str, ...]:
-    """Translate "dd-mm-yyyy"-style patterns (also Dutch "jjjj") to strftime formats."""
-    formats: list[str] = []
-    for pattern in patterns:
-        if pattern == "auto":
-            formats.extend(AUTO_DATE_FORMATS)
-        elif "%" in pattern:
-            formats.append(pattern)
-        else:
-            fmt = re.sub(r"(?i)yyyy|jjjj", "%Y", pattern)
-            fmt = re.sub(r"(?i)dd", "%d", re.sub("mm|MM", "%m", fmt))
-            formats.append(fmt)
-    return tuple(dict.fromkeys(formats))
 
 
 def _detect_delimiter(header: str, spec) -> tuple[str | None, Problem | None]:
@@ -235,7 +219,7 @@ def _convert(frame: pl.DataFrame, spec, delimiter: str, lines) -> SourceData:
         return data
     decimal = opts["decimal"] if opts["decimal"] != "auto" else ("," if delimiter == ";" else ".")
     grid = Grid(frame, spec.display, lines, columns=spec.columns, decimal=decimal,
-                date_formats=date_formats(opts["date_format"]))
+                date_formats=strftime_formats(opts["date_format"]))
     return convert(grid, spec.table)
 
 

@@ -8,9 +8,19 @@ specific ``type``.
 from __future__ import annotations
 
 from relatierapport import hookimpl
-from relatierapport.builtin.sources.crm.common import CRM_READER
+from relatierapport.builtin.sources.crm.common import OPTIONS, read_with
+from relatierapport.builtin.sources.crm.profiles import PROFILES
+from relatierapport.hooktypes import SourceReader
+from relatierapport.model import SourceData
+
+
+def read_any(spec, config) -> SourceData:
+    """``type = "crm"``: each file is read by the CRM its headers show."""
+    return read_with(spec, PROFILES, forced=False)
 
 
 @hookimpl
 def source_readers():
-    return [CRM_READER]
+    return [SourceReader("crm", read_any, OPTIONS,
+                         "A CRM export (HubSpot, Pipedrive, Salesforce or Odoo), recognised from its "
+                         "headers.")]

@@ -1,0 +1,275 @@
+"""Step 1 of reading a CRM export: files become sheets of text.
+
+A CRM export is a CSV in any encoding, an .xlsx workbook, or a folder or .zip
+of them (Salesforce's weekly Data Export). Each becomes a ``Sheet``: a header
+and rows of text, each row with its physical line (or sheet row), so that
+every later problem can name its place. A CRM may add readers for its own
+file kinds (Odoo's XML data files). Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from relatierapport.errors import Problem
+from relatierapport.model import SourceData
+from relatierapport.sources.tabular import decode_text
+from relatierapport.sources.xlsx_grid import ERROR, OK, Workbook, numbered
+
+csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
+
+DELIMITERS = (",", ";", "\t", "|")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+MAX_MEMBER_BYTES = 256 * 1024 * 1024      # one file inside a .zip or workbook, uncompressed
+MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024    # all of them together
+
+
+@dataclass
+class Sheet:
+    """One table of text read from a file: header, rows and where each row is."""
+
+    display: str                          # file name for messages ("data/x.zip/Account.csv")
+    headers: list[str]
+    rows: list[list[str | None]]
+    lines: list[int]                      # physical line (CSV), row (xlsx) or line (XML) per row
+    decimal: str = "."
+    excel: bool = False                   # dates may be Excel serial numbers
+    kind: str = "csv"                     # csv | xlsx | xml
+
+
+#: Readers for other file kinds a CRM may offer, by suffix: (raw bytes, display, spec) -> sheets.
+ExtraReader = Callable[[bytes, str, object, SourceData], list[Sheet]]
+
+
+def read_sheets(spec, data: SourceData, known: Callable[[str], bool],
+                extra: dict[str, ExtraReader] | None = None) -> list[Sheet]:
+    """Every sheet in ``spec.path``: one file, or each file in a folder or .zip."""
+    extra = extra or {}
+    path: Path = spec.path
+    if path.is_dir():
+        root = path.resolve()
+        members = []
+        for child in sorted(path.iterdir(), key=lambda p: p.name):
+            if child.name.startswith((".", "~$")) or not child.is_file():
+                continue
+            if not child.resolve().is_relative_to(root):
+                data.warnings.append(Problem(f"{spec.display}/{child.name}", "skipped: a link to a "
+                                             "file outside the folder (data is only read from the project)"))
+                continue
+            if child.suffix.lower() in (*TEXT_SUFFIXES, ".xlsx", *extra):
+                members.append((f"{spec.display.rstrip('/')}/{child.name}", child.read_bytes()))
+        if not members:
+            data.errors.append(Problem(spec.display, "expected a folder with CSV or .xlsx exports, "
+                                       "found none"))
+        return [s for display, raw in members
+                for s in _read_member(raw, display, spec, data, known, extra)]
+    raw = path.read_bytes()
+    if path.suffix.lower() == ".zip" or (raw[:4] == b"PK\x03\x04" and path.suffix.lower() not in
+                                         (".xlsx", *extra)):
+        return [s for display, member in _zip_members(raw, spec, data, extra)
+                for s in _read_member(member, display, spec, data, known, extra)]
+    return _read_member(raw, spec.display, spec, data, known, extra)
+
+
+def _zip_members(raw: bytes, spec, data: SourceData, extra) -> list[tuple[str, bytes]]:
+    """The CSV/xlsx files inside a .zip, bounded in size; a broken archive is one problem."""
+    members = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = [info for info in archive.infolist() if not info.is_dir()
+                     and not info.filename.startswith("__MACOSX/")
+                     and PurePosixPath(info.filename).suffix.lower() in (*TEXT_SUFFIXES, ".xlsx", *extra)]
+            total = sum(info.file_size for info in infos)
+            if total > MAX_ARCHIVE_BYTES or any(info.file_size > MAX_MEMBER_BYTES for info in infos):
+                data.errors.append(Problem(spec.display, f"expected a .zip of exports of at most "
+                                           f"{MAX_ARCHIVE_BYTES >> 20} MB unpacked, found {total >> 20} MB"))
+                return []
+            for info in sorted(infos, key=lambda i: i.filename):
+                with archive.open(info) as handle:
+                    content = handle.read(MAX_MEMBER_BYTES + 1)
+                members.append((f"{spec.display}/{info.filename}", content[:MAX_MEMBER_BYTES]))
+    except Exception as exc:  # zipfile raises many kinds on damaged archives
+        data.errors.append(Problem(spec.display, f"expected a readable .zip archive, found a damaged "
+                                   f"or unsupported one ({type(exc).__name__}: {exc})"))
+        return []
+    if not members:
+        data.errors.append(Problem(spec.display, "expected CSV or .xlsx exports inside the .zip, "
+                                   "found none"))
+    return members
+
+
+def _read_member(raw: bytes, display: str, spec, data: SourceData, known, extra) -> list[Sheet]:
+    suffix = PurePosixPath(display).suffix.lower()
+    if suffix in extra:
+        return extra[suffix](raw, display, spec, data)
+    if suffix == ".xlsx" or raw[:4] == b"PK\x03\x04":
+        sheet = _read_xlsx(raw, display, spec, data)
+    else:
+        sheet = _read_csv(raw, display, spec, data, known)
+    return [sheet] if sheet else []
+
+
+def _header_cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
+
+
+def _detect_delimiter(first_line: str, known: Callable[[str], bool]) -> str | None:
+    """The delimiter that splits the header into the most known columns (then the most cells)."""
+    scored = []
+    for delimiter in DELIMITERS:
+        cells = _header_cells(first_line, delimiter)
+        scored.append((sum(1 for c in cells if known(c)), len(cells), -DELIMITERS.index(delimiter),
+                       delimiter))
+    scored.sort(reverse=True)
+    best, second = scored[0], scored[1]
+    if best[1] == 1:
+        return ","                         # one column whatever the delimiter
+    if best[:2] == second[:2]:
+        return None
+    return best[3]
+
+
+def _read_csv(raw: bytes, display: str, spec, data: SourceData, known) -> Sheet | None:
+    opts = spec.options
+    text, errors, warnings = decode_text(raw, opts["encoding"], display, spec.index)
+    data.warnings.extend(warnings)
+    if text is None:
+        data.errors.extend(errors)
+        return None
+    if not text.strip():
+        data.errors.append(Problem(display, "expected a header line, found an empty file", "1"))
+        return None
+    delimiter = opts["delimiter"]
+    first_line = 1
+    hint = re.match(r"\ufeff?sep=(.)\r?\n", text)          # Excel's "sep=;" line before the header
+    if hint:
+        text = text[hint.end():]
+        first_line = 2
+        if delimiter == "auto":
+            delimiter = hint.group(1)
+    if delimiter == "auto":
+        first = text.lstrip("\r\n").splitlines()[0]
+        delimiter = _detect_delimiter(first, known)
+        if delimiter is None:
+            data.errors.append(Problem(display, f"could not tell the delimiter from the header line "
+                                       f"{first[:80]!r}: set delimiter in [[sources]] #{spec.index}", "1"))
+            return None
+    decimal = opts["decimal"] if opts["decimal"] != "auto" else ("," if delimiter == ";" else ".")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    headers: list[str] | None = None
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    previous = first_line - 1
+    try:
+        for record in reader:
+            line, previous = previous + 1, reader.line_num + first_line - 1
+            if not any(record):
+                continue
+            if headers is None:
+                headers = [cell.strip() for cell in record]
+                continue
+            if len(record) > len(headers):
+                if any(cell.strip() for cell in record[len(headers):]):
+                    data.errors.append(Problem(display, f"expected at most {len(headers)} fields (as "
+                                               f"in the header), found {len(record)}", str(line)))
+                    continue
+                record = record[:len(headers)]
+            rows.append(record if len(record) == len(headers) else
+                        record + [None] * (len(headers) - len(record)))
+            lines.append(line)
+    except csv.Error as exc:
+        data.errors.append(Problem(display, f"cannot be read as CSV: {exc}", str(previous + 1)))
+        return None
+    if headers is None:
+        data.errors.append(Problem(display, "expected a header line, found an empty file", "1"))
+        return None
+    return Sheet(display, headers, rows, lines, decimal)
+
+
+def _cell_text(value, decimal: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        return text.replace(".", ",") if decimal == "," else text
+    return str(value)
+
+
+def _read_xlsx(raw: bytes, display: str, spec, data: SourceData) -> Sheet | None:
+    """The first sheet (or the one named by ``sheet``) of a workbook, as text."""
+    wanted = spec.options.get("sheet") or ""
+    decimal = spec.options["decimal"] if spec.options["decimal"] != "auto" else "."
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE_BYTES:
+                data.errors.append(Problem(display, "expected a workbook of at most "
+                                           f"{MAX_ARCHIVE_BYTES >> 20} MB unpacked, found more"))
+                return None
+        book = Workbook(io.BytesIO(raw))
+    except Exception as exc:  # openpyxl and zipfile raise many kinds on files they cannot read
+        data.errors.append(Problem(display, f"expected an Excel workbook (.xlsx), found a file that "
+                                   f"cannot be read as one ({type(exc).__name__}: {exc})"))
+        return None
+    names = [sheet.title for sheet in book.sheets]
+    try:
+        if wanted and wanted not in names:
+            data.errors.append(Problem(display, f'expected a sheet "{wanted}" (option sheet), found '
+                                       f"sheets: {', '.join(names)}"))
+            return None
+        if not names:
+            data.errors.append(Problem(display, "expected a sheet, found none"))
+            return None
+        headers: list[str] | None = None
+        rows, lines = [], []
+        with book.cells(book.sheets[names.index(wanted) if wanted else 0]) as sheet_rows:
+            for number, raw_cells in sheet_rows:
+                cells = _row_texts(book, raw_cells, decimal)
+                if not any(c and c.strip() for c in cells):
+                    continue
+                if headers is None:
+                    headers = [(c or "").strip() for c in cells]
+                    continue
+                cells = cells[:len(headers)] + [None] * (len(headers) - len(cells))
+                rows.append(cells)
+                lines.append(number)
+    except Exception as exc:
+        data.errors.append(Problem(display, f"expected an Excel workbook (.xlsx), found one that "
+                                   f"cannot be read ({type(exc).__name__}: {exc})"))
+        return None
+    finally:
+        book.close()
+    if headers is None:
+        data.errors.append(Problem(display, "expected a header row, found an empty sheet", "1"))
+        return None
+    return Sheet(display, headers, rows, lines, decimal, excel=True, kind="xlsx")
+
+
+def _row_texts(book: Workbook, cells: list, decimal: str) -> list[str | None]:
+    """A row's cells as text by column (A first); an Excel error stays as its text (#N/A), a
+    formula without a saved result is empty. Raises ValueError for a reference that is no cell."""
+    texts: list[str | None] = []
+    for number, cell in numbered(cells):
+        if number is None:
+            raise ValueError(f"expected a cell reference such as B2, found {cell[0][:20]!r}")
+        status, value = book.value(cell)
+        if number > len(texts):
+            texts.extend([None] * (number - len(texts)))
+        texts[number - 1] = _cell_text(value, decimal) if status == OK else \
+            value if status == ERROR else None
+    return texts
