@@ -30,8 +30,11 @@ def _disable_option(function):
 
 
 def _echo_warnings(warnings) -> None:
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+    """One line per distinct warning: the same one on many rows is counted, with its lines."""
+    from relatierapport.errors import grouped
+
+    for line in grouped(warnings):
+        click.echo(f"warning: {line}", err=True)
 
 
 class _Group(click.Group):

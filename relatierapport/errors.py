@@ -7,7 +7,9 @@ usage and configuration errors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Iterable
 
 import click
 
@@ -31,6 +33,74 @@ class Problem:
                 "field": self.field, "message": self.message}
 
 
+#: Locations listed in a grouped line, and the single ones named after "first:".
+SHOWN_RANGES = 6
+SHOWN_FIRST = 3
+_NUMBERED = re.compile(r"(.*?)(\d+)")
+
+
+def _ranges(numbers: list[int]) -> list[str]:
+    """Sorted distinct numbers as "2–424" and "7" pieces."""
+    pieces: list[str] = []
+    start = previous = numbers[0]
+    for number in numbers[1:] + [None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        pieces.append(f"{start}–{previous}" if previous > start else str(start))
+        if number is not None:
+            start = previous = number
+    return pieces
+
+
+def _where(locations: list[str]) -> str:
+    """Where a problem happened on many rows: ranges of lines, then the first few."""
+    count = len(locations)
+    matches = [_NUMBERED.fullmatch(location) for location in locations]
+    if all(matches) and len({m[1] for m in matches}) == 1:
+        prefix = matches[0][1]
+        numbers = sorted({int(m[2]) for m in matches})
+        pieces = _ranges(numbers)
+        shown = ", ".join(pieces[:SHOWN_RANGES]) + (
+            f", … ({len(pieces) - SHOWN_RANGES} more ranges)" if len(pieces) > SHOWN_RANGES else "")
+        label = "lines " if not prefix else prefix
+        first = ""
+        if len(numbers) > SHOWN_FIRST:
+            first = f" (first: {', '.join(str(n) for n in numbers[:SHOWN_FIRST])})"
+        return f"on {count} rows: {label}{shown}{first}"
+    listed = list(dict.fromkeys(location for location in locations if location))
+    if not listed:
+        return f"{count} times"
+    more = f", … ({len(listed) - SHOWN_FIRST} more)" if len(listed) > SHOWN_FIRST else ""
+    return f"{count} times: {', '.join(listed[:SHOWN_FIRST])}{more}"
+
+
+def grouped(problems: Iterable[Problem | str]) -> list[str]:
+    """One line per distinct problem: the same message on many rows of one source becomes
+    ``source: field: message — on 423 rows: lines 2–424 (first: 2, 3, 4)``.
+
+    Problems are grouped by (source, field, message) in the order each first occurs; a
+    problem that occurs once reads as ``str(problem)``. report.json and ``--summary`` keep
+    every location: this is only how a person reads them.
+    """
+    groups: dict[tuple, list] = {}
+    for problem in problems:
+        key = (problem.source, problem.field, problem.message) if isinstance(problem, Problem) \
+            else (str(problem),)
+        groups.setdefault(key, []).append(problem)
+    lines = []
+    for key, members in groups.items():
+        if len(members) == 1:
+            lines.append(str(members[0]))
+        elif len(key) == 1:                  # a plain text, without a location to list
+            lines.append(f"{key[0]} — {len(members)} times")
+        else:
+            source, field, message = key
+            what = f"{field}: {message}" if field else message
+            lines.append(f"{source}: {what} — {_where([m.location for m in members])}")
+    return lines
+
+
 class RelatierapportError(click.ClickException):
     """Base of our errors: a message for the user and an exit code."""
 
@@ -43,10 +113,10 @@ class ProblemsError(RelatierapportError):
     heading = "problems"
 
     def __init__(self, problems: list[Problem] | list[str]):
-        self.problems = list(problems)
-        lines = [str(p) for p in self.problems]
-        count = len(lines)
-        super().__init__(f"{count} {self.heading}:\n" + "\n".join(f"  {line}" for line in lines))
+        self.problems = list(problems)     # every one, with its location (for --summary)
+        lines = grouped(self.problems)
+        super().__init__(f"{len(self.problems)} {self.heading}:\n"
+                         + "\n".join(f"  {line}" for line in lines))
 
 
 class ConfigError(ProblemsError):
