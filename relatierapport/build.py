@@ -37,6 +37,7 @@ DEFAULT_FORMATS = ("html", "pdf", "ics")
 class BuildOptions:
     """What the command line (or a test) chose for one run; config.toml says the rest.
 
+    ``as_of`` None takes config's ``[project] as_of``, else today;
     ``disable`` adds to config's ``disable_plugins`` (the ``--disable`` option);
     ``extra_plugins`` are plugin objects given in code (tests, ``relatierapport.testing``)
     and ``installed`` says whether installed packages' plugins load (None: unless the
@@ -77,7 +78,7 @@ def configure(options: BuildOptions) -> tuple[Plugins, Config]:
                            installed=options.installed)
     config = config_module.validate(raw, options.config_path, plugins.option_groups(),
                                     plugins.source_readers())
-    config.as_of = options.as_of or dt.date.today()
+    config.as_of = options.as_of or config.project.get("as_of") or dt.date.today()
     config.strict = options.strict
     config.warnings = plugins.warnings + config.warnings
     if options.strict and any(w.source == options.config_path.name for w in config.warnings):

@@ -29,6 +29,31 @@ def _disable_option(function):
                              "it); repeat for several. Adds to [project] disable_plugins.")(function)
 
 
+class ReportDate(click.ParamType):
+    """A report date as YYYY-MM-DD or, as Dutch users write it, DD-MM-YYYY."""
+
+    name = "date"
+    FORMATS = (("%Y-%m-%d", "YYYY-MM-DD"), ("%d-%m-%Y", "DD-MM-YYYY"))
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return value
+        for pattern, _ in self.FORMATS:
+            try:
+                return dt.datetime.strptime(value.strip(), pattern).date()
+            except ValueError:
+                continue
+        shown = " or ".join(label for _, label in self.FORMATS)
+        self.fail(f"expected a date as {shown} (e.g. 2026-11-01 or 01-11-2026), found {value!r}",
+                  param, ctx)
+
+
+AS_OF_HELP = ("The report date, YYYY-MM-DD or DD-MM-YYYY (default: [project] as_of in "
+              "config.toml, else today).")
+
+
 def _echo_warnings(warnings) -> None:
     """One line per distinct warning: the same one on many rows is counted, with its lines."""
     from relatierapport.errors import grouped
@@ -79,8 +104,7 @@ def main() -> None:
 @click.option("--format", "formats", multiple=True, metavar="FORMAT",
               help="html, pdf, ics (calendars) or json; repeat for several (default: html, pdf and "
                    "ics; report.json always).")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The report date, YYYY-MM-DD (default: today).")
+@click.option("--as-of", type=ReportDate(), metavar="DATE", help=AS_OF_HELP)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel PDF workers (default: CPU count).")
 @click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
@@ -99,7 +123,7 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
         if progress:
             click.echo(f"{stage}…", err=True)
 
-    options = BuildOptions(config_path, as_of=as_of.date() if as_of else None, strict=strict,
+    options = BuildOptions(config_path, as_of=as_of, strict=strict,
                            disable=disable, out=out, formats=formats, jobs=jobs, progress=progress)
     try:
         result = run_build(options, on_stage=on_stage)
@@ -118,7 +142,7 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
 
 @main.command()
 @_config_option
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The report date (default: today).")
+@click.option("--as-of", type=ReportDate(), metavar="DATE", help=AS_OF_HELP)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @_disable_option
 def check(config_path: Path, as_of, strict: bool, disable: tuple[str, ...]) -> None:
@@ -139,7 +163,7 @@ def check(config_path: Path, as_of, strict: bool, disable: tuple[str, ...]) -> N
         if loaded.errors:      # the data errors follow as the command's error
             _echo_warnings(config.warnings + loaded.warnings)
 
-    options = BuildOptions(config_path, as_of=as_of.date() if as_of else None, strict=strict,
+    options = BuildOptions(config_path, as_of=as_of, strict=strict,
                            disable=disable)
     _, report = prepare_report(options, on_loaded=list_sources)
     _echo_warnings(report.warnings)
@@ -184,11 +208,13 @@ def list_plugins(config_path: Path, disable: tuple[str, ...]) -> None:
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--name", default="Voorbeeld Werving & Selectie", show_default=True,
               help="Organisation name for the new project.")
-def init(directory: Path, name: str) -> None:
+@click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="Language of config.toml's comments and of the reports ([project] language).")
+def init(directory: Path, name: str, language: str) -> None:
     """Create a new project in DIRECTORY: config.toml, sample data, templates/ and plugins/."""
     from relatierapport.scaffold.init import init_project
 
-    written = init_project(directory, name=name)
+    written = init_project(directory, name=name, language=language)
     click.echo(f"created {len(written)} files in {directory}; next: cd {directory} && relatierapport build")
 
 

@@ -29,6 +29,8 @@ PROJECT = OptionGroup("project", (
     Option("output", Text(), "site", "Output folder, relative to the project folder."),
     Option("author", Text(), "", "Author in the PDF metadata (defaults to the name)."),
     Option("disable_plugins", ListOf(Text()), [], "Plugins not to load, by name (see `relatierapport plugins`)."),
+    Option("as_of", Date(), None, "The report date, e.g. 2026-11-01 (a TOML date, no quotes): the "
+           "report is made as on that day. Left out: today. `--as-of` on the command line overrides it."),
 ), "The project as a whole.")
 
 #: Keys every [[sources]] table has, whatever its type.

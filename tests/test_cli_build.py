@@ -102,7 +102,7 @@ def test_init_config_is_valid_toml_with_comments(tmp_path):
     text = (tmp_path / "p" / "config.toml").read_text(encoding="utf-8")
     parsed = tomllib.loads(text)
     assert parsed["plugins"]["cadence"]["months"] == {"A": 1, "B": 3, "C": 6}
-    assert "# Months between touchpoints per category." in text
+    assert "# Maanden tussen contactmomenten per categorie." in text      # Dutch unless asked
     assert len(parsed["sources"]) == 7
     assert cli("check", "--config", tmp_path / "p" / "config.toml").exit_code == 0
 

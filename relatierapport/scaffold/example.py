@@ -45,7 +45,11 @@ from itertools import accumulate, product
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-__all__ = ["goal_templates", "write_example_data"]
+__all__ = ["DATA_END", "goal_templates", "write_example_data"]
+
+#: The last day of the example data (and of the goals' periods): the example and a project
+#: made by ``relatierapport init`` report as of the day after it.
+DATA_END = date(2026, 10, 31)
 
 # --------------------------------------------------------------------------
 # Word lists (fictional combinations of common Dutch words and names)
@@ -1352,7 +1356,7 @@ def _write_events(path: Path, world: _World) -> int:
 # Goals
 # --------------------------------------------------------------------------
 
-def goal_templates(employees: int = 3, end: date = date(2026, 10, 31)) -> list[dict]:
+def goal_templates(employees: int = 3, end: date = DATA_END) -> list[dict]:
     """The method's goals per category for the year of ``end``, as ``[[goals]]`` tables: revenue
     +10% for A, +5% for B and at most -25% for C; satisfaction +3 points for A and +1 for B.
     Owners are the sample's account managers (M01 the A relations, M02 the B, the last one C)."""
@@ -1443,7 +1447,7 @@ def _write_goals(path: Path, world: _World, satisfaction: dict[int, float],
 
 def write_example_data(target: Path, *, clients: int = 40, candidates: int = 60,
                        employees: int = 6, start: date = date(2025, 5, 1),
-                       end: date = date(2026, 10, 31), seed: int = 2026,
+                       end: date = DATA_END, seed: int = 2026,
                        touchpoints_per_relation: float | None = None,
                        business_per_relation: float | None = None) -> dict[str, int]:
     """Write the CSV files into target (created if missing); return rows written per file name.

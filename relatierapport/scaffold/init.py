@@ -8,6 +8,7 @@ made by the same code (``scripts/make_example.py``), only larger.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ import tomli_w
 
 from relatierapport.business import BUSINESS
 from relatierapport.config import GOAL_OPTIONS, PROJECT, SOURCE_OPTIONS
-from relatierapport.scaffold.example import goal_templates, write_example_data
+from relatierapport.scaffold.comments import LANGUAGES, comment
+from relatierapport.scaffold.example import DATA_END, goal_templates, write_example_data
 from relatierapport.options import OptionGroup
 
 SCAFFOLD = Path(__file__).parent
@@ -45,12 +47,9 @@ SAMPLE_SOURCES: tuple[tuple[str, str, dict[str, str]], ...] = (
 )
 #: How the sample CSVs are written: as Dutch Excel saves "CSV UTF-8".
 SAMPLE_FORMAT = {"delimiter": ";", "decimal": ",", "date_format": ["dd-mm-yyyy"], "encoding": "utf-8"}
-FORMAT_HELP = {
-    "delimiter": "Field separator; \"auto\" detects it from the header line.",
-    "decimal": "Decimal mark in numbers: \",\" as Dutch Excel writes, or \".\".",
-    "date_format": "Date formats tried in order, e.g. \"dd-mm-yyyy\" or \"yyyy-mm-dd\".",
-    "encoding": "utf-8 (a BOM is fine); cp1252 for CSVs saved by older Excel on Windows.",
-}
+#: The report date the sample data is made for: the day after it ends, so every section of
+#: the report has something to show whenever the project is built.
+SAMPLE_AS_OF = DATA_END + dt.timedelta(days=1)
 
 
 def toml_value(value: Any) -> str:
@@ -71,27 +70,24 @@ def _comment(text: str) -> list[str]:
     return [f"# {line}" if line else "#" for line in text.splitlines()] if text else []
 
 
-def _section(header: str, group: OptionGroup, values: dict[str, Any]) -> list[str]:
-    lines = ["", *_comment(group.help), header]
+def _section(header: str, group: OptionGroup, values: dict[str, Any], language: str) -> list[str]:
+    lines = ["", *_comment(comment(language, group.section, group.help)), header]
     for option in group.options:
-        value, why = SAMPLE_SETTINGS.get((group.section, option.name),
-                                         (values.get(option.name, option.default), ""))
-        lines += _comment(option.help) + _comment(why)
+        key = f"{group.section} {option.name}"
+        value = SAMPLE_SETTINGS.get((group.section, option.name),
+                                    values.get(option.name, option.default))
+        if value is None:
+            continue            # a key without a default is left out: it says "not set"
+        lines += _comment(comment(language, key, option.help)) + _comment(comment(language, f"why {key}"))
         lines.append(f"{toml_key(option.name)} = {toml_value(value)}")
     return lines
 
 
-GOALS_HELP = """\
-Goals: each report checks every goal (SMART), and shows its progress, status and
-projection (docs/analyses/goals.md). Below are the method's goals per category; set your
-own dates, targets and owners. Goals may also come from a table: a source with
-table = "goals" (data/doelen.csv here)."""
-
-
-def _goals(goals: list[dict[str, Any]]) -> list[str]:
+def _goals(goals: list[dict[str, Any]], language: str) -> list[str]:
     """``[[goals]]`` tables; the first explains its keys, and the optional ones it leaves out."""
-    lines = ["", *_comment(GOALS_HELP)]
-    helps = {option.name: option.help for option in GOAL_OPTIONS}
+    lines = ["", *_comment(comment(language, "goals.intro"))]
+    helps = {option.name: comment(language, f"goals {option.name}", option.help)
+             for option in GOAL_OPTIONS}
     for number, goal in enumerate(goals):
         lines += ["", "[[goals]]"]
         for key, value in goal.items():
@@ -99,50 +95,54 @@ def _goals(goals: list[dict[str, Any]]) -> list[str]:
             lines.append(f"{toml_key(key)} = {toml_value(value)}")
         if number == 0:
             left_out = [option for option in GOAL_OPTIONS if option.name not in goal]
-            lines += _comment("Optional keys, not set here:\n" + "\n".join(
-                f"  {option.name}: {option.help}" for option in left_out))
+            lines += _comment(comment(language, "goals.optional") + "\n" + "\n".join(
+                f"  {option.name}: {helps[option.name]}" for option in left_out))
     return lines
 
 
 # Settings of the sample project that differ from the defaults: (option section, name) ->
-# (value, why, written above it). Referrals and regularity are small counts: most relations
-# share 0 or 1, and quintiles of tied ranks then skip scores (every 0 scores 1, the next
-# value 4). Fixed boundaries score the counts.
+# value; why is the comment "why <section> <name>", written above it. Referrals and
+# regularity are small counts: most relations share 0 or 1, and quintiles of tied ranks then
+# skip scores (every 0 scores 1, the next value 4). Fixed boundaries score the counts.
 SAMPLE_SETTINGS = {
-    ("plugins.segmentation", "r_thresholds"): (
-        {"referrals": [1, 2, 3, 5], "regularity": [1, 2, 4, 6]},
-        "Set here for the counts (referrals, won deals): with quintiles, ties would skip scores."),
+    ("project", "as_of"): SAMPLE_AS_OF,
+    ("plugins.segmentation", "r_thresholds"): {"referrals": [1, 2, 3, 5], "regularity": [1, 2, 4, 6]},
 }
 
 
-def config_text(name: str, groups: list[OptionGroup], goals: list[dict[str, Any]] = ()) -> str:
-    """The commented config.toml of a new project."""
-    lines = ["# relatierapport project configuration.",
-             "# Every key below is explained above it; change what fits your organisation.",
-             "# `relatierapport check` validates this file and the data without rendering."]
-    lines += _section("[project]", PROJECT, {"name": name, "author": name})
-    lines += _section("[business]", BUSINESS, {})
-    source_help = {option.name: option.help for option in SOURCE_OPTIONS}
-    lines += ["", "# One [[sources]] table per file. The sample files are Dutch Excel CSVs."]
+def config_text(name: str, groups: list[OptionGroup], goals: list[dict[str, Any]] = (),
+                language: str = "nl") -> str:
+    """The commented config.toml of a new project, its comments in ``language`` (nl or en)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"expected a language from {', '.join(LANGUAGES)}, found {language!r}")
+    lines = _comment(comment(language, "header"))
+    lines += _section("[project]", PROJECT, {"name": name, "author": name, "language": language},
+                      language)
+    lines += _section("[business]", BUSINESS, {}, language)
+    source_help = {option.name: comment(language, f"sources {option.name}", option.help)
+                   for option in SOURCE_OPTIONS}
+    lines += ["", *_comment(comment(language, "sources.intro"))]
     for number, (path, table, columns) in enumerate(SAMPLE_SOURCES):
         explain = _comment if number == 0 else (lambda text: [])   # the first one explains
         lines += ["", "[[sources]]", *explain(source_help["type"]), 'type = "csv"',
                   *explain(source_help["path"]), f"path = {toml_value(path)}",
                   *explain(source_help["table"]), f"table = {toml_value(table)}"]
         for key, value in SAMPLE_FORMAT.items():
-            lines += [*explain(FORMAT_HELP[key]), f"{key} = {toml_value(value)}"]
+            lines += [*explain(comment(language, f"format {key}")), f"{key} = {toml_value(value)}"]
         lines += [*explain(source_help["columns"]), f"columns = {toml_value(columns)}"]
     if goals:
-        lines += _goals(list(goals))
+        lines += _goals(list(goals), language)
     for group in sorted(groups, key=lambda g: g.section):
         if group.section.startswith("plugins."):
-            lines += _section(f"[{group.section}]", group, {})
+            lines += _section(f"[{group.section}]", group, {}, language)
     return "\n".join(lines) + "\n"
 
 
 def init_project(target: Path, *, name: str = "Voorbeeld Werving & Selectie", clients: int = 10,
-                 candidates: int = 15, employees: int = 3, overwrite: bool = False) -> list[Path]:
-    """Write a new project; refuses a non-empty folder unless ``overwrite``."""
+                 candidates: int = 15, employees: int = 3, overwrite: bool = False,
+                 language: str = "nl") -> list[Path]:
+    """Write a new project, its config.toml commented in ``language`` (and its reports in it);
+    refuses a non-empty folder unless ``overwrite``."""
     from relatierapport.errors import ConfigError, Problem
     from relatierapport.plugins import make_plugins
 
@@ -150,7 +150,8 @@ def init_project(target: Path, *, name: str = "Voorbeeld Werving & Selectie", cl
         raise ConfigError([Problem(str(target), "expected a new or empty folder; "
                                    "init never overwrites an existing project")])
     target.mkdir(parents=True, exist_ok=True)
-    write_example_data(target / "data", clients=clients, candidates=candidates, employees=employees)
+    write_example_data(target / "data", clients=clients, candidates=candidates, employees=employees,
+                       end=DATA_END)
     (target / "templates").mkdir(exist_ok=True)
     (target / "templates" / "README.md").write_text(
         (SCAFFOLD / "templates-README.md").read_text(encoding="utf-8"), encoding="utf-8")
@@ -158,5 +159,6 @@ def init_project(target: Path, *, name: str = "Voorbeeld Werving & Selectie", cl
                     ignore=shutil.ignore_patterns("__pycache__"))
     plugins = make_plugins(target.resolve())
     (target / "config.toml").write_text(config_text(name, plugins.option_groups(),
-                                                    goal_templates(employees)), encoding="utf-8")
+                                                    goal_templates(employees, DATA_END), language),
+                                        encoding="utf-8")
     return sorted(p for p in target.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
