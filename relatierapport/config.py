@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from relatierapport.business import BUSINESS, MOVED
-from relatierapport.errors import ConfigError, Problem
+from relatierapport.errors import ConfigError, Problem, did_you_mean
 from relatierapport.sources.identity import IDENTITY
 from relatierapport.model import TABLES, Goal
 from relatierapport.options import (_NOTHING, Date, ListOf, Number, Option, OptionGroup, OptionValueError,
@@ -199,8 +199,8 @@ class _Checker:
                                            field=f"{label} {key}"))
             elif key not in known:
                 self.warnings.append(Problem(
-                    self.file, f"unknown key (known keys: {', '.join(sorted(known)) or 'none'})",
-                    field=f"{label} {key}"))
+                    self.file, f"unknown key{did_you_mean(key, known)} "
+                    f"(known keys: {', '.join(sorted(known)) or 'none'})", field=f"{label} {key}"))
         return result
 
 
@@ -215,8 +215,9 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
 
     for key in raw:
         if key not in TOP_LEVEL:
-            checker.warnings.append(Problem(file, f"unknown section (known: {', '.join(TOP_LEVEL)})",
-                                            field=f"[{key}]"))
+            guess = did_you_mean(key, TOP_LEVEL, "[{}]")
+            checker.warnings.append(Problem(file, f"unknown section{guess} (known: "
+                                            f"{', '.join(TOP_LEVEL)})", field=f"[{key}]"))
 
     sections = {"project": checker.section("[project]", raw.get("project", {}),
                                            declared["project"].options),
@@ -232,10 +233,12 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
             if isinstance(table, dict) and section in MOVED:
                 table = {key: value for key, value in table.items() if key not in MOVED[section]}
             sections[section] = checker.section(f"[{section}]", table, group.options, group.refused)
+    plugin_sections = [section for section in declared if section.startswith("plugins.")]
     for name in plugin_tables:
         if f"plugins.{name}" not in declared:
-            checker.warnings.append(Problem(file, "no loaded plugin declares options by this name",
-                                            field=f"[plugins.{name}]"))
+            guess = did_you_mean(f"plugins.{name}", plugin_sections, "[{}]")
+            checker.warnings.append(Problem(file, f"no loaded plugin declares options by this "
+                                            f"name{guess}", field=f"[plugins.{name}]"))
 
     sources = _sources(raw.get("sources", []), root, readers, checker)
     goals = _goals(raw.get("goals", []), checker)
@@ -310,8 +313,9 @@ def _sources(tables: Any, root: Path, readers: dict[str, Any], checker: _Checker
         kind = table.get("type") if isinstance(table, dict) else None
         reader = readers.get(kind) if isinstance(kind, str) else None
         if isinstance(kind, str) and reader is None:
+            guess = did_you_mean(kind, readers, '"{}"')
             checker.errors.append(Problem(checker.file, f'expected one of {", ".join(sorted(readers))}, '
-                                          f"found {_found(kind)}", field=f"{label} type"))
+                                          f"found {_found(kind)}{guess}", field=f"{label} type"))
         options = SOURCE_OPTIONS + (reader.options if reader else ())
         values = checker.section(label, table, options)
         columns = values.get("columns") or {}

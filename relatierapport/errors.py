@@ -7,6 +7,7 @@ usage and configuration errors.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -33,6 +34,8 @@ class Problem:
                 "field": self.field, "message": self.message}
 
 
+#: The same problem this many times or more is one line; fewer are listed one by one.
+GROUP_FROM = 4
 #: Locations listed in a grouped line, and the single ones named after "first:".
 SHOWN_RANGES = 6
 SHOWN_FIRST = 3
@@ -64,10 +67,8 @@ def _where(locations: list[str]) -> str:
         shown = ", ".join(pieces[:SHOWN_RANGES]) + (
             f", … ({len(pieces) - SHOWN_RANGES} more ranges)" if len(pieces) > SHOWN_RANGES else "")
         label = "lines " if not prefix else prefix
-        first = ""
-        if len(numbers) > SHOWN_FIRST:
-            first = f" (first: {', '.join(str(n) for n in numbers[:SHOWN_FIRST])})"
-        return f"on {count} rows: {label}{shown}{first}"
+        first = ", ".join(str(n) for n in numbers[:SHOWN_FIRST])
+        return f"on {count} rows: {label}{shown} (first: {first})"
     listed = list(dict.fromkeys(location for location in locations if location))
     if not listed:
         return f"{count} times"
@@ -79,8 +80,8 @@ def grouped(problems: Iterable[Problem | str]) -> list[str]:
     """One line per distinct problem: the same message on many rows of one source becomes
     ``source: field: message — on 423 rows: lines 2–424 (first: 2, 3, 4)``.
 
-    Problems are grouped by (source, field, message) in the order each first occurs; a
-    problem that occurs once reads as ``str(problem)``. report.json and ``--summary`` keep
+    Problems are grouped by (source, field, message) in the order each first occurs; one
+    that occurs fewer than ``GROUP_FROM`` times is listed as ``str(problem)`` each time. report.json and ``--summary`` keep
     every location: this is only how a person reads them.
     """
     groups: dict[tuple, list] = {}
@@ -90,8 +91,8 @@ def grouped(problems: Iterable[Problem | str]) -> list[str]:
         groups.setdefault(key, []).append(problem)
     lines = []
     for key, members in groups.items():
-        if len(members) == 1:
-            lines.append(str(members[0]))
+        if len(members) < GROUP_FROM:
+            lines += [str(member) for member in members]
         elif len(key) == 1:                  # a plain text, without a location to list
             lines.append(f"{key[0]} — {len(members)} times")
         else:
@@ -99,6 +100,21 @@ def grouped(problems: Iterable[Problem | str]) -> list[str]:
             what = f"{field}: {message}" if field else message
             lines.append(f"{source}: {what} — {_where([m.location for m in members])}")
     return lines
+
+
+def close_match(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``word`` was probably meant to be (a typo, another case), else None."""
+    by_lower: dict[str, str] = {}
+    for candidate in candidates:
+        by_lower.setdefault(candidate.lower(), candidate)
+    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[found[0]] if found else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str], shown: str = "{}") -> str:
+    """``"; did you mean cadence?"`` (the match put into ``shown``), or "" when nothing is close."""
+    match = close_match(word, candidates)
+    return f"; did you mean {shown.format(match)}?" if match is not None and match != word else ""
 
 
 class RelatierapportError(click.ClickException):

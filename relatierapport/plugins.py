@@ -31,7 +31,7 @@ from typing import Any, Iterator, Mapping
 import pluggy
 
 from relatierapport import hookspecs
-from relatierapport.errors import ConfigError, PluginError, Problem
+from relatierapport.errors import ConfigError, PluginError, Problem, did_you_mean
 from relatierapport.hooktypes import Analysis, GoalMetric, OptionGroup, OutputFormat, Section, SourceReader
 
 ENTRY_POINT_GROUP = "relatierapport"
@@ -364,9 +364,11 @@ def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset
         else:
             _register(plugins, name, plugin, "given in code")
 
+    names = [*plugins.loaded, *plugins.disabled]
     for name in sorted(set(disabled) - set(plugins.disabled)):
+        guess = did_you_mean(name, names, "'{}'")
         plugins.warnings.append(Problem("plugins", f"cannot disable {name!r}: no plugin has that "
-                                        "name (`relatierapport plugins` lists them)"))
+                                        f"name{guess} (`relatierapport plugins` lists them)"))
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

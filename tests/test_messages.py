@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from conftest import TOUCHPOINTS, cli, write_project
+from relatierapport.errors import Problem, grouped
 from test_plugins import add_plugin
 
 #: 300 touchpoints (lines 5-304) with the same bad direction, and one with a bad date.
@@ -84,3 +85,78 @@ def test_a_strict_failure_groups_its_warnings_too(tmp_path):
     assert "41 warning(s), failing because of --strict:\n" \
            "  data/relations.csv: postcode: expected a postcode, found nothing — on 40 rows: " \
            "lines 2–41 (first: 2, 3, 4)\n  data/relations.csv:2: city: only once" in result.output
+
+
+def test_grouped_lines_compress_ranges_and_leave_few_problems_as_they_are():
+    def many(source, locations, field="f", message="m"):
+        return [Problem(source, message, str(location), field) for location in locations]
+
+    problems = (many("a.csv", [2, 3, 4, 9, 11, 12, 13, 40, 41, 50, 60, 70, 80])
+                + many("a.csv", [5, 6], message="twice")                # fewer than 4: one by one
+                + many("b.xlsx", ["Blad1!2", "Blad1!3", "Blad1!4", "Blad1!7"])
+                + many("c.vcf", ["", "", "", ""], field="")
+                + many("d.csv", ["1", "x", "1", "y"]))
+    assert grouped(problems) == [
+        "a.csv: f: m — on 13 rows: lines 2–4, 9, 11–13, 40–41, 50, 60, … (2 more ranges) "
+        "(first: 2, 3, 4)",
+        "a.csv:5: f: twice", "a.csv:6: f: twice",
+        "b.xlsx: f: m — on 4 rows: Blad1!2–4, 7 (first: 2, 3, 4)",
+        "c.vcf: m — 4 times",
+        "d.csv: f: m — 4 times: 1, x, y"]
+
+
+# -- did you mean ------------------------------------------------------------------------------
+
+def test_a_misspelled_section_plugin_table_key_and_source_type_get_the_close_name(tmp_path):
+    config = write_project(tmp_path, extra_config="""
+        [projcet]
+        name = "x"
+
+        [plugins.cadance]
+        months = { A = 2 }
+
+        [plugins.health]
+        trend_month = 3
+        zzz = 1
+        """)
+    result = cli("check", "--config", config, "--as-of", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: config.toml: [projcet]: unknown section; did you mean [project]? "
+        "(known: project, sources, identity, business, plugins, goals)",
+        "warning: config.toml: [plugins.health] trend_month: unknown key; did you mean trend_months? "
+        "(known keys: bands, cadence_zero_periods, fast_resolution_days, keywords, list_limit, "
+        "no_response_after, proactive_exclude, referral_months, referral_target, repeat_months, "
+        "repeat_target, response_days, response_months, signal_months, signals_per_relation, "
+        "trend_months, trend_tolerance, value_add_months, value_add_target, weights)",
+        "warning: config.toml: [plugins.health] zzz: unknown key (known keys: bands, "
+        "cadence_zero_periods, fast_resolution_days, keywords, list_limit, no_response_after, "
+        "proactive_exclude, referral_months, referral_target, repeat_months, repeat_target, "
+        "response_days, response_months, signal_months, signals_per_relation, trend_months, "
+        "trend_tolerance, value_add_months, value_add_target, weights)",
+        "warning: config.toml: [plugins.cadance]: no loaded plugin declares options by this name; "
+        "did you mean [plugins.cadence]?"]
+
+
+def test_a_misspelled_source_type_is_an_error_with_the_close_type(tmp_path):
+    config = write_project(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace('type = "csv"', 'type = "CVS"', 1),
+                      encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2
+    assert ('config.toml: [[sources]] #1 type: expected one of crm, csv, hubspot, odoo, pipedrive, '
+            'salesforce, vcard, xlsx, found "CVS"; did you mean "csv"?') in result.output
+
+
+def test_disabling_a_misspelled_plugin_in_config_names_the_close_one(tmp_path):
+    config = write_project(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Testbureau"', 'name = "Testbureau"\ndisable_plugins = ["netwerk", "xyz"]'),
+        encoding="utf-8")
+    result = cli("check", "--config", config, "--as-of", "2026-11-01")
+    assert result.exit_code == 0
+    assert ("warning: plugins: cannot disable 'netwerk': no plugin has that name; did you mean "
+            "'network'? (`relatierapport plugins` lists them)") in result.output
+    assert ("warning: plugins: cannot disable 'xyz': no plugin has that name "
+            "(`relatierapport plugins` lists them)") in result.output

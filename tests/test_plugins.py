@@ -364,8 +364,8 @@ def test_disabling_a_plugin_another_requires_is_a_config_error_naming_both(proje
 def test_disabling_a_plugin_no_one_has_is_a_warning(project):
     result = cli("build", "--config", project, "--format", "json", "--disable", "cadance")
     assert result.exit_code == 0
-    assert ("warning: plugins: cannot disable 'cadance': no plugin has that name "
-            "(`relatierapport plugins` lists them)") in result.output
+    assert ("warning: plugins: cannot disable 'cadance': no plugin has that name; did you mean "
+            "'cadence'? (`relatierapport plugins` lists them)") in result.output
     assert cli("build", "--config", project, "--format", "json", "--disable", "cadance",
                "--strict").exit_code == 1
 
