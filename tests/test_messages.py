@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import TOUCHPOINTS, cli, write_project
 from relatierapport.errors import Problem, grouped
 from test_plugins import add_plugin
@@ -160,3 +162,92 @@ def test_disabling_a_misspelled_plugin_in_config_names_the_close_one(tmp_path):
             "'network'? (`relatierapport plugins` lists them)") in result.output
     assert ("warning: plugins: cannot disable 'xyz': no plugin has that name "
             "(`relatierapport plugins` lists them)") in result.output
+
+
+# -- hints when the header does not split or does not match --------------------------------------
+
+def set_option(config, source: str, option: str) -> None:
+    text = config.read_text(encoding="utf-8")
+    anchor = f'path = "data/{source}"'
+    config.write_text(text.replace(anchor, f"{anchor}\n{option}"), encoding="utf-8")
+
+
+def errors(result) -> list[str]:
+    return [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_a_wrong_delimiter_is_one_problem_saying_which_one_the_file_has(tmp_path, careful):
+    """Both ways of reading a CSV (straight from a UTF-8 file, or decoded first) say it alike."""
+    relations = ("Relatienr;Naam;Soort;Plaats;Accountmanager\r\n"
+                 "K1;Alfa Bouw;organisatie;Utrecht;M1\r\nK2;Beta Zorg;organisatie;Zwolle;M2\r\n")
+    config = write_project(tmp_path, relations=relations)
+    set_option(config, "relations.csv", 'delimiter = ","\ncolumns = { id = "Relatienr", name = "Naam", '
+               'kind = "Soort", city = "Plaats", owner = "Accountmanager" }'
+               + ('\nencoding = "cp1252"' if careful else ""))
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert errors(result) == [
+        "data/relations.csv:1: expected the columns Relatienr, Naam, Soort…, found one column "
+        "'Relatienr;Naam;Soort;Plaats;Accountmana…': the file looks ';'-separated; "
+        'set delimiter = ";" in [[sources]] #1']
+    set_option(config, "relations.csv", 'skip_lines = 0')
+    config.write_text(config.read_text(encoding="utf-8").replace('delimiter = ","', 'delimiter = ";"'),
+                      encoding="utf-8")
+    assert cli("check", "--config", config, "--as-of", "2026-11-01").exit_code == 0
+
+
+def test_a_tab_separated_file_read_with_commas_names_the_tab(tmp_path):
+    config = write_project(tmp_path, relations="id\tname\tcity, region\nK1\tAlfa\tUtrecht, Midden\n")
+    set_option(config, "relations.csv", 'delimiter = ","')
+    result = cli("check", "--config", config)
+    assert errors(result) == [
+        "data/relations.csv:1: expected the columns id, name, found 2 columns ('id\\tname\\tcity', "
+        "'region'…): the file looks '\\t'-separated; set delimiter = \"\\t\" in [[sources]] #1"]
+
+
+def test_one_header_typo_is_one_problem_naming_the_header_meant(tmp_path):
+    config = write_project(tmp_path, relations="Relatienr;Nam;Plaats\nK1;Alfa Bouw;Utrecht\n")
+    set_option(config, "relations.csv", 'columns = { id = "Relatienr", name = "Naam", city = "Plaats" }')
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert errors(result) == [
+        'data/relations.csv: name: expected a header "Naam" (from columns), found headers: '
+        'Relatienr, Nam, Plaats; did you mean "Nam"?']
+
+
+def test_a_header_like_the_field_name_is_named_with_both_ways_to_fix_it(tmp_path):
+    config = write_project(tmp_path, relations="id;nmae;city\nK1;Alfa Bouw;Utrecht\n")
+    result = cli("check", "--config", config)
+    assert errors(result) == [
+        'data/relations.csv: name: expected a column for this field: a header "name" or '
+        'columns = { name = "<your header>" }; found headers: id, nmae, city; the header "nmae" '
+        'looks like it: rename it "name" or set columns = { name = "nmae" }']
+    set_option(config, "relations.csv", 'columns = { nmae = "nmae" }')
+    result = cli("check", "--config", config)
+    assert ("data/relations.csv: columns maps unknown field 'nmae'; did you mean 'name'?; fields of "
+            "relations: id, name, kind") in result.output
+
+
+GARBLED = "id;name;city\nK1;Alfa Bouw;Utrecht\nK2;CafÃ© Noord;Zwolle\nK3;Dâ€™Arcy & Zn;Delft\n"
+
+
+@pytest.mark.parametrize("padding", [0, 70_000])       # in the file's start, or far beyond it
+def test_letters_garbled_before_the_file_was_saved_are_a_warning_with_the_letter_meant(tmp_path, padding):
+    rows = "".join(f"P{n};Relatie {n};Café Çà ë\n" for n in range(padding // 30))
+    config = write_project(tmp_path, relations=GARBLED.replace("\nK1", "\n" + rows + "K1", 1))
+    result = cli("check", "--config", config, "--as-of", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    line = 3 + padding // 30
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [
+        f'warning: data/relations.csv:{line}: expected readable text, found "Ã©" where "é" is meant '
+        "(and on 1 more line): the file was read with the wrong encoding and saved again before it "
+        "reached relatierapport, so no encoding option repairs it; export it again from the program "
+        "it comes from, as UTF-8 (in [[sources]] #1)"]
+    assert cli("check", "--config", config, "--as-of", "2026-11-01", "--strict").exit_code == 1
+
+
+def test_accented_letters_written_right_are_no_warning(tmp_path):
+    config = write_project(tmp_path, relations="id;name\nK1;Café Ça Ëlse à la Ã ©\nK2;Zoë’s\n")
+    result = cli("check", "--config", config, "--as-of", "2026-11-01", "--strict")
+    assert result.exit_code == 0, result.output

@@ -473,7 +473,8 @@ def test_header_problems_are_reported_clearly(tmp_path):
         "data/x.xlsx:Merged!B1: expected one header cell per column, found merged cells B1:C1 in "
         "the header row: unmerge them and give each column its own header",
         'data/x.xlsx:Merged!1: name: expected a column for this field: a header "name" or '
-        'columns = { name = "<your header>" }; found headers: id, Naam']
+        'columns = { name = "<your header>" }; found headers: id, Naam; the header "Naam" looks '
+        'like it: rename it "name" or set columns = { name = "Naam" }']
     assert text(twice.errors) == ['data/x.xlsx:Twice!C1: expected unique headers, found "name" '
                                   "again (first in column B)"]
     assert stray.errors == [] and [r.id for r in stray.relations] == ["K1", "K2"]
@@ -486,7 +487,8 @@ def test_header_problems_are_reported_clearly(tmp_path):
     assert text(empty.errors) == ["data/x.xlsx:Empty: expected column headers in row 1, found an "
                                   "empty sheet"]
     assert text(mapped.errors) == [
-        'data/x.xlsx:Mapped!1: name: expected a header "Naam" (from columns), found headers: id, name']
+        'data/x.xlsx:Mapped!1: name: expected a header "Naam" (from columns), found headers: id, '
+        'name; did you mean "name"?']
     assert any(w.location == "MergedData!C2" and "merged cells C2:C4" in w.message
                and "rows 3–4 are read as empty" in w.message for w in merged_data.warnings)
 

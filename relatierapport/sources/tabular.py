@@ -22,7 +22,7 @@ import polars as pl
 
 from relatierapport.sources import vocabulary
 from relatierapport.sources.date_patterns import AUTO, shown
-from relatierapport.errors import Problem
+from relatierapport.errors import Problem, close_match, did_you_mean
 from relatierapport.model import EVENT_SCHEMAS, Employee, Goal, Relation, SourceData
 
 #: How many problems one source lists before summarising the rest.
@@ -68,6 +68,7 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
 }
 
 SCORE_PREFIXES = ("score_", "score:", "scores.")
+QUOTED = '"{}"'     # how a header is shown in a message
 LIST_SPLIT = r"\s*[|;,]\s*"
 
 
@@ -131,6 +132,50 @@ def _line_at(text_before: str) -> int:
     return text_before.count("\n") + 1
 
 
+#: Text garbled before it reached us: UTF-8 bytes read as cp1252 (or Latin-1) and saved again
+#: as UTF-8, so "é" became "Ã©" and "’" became "â€™". Each candidate is confirmed by undoing
+#: the mistake. The bytes form lets a reader that never decodes the file look for it.
+MOJIBAKE = re.compile("[ÂÃ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                      "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
+                      "\u203a\u20ac\u2122]|â€[\u0080-\u00bf\u0152-\u2122]?")
+MOJIBAKE_BYTES = re.compile(rb"\xc3[\x82\x83](?:\xc2[\x80-\xbf]|[\xc5\xc6\xcb\xe2])|\xc3\xa2\xe2\x82\xac")
+
+
+def _undone(garbled: str) -> str | None:
+    """What garbled text meant, or None when it is not garbled after all."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            meant = garbled.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        return meant if len(meant) < len(garbled) else None
+    return None
+
+
+def mojibake(text: str, source: str, index: int | str = "?") -> Problem | None:
+    """A warning when the text holds letters garbled before the file was saved ("Ã©" for "é"),
+    at the first such line, with how many lines have them; None for clean text."""
+    first, lines = None, set()
+    for match in MOJIBAKE.finditer(text):
+        meant = _undone(match[0])
+        if meant is None:
+            continue
+        line = _line_at(text[:match.start()])
+        lines.add(line)
+        if first is None:
+            first = (line, match[0], meant)
+    if first is None:
+        return None
+    line, garbled, meant = first
+    more = len(lines) - 1
+    others = f" (and on {more} more line{'s' if more > 1 else ''})" if more else ""
+    return Problem(source, f'expected readable text, found "{garbled}" where "{meant}" is meant'
+                   f"{others}: the file was read with the wrong encoding and saved again before "
+                   "it reached relatierapport, so no encoding option repairs it; export it again "
+                   f"from the program it comes from, as UTF-8 (in [[sources]] #{index})",
+                   location=str(line))
+
+
 def decode_text(raw: bytes, encoding: str, source: str, index: int | str = "?"
                 ) -> tuple[str | None, list[Problem], list[Problem]]:
     """The file's text, or None with an error saying which encoding to set.
@@ -192,6 +237,10 @@ def decode_text(raw: bytes, encoding: str, source: str, index: int | str = "?"
         errors.append(Problem(source, f"expected text in {actual}, found NUL bytes: {hint} {where}",
                               location=str(_line_at(text[:nul]))))
         return None, errors, warnings
+    if actual not in SINGLE_BYTE and not text.isascii():
+        garbled = mojibake(text, source, index)
+        if garbled:
+            warnings.append(garbled)
     if codec in SINGLE_BYTE and actual == codec and not raw.isascii():
         try:
             raw.decode("utf-8")
@@ -279,30 +328,42 @@ def _expected(spec: FieldSpec, grid: Grid) -> str:
 # -- the conversion ---------------------------------------------------------------------------
 
 def _header_map(grid: Grid, table: str, problems: list[Problem]) -> dict[str, str]:
-    """Model field -> header, from the ``columns`` mapping or headers named like the field."""
+    """Model field -> header, from the ``columns`` mapping or headers named like the field.
+
+    A header that is not there is one problem, whichever way the field was to be found,
+    naming the file's header that looks most like it.
+    """
     headers = grid.frame.columns
     by_lower = {h.strip().lower(): h for h in headers}
     fields = FIELDS[table]
     result = {}
+    used = {header for header in grid.columns.values()}
     for model_field, header in grid.columns.items():
         if model_field not in fields and not model_field.startswith("scores."):
-            problems.append(Problem(grid.source, f"columns maps unknown field {model_field!r}; "
+            problems.append(Problem(grid.source, f"columns maps unknown field {model_field!r}"
+                                    f"{did_you_mean(model_field, fields, '{!r}')}; "
                                     f"fields of {table}: {', '.join(fields)}"))
         elif header not in headers:
+            others = [h for h in headers if h not in used]
             problems.append(Problem(grid.source, f'expected a header "{header}" (from columns), '
-                                    f"found headers: {', '.join(headers)}", field=model_field))
+                                    f"found headers: {', '.join(headers)}"
+                                    f"{did_you_mean(header, others, QUOTED)}",
+                                    field=model_field))
         else:
             result[model_field] = header
     for model_field, spec in fields.items():
-        if model_field in result:
+        if model_field in result or model_field in grid.columns:
             continue
         if model_field in by_lower:
             result[model_field] = by_lower[model_field]
         elif spec.required:
+            close = close_match(model_field, [h for h in headers if h not in used])
+            hint = (f'; the header "{close}" looks like it: rename it "{model_field}" or set '
+                    f'columns = {{ {model_field} = "{close}" }}' if close else "")
             problems.append(Problem(
                 grid.source, f'expected a column for this field: a header "{model_field}" or '
                 f'columns = {{ {model_field} = "<your header>" }}; found headers: '
-                f"{', '.join(headers)}", field=model_field))
+                f"{', '.join(headers)}{hint}", field=model_field))
     return result
 
 

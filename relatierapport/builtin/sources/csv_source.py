@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from functools import cache
 
 import polars as pl
@@ -22,7 +23,8 @@ from relatierapport.hooktypes import SourceReader
 from relatierapport.model import SourceData
 from relatierapport.options import Integer, ListOf, Option, Text
 from relatierapport.sources.date_patterns import strftime_formats
-from relatierapport.sources.tabular import BOMS, FIELDS, Grid, convert, decode_text, text_codec
+from relatierapport.sources.tabular import (BOMS, FIELDS, MOJIBAKE_BYTES, Grid, convert, decode_text,
+                                            text_codec)
 
 DELIMITERS = (";", ",", "\t", "|")
 
@@ -60,13 +62,22 @@ def source_readers():
     return [SourceReader("csv", read_csv, OPTIONS, "A CSV file holding one model table.")]
 
 
+def _cells(header: str, delimiter: str) -> list[str]:
+    return [c.strip().strip('"') for c in header.split(delimiter)]
+
+
+def _wanted(spec) -> set[str]:
+    """The headers (lower case) that would name a model field of the source's table."""
+    return ({f.lower() for f in FIELDS.get(spec.table or "", {})}
+            | {h.lower() for h in spec.columns.values()})
+
+
 def _detect_delimiter(header: str, spec) -> tuple[str | None, Problem | None]:
     """Pick the delimiter that splits the header into the most known column names."""
-    table = spec.table or ""
-    wanted = {f.lower() for f in FIELDS.get(table, {})} | {h.lower() for h in spec.columns.values()}
+    wanted = _wanted(spec)
     scored = []
     for delimiter in DELIMITERS:
-        cells = [c.strip().strip('"').lower() for c in header.split(delimiter)]
+        cells = [c.lower() for c in _cells(header, delimiter)]
         scored.append((sum(c in wanted for c in cells), len(cells), delimiter))
     scored.sort(reverse=True)
     best, second = scored[0], scored[1]
@@ -77,6 +88,34 @@ def _detect_delimiter(header: str, spec) -> tuple[str | None, Problem | None]:
         return None, Problem(spec.display, f"the header line could be split by {best[2]!r} or "
                              f"{second[2]!r}: set delimiter in [[sources]] #{spec.index}", "1")
     return best[2], None
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _wrong_delimiter(header: str, delimiter: str, spec) -> Problem | None:
+    """One problem instead of a header error per field when the header splits into more known
+    column names by another delimiter than by the one set: which one the file looks like."""
+    wanted = _wanted(spec)
+
+    def known(by: str) -> int:
+        return sum(cell.lower() in wanted for cell in _cells(header, by))
+
+    found = known(delimiter)
+    best = max((d for d in DELIMITERS if d != delimiter), key=known)
+    if known(best) <= found:
+        return None
+    fields = FIELDS[spec.table]
+    expected = [spec.columns.get(name, name) for name, field in fields.items()
+                if field.required or name in spec.columns]
+    listed = ", ".join(expected[:3]) + ("…" if len(expected) > 3 else "")
+    cells = _cells(header, delimiter)
+    what = (f"one column {_shown(header)!r}" if len(cells) == 1 else
+            f"{len(cells)} columns ({', '.join(repr(_shown(c, 20)) for c in cells[:3])}…)")
+    return Problem(spec.display, f"expected the columns {listed}, found {what}: the file looks "
+                   f"{best!r}-separated; set delimiter = {json.dumps(best)} in [[sources]] "
+                   f"#{spec.index}", location=str(1 + spec.options["skip_lines"]))
 
 
 def read_csv(spec, config) -> SourceData:
@@ -107,11 +146,14 @@ def read_csv(spec, config) -> SourceData:
         data.errors.append(Problem(spec.display, "expected a header line, found an empty file"))
         return data
     delimiter = opts["delimiter"]
+    header = body.split("\n", 1)[0].rstrip("\r")
+    problem = (_detect_delimiter(header, spec)[1] if delimiter == "auto" else
+               _wrong_delimiter(header, delimiter, spec))
+    if problem:
+        data.errors.append(problem)
+        return data
     if delimiter == "auto":
-        delimiter, problem = _detect_delimiter(body.split("\n", 1)[0], spec)
-        if problem:
-            data.errors.append(problem)
-            return data
+        delimiter = _detect_delimiter(header, spec)[0]
     try:
         frame = pl.read_csv(io.BytesIO(body.encode("utf-8")), separator=delimiter,
                             quote_char=opts["quote"], infer_schema=False, has_header=True)
@@ -147,17 +189,19 @@ def _read_plain_utf8(spec) -> SourceData | None:
         return None
     end = head.find(b"\n")
     try:
-        header = head[:end if end >= 0 else len(head)].decode("utf-8-sig")
+        header = head[:end if end >= 0 else len(head)].decode("utf-8-sig").rstrip("\r")
     except UnicodeDecodeError:
         return None
     delimiter = opts["delimiter"]
     if delimiter == "auto":
         delimiter, problem = _detect_delimiter(header, spec)
-        if problem:
-            return None
-    physical, has_nul = _scan(spec.path)
-    if has_nul:
-        return None     # NUL bytes: the careful path says which encoding they suggest
+    else:
+        problem = _wrong_delimiter(header, delimiter, spec)
+    if problem:
+        return None     # the careful path says what is wrong
+    physical, has_nul, garbled = _scan(spec.path)
+    if has_nul or garbled:
+        return None     # NUL bytes or garbled letters: the careful path says what they suggest
     try:
         frame = pl.read_csv(spec.path, separator=delimiter, quote_char=opts["quote"],
                             infer_schema=False, has_header=True)
@@ -169,16 +213,17 @@ def _read_plain_utf8(spec) -> SourceData | None:
                                                          opts["quote"], 0))
 
 
-def _scan(path) -> tuple[int, bool]:
-    """Lines in the file (a last line without a line break counts) and whether it holds a NUL
-    byte, read a megabyte at a time."""
-    count, last, nul = 0, b"\n", False
+def _scan(path) -> tuple[int, bool, bool]:
+    """Lines in the file (a last line without a line break counts), whether it holds a NUL
+    byte and whether it holds letters garbled before it was saved, a megabyte at a time."""
+    count, last, nul, garbled = 0, b"\n", False, False
     with path.open("rb") as handle:
         while block := handle.read(1 << 20):
             count += block.count(b"\n")
             nul = nul or b"\x00" in block
+            garbled = garbled or MOJIBAKE_BYTES.search(block) is not None
             last = block[-1:]
-    return count + (last != b"\n"), nul
+    return count + (last != b"\n"), nul, garbled
 
 
 def _line_finder(text, physical: int, records: int, delimiter: str, quote: str, skip: int):
