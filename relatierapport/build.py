@@ -281,7 +281,8 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
         if options.strict and state.warnings:
             raise StrictError(state.warnings)
         swap_in(tmp, target)
-    result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report)
+    result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report,
+                         state.notices)
     plugins.post_build(result, config)
     return result
 

@@ -134,10 +134,13 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
     if summary_path:
         summary.write(summary_path, summary.succeeded(result))
     _echo_warnings(result.warnings)
+    for notice in result.notices:           # about the machine, not the data: never --strict's
+        click.echo(f"notice: {notice}", err=True)
     pages = sum(1 for f in result.files if f.endswith((".html", ".pdf")))
+    notices = f", {len(result.notices)} notice(s) about this machine" if result.notices else ""
     click.echo(f"built {len(result.report.portfolio.relations)} relations, {pages} pages "
                f"({', '.join(result.formats)}) into {result.out_dir} in "
-               f"{time.monotonic() - started:.1f} s; {len(result.warnings)} warning(s)")
+               f"{time.monotonic() - started:.1f} s; {len(result.warnings)} warning(s){notices}")
 
 
 @main.command()
@@ -202,6 +205,31 @@ def list_plugins(config_path: Path, disable: tuple[str, ...]) -> None:
     if skip_installed():
         click.echo(f"installed packages' plugins are skipped ({SKIP_INSTALLED_ENV} is set)")
     _echo_warnings(plugins.warnings)
+
+
+@main.command()
+def doctor() -> None:
+    """Check this machine: Python, WeasyPrint and Pango, HarfBuzz subsetting, fonts.
+
+    Says what to install (Debian package names) for what is missing. Exit code 0 when
+    everything a build needs is there (advice may remain), 1 when something needed is missing.
+    """
+    from relatierapport.environment import checks
+
+    found = checks()
+    width = max(len(check.status) for check in found)
+    for check in found:
+        install = f"; install: apt-get install {' '.join(check.install)}" if check.install else ""
+        click.echo(f"{check.status:<{width}}  {check.what}: {check.detail}{install}")
+    missing = [check for check in found if check.fails]
+    if missing:
+        packages = " ".join(dict.fromkeys(p for check in missing for p in check.install))
+        click.echo(f"relatierapport cannot make PDFs on this machine: apt-get install {packages}")
+        raise SystemExit(1)
+    advised = [check for check in found if check.status == "advised"]
+    click.echo("everything a build needs is here" + (
+        f"; advised: apt-get install {' '.join(p for check in advised for p in check.install)}"
+        if advised else ""))
 
 
 @main.command()

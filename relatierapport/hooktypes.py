@@ -208,24 +208,38 @@ class SiteFiles(Protocol):
 
 @dataclass
 class BuildState:
-    """What an output format's ``write`` gets besides the pages (its third argument)."""
+    """What an output format's ``write`` gets besides the pages (its third argument).
+
+    ``warnings`` are about the report (a missing image, a template's CSS): they count for
+    ``--strict`` and go into report.json. ``notices`` are about the machine the build runs on
+    (a missing optional library or font): printed once as ``notice: …``, never counted by
+    ``--strict``, not in report.json. Add one with ``notify``.
+    """
 
     report: Report
     site: SiteFiles | None          # None when no chosen format needs pages
     jobs: int
     progress: bool
     warnings: list["Problem"] = field(default_factory=list)   # output formats add theirs here
+    notices: list[str] = field(default_factory=list)
+
+    def notify(self, notice: str) -> None:
+        """Note something about the machine, once per build however often it is said."""
+        if notice not in self.notices:
+            self.notices.append(notice)
 
 
 @dataclass
 class BuildResult:
-    """What a finished build wrote: ``post_build`` gets it."""
+    """What a finished build wrote: ``post_build`` gets it. ``notices`` are about the machine,
+    not the report (see ``BuildState``)."""
 
     out_dir: Path
     files: list[str]
     warnings: list["Problem"]
     formats: list[str]
     report: Report = field(repr=False)
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -30,6 +30,7 @@ def succeeded(result) -> dict:
             "warnings": len(result.warnings),
         },
         "warnings": [warning.as_json() for warning in result.warnings],
+        "notices": list(result.notices),        # about the machine, not the data
         "outputs": files,
     }
 

@@ -13,34 +13,25 @@ from pathlib import Path
 
 import click
 
-from relatierapport import hookimpl
+from relatierapport import environment, hookimpl
 from relatierapport.errors import Problem
 from relatierapport.hooktypes import OutputFormat
-from relatierapport.render.site import BUILTIN_TEMPLATES
-
-_warned = False
-
-
-def _warn_slow_subsetting() -> None:
-    global _warned
-    from relatierapport.builtin.outputs.pdf_output.pool import harfbuzz_subsetting_available
-
-    if not _warned and not harfbuzz_subsetting_available():
-        _warned = True
-        click.echo("warning: libharfbuzz-subset0 is not installed; WeasyPrint falls back to "
-                   "fontTools and PDFs take about 2.3x longer (apt-get install libharfbuzz-subset0)",
-                   err=True)
+from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET
 
 
 def write_pdf(pages, out_dir: Path, state) -> list[str]:
+    """Every page as a PDF. What WeasyPrint says about the machine (a missing HarfBuzz
+    subsetting library, the report font) becomes one notice per build, the rest warnings."""
     from relatierapport.builtin.outputs.pdf_output.pool import PdfJob, PdfSettings, render_all
 
-    _warn_slow_subsetting()
+    stylesheet = state.site.stylesheet()
+    for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
+        state.notify(notice)
     state.site.copy_assets(out_dir)
     (out_dir / "relations").mkdir(exist_ok=True)
     config = state.report.config
     roots = tuple(str(p) for p in (out_dir, config.root, BUILTIN_TEMPLATES, *state.site.dirs))
-    settings = PdfSettings((str(state.site.stylesheet()),), roots)
+    settings = PdfSettings((str(stylesheet),), roots)
     written: list[str] = []
 
     def jobs():
@@ -57,7 +48,11 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     else:
         messages = render_all(jobs(), count, settings, state.jobs)
     for page, message in dict.fromkeys(messages):
-        state.warnings.append(Problem("pdf", message, location=page))
+        notice = environment.notice_for(message)
+        if notice:
+            state.notify(notice)
+        else:
+            state.warnings.append(Problem("pdf", message, location=page))
     return written
 
 

@@ -76,13 +76,6 @@ class _Renderer:
         document.write_pdf(job.target, stylesheets=self.stylesheets, font_config=self.font_config)
 
 
-def harfbuzz_subsetting_available() -> bool:
-    """Whether WeasyPrint can subset fonts with HarfBuzz (2.3x faster than its fontTools fallback)."""
-    from weasyprint.text import ffi
-
-    return getattr(ffi, "harfbuzz_subset", None) is not None
-
-
 def _init_worker(settings: PdfSettings) -> None:
     global _worker
     gc.set_threshold(*GC_THRESHOLD)
