@@ -404,7 +404,8 @@ def post_build(result: BuildResult, config: Config) -> None:
 
     Arguments:
         result: ``BuildResult``: ``out_dir`` (the output folder), ``files``
-            (relative paths written), ``warnings``, ``formats`` and ``report``.
+            (relative paths written), ``warnings``, ``formats``, ``report`` and
+            ``notices`` (about the machine, not the report).
         config: the validated configuration.
 
     Returns: nothing.
