@@ -337,7 +337,7 @@ def _header_map(grid: Grid, table: str, problems: list[Problem]) -> dict[str, st
     by_lower = {h.strip().lower(): h for h in headers}
     fields = FIELDS[table]
     result = {}
-    used = {header for header in grid.columns.values()}
+    used = set(grid.columns.values())
     for model_field, header in grid.columns.items():
         if model_field not in fields and not model_field.startswith("scores."):
             problems.append(Problem(grid.source, f"columns maps unknown field {model_field!r}"
