@@ -335,7 +335,7 @@ def test_english_reports_say_on_course(tmp_path):
 
 
 def test_init_writes_the_methods_goals_per_category(tmp_path):
-    assert cli("init", tmp_path / "p").exit_code == 0
+    assert cli("init", tmp_path / "p", "--language", "en").exit_code == 0
     text = (tmp_path / "p" / "config.toml").read_text(encoding="utf-8")
     assert '[[goals]]\n# A short unique name' in text
     result = cli("build", "--config", tmp_path / "p" / "config.toml", "--as-of", "2026-11-01",
