@@ -90,9 +90,9 @@ def option_group() -> OptionGroup:
         Option("min_known_indicators", Integer(minimum=1, maximum=len(INDICATORS)), 3,
                "Fewest known indicators (of those with a weight above 0) a relation needs for a "
                "health band; with fewer it is \"too little data\", with what is missing. 3 of "
-               "the 5: with one or two, a single indicator decides the colour (an account with "
-               "only an old start date would read red on cadence alone). When fewer indicators "
-               "have a weight, all of those are needed."),
+               "the 5: with fewer, one indicator decides the colour or nearly does (an account "
+               "with only an old start date would read red on cadence alone). When fewer "
+               "indicators have a weight, all of those are needed."),
         Option("bands", Table(Number(minimum=0, maximum=100), keys=("green", "amber")),
                dict(DEFAULT_BANDS),
                "Lowest score of the green and of the amber band; lower scores are red. "
