@@ -126,6 +126,24 @@ def test_never_contacted_only_where_the_source_has_history(tmp_path):
     assert (counts["never_contacted"], counts["no_history"]) == (1, 1)
 
 
+def test_a_relation_merged_from_two_sources_brings_history_to_both(tmp_path):
+    config = project(tmp_path, {
+        "relations.csv": "id;name\nK1;Alfa Bouw\nK2;Beta Zorg\n",
+        "book.csv": "id;name\nB1;Alfa Bouw B.V.\nB2;Gamma Advies\n",
+        "touchpoints.csv": "relation;date\nK1;2026-10-01\n"},
+        {"relations.csv": "relations", "book.csv": "relations", "touchpoints.csv": "touchpoints"})
+    report = build(config)
+    coverage, cadence = per_relation(report, "coverage"), per_relation(report, "cadence")
+    # B1 is K1 by its normalised name: K1 comes from both files, and has a touchpoint
+    assert coverage["K1"]["sources"] == ["data/relations.csv", "data/book.csv"]
+    assert "B1" not in coverage
+    # so book.csv has activity history, and B2 (no touchpoint) was never contacted
+    assert (coverage["B2"]["history"], cadence["B2"]["status"]) == ("others", "never_contacted")
+    sources = {row["source"]: row for row in report["portfolio"]["coverage"]["sources"]}
+    assert (sources["data/book.csv"]["relations"], sources["data/book.csv"]["with_touchpoints"],
+            sources["data/book.csv"]["activity_history"]) == (2, 1, True)
+
+
 def test_the_summary_counts_for_the_health_cadence_indicator(tmp_path):
     health = per_relation(build(summary_project(tmp_path)), "health")
     s1 = health["S1"]["indicators"]["cadence"]

@@ -108,16 +108,26 @@ def analyse(portfolio, config, findings) -> Findings:
     as_of = config.as_of
     source_of = _SourceOf(config.sources)
     records = list(portfolio.relations.values())
-    sources = []
-    for relation in records:
-        labels = [source_of(_file(origin)) for origin in _origins(relation) if origin]
-        sources.append(list(dict.fromkeys(labels)))
     base = pl.DataFrame({
-        "relation": [r.id for r in records], "sources": sources,
+        "relation": [r.id for r in records], "origin": [r.origin for r in records],
         "summary_last_contact": [r.summary_last_contact is not None for r in records],
         "summary_contacts": [r.summary_contacts is not None for r in records]},
-        schema={"relation": pl.String, "sources": pl.List(pl.String),
-                "summary_last_contact": pl.Boolean, "summary_contacts": pl.Boolean})
+        schema={"relation": pl.String, "origin": pl.String, "summary_last_contact": pl.Boolean,
+                "summary_contacts": pl.Boolean})
+    # a few files for a hundred thousand records: each file is looked up once
+    base = base.with_columns(pl.col("origin").str.replace(r":[^:]*$", "").alias("file"))
+    labels = {file: source_of(file) for file in base["file"].drop_nulls().unique().to_list()}
+    base = base.with_columns(
+        pl.when(pl.col("origin") != "")
+        .then(pl.concat_list(pl.col("file").replace_strict(labels, default=None)))
+        .otherwise(pl.lit([], pl.List(pl.String))).alias("sources")).drop("origin", "file")
+    merged = [r for r in records if r.merged_from]
+    if merged:          # few: their lists are made one by one and put in place
+        lists = [list(dict.fromkeys(source_of(_file(origin)) for origin in _origins(r) if origin))
+                 for r in merged]
+        base = base.update(pl.DataFrame({"relation": [r.id for r in merged], "sources": lists},
+                                        schema={"relation": pl.String,
+                                                "sources": pl.List(pl.String)}), on="relation")
     frame = base.lazy()
     for name, key in (("touchpoints", "relation"), ("business", "relation"), ("surveys", "subject")):
         frame = frame.join(_counts(getattr(portfolio, name), key, as_of, name), on="relation",
