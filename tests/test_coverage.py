@@ -315,3 +315,43 @@ def test_a_count_that_is_no_whole_number_is_named(tmp_path):
         in result.output
     assert 'data/relations.csv:3: summary_contacts: expected a whole number, 0 or more, found "2,5"' \
         in result.output
+
+
+def test_a_hubspot_export_read_by_the_csv_source_uses_its_contact_summary(tmp_path):
+    """The real 182-column HubSpot contacts header (made-up records), mapped by `columns`; the project
+    has no touchpoints table at all."""
+    import csv
+    import io
+
+    from conftest import TEST_DATA
+
+    lines = (TEST_DATA / "crm-exports" / "hubspot_all_contacts_header.txt").read_text(
+        encoding="utf-8").splitlines()
+    header = [line for line in lines if line and not line.startswith("#")]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([
+        {"Record ID": "51", "Last Name": "Contact Een", "Create Date": "2006-03-01 10:23",
+         "Last Activity Date": "2026-10-05 09:12", "Number of times contacted": "4"},
+        {"Record ID": "52", "Last Name": "Contact Twee", "Create Date": "2006-03-01 10:23",
+         "Number of times contacted": "0"},
+    ])
+    config = project(tmp_path, {"contacts.csv": out.getvalue()}, {}, extra="""
+        [[sources]]
+        type = "csv"
+        path = "data/contacts.csv"
+        table = "relations"
+        delimiter = ","
+        columns = { id = "Record ID", name = "Last Name", since = "Create Date", summary_last_contact = "Last Activity Date", summary_contacts = "Number of times contacted" }
+        """)
+    report = build(config)
+    cadence = per_relation(report, "cadence")
+    # 51: HubSpot saw it on 5 Oct 2026; category C (the default) -> due 5 Apr 2027, on track,
+    # instead of due since 1 Sep 2006 and 7,366 days overdue
+    assert (cadence["51"]["last_contact"], cadence["51"]["last_contact_source"],
+            cadence["51"]["summary_contacts"], cadence["51"]["next_due"], cadence["51"]["status"]) == \
+        ("2026-10-05", "export_summary", 4, "2027-04-05", "on_track")
+    # 52: no date in the export, no touchpoints in the data: not overdue, not never contacted
+    assert (cadence["52"]["status"], cadence["52"]["days_overdue"], cadence["52"]["summary_contacts"]) \
+        == ("no_history", None, 0)
