@@ -43,6 +43,9 @@ class Relation:
     origin: str = ""                    # "file:line" the record came from, for messages
     provenance: dict[str, str] = field(default_factory=dict)   # field -> origin, when not `origin`
     merged_from: list[str] = field(default_factory=list)       # records folded into this one
+    owner_value: str | None = None      # the owner as the source wrote it, when it matched no employee
+    summary_last_contact: date | None = None   # the source's own summary of contact (a CRM's "last activity"), not a logged touchpoint
+    summary_contacts: int | None = None         # the source's own count of contacts ("number of times contacted")
 
 
 @dataclass
@@ -53,6 +56,7 @@ class Employee:
     name: str
     team: str | None = None
     email: str | None = None
+    aliases: tuple[str, ...] = ()
     origin: str = ""
 
 

@@ -44,7 +44,9 @@ def test_each_relation_worked_out_by_hand(tmp_path):
     # A1: last touchpoint 15 Sep (5 Nov is after the report date); monthly -> due 15 Oct;
     #     1 Nov - 15 Oct = 17 days overdue.
     assert found["A1"] == {"category": "A", "category_source": "data", "cadence_months": 1,
-                           "last_touchpoint": "2026-09-15", "next_due": "2026-10-15",
+                           "last_touchpoint": "2026-09-15", "summary_last_contact": None,
+                           "summary_contacts": None, "last_contact": "2026-09-15",
+                           "last_contact_source": "touchpoint", "next_due": "2026-10-15",
                            "days_overdue": 17, "days_until_due": 0, "status": "overdue"}
     # A2: 31 Jan + 1 month is clipped to 28 Feb 2026; overdue 1 Nov - 28 Feb = 246 days.
     assert found["A2"]["next_due"] == "2026-02-28" and found["A2"]["days_overdue"] == 246
@@ -61,11 +63,13 @@ def test_each_relation_worked_out_by_hand(tmp_path):
 
 def test_portfolio_counts_and_overdue_list_worst_first(tmp_path):
     portfolio = cadence(tmp_path)["portfolio"]["cadence"]
-    assert portfolio["counts"] == {"on_track": 1, "due_soon": 0, "overdue": 3, "never_contacted": 1}
+    # C1 has no touchpoint, but its source (relations.csv) has them for others: never contacted
+    assert portfolio["counts"] == {"on_track": 1, "due_soon": 0, "overdue": 3, "never_contacted": 1,
+                                   "no_history": 0}
     assert portfolio["per_category"] == {
-        "A": {"relations": 2, "overdue": 2, "never_contacted": 0},
-        "B": {"relations": 1, "overdue": 0, "never_contacted": 0},
-        "C": {"relations": 2, "overdue": 1, "never_contacted": 1}}
+        "A": {"relations": 2, "overdue": 2, "never_contacted": 0, "no_history": 0},
+        "B": {"relations": 1, "overdue": 0, "never_contacted": 0, "no_history": 0},
+        "C": {"relations": 2, "overdue": 1, "never_contacted": 1, "no_history": 0}}
     assert [row["id"] for row in portfolio["overdue"]] == ["A2", "N1", "A1"]
     assert [row["id"] for row in portfolio["never_contacted"]] == ["C1"]
 

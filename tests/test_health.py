@@ -182,12 +182,20 @@ def test_unknown_indicators_are_left_out_and_reweighted(report):
     assert p1["trend"] == {"change": None, "direction": None,
                            "unknown": "no score for the previous period"}
     u1 = found["U1"]
-    # Nothing at all: every indicator unknown with its reason, no score, no band.
+    # Nothing at all: every indicator unknown with its reason; 0 known of the 3 a band needs.
     assert {k: i["unknown"] for k, i in u1["indicators"].items()} == {
         "response_time": "no touchpoints on record", "referrals": "no touchpoints on record",
         "repeat_business": "no business records", "value_add": "no touchpoints on record",
         "cadence": "never contacted and no start date (since) known"}
-    assert (u1["score"], u1["band"], u1["unknown"]) == (None, None, "no indicator could be computed")
+    assert (u1["score"], u1["band"], u1["unknown"]) == (
+        None, "insufficient", "too little data: fewer indicators known than a health band needs")
+    assert (u1["known_indicators"], u1["min_known_indicators"]) == (0, 3)
+    assert u1["missing"] == [{"indicator": key, "reason": u1["indicators"][key]["unknown"]}
+                             for key in ("response_time", "referrals", "repeat_business",
+                                         "value_add", "cadence")]
+    # P1: 4 known (repeat business is not), enough: nothing in its way
+    assert (p1["known_indicators"], p1["missing"]) == (
+        4, [{"indicator": "repeat_business", "reason": "no business records"}])
     assert u1["trend"]["unknown"] == "no score now"
 
 
@@ -240,11 +248,11 @@ def test_open_and_resolved_complaints(report):
 
 def test_portfolio_distribution_turning_red_flags_and_complaints(report):
     portfolio = report["portfolio"]["health"]
-    assert portfolio["bands"] == {"green": 2, "amber": 2, "red": 1, "unknown": 1}
+    assert portfolio["bands"] == {"green": 2, "amber": 2, "red": 1, "insufficient": 1}
     assert portfolio["per_category"] == {
-        "A": {"green": 2, "amber": 0, "red": 0, "unknown": 0},
-        "B": {"green": 0, "amber": 1, "red": 1, "unknown": 0},
-        "C": {"green": 0, "amber": 1, "red": 0, "unknown": 1}}
+        "A": {"green": 2, "amber": 0, "red": 0, "insufficient": 0},
+        "B": {"green": 0, "amber": 1, "red": 1, "insufficient": 0},
+        "C": {"green": 0, "amber": 1, "red": 0, "insufficient": 1}}
     assert portfolio["trends"] == {"up": 1, "down": 1, "flat": 2, "unknown": 2}
     assert [(r["id"], r["previous_band"], r["previous_score"], r["score"]) for r in
             portfolio["turning_red"]] == [("R1", "green", 85.7, 37.8)]

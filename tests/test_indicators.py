@@ -85,7 +85,7 @@ def test_success_indicators_against_targets(report):
     # before) = 3; A relations: A1, A2 -> 1.5 per A relation per year.
     assert success["referrals_per_a"] == {
         "value": 1.5, "target": 3.0, "met": False, "numerator": 3, "denominator": 2,
-        "unit": "per_relation_per_year", "unknown": None}
+        "unit": "per_relation_per_year", "unknown": None, "without_history": 0}
     # A/B with won business in the previous period: A1 (Mar 2025), A2 (Jun 2025), B1 (Dec 2024);
     # still won business in the period: A1, B1 -> 2 / 3.
     retention = success["retention_ab"]
@@ -112,7 +112,7 @@ def test_monthly_kpis_for_the_previous_month(report):
     # Contacted in October: A1, B1 (and C1, not planned) -> 2 of 5; 4 were overdue on 1 Oct.
     assert kpis["touchpoints_vs_planned"] == {
         "value": 0.4, "numerator": 2, "denominator": 5, "unit": "share", "unknown": None,
-        "overdue_at_start": 4}
+        "overdue_at_start": 4, "without_history": 0}
     assert (kpis["touchpoints"], kpis["relations_contacted"]) == (3, 3)
     # open B1 5 Oct 7000 and quote C1 20 Oct 2000; A1's open record of 30 Sep is September's.
     assert kpis["new_opportunities"] == {"count": 2, "amount": 9000.0, "open": 1, "quote": 1}

@@ -15,6 +15,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.sources.crm.crm_source",
     "relatierapport.builtin.analyses.provenance",
     "relatierapport.builtin.analyses.segmentation",
+    "relatierapport.builtin.analyses.coverage",
     "relatierapport.builtin.analyses.cadence",
     "relatierapport.builtin.analyses.planning",
     "relatierapport.builtin.analyses.health",

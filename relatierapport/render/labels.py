@@ -21,7 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "cadence": {
         "on_track": N_("on track"), "due_soon": N_("due soon"), "overdue": N_("overdue"),
-        "never_contacted": N_("never contacted"),
+        "never_contacted": N_("never contacted"), "no_history": N_("no touchpoints in the data"),
     },
     # the method's segments, customer types and lifecycle phases (segmentation's findings),
     # named alike wherever they are shown

@@ -128,6 +128,7 @@ DUTCH: dict[str, str] = {
                               "referrals, repeat_business, value_add, cadence); niet genoemde "
                               "sleutels houden hun standaard; 0 laat een indicator weg. Minstens "
                               "één gewicht moet boven 0 liggen.",
+    "plugins.health min_known_indicators": "Minimaal aantal bekende indicatoren (met een gewicht boven 0) voor een kleur; met minder is het \"te weinig gegevens\", met wat er ontbreekt. 3 van de 5: met minder bepaalt één indicator de kleur (een account met alleen een oude startdatum zou op contactritme alleen rood zijn). Hebben minder indicatoren een gewicht, dan zijn die allemaal nodig.",
     "plugins.health bands": "Laagste score van de groene en van de oranje kleur; lagere scores zijn "
                             "rood. amber mag niet boven green liggen.",
     "plugins.health trend_months": "De trend vergelijkt met de score van zoveel maanden vóór de "

@@ -31,7 +31,7 @@ MAX_PROBLEMS_PER_SOURCE = 1000
 
 @dataclass(frozen=True)
 class FieldSpec:
-    kind: str = "text"            # text | date | number | code | list
+    kind: str = "text"            # text | date | number | count | code | list
     required: bool = False
     vocabulary: str | None = None  # for code and list fields
     default: str | None = None
@@ -48,6 +48,7 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
         "category": FieldSpec("code", vocabulary="category"),
         "phase": FieldSpec("code", vocabulary="phase"), "since": DATE,
         "email": T, "phone": T, "city": T, "tags": FieldSpec("list"),
+        "summary_last_contact": DATE, "summary_contacts": FieldSpec("count"),
     },
     "employees": {"id": REQ, "name": REQ, "team": T, "email": T},
     "goals": {"id": REQ, "scope": FieldSpec(default="portfolio"), "metric": T,
@@ -320,6 +321,8 @@ def _expected(spec: FieldSpec, grid: Grid) -> str:
         return "a date as " + " or ".join(shown(fmt) for fmt in grid.date_formats)
     if spec.kind == "number":
         return "a number with decimal " + ("comma" if grid.decimal == "," else "point")
+    if spec.kind == "count":
+        return "a whole number, 0 or more"
     if spec.kind == "code" and spec.vocabulary in vocabulary.CLOSED:
         return vocabulary.expected(spec.vocabulary)
     return "a value"
@@ -417,6 +420,9 @@ def _parse_field(frame: pl.DataFrame, grid: Grid, model_field: str, spec: FieldS
         value = _date_expr(text, grid.date_formats)
     elif spec.kind == "number":
         value = _number_expr(text, grid.decimal)
+    elif spec.kind == "count":
+        number = _number_expr(text, grid.decimal)
+        value = pl.when((number >= 0) & (number == number.floor())).then(number).cast(pl.Int64)
     elif spec.kind == "code":
         value = _code_expr(text, spec.vocabulary)
     elif spec.kind == "list":

@@ -14,7 +14,9 @@ including the report date), against ``targets``:
     in won records (``"count"``).
 ``referrals_per_a``
     ``referral_given`` touchpoints (the relation referred us) of A relations
-    in the period, per A relation, per year.
+    in the period, per A relation, per year. A relations whose sources hold no
+    activity history (the ``coverage`` analysis' ``history`` is ``none``) are
+    left out and counted: the data could not show their referrals.
 ``retention_ab``
     Of the A and B relations with won business in the previous period (the
     ``period_months`` before the period), the share that also has won
@@ -28,8 +30,11 @@ the report date (``kpi_month = "previous"``, the default: a report dated 1 or
 15 November covers October) or the month of the report date up to the report
 date (``"current"``). Planned touchpoints are the relations whose next
 touchpoint per cadence, as of the month's first day, falls due on or before
-the month's last day (overdue ones included); completed are those of them
-with a touchpoint in the month. New opportunities are business records with
+the month's last day (overdue ones included; the last contact is the later of
+the last touchpoint and the export's own last-contact date before the month);
+completed are those of them with a touchpoint in the month. Relations whose
+sources hold no activity history are left out and counted: no touchpoint of
+theirs can show up in the data. New opportunities are business records with
 status open or quote dated in the month; value-add activities the value_add
 touchpoints in the month; insights shared the value_add touchpoints whose
 notes match ``insight_keywords`` (market insight, benchmarks, trends, ...).
@@ -42,7 +47,8 @@ revenue) and profitability (revenue - hours x ``hourly_cost`` over won records
 with amount and hours).
 
 Each relation's category and cadence in months come from the ``cadence``
-analysis' findings; indicators requires that analysis.
+analysis' findings; indicators requires that analysis, and reads the
+``coverage`` analysis' ``history`` when it is loaded.
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ YEAR_DAYS = 365.25
 NO_WON = N_("no won business in the period")
 NO_AMOUNTS = N_("won business in the period has no amounts")
 NO_A = N_("no A relations")
+NO_A_HISTORY = N_("no A relation has activity history in the data")
 NO_AB_BEFORE = N_("no A or B relation had won business in the previous period")
 NO_SINCE = N_("no relation has a start date (since) on or before the report date")
 NO_LAPSED = N_("no relation went quiet in the period")
@@ -84,6 +91,7 @@ REL_NO_SINCE = N_("no start date (since)")
 REL_NOT_STARTED = N_("starts after the report date")
 REL_NO_BUSINESS = N_("no business records")
 REL_NO_TOUCHPOINTS = N_("no touchpoints on record")
+REL_NO_HISTORY = N_("no touchpoints in the data: its sources hold no activity history")
 REL_NO_HOURS = N_("no hours recorded on won business in the period")
 
 
@@ -125,7 +133,7 @@ def config_options():
 
 @hookimpl
 def analyses():
-    return [Analysis(NAME, analyse, requires=("cadence",),
+    return [Analysis(NAME, analyse, requires=("cadence",), after=("coverage",),
                      description="Success indicators against targets, monthly KPIs, relation "
                                  "indicators.")]
 
@@ -177,6 +185,10 @@ def analyse(portfolio, config, findings) -> Findings:
     previous_start = add_months(as_of, -2 * months)
     cats = relation_columns(findings["cadence"].relations,
                             {"category": pl.String, "cadence_months": pl.Int64})
+    coverage = findings.get("coverage")
+    history = (relation_columns(coverage.relations, {"history": pl.String}) if coverage is not None
+               else cats.select("relation", pl.lit("others").alias("history")))
+    cats = cats.join(history, on="relation", how="left", maintain_order="left")
     targets = options["targets"]
 
     business = portfolio.business.lazy().filter(pl.col("date") <= as_of)
@@ -226,9 +238,12 @@ def analyse(portfolio, config, findings) -> Findings:
         existing = _ratio(int(period_won["existing"].sum()), period_won.height,
                           targets["existing_share"], "share", NO_WON, measure=measure)
 
-    a_relations = frame.filter(pl.col("category") == "A")
+    all_a = frame.filter(pl.col("category") == "A")
+    a_relations = all_a.filter(pl.col("history") != "none")
     referrals = _ratio(int(a_relations["referrals"].fill_null(0).sum()), a_relations.height,
-                       targets["referrals_per_a"], "per_relation_per_year", NO_A, scale=12 / months)
+                       targets["referrals_per_a"], "per_relation_per_year",
+                       NO_A_HISTORY if all_a.height else NO_A, scale=12 / months,
+                       without_history=all_a.height - a_relations.height)
 
     retention_per_category = {}
     base_total = retained_total = 0
@@ -331,7 +346,8 @@ def _per_relation(frame: pl.DataFrame, as_of, start, options) -> pl.DataFrame:
         profit_unknown.alias("unknown")).alias("profit")
     referrals = pl.struct(
         pl.col("referrals").alias("value"),
-        pl.when(pl.col("n").is_null()).then(text(REL_NO_TOUCHPOINTS)).otherwise(text(None))
+        pl.when(pl.col("n").is_null() & (pl.col("history") == "none")).then(text(REL_NO_HISTORY))
+        .when(pl.col("n").is_null()).then(text(REL_NO_TOUCHPOINTS)).otherwise(text(None))
         .alias("unknown")).alias("referrals")
     existing = (pl.col("first_won").is_not_null() & (pl.col("first_won") <= start)).fill_null(False)
     return frame.select("relation", "category", duration, existing.alias("existing"), revenue, profit,
@@ -378,16 +394,26 @@ def _monthly(portfolio, cats, first, last_day, data_end, options) -> dict:
     ).collect().row(0, named=True)
     contacted = month.select(pl.col("relation").unique(), pl.lit(True).alias("contacted"))
 
-    # due per cadence as of the month's first day, by the cadence analysis' rule
+    # due per cadence as of the month's first day, by the cadence analysis' rule: the last contact
+    # is the later of the last touchpoint and the export's own last-contact date before the month
+    records = list(portfolio.relations.values())
+    summaries = pl.LazyFrame({"relation": [r.id for r in records],
+                              "summary": [r.summary_last_contact for r in records]},
+                             schema={"relation": pl.String, "summary": pl.Date})
     relations = (cats.lazy()
                  .join(portfolio.relation_frame().lazy().select("relation", "since"), on="relation",
                        how="left", maintain_order="left")
-                 .select("relation", "since", pl.col("cadence_months").alias("months")))
+                 .join(summaries, on="relation", how="left", maintain_order="left")
+                 .select("relation", "since", "history", pl.col("cadence_months").alias("months"),
+                         pl.when(pl.col("summary") < first).then(pl.col("summary")).alias("summary")))
     step = pl.format("{}mo", pl.col("months"))
-    due = (pl.when(pl.col("last").is_not_null()).then(pl.col("last").dt.offset_by(step))
+    last = pl.max_horizontal("last", "summary")
+    due = (pl.when(last.is_not_null()).then(last.dt.offset_by(step))
            .when(pl.col("since").is_not_null()).then(pl.col("since").dt.offset_by(step))
            .otherwise(pl.lit(first)))
-    plan = (relations.filter(pl.col("since").is_null() | (pl.col("since") <= last_day))
+    without_history = relations.filter(pl.col("history") == "none").select(pl.len()).collect().item()
+    plan = (relations.filter(pl.col("history") != "none")
+            .filter(pl.col("since").is_null() | (pl.col("since") <= last_day))
             .join(before, on="relation", how="left").join(contacted, on="relation", how="left")
             .with_columns(due.alias("due"))
             .filter(pl.col("due") <= last_day)
@@ -402,7 +428,8 @@ def _monthly(portfolio, cats, first, last_day, data_end, options) -> dict:
                              (pl.col("status") == "open").sum().alias("open"),
                              (pl.col("status") == "quote").sum().alias("quote"))
                      .collect().row(0, named=True))
-    completion = _ratio(completed, planned, None, "share", NO_PLANNED, overdue_at_start=overdue)
+    completion = _ratio(completed, planned, None, "share", NO_PLANNED, overdue_at_start=overdue,
+                        without_history=without_history)
     completion.pop("target")
     completion.pop("met")
     return {

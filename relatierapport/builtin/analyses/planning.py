@@ -5,7 +5,9 @@ first touchpoint falls on its next due date, then one every cadence period, for
 ``months`` months from the report date. A relation whose next due date lies
 before the report date (overdue, or never contacted and already due) gets a
 *catch-up* touchpoint on the report date itself, and its later touchpoints
-follow from there. Every date that falls on a Saturday, Sunday or one of the
+follow from there. A relation with no touchpoints in the data (cadence status
+``no_history``) is due on the report date: its first touchpoint falls on it,
+not marked catch-up, since nothing is known to be late. Every date that falls on a Saturday, Sunday or one of the
 configured ``holidays`` moves to the next working day, so a catch-up planned on
 a Saturday report date lands on the Monday; when the next working day lies in
 the next month, the touchpoint moves back to the last working day before it

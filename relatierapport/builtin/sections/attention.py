@@ -1,13 +1,17 @@
 """Built-in plugin ``attention``: the portfolio report's first page, what needs attention now.
 
-A director or account manager reads one page: key figures (overdue
-touchpoints, relations never contacted, relations turning red, red relations,
-open complaints, red flags of the last month) and short lists of each, the
-most urgent first and A relations before B and C, with "and 1,234 more" and a
-link to the full section. The lists are bounded (``list_limit``), so the page
-stays one page for 100,000 relations. Read from the cadence and health
-findings (and the goals findings when an analysis makes them); a part whose
-analysis is disabled is left out.
+A director or account manager reads one page: key figures and short lists,
+the most urgent first and A relations before B and C, with "and 1,234 more"
+and a link to the full section. The key figures lead with what an account
+manager can act on (overdue touchpoints, relations turning red, open
+complaints, red flags of the last month, goals behind), then red relations and
+relations never contacted, and last the relations whose data holds no contact
+history at all (the cadence status ``no_history``): those are one group with
+their count, the sources that carry no activity history and what to do about
+it, never hundreds of red or never-contacted rows. The lists are bounded
+(``list_limit``), so the page stays one page for 100,000 relations. Read from
+the cadence, health and coverage findings (and the goals findings when an
+analysis makes them); a part whose analysis is disabled is left out.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from relatierapport.options import Integer, Option, OptionGroup
 
 NAME = "attention"
 CATEGORY_ORDER = {"A": 0, "B": 1, "C": 2}
+#: The key figures in the order shown: what an account manager can act on first.
+FIGURE_ORDER = ("overdue", "turning_red", "complaints", "red_flags", "goals_behind", "red",
+                "never_contacted", "no_history")
 
 
 @hookimpl
@@ -81,6 +88,10 @@ def attention_data(report) -> dict:
         data["overdue_a"] = sum(1 for row in found["overdue"] if row["category"] == "A")
         figures.append(_figure("overdue", len(found["overdue"])))
         figures.append(_figure("never_contacted", len(found["never_contacted"])))
+        without = len(found.get("no_history", []))
+        if without:
+            data["no_history"] = {"total": without, "sources": _sources_without_history(report)}
+            figures.append(_figure("no_history", without, "unknown"))
     health = report.findings.get("health")
     if health is not None and "bands" in health.portfolio:
         found = health.portfolio
@@ -120,7 +131,18 @@ def attention_data(report) -> dict:
     if goals is not None:
         data["goals"] = _bounded(goals, limit)
         figures.append(_figure("goals_behind", len(goals), "amber"))
+    figures.sort(key=lambda figure: FIGURE_ORDER.index(figure["key"]))
     return data
+
+
+def _sources_without_history(report) -> list[dict]:
+    """The sources that gave relations but no touchpoint for any of them (the coverage
+    analysis' portfolio findings), with how many relations each gave."""
+    found = report.findings.get("coverage")
+    if found is None:
+        return []
+    return [{"source": row["source"], "relations": row["relations"]}
+            for row in found.portfolio["sources"] if row["activity_history"] is False]
 
 
 @hookimpl

@@ -106,7 +106,8 @@ FLAG_NAMES = {"no_response": N_("No response"), "competitor": N_("Competitor men
               "exclusivity_lost": N_("Exclusivity lost"), "proactive": N_("Proactive outreach"),
               "referral": N_("Referral given to us"), "strategic": N_("Strategic involvement"),
               "first_call": N_("First call")}
-BAND_NAMES = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "unknown": N_("unknown")}
+BAND_NAMES = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"),
+              "insufficient": N_("too little data"), "unknown": N_("unknown")}
 
 
 @hookimpl
@@ -168,6 +169,8 @@ def attention_items(cadence: dict | None, health: dict | None, relation_id: str 
                           "since": cadence["next_due"]})
         elif cadence["status"] == "never_contacted":
             items.append({"kind": "never_contacted", "tone": "red"})
+        elif cadence["status"] == "no_history":
+            items.append({"kind": "no_history", "tone": "unknown"})
         elif cadence["status"] == "due_soon":
             items.append({"kind": "due_soon", "tone": "amber", "days": cadence["days_until_due"],
                           "date": cadence["next_due"]})
@@ -223,6 +226,8 @@ def overview(relation, report) -> dict:
             "direction": trend.get("direction"), "change": trend.get("change"),
             "since": (health.get("previous") or {}).get("as_of"),
             "reasons": [_(INDICATOR_NAMES[r["indicator"]]) for r in health.get("reasons") or []][:3],
+            "known": health.get("known_indicators"), "needed": health.get("min_known_indicators"),
+            "missing": [_(INDICATOR_NAMES[item["indicator"]]) for item in health.get("missing") or []],
         }
     next_touchpoint = None
     if planning and planning.get("next"):
@@ -238,7 +243,9 @@ def overview(relation, report) -> dict:
         elif item["kind"] == "turned_red":
             item["previous_name"] = _(BAND_NAMES[item["previous"]])
     return {"badges": badges, "owner_name": _employee(report, relation.owner), "health": health_data,
-            "last_touchpoint": (cadence or {}).get("last_touchpoint"), "next": next_touchpoint,
+            "last_touchpoint": (cadence or {}).get("last_touchpoint"),
+            "last_contact": (cadence or {}).get("last_contact"),
+            "last_contact_source": (cadence or {}).get("last_contact_source"), "next": next_touchpoint,
             "attention": items, "has_cadence": cadence is not None}
 
 

@@ -84,25 +84,38 @@ def config_options():
 
 @hookimpl
 def analyses():
-    return [Analysis(NAME, analyse, requires=("cadence",),
+    return [Analysis(NAME, analyse, requires=("cadence",), after=("coverage",),
                      description="Health score per relation with bands, trend, reasons, red flags, "
                                  "opportunities and open complaints.")]
 
 
 #: What health reads from the cadence analysis' findings per relation.
 CADENCE_COLUMNS = {"category": pl.String, "category_source": pl.String, "cadence_months": pl.Int64,
-                   "days_overdue": pl.Int64, "status": pl.String}
+                   "days_overdue": pl.Int64, "status": pl.String, "last_contact_source": pl.String,
+                   "summary_last_contact": pl.Date}
 
 
-def _relations_frame(portfolio, cadence: pl.DataFrame) -> pl.DataFrame:
-    """relation, order, category, category_source, since, months and cadence's days overdue and
-    status now."""
+def _history(findings, cadence: pl.DataFrame) -> pl.DataFrame:
+    """The coverage analysis' ``history`` per relation; "others" (some history in the data)
+    for every relation when that analysis is not loaded."""
+    found = findings.get("coverage")
+    if found is None:
+        return cadence.select("relation", pl.lit("others").alias("history"))
+    return relation_columns(found.relations, {"history": pl.String})
+
+
+def _relations_frame(portfolio, cadence: pl.DataFrame, history: pl.DataFrame) -> pl.DataFrame:
+    """relation, order, category, category_source, since, months, the export's summary date,
+    the coverage history, and cadence's days overdue, status and source of the last contact now."""
     return (cadence.with_row_index("order")
             .join(portfolio.relation_frame().select("relation", "since"), on="relation", how="left",
                   maintain_order="left")
+            .join(history, on="relation", how="left", maintain_order="left")
             .select("relation", "order", "category", "category_source", "since",
                     pl.col("cadence_months").alias("months"),
-                    pl.col("days_overdue").alias("now_overdue"), pl.col("status").alias("now_status")))
+                    pl.col("summary_last_contact").alias("summary"), "history",
+                    pl.col("days_overdue").alias("now_overdue"), pl.col("status").alias("now_status"),
+                    pl.col("last_contact_source").alias("now_source")))
 
 
 def _empty(frame: pl.DataFrame, name: str) -> pl.Expr:
@@ -114,7 +127,7 @@ def analyse(portfolio, config, findings) -> Findings:
     as_of = config.as_of
     cadence = relation_columns(findings["cadence"].relations, CADENCE_COLUMNS)
     cats = cadence.select("relation", "category", "category_source")
-    relations = _relations_frame(portfolio, cadence)
+    relations = _relations_frame(portfolio, cadence, _history(findings, cadence))
     del cadence
     then_date = add_months(as_of, -options["trend_months"])
 
@@ -132,7 +145,8 @@ def analyse(portfolio, config, findings) -> Findings:
                     maintain_order="left"))
     del frame, flags_per_relation, resolved_rows
     per_relation = joined.select(
-        "relation", "category", "category_source", "score", "band", "unknown", indicators(options),
+        "relation", "category", "category_source", "score", "band", "unknown", "known_indicators",
+        "min_known_indicators", "missing", indicators(options),
         _empty(joined, "reasons"),
         pl.struct(pl.lit(then_date).alias("as_of"), pl.col("previous_score").alias("score"),
                   pl.col("previous_band").alias("band"), pl.col("previous_unknown").alias("unknown"))

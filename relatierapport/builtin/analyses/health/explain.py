@@ -22,7 +22,8 @@ def _indicator_fields(options) -> dict:
         "value_add": ("value_adds", "touchpoints", {"target": "value_add_target"},
                       {"window_months": options["value_add_months"]}),
         "cadence": ("overdue", "days_overdue", {"cadence_months": "months",
-                                                "zero_at_days": "zero_at_days"}, {}),
+                                                "zero_at_days": "zero_at_days",
+                                                "evidence": "evidence"}, {}),
     }
 
 

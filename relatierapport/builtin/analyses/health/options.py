@@ -8,7 +8,8 @@ from relatierapport.options import Integer, ListOf, Number, Option, OptionGroup,
 NAME = "health"
 CATEGORIES = ("A", "B", "C")
 INDICATORS = ("response_time", "referrals", "repeat_business", "value_add", "cadence")
-BANDS = ("green", "amber", "red")
+#: The bands of a score, and "insufficient": fewer known indicators than min_known_indicators.
+BANDS = ("green", "amber", "red", "insufficient")
 RED_FLAGS = ("no_response", "competitor", "rate_pressure", "stakeholder_change", "exclusivity_lost")
 OPPORTUNITIES = ("proactive", "referral", "strategic", "first_call")
 FLAG_KINDS = RED_FLAGS + OPPORTUNITIES
@@ -86,6 +87,12 @@ def option_group() -> OptionGroup:
                "Weight of each indicator in the health score (response_time, referrals, "
                "repeat_business, value_add, cadence); keys not given keep their default; 0 leaves "
                "an indicator out. At least one weight must be above 0.", check=_check_weights),
+        Option("min_known_indicators", Integer(minimum=1, maximum=len(INDICATORS)), 3,
+               "Fewest known indicators (of those with a weight above 0) a relation needs for a "
+               "health band; with fewer it is \"too little data\", with what is missing. 3 of "
+               "the 5: with fewer, one indicator decides the colour or nearly does (an account "
+               "with only an old start date would read red on cadence alone). When fewer "
+               "indicators have a weight, all of those are needed."),
         Option("bands", Table(Number(minimum=0, maximum=100), keys=("green", "amber")),
                dict(DEFAULT_BANDS),
                "Lowest score of the green and of the amber band; lower scores are red. "

@@ -39,13 +39,13 @@ def totals(portfolio, per_relation: pl.DataFrame, cats, flag_totals: dict, open_
     relations, the flags and the open complaints."""
     limit = options["list_limit"] or None
     summary = per_relation.select(
-        "relation", "category", "score", pl.col("band").fill_null("unknown"),
+        "relation", "category", "score", "band",
         pl.col("trend").struct.field("direction").fill_null("unknown").alias("direction"),
         pl.col("trend").struct.field("change").alias("trend"),
         pl.col("previous").struct.field("score").alias("previous_score"),
         pl.col("previous").struct.field("band").alias("previous_band"),
         pl.col("reasons").list.eval(pl.element().struct.field("indicator")).alias("reasons"))
-    empty = {b: 0 for b in BANDS} | {"unknown": 0}
+    empty = {b: 0 for b in BANDS}
     bands = dict(empty)
     bands.update(summary.group_by("band").len().iter_rows())
     per_category = {c: dict(empty) for c in CATEGORIES}

@@ -17,8 +17,9 @@ NO_OUTGOING = N_("no outgoing touchpoints in the window to measure")
 ALL_PENDING = N_("outgoing touchpoints in the window still await a reply")
 NO_BUSINESS = N_("no business records")
 NEVER_CONTACTED_NO_START = N_("never contacted and no start date (since) known")
-NO_INDICATOR = N_("no indicator could be computed")
-NO_WEIGHT = N_("only indicators with weight 0 are known")
+NO_HISTORY = N_("no touchpoints in the data: its sources hold no activity history")
+NO_HISTORY_CADENCE = N_("no touchpoints in the data and no last-contact date in the export's summary")
+TOO_FEW = N_("too little data: fewer indicators known than a health band needs")
 NOT_STARTED = N_("the relation had not started yet")
 NO_SCORE_NOW = N_("no score now")
 NO_SCORE_THEN = N_("no score for the previous period")
@@ -34,6 +35,13 @@ def reason(*cases) -> pl.Expr:
     for condition, text in cases[1:]:
         expr = expr.when(condition).then(pl.lit(text))
     return expr.otherwise(pl.lit(None, pl.String))
+
+
+def needed_indicators(options) -> int:
+    """How many indicators a band needs: ``min_known_indicators``, but never more than the
+    indicators that have a weight above 0."""
+    weighted = sum(1 for key in INDICATORS if options["weights"][key] > 0)
+    return min(options["min_known_indicators"], weighted)
 
 
 def reply_pairs(portfolio, as_of) -> pl.DataFrame:
@@ -55,8 +63,9 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
             pairs: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every relation's indicators, score and band at ``as_of``, one row per relation.
 
-    ``relations`` has relation, category, months (all from the cadence analysis)
-    and (for ``now``) its days overdue and status; without ``now`` (the previous
+    ``relations`` has relation, category, months, summary (the export's last-contact date; all
+    from the cadence analysis), history (the coverage analysis') and (for ``now``) cadence's
+    days overdue, status and source of the last contact; without ``now`` (the previous
     period) days overdue are recomputed by the cadence rule at ``as_of``. ``pairs`` are the
     ``reply_pairs`` of a date on or after ``as_of`` (made here when not given).
     """
@@ -95,31 +104,48 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
              .join(business, on="relation", how="left", maintain_order="left")
              .with_columns(pl.col(zeros).fill_null(0)))
 
+    history_none = pl.col("history") == "none"
+    since = pl.col("since")
     if now:
         overdue = pl.col("now_overdue")
-        overdue_unknown = (pl.col("now_status") == "never_contacted") & pl.col("since").is_null()
+        no_history = pl.col("now_status") == "no_history"
+        never_no_start = (pl.col("now_status") == "never_contacted") & since.is_null()
+        evidence = pl.col("now_source").fill_null(pl.lit("since"))
     else:
+        # the cadence rule at as_of: the later of the last touchpoint and the export's summary
+        summary = pl.when(pl.col("summary") <= as_of).then(pl.col("summary"))
+        last = pl.max_horizontal(pl.col("last"), summary)
         step = pl.format("{}mo", pl.col("months"))
-        due = (pl.when(pl.col("last").is_not_null()).then(pl.col("last").dt.offset_by(step))
-               .otherwise(pl.col("since").dt.offset_by(step)))
+        due = (pl.when(last.is_not_null()).then(last.dt.offset_by(step))
+               .otherwise(since.dt.offset_by(step)))
         overdue = pl.max_horizontal((pl.lit(as_of) - due).dt.total_days(), pl.lit(0))
-        overdue_unknown = pl.col("last").is_null() & pl.col("since").is_null()
+        no_history = last.is_null() & history_none
+        never_no_start = last.is_null() & since.is_null()
+        evidence = (pl.when(pl.col("last").is_not_null()
+                            & (summary.is_null() | (pl.col("last") >= summary)))
+                    .then(pl.lit("touchpoint")).when(summary.is_not_null())
+                    .then(pl.lit("export_summary")).otherwise(pl.lit("since")))
+    overdue_unknown = no_history | never_no_start
     no_touch = pl.col("n_touch") == 0
+    no_history_touch = no_touch & history_none
     median = pl.col("median")
     per_year = 12 / options["referral_months"]
     scale = options["cadence_zero_periods"] * pl.col("months") * MONTH_DAYS
     frame = frame.with_columns(
-        reason((no_touch, NO_TOUCHPOINTS), (pl.col("outgoing") == 0, NO_OUTGOING),
-                (median.is_null(), ALL_PENDING)).alias("response_time_unknown"),
-        reason((no_touch, NO_TOUCHPOINTS)).alias("referrals_unknown"),
+        reason((no_history_touch, NO_HISTORY), (no_touch, NO_TOUCHPOINTS),
+               (pl.col("outgoing") == 0, NO_OUTGOING),
+               (median.is_null(), ALL_PENDING)).alias("response_time_unknown"),
+        reason((no_history_touch, NO_HISTORY), (no_touch, NO_TOUCHPOINTS)).alias("referrals_unknown"),
         reason((pl.col("n_business") == 0, NO_BUSINESS)).alias("repeat_business_unknown"),
-        reason((no_touch, NO_TOUCHPOINTS)).alias("value_add_unknown"),
-        reason((overdue_unknown, NEVER_CONTACTED_NO_START)).alias("cadence_unknown"),
+        reason((no_history_touch, NO_HISTORY), (no_touch, NO_TOUCHPOINTS)).alias("value_add_unknown"),
+        reason((no_history, NO_HISTORY_CADENCE),
+               (never_no_start, NEVER_CONTACTED_NO_START)).alias("cadence_unknown"),
         _target(options["referral_target"]).alias("referrals_target"),
         _target(options["repeat_target"]).alias("repeat_business_target"),
         _target(options["value_add_target"]).alias("value_add_target"),
         (pl.col("referrals") * per_year).alias("referrals_rate"),
         pl.when(overdue_unknown).then(None).otherwise(overdue).alias("overdue"),
+        pl.when(overdue_unknown).then(None).otherwise(evidence).alias("evidence"),
         scale.alias("zero_at_days"),
     )
     scores = {
@@ -138,27 +164,37 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
         pl.when(pl.col(f"{key}_unknown").is_null()).then(expr).otherwise(None).alias(f"{key}_raw")
         for key, expr in scores.items())
     weights, bands = options["weights"], options["bands"]
+    weighted = [key for key in INDICATORS if weights[key] > 0]
+    needed = needed_indicators(options)
     counted = {key: pl.when(pl.col(f"{key}_raw").is_not_null()).then(pl.lit(weights[key]))
                .otherwise(0.0) for key in INDICATORS}
     frame = frame.with_columns(**{f"{key}_w": expr for key, expr in counted.items()})
-    frame = frame.with_columns(pl.sum_horizontal(f"{key}_w" for key in INDICATORS).alias("total"))
-    total = pl.col("total")
     frame = frame.with_columns(
-        pl.when(total > 0).then(pl.sum_horizontal(pl.col(f"{k}_w") * pl.col(f"{k}_raw").fill_null(0)
-                                                  for k in INDICATORS) / total).round(1).alias("score"),
-        pl.when(total > 0).then(None).when(
-            pl.any_horizontal(pl.col(f"{k}_raw").is_not_null() for k in INDICATORS))
-        .then(pl.lit(NO_WEIGHT)).otherwise(pl.lit(NO_INDICATOR)).alias("unknown"),
-        *(pl.when(pl.col(f"{k}_w") > 0).then(pl.col(f"{k}_w") * pl.col(f"{k}_raw") / total)
+        pl.sum_horizontal(f"{key}_w" for key in INDICATORS).alias("total"),
+        pl.sum_horizontal(pl.col(f"{key}_raw").is_not_null().cast(pl.Int64) for key in weighted)
+        .alias("known_indicators"),
+        pl.concat_list([pl.when(pl.col(f"{key}_raw").is_null())
+                        .then(pl.struct(pl.lit(key).alias("indicator"),
+                                        pl.col(f"{key}_unknown").alias("reason")))
+                        for key in weighted]).list.drop_nulls().alias("missing"))
+    total = pl.col("total")
+    enough = pl.col("known_indicators") >= needed
+    frame = frame.with_columns(
+        pl.when(enough).then(pl.sum_horizontal(pl.col(f"{k}_w") * pl.col(f"{k}_raw").fill_null(0)
+                                               for k in INDICATORS) / total).round(1).alias("score"),
+        pl.when(enough).then(pl.lit(None, pl.String)).otherwise(pl.lit(TOO_FEW)).alias("unknown"),
+        pl.lit(needed).alias("min_known_indicators"),
+        *(pl.when(enough & (pl.col(f"{k}_w") > 0)).then(pl.col(f"{k}_w") * pl.col(f"{k}_raw") / total)
           .round(1).alias(f"{k}_contribution") for k in INDICATORS),
-        *(pl.when(pl.col(f"{k}_w") > 0).then(pl.col(f"{k}_w") * (100 - pl.col(f"{k}_raw")) / total)
+        *(pl.when(enough & (pl.col(f"{k}_w") > 0))
+          .then(pl.col(f"{k}_w") * (100 - pl.col(f"{k}_raw")) / total)
           .round(1).alias(f"{k}_lost") for k in INDICATORS),
     )
     frame = frame.with_columns(
         pl.when(pl.col("score") >= bands["green"]).then(pl.lit("green"))
         .when(pl.col("score") >= bands["amber"]).then(pl.lit("amber"))
         .when(pl.col("score").is_not_null()).then(pl.lit("red"))
-        .otherwise(pl.lit(None, pl.String)).alias("band"))
+        .otherwise(pl.lit("insufficient")).alias("band"))
     return frame.collect()
 
 

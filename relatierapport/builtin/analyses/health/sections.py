@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from relatierapport.builtin.analyses.health.options import NAME, RED_FLAGS, settings
+from relatierapport.builtin.analyses.health.options import BANDS, NAME, RED_FLAGS, settings
 from relatierapport.render.labels import N_
 
-BAND_TONES = {"green": "green", "amber": "amber", "red": "red", "unknown": "unknown"}
+#: The chart tone of each band; "too little data" and "no score" (then) look alike: no colour.
+BAND_TONES = {"green": "green", "amber": "amber", "red": "red", "insufficient": "unknown",
+              "unknown": "unknown"}
 #: At most this many rows of a portfolio list are shown; every relation plan shows its own.
 DISPLAY_LIMIT = 50
 
@@ -38,7 +40,7 @@ def portfolio_data(found, report) -> dict:
 
     _ = report.translate
     data = found.portfolio
-    order = ("green", "amber", "red", "unknown")
+    order = BANDS
     previous = dict.fromkeys(order, 0)
     frame = found.relations.frame if hasattr(found.relations, "frame") else None
     if frame is not None:
@@ -49,17 +51,20 @@ def portfolio_data(found, report) -> dict:
         for entry in found.relations.values():
             band = (entry.get("previous") or {}).get("band") or "unknown"
             previous[band] = previous.get(band, 0) + 1
-    stacks = {category: Stack(tuple((row[band], band) for band in order))
+    stacks = {category: Stack(tuple((row[band], BAND_TONES[band]) for band in order))
               for category, row in data["per_category"].items()}
-    total = Stack(tuple((data["bands"][band], band) for band in order))
-    largest = max(max(previous.values()), max(data["bands"].values()), 1)
-    then_now = [{"band": band, "then": previous[band], "now": data["bands"][band],
+    total = Stack(tuple((data["bands"][band], BAND_TONES[band]) for band in order))
+    # "unknown" then: the relation had not started yet (no band at all)
+    rows = order + (("unknown",) if previous.get("unknown") else ())
+    now = {**data["bands"], "unknown": 0}
+    largest = max(max(previous.values()), max(now.values()), 1)
+    then_now = [{"band": band, "then": previous[band], "now": now[band],
                  "then_bar": Stack(((previous[band], "muted"),), largest),
-                 "now_bar": Stack(((data["bands"][band], BAND_TONES[band]),), largest)}
-                for band in order]
+                 "now_bar": Stack(((now[band], BAND_TONES[band]),), largest)}
+                for band in rows]
     legend = Legend(tuple((band, _(name)) for band, name in
                           (("green", N_("green")), ("amber", N_("amber")), ("red", N_("red")),
-                           ("unknown", N_("unknown")))))
+                           ("unknown", N_("too little data")))))
     return {**data, "stacks": stacks, "total_stack": total, "then_now": then_now, "legend": legend,
             "display_limit": DISPLAY_LIMIT, "flag_rows": _flag_rows(data, report),
             "flag_bars": _flag_bars(data["flag_counts"]),
