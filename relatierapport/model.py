@@ -31,6 +31,7 @@ class Relation:
     role: str | None = None             # client, candidate, contact, funder, ...
     owner: str | None = None            # employee id
     organisation: str | None = None     # for a person: the organisation's relation id
+    organisation_name: str | None = None   # for a person: the organisation as the source named it, without an id
     category: str | None = None         # A | B | C, None when the data does not say
     phase: str | None = None            # attract | develop | retain | wind_down | as given
     since: date | None = None
@@ -43,6 +44,9 @@ class Relation:
     origin: str = ""                    # "file:line" the record came from, for messages
     provenance: dict[str, str] = field(default_factory=dict)   # field -> origin, when not `origin`
     merged_from: list[str] = field(default_factory=list)       # records folded into this one
+    owner_value: str | None = None      # the owner as the source wrote it, when it matched no employee
+    summary_last_contact: date | None = None   # the source's own summary of contact (a CRM's "last activity"), not a logged touchpoint
+    summary_contacts: int | None = None         # the source's own count of contacts ("number of times contacted")
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Employee:
     name: str
     team: str | None = None
     email: str | None = None
+    aliases: tuple[str, ...] = ()
     origin: str = ""
 
 
