@@ -133,7 +133,7 @@ def interpret(row: Row, out) -> None:
     values = {
         "id": out.id(source_id or display_name), "name": name, "kind": "organisation" if company else "person",
         "role": "contact" if not company and (parent_id or parent_name) else None,
-        "owner": out.owner(row, owner, is_id=_is_id_column(row, "owner")),
+        "owner": out.owner(row, owner),
         "organisation": out.id(parent_id) if parent_id else None,
         "since": row.date("partner", "since"), "email": get("email"), "phone": get("phone"),
         "city": get("city"), "tags": tuple(t.strip() for t in re.split(r"[,;|]", get("tags") or "")

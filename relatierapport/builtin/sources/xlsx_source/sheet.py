@@ -18,6 +18,7 @@ from relatierapport.builtin.sources.xlsx_source.problems import (SheetReport, fa
                                                                  only_problems, sheet_ref)
 from relatierapport.errors import Problem
 from relatierapport.model import SourceData
+from relatierapport.sources import owners
 from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import Grid, convert
 from relatierapport.sources.xlsx_grid import (DAMAGED, DIGITS, EXCEL_MAX_ROW, OK, Sheet, Workbook,
@@ -31,7 +32,8 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
     opts = spec.options
     decimal = opts.get("decimal") or "."
     header_row = opts.get("header_row") or 1
-    columns = dict(spec.columns)
+    columns = {key: name for key, name in spec.columns.items()
+               if not (table == "employees" and key == "aliases")}
     if len(targets) > 1:
         columns = {key: name for key, name in spec.columns.items() if has_field(table, key)}
     sheet = SheetReport(spec.display, sheet_ref(ws.title), header_row)
@@ -133,6 +135,10 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
         record.origin = f"{spec.display}:{sheet.ref}!{row}"
     result.relations, result.employees = converted.relations, converted.employees
     result.goals = converted.goals
+    if table == "employees":           # the one employee field convert does not read
+        aliases = {"aliases": spec.columns["aliases"]} if "aliases" in spec.columns else {}
+        result.errors += owners.table_aliases(frame, {**columns, **aliases}, result.employees,
+                                              spec.display)
     return result
 
 
