@@ -287,3 +287,73 @@ def test_a_whole_first_import_checks_in_a_few_grouped_lines(tmp_path):
     lines = check(config)
     assert lines[-1].startswith("ok: 44 relations")
     assert len([line for line in lines if line.startswith("warning: ")]) == 6
+
+
+# -- CRM user exports are employees --------------------------------------------------------------------------
+
+HUBSPOT_USERS = (            # Settings > Users & Teams > Export users: user id, names, e-mail, teams
+    "User ID,First Name,Last Name,Email,Teams\n"
+    "4101,Pieter,van den Berg,p.vandenberg@bureau-noord.example,Zakelijk\n"
+    "4102,Sanne,Visser,s.visser@bureau-noord.example,Publiek\n"
+    "4103,Ex,Medewerker,ex@bureau-noord.example,\n")
+
+
+def test_a_hubspot_users_export_gives_the_employees_and_merges_with_the_table(tmp_path):
+    users = {"type": "crm", "path": "data/hubspot/users.csv"}
+    config = project(tmp_path, COMPANIES, users)
+    (tmp_path / "data" / "hubspot" / "users.csv").write_text(HUBSPOT_USERS, encoding="utf-8")
+    lines = check(config)
+    assert "data/hubspot/users.csv (crm): 3 employees" in lines
+    found = owners(build_html(config))
+    assert [found[f"hs:company:{i}"] for i in (7001, 7002, 7006)] == ["hs:user:4101", "hs:user:4102",
+                                                                      "hs:user:4103"]
+    # beside the employees table: Pieter by e-mail, Sanne by name (M2 has no e-mail); the users'
+    # ids become aliases, so owner columns holding ids find them too
+    config = project(tmp_path / "with-table", EMPLOYEES, COMPANIES, users)
+    (tmp_path / "with-table" / "data" / "hubspot" / "users.csv").write_text(HUBSPOT_USERS, encoding="utf-8")
+    loaded = portfolio(config)
+    assert sorted(loaded.employees) == ["M1", "M2", "M3", "M4", "hs:user:4103"]
+    assert set(loaded.employees["M2"].aliases) == {"hs:user:4102", "4102"}
+    assert loaded.employees["M2"].email == "s.visser@bureau-noord.example"    # a gap filled
+    assert loaded.relations["hs:company:7002"].owner == "M2"
+
+
+def test_pipedrive_user_rows_are_employees(tmp_path):
+    users = {"type": "pipedrive", "path": "data/pipedrive/users.csv"}
+    config = project(tmp_path, ORGANISATIONS, users)
+    (tmp_path / "data" / "pipedrive" / "users.csv").write_text(
+        "User - ID,User - Name,User - Email\n7,Pieter van den Berg,p.vandenberg@bureau-noord.example\n"
+        "8,Oud Account,oud@bureau-noord.example\n", encoding="utf-8")
+    found = owners(build_html(config))
+    assert [found[f"pd:org:{i}"] for i in (11, 12, 14)] == ["pd:user:7", None, "pd:user:8"]
+
+
+def test_an_excel_employees_sheet_may_carry_aliases_too(tmp_path):
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.title = "Medewerkers"
+    book.active.append(["id", "name", "Aliassen"])
+    book.active.append(["M1", "Pieter van den Berg", f"{U1}|pberg"])
+    book.active.append(["M2", "Lotte Proef", U2])
+    config = project(tmp_path, {"type": "xlsx", "path": "data/team.xlsx", "table": "employees"}, ACCOUNTS)
+    book.save(tmp_path / "data" / "team.xlsx")
+    lines = check(config)
+    assert warnings(lines, "owner") == []
+    found = owners(build_html(config))
+    assert (found["sf:001x0000010TeStAAE"], found["sf:001x0000013TeStAAA"]) == ("M1", "M2")
+    # a header of one's own, mapped with columns; a mapping that names no header is an error
+    book.active["C1"] = "Andere namen"
+    for header, owner in (("Andere namen", "M1"), ("Bijnamen", None)):
+        root = tmp_path / header
+        config = project(root, {"type": "xlsx", "path": "data/team.xlsx", "table": "employees",
+                                "columns": {"aliases": header}}, ACCOUNTS)
+        book.save(root / "data" / "team.xlsx")
+        result = cli("build", "--config", config, "--format", "json")
+        if owner:
+            assert result.exit_code == 0, result.output
+            assert owners(json.loads((root / "site" / "report.json").read_text(encoding="utf-8")))[
+                "sf:001x0000010TeStAAE"] == owner
+        else:
+            assert result.exit_code == 1
+            assert ('data/team.xlsx: aliases: expected a header "Bijnamen" (from columns), found '
+                    "headers: id, name, Andere namen") in result.output

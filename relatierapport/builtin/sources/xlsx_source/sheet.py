@@ -32,8 +32,9 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
     opts = spec.options
     decimal = opts.get("decimal") or "."
     header_row = opts.get("header_row") or 1
-    columns = {key: name for key, name in spec.columns.items()
-               if not (table == "employees" and key == "aliases")}
+    # an employees table's aliases column: read (sources/owners.py), not a field convert knows
+    aliases = {"aliases": spec.columns["aliases"]} if table == "employees" and "aliases" in spec.columns else {}
+    columns = {key: name for key, name in spec.columns.items() if not (aliases and key == "aliases")}
     if len(targets) > 1:
         columns = {key: name for key, name in spec.columns.items() if has_field(table, key)}
     sheet = SheetReport(spec.display, sheet_ref(ws.title), header_row)
@@ -81,7 +82,7 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
                 return only_problems(result, sheet)
             if layout is None:
                 if index == header_row:
-                    layout = header(cells, index, table, columns, sheet, book)
+                    layout = header(cells, index, table, {**aliases, **columns}, sheet, book)
                     if layout is None:
                         return only_problems(result, sheet)
                     if not layout:
@@ -136,7 +137,6 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
     result.relations, result.employees = converted.relations, converted.employees
     result.goals = converted.goals
     if table == "employees":           # the one employee field convert does not read
-        aliases = {"aliases": spec.columns["aliases"]} if "aliases" in spec.columns else {}
         result.errors += owners.table_aliases(frame, {**columns, **aliases}, result.employees,
                                               spec.display)
     return result
