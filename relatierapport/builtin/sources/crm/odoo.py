@@ -7,8 +7,9 @@ city, user_id, vat, company_registry, category_id, website``) or labels
 "Naam", "Gerelateerd bedrijf", "Verkoper", "Labels"), and Odoo's own XML data
 files (``<record model="res.partner">``, as modules ship their demo data).
 Companies are organisations, the others persons linked to their company by
-``parent_id/id`` (or, in a label export, by the company's name in the same
-file, also from a display name "Company, Person"). Ids are ``odoo:`` + the
+``parent_id/id`` (or, in a label export, by the company's name: in the same
+file, also from a display name "Company, Person", else across all sources
+after merging). Ids are ``odoo:`` + the
 external id (``odoo:base.res_partner_1``) or, without one, the name. KvK
 (``company_registry``), VAT and website are kept for matching across sources;
 the salesperson is the owner.
