@@ -357,3 +357,25 @@ def test_an_excel_employees_sheet_may_carry_aliases_too(tmp_path):
             assert result.exit_code == 1
             assert ('data/team.xlsx: aliases: expected a header "Bijnamen" (from columns), found '
                     "headers: id, name, Andere namen") in result.output
+
+
+def test_of_two_sources_summaries_the_latest_date_and_larger_count_count_without_a_conflict(tmp_path):
+    later = {"type": "pipedrive", "path": "data/pipedrive/later.csv"}
+    config = project(tmp_path, COMPANIES, later)
+    (tmp_path / "data" / "pipedrive" / "later.csv").write_text(
+        "Organization - ID,Organization - Name,Organization - Last activity date,Organization - Done activities\n"
+        "31,Bakkerij Noord BV,2026-10-20,2\n32,Hofman Proeftechniek,2026-01-05,40\n", encoding="utf-8")
+    lines = check(config)
+    assert "2 relation(s) found in more than one source:" in lines
+    assert not any("summary" in line for line in lines if line.startswith("warning: "))
+    relations = portfolio(config).relations
+    bakkerij, hofman = relations["hs:company:7001"], relations["hs:company:7004"]
+    # HubSpot: Bakkerij 2026-09-10 and 3 times; Hofman 2026-09-13 (Last Contacted 2026-08-23), 6 times
+    assert (bakkerij.summary_last_contact, bakkerij.summary_contacts) == (dt.date(2026, 10, 20), 3)
+    assert (hofman.summary_last_contact, hofman.summary_contacts) == (dt.date(2026, 9, 13), 40)
+    assert bakkerij.provenance["summary_last_contact"] == (
+        "data/pipedrive/later.csv:2 (export summary: Organization - Last activity date)")
+    assert hofman.provenance["summary_contacts"] == (
+        "data/pipedrive/later.csv:3 (export summary: Organization - Done activities)")
+    assert hofman.provenance["summary_last_contact"] == (
+        "data/hubspot/hubspot-crm-exports-companies.csv:5 (export summary: Last Activity Date)")

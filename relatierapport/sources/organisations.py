@@ -42,7 +42,8 @@ def link_by_name(relations: dict[str, Relation]) -> list[Problem]:
             continue
         file = relation.provenance.get("organisation_name", relation.origin).rpartition(":")[0]
         groups = several if ids else missing
-        groups.setdefault(file or relation.origin, {}).setdefault(relation.organisation_name, []).append(relation)
+        names = groups.setdefault(file or relation.origin, {})
+        names.setdefault(relation.organisation_name, []).append(relation)
     problems = []
     for file, names in missing.items():
         persons, they = _persons(names)

@@ -227,7 +227,6 @@ class Collector:
                                                              "problems (fix the ones above first)")]
         return data
 
-
     def _kept_apart(self, relations: list[Relation], date_formats: tuple[str, ...],
                     warnings: list[Problem]) -> None:
         """Set what ``convert`` does not read: a person's organisation by name, and the export's

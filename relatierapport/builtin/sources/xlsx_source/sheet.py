@@ -33,7 +33,8 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
     decimal = opts.get("decimal") or "."
     header_row = opts.get("header_row") or 1
     # an employees table's aliases column: read (sources/owners.py), not a field convert knows
-    aliases = {"aliases": spec.columns["aliases"]} if table == "employees" and "aliases" in spec.columns else {}
+    aliases = ({"aliases": spec.columns["aliases"]} if table == "employees" and "aliases" in spec.columns
+               else {})
     columns = {key: name for key, name in spec.columns.items() if not (aliases and key == "aliases")}
     if len(targets) > 1:
         columns = {key: name for key, name in spec.columns.items() if has_field(table, key)}
