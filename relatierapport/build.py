@@ -28,6 +28,7 @@ from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
 from relatierapport.plugins import Plugins, describe_failure, make_plugins
 from relatierapport.relation_table import RelationTable
 from relatierapport.render.publish import check_target, staging, swap_in
+from relatierapport.sources import organisations, owners
 from relatierapport.sources.identity import IDENTITY, Merge, unify
 
 DEFAULT_FORMATS = ("html", "pdf", "ics")
@@ -117,7 +118,9 @@ def read_sources(plugins: Plugins, config: Config) -> list[tuple[SourceSummary, 
 
 def merge(results: list[tuple[SourceSummary, SourceData]], identity_options: dict | None = None
           ) -> tuple[Portfolio, list[Problem], list[Problem], list[Merge]]:
-    """Combine all sources into one portfolio: relations unified across sources, ids remapped.
+    """Combine all sources into one portfolio: relations unified across sources, ids remapped,
+    employees made one list and owners matched to them (sources/owners.py), persons linked to
+    the organisation they name (sources/organisations.py).
 
     Returns the portfolio, the errors, the warnings (conflicting values among them)
     and the merges made.
@@ -129,11 +132,13 @@ def merge(results: list[tuple[SourceSummary, SourceData]], identity_options: dic
     for summary, data in results:
         errors += data.errors
         warnings += data.warnings
-        for employee in data.employees:
-            portfolio.employees.setdefault(employee.id, employee)
         portfolio.goals += data.goals
         for name, frame in data.tables.items():
             frames[name].append((summary.label, frame))
+    # employees of all sources become one list, and owners are matched to them before relations
+    # merge, so two sources naming one employee differently ("005x…", "M1") agree
+    portfolio.employees = owners.merge_employees([data.employees for _, data in results])
+    directory = owners.resolve(portfolio, [data.relations for _, data in results])
     unified = unify([data.relations for _, data in results], identity_options or IDENTITY.defaults())
     portfolio.relations = unified.relations
     errors += unified.errors
@@ -159,13 +164,14 @@ def merge(results: list[tuple[SourceSummary, SourceData]], identity_options: dic
                     frame = frame.filter(pl.col("relation").is_in(known.implode()))
             elif name == "surveys" and id_map and frame.height:
                 frame = frame.with_columns(pl.col("subject").replace(id_map))
+            if name == "touchpoints":
+                frame = owners.match_touchpoint_employees(frame, directory)
             kept.append(frame)
         if kept:
             setattr(portfolio, name, pl.concat(kept) if len(kept) > 1 else kept[0])
+    warnings += owners.unknown_owners(portfolio.relations, directory)
+    warnings += organisations.link_by_name(portfolio.relations)
     for relation in portfolio.relations.values():
-        if relation.owner and portfolio.employees and relation.owner not in portfolio.employees:
-            warnings.append(_at(relation.origin, "owner", f"expected an employee id, found "
-                                f"{relation.owner!r}, which no employee has"))
         if relation.organisation and relation.organisation not in portfolio.relations:
             warnings.append(_at(relation.origin, "organisation", f"expected a relation id, found "
                                 f"{relation.organisation!r}, which no relation has"))

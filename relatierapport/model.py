@@ -31,6 +31,7 @@ class Relation:
     role: str | None = None             # client, candidate, contact, funder, ...
     owner: str | None = None            # employee id
     organisation: str | None = None     # for a person: the organisation's relation id
+    organisation_name: str | None = None   # for a person: the organisation named, without an id
     category: str | None = None         # A | B | C, None when the data does not say
     phase: str | None = None            # attract | develop | retain | wind_down | as given
     since: date | None = None

@@ -94,7 +94,9 @@ def test_hubspot_contacts_export_with_the_real_182_column_header(tmp_path):
          "Email": "sanne@bakkerij-jansen.nl", "Phone Number": "+31 30 123 4567", "City": "Utrecht",
          "Contact owner": "Mila Jansen", "Create Date": "2024-01-15 10:23", "Job Title": "Inkoper",
          "Lifecycle Stage": "Customer", "Associated Company": "Bakkerij Jansen BV",
-         "Associated Company IDs": "9001", "höbbela": "ja", "Company Name": "Bakkerij Jansen"},
+         "Associated Company IDs": "9001", "höbbela": "ja", "Company Name": "Bakkerij Jansen",
+         "Last Activity Date": "2024-02-01 09:10", "Last Contacted": "2024-02-12 16:00",
+         "Number of times contacted": "7"},
         {"Record ID": "101", "First Name": "Piet", "Last Name": "Bos", "Email": "piet@example.org",
          "Create Date": "2023-06-01", "Lifecycle Stage": "Lead", "Mobile Phone Number": "06-12345678"},
         {"Record ID": "151", "Email": "info@zoë-ærts.nl", "Contact owner": "sem@bureau.nl",
@@ -119,13 +121,20 @@ def test_hubspot_contacts_export_with_the_real_182_column_header(tmp_path):
     assert (piet.role, piet.phone, piet.organisation) == ("prospect", "06-12345678", None)
     nameless = relations["hs:contact:151"]                   # no name: the e-mail address names it
     assert nameless.name == "info@zoë-ærts.nl" and nameless.since == dt.date(2022, 11, 30)
-    assert nameless.organisation == "hs:company:Zoë Ærts"     # a company known by name only
-    assert relations["hs:company:Zoë Ærts"].kind == "organisation"
+    # a company known by name only: kept for linking across sources, never made up here
+    assert (nameless.organisation, nameless.organisation_name) == (None, "Zoë Ærts")
+    assert "hs:company:Zoë Ærts" not in relations
     assert "hs:contact:201" not in relations
     assert messages(data.warnings) == [
         "data/hubspot-crm-exports-all-contacts-2024-02-21.csv:5: contacts without a name or e-mail: left out"]
-    assert {(e.id, e.name, e.email) for e in data.employees} == {
-        ("Mila Jansen", "Mila Jansen", None), ("sem@bureau.nl", "sem@bureau.nl", "sem@bureau.nl")}
+    assert data.employees == []          # owners stay as written; employees come from employee data
+    assert (nameless.owner, sanne.owner) == ("sem@bureau.nl", "Mila Jansen")
+    # the export's own summary of contact: the latest of the two dates, and the count
+    assert (sanne.summary_last_contact, sanne.summary_contacts) == (dt.date(2024, 2, 12), 7)
+    assert sanne.provenance["summary_last_contact"] == (
+        "data/hubspot-crm-exports-all-contacts-2024-02-21.csv:2 (export summary: Last Contacted)")
+    assert sanne.provenance["summary_contacts"].endswith(":2 (export summary: Number of times contacted)")
+    assert (piet.summary_last_contact, piet.summary_contacts) == (None, None)     # unknown, not zero
 
 
 DUTCH_DEALS = (
@@ -154,7 +163,7 @@ def test_hubspot_deals_with_dutch_labels_and_decimal_comma(tmp_path):
     relations = by_id(data)
     assert relations["hs:company:9001"].name == "Bakkerij Jansen BV"
     assert relations["hs:company:Slagerij Smit"].name == "Slagerij Smit"
-    assert sorted(e.id for e in data.employees) == ["Mila Jansen", "Sem Bakker"]
+    assert data.employees == []           # deal owners name employees; they are not made into ones
 
 
 def test_hubspot_amount_in_the_wrong_locale_is_a_located_error_and_decimal_fixes_it(tmp_path):
@@ -264,6 +273,8 @@ def test_pipedrive_export_links_bare_organization_names_within_the_file(tmp_path
     assert (acme.name, acme.owner, acme.tags) == ("Acme B.V.", "Mila Jansen", ("Klant", "Strategisch"))
     assert acme.extra == {"source_id": "12", "kvk": "12345678"}
     assert relations["pd:person:34"].organisation == "pd:org:12"          # "ACME BV" is "Acme B.V."
+    # the deal names "Kok Logistiek", which the file does not hold: the CRM does, so it is added,
+    # and the person of that row belongs to it
     assert relations["pd:person:35"].organisation == "pd:org:Kok Logistiek"
     assert relations["pd:org:Kok Logistiek"].name == "Kok Logistiek"
     assert [(b["relation"], b["date"], b["amount"], b["status"]) for b in rows(data, "business")] == [
@@ -273,7 +284,7 @@ def test_pipedrive_export_links_bare_organization_names_within_the_file(tmp_path
         ("pd:org:12", "visit", "Evaluatie")]
     assert [(e["relation"], e["date"], e["kind"]) for e in rows(data, "events")] == [
         ("pd:org:Kok Logistiek", dt.date(2024, 6, 1), "planned")]
-    assert sorted(e.id for e in data.employees) == ["Mila Jansen", "Sem Bakker"]
+    assert data.employees == []                     # owners are names, matched to employees later
 
 
 def test_pipedrive_xlsx_export_with_dates_as_cells_and_serial_numbers(tmp_path):
@@ -531,7 +542,7 @@ def test_odoo_csv_exports_with_technical_names_and_dutch_labels(tmp_path):
     jansen = relations["odoo:__export__.res_partner_42_1a2b3c4d"]
     assert (jansen.owner, jansen.extra["kvk"], jansen.extra["vat"], jansen.extra["website"]) == (
         "Marc Demo", "30123456", "NL001234567B01", "jansen.example")
-    assert sorted(e.name for e in data.employees) == ["Marc Demo", "Mitchell Admin"]
+    assert data.employees == []           # salespersons are owners, matched to employees later
     # the list view exported with Dutch labels: display names "Company, Person" link by name
     labels = ("Naam;E-mail;Telefoon;Verkoper;Plaats;Land;Labels\n"
               "Wood Corner;wood.corner26@example.com;(623)-853-7197;Mitchell Admin;Turlock;Verenigde Staten;"
@@ -597,7 +608,11 @@ def test_cli_builds_a_project_from_two_crm_files(tmp_path):
     report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
     relations = {r["id"]: r for r in report["relations"]}
     assert relations["sf:001x0000002xLD0AAM"]["name"] == "George Foundation"
-    assert relations["sf:001x0000002xLD0AAM"]["owner"] == "005x0000000fNSiAAM"
+    # OwnerId is a User id and no source holds employees: unknown, said once for all relations
+    assert relations["sf:001x0000002xLD0AAM"]["owner"] is None
+    assert [w["message"] for w in report["warnings"] if w["field"] == "owner"] == [
+        "2 relations name an owner, but no source holds employees: '005x0000000fNSiAAM' (2); add an "
+        "employees table (or the CRM's user export) with these names, e-mail addresses or ids (as aliases)"]
     assert relations["hs:company:9001"]["name"] == "Bakkerij Jansen BV"
     # 38 opportunities: 29 on George Foundation, 2 on Universal Media; the other accounts are not in
     # Account.csv, so their 7 rows are reported and left out

@@ -129,11 +129,12 @@ def test_a_misspelled_section_plugin_table_key_and_source_type_get_the_close_nam
         "(known: project, sources, identity, business, plugins, goals)",
         "warning: config.toml: [plugins.health] trend_month: unknown key; did you mean trend_months? "
         "(known keys: bands, cadence_zero_periods, fast_resolution_days, keywords, list_limit, "
-        "no_response_after, proactive_exclude, referral_months, referral_target, repeat_months, "
+        "min_known_indicators, no_response_after, proactive_exclude, referral_months, referral_target, repeat_months, "
         "repeat_target, response_days, response_months, signal_months, signals_per_relation, "
         "trend_months, trend_tolerance, value_add_months, value_add_target, weights)",
         "warning: config.toml: [plugins.health] zzz: unknown key (known keys: bands, "
-        "cadence_zero_periods, fast_resolution_days, keywords, list_limit, no_response_after, "
+        "cadence_zero_periods, fast_resolution_days, keywords, list_limit, min_known_indicators, "
+        "no_response_after, "
         "proactive_exclude, referral_months, referral_target, repeat_months, repeat_target, "
         "response_days, response_months, signal_months, signals_per_relation, trend_months, "
         "trend_tolerance, value_add_months, value_add_target, weights)",

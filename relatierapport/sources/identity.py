@@ -40,8 +40,12 @@ IDENTITY = OptionGroup("identity", (
            "E-mail domains shared by unrelated people: never used for email_domain matching."),
 ), "How relations from several sources are recognised as one.")
 
+#: The source's own summary of contact: of two, the latest date and the larger count count,
+#: without a conflict (two exports of different days differ, and neither is wrong).
+SUMMARIES = ("summary_last_contact", "summary_contacts")
 MERGEABLE = [f.name for f in fields(Relation)
-             if f.name not in ("id", "tags", "scores", "extra", "origin", "provenance", "merged_from")]
+             if f.name not in ("id", "tags", "scores", "extra", "origin", "provenance", "merged_from",
+                               *SUMMARIES)]
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,11 @@ def _fold(target: Relation, other: Relation, conflicts: list[Problem]) -> None:
             target.provenance[name] = other.origin
         elif _differs(name, mine, theirs):
             conflicts.append(_conflict(target, other, name, mine, theirs))
+    for name in SUMMARIES:
+        mine, theirs = getattr(target, name), getattr(other, name)
+        if theirs is not None and (mine is None or theirs > mine):
+            setattr(target, name, theirs)
+            target.provenance[name] = other.provenance.get(name, other.origin)
     target.tags = tuple(dict.fromkeys(target.tags + other.tags))
     for attribute in ("scores", "extra"):
         mine_map, theirs_map = getattr(target, attribute), getattr(other, attribute)

@@ -20,6 +20,7 @@ from relatierapport import hookimpl
 from relatierapport.dates import add_months
 from relatierapport.hooktypes import Section
 from relatierapport.options import Integer, Option, OptionGroup
+from relatierapport.render.owner_names import account_manager
 
 NAME = "attention"
 CATEGORY_ORDER = {"A": 0, "B": 1, "C": 2}
@@ -34,11 +35,6 @@ def config_options():
         Option("list_limit", Integer(minimum=1, maximum=50), 5,
                "Rows per list on the first page; the rest is counted (\"and 12 more\")."),
     ), "The portfolio report's first page: what needs attention this month.")]
-
-
-def _names(report) -> dict:
-    employees = report.portfolio.employees
-    return {key: employee.name for key, employee in employees.items()}
 
 
 def _bounded(rows: list, limit: int) -> dict:
@@ -75,7 +71,13 @@ def goals_behind(report) -> list[dict] | None:
 
 def attention_data(report) -> dict:
     limit = report.config.plugin(NAME)["list_limit"]
-    names = _names(report)
+    relations = report.portfolio.relations
+
+    def owner_name(row) -> str | None:
+        """The employee's name, or "unknown account manager" for an owner no employee matched."""
+        relation = relations.get(row["id"])
+        return account_manager(report.portfolio, row["owner"], relation.owner_value if relation else None,
+                               report.translate)["owner_name"]
     figures: list[dict] = []
     data: dict = {"figures": figures, "relations": len(report.portfolio.relations)}
     cadence = report.findings.get("cadence")
@@ -83,7 +85,7 @@ def attention_data(report) -> dict:
         found = cadence.portfolio
         overdue = _category_first(found["overdue"], "days_overdue")
         data["overdue"] = _bounded(overdue, limit)
-        data["overdue"]["rows"] = [{**row, "owner_name": names.get(row["owner"], row["owner"])}
+        data["overdue"]["rows"] = [{**row, "owner_name": owner_name(row)}
                                    for row in data["overdue"]["rows"]]
         data["overdue_a"] = sum(1 for row in found["overdue"] if row["category"] == "A")
         figures.append(_figure("overdue", len(found["overdue"])))
@@ -98,7 +100,7 @@ def attention_data(report) -> dict:
         # the findings list the health analysis' list_limit of them (the steepest falls); the
         # total counts them all
         turning = _category_first(found["turning_red"], "trend", descending=False)
-        data["turning_red"] = {"rows": [{**row, "owner_name": names.get(row["owner"], row["owner"]),
+        data["turning_red"] = {"rows": [{**row, "owner_name": owner_name(row),
                                          "reasons": row["reasons"][:2]} for row in turning[:limit]],
                                "more": max(found["turning_red_total"] - limit, 0),
                                "total": found["turning_red_total"]}
@@ -107,7 +109,7 @@ def attention_data(report) -> dict:
         complaints = found["open_complaints"]
         oldest = sorted(complaints, key=lambda row: (-row["age_days"], row["id"]))
         data["complaints"] = _bounded(oldest, limit)
-        data["complaints"]["rows"] = [{**row, "owner_name": names.get(row["owner"], row["owner"])}
+        data["complaints"]["rows"] = [{**row, "owner_name": owner_name(row)}
                                       for row in data["complaints"]["rows"]]
         figures.append(_figure("complaints", len(complaints)))
         since = add_months(report.as_of, -1)
@@ -116,7 +118,7 @@ def attention_data(report) -> dict:
         for row in recent:           # newest first: the first row of a relation is its latest
             entry = per_relation.setdefault(row["id"], {
                 "id": row["id"], "name": row["name"], "category": row["category"],
-                "owner_name": names.get(row["owner"], row["owner"]), "date": row["date"], "kinds": []})
+                "owner_name": owner_name(row), "date": row["date"], "kinds": []})
             if row["kind"] not in entry["kinds"]:
                 entry["kinds"].append(row["kind"])
         flagged = sorted(per_relation.values(), key=lambda row: (

@@ -1,7 +1,9 @@
 """Built-in plugin ``profile``: who a relation is, and the index of all relations.
 
 The relation plan ends with the relation's own data (kind, role, owner,
-organisation and its contact persons, contact details, tags); the portfolio
+organisation and its contact persons, contact details, tags); an owner that
+is no employee reads "unknown account manager" with the source's value in
+small print, never a bare CRM id. The portfolio
 opens its second part with the portfolio's size and ends with an index
 linking every relation to its plan, grouped by account manager. For a large
 portfolio the index is bounded (``index_limit``): each account manager's
@@ -16,6 +18,7 @@ import polars as pl
 from relatierapport import hookimpl
 from relatierapport.hooktypes import Section, relation_columns
 from relatierapport.options import Integer, Option, OptionGroup
+from relatierapport.render.owner_names import account_manager
 
 NAME = "profile"
 
@@ -61,6 +64,7 @@ def index_data(report, limit: int) -> dict:
     one list of the ``limit`` relations that need attention most, with their manager.
     """
     portfolio = report.portfolio
+    gettext = report.translate
     status = _findings_column(report, "cadence", "status")
     category = _findings_column(report, "cadence", "category")
     band = _findings_column(report, "health", "band")
@@ -73,30 +77,41 @@ def index_data(report, limit: int) -> dict:
             level = 1 if band.get(rid) == "amber" or status.get(rid) == "due_soon" else 2
         return (level, category.get(rid, relation.category) or "D", relation.name.casefold(), rid)
 
+    def manager(owner: str | None, owner_value: str | None) -> dict:
+        return account_manager(portfolio, owner, owner_value, gettext)
+
     def row(r) -> dict:
         return {"id": r.id, "name": r.name, "kind": r.kind, "role": r.role,
                 "category": category.get(r.id, r.category), "band": band.get(r.id),
-                "status": status.get(r.id), "owner_name": _employee_name(portfolio, r.owner)}
+                "status": status.get(r.id), **manager(r.owner, r.owner_value)}
 
     relations = list(portfolio.relations.values())
     bounded = len(relations) > limit
-    groups: dict[str | None, list] = {}
+    # one group per account manager; relations whose owner is no employee are grouped by what
+    # the source wrote (after the known account managers), those without an owner come first
+    groups: dict[tuple[str | None, str | None], list] = {}
     for item in relations:
-        groups.setdefault(item.owner, []).append(item)
+        groups.setdefault((item.owner, item.owner_value), []).append(item)
     if bounded and len(groups) * 5 > limit:
         urgent = sorted(relations, key=urgency)[:limit]
         return {"groups": [], "rows": [row(r) for r in urgent], "bounded": True,
                 "relations": len(relations), "more": len(relations) - len(urgent)}
     per_group = limit // max(len(groups), 1) - 1 if bounded else None
     result = []
-    for owner in sorted(groups, key=lambda o: ((_employee_name(portfolio, o) or "").casefold(), o or "")):
-        members = groups[owner]
+
+    def order(key: tuple[str | None, str | None]) -> tuple:
+        owner, value = key
+        rank = 1 if owner else (2 if value else 0)
+        return (rank, (_employee_name(portfolio, owner) or "").casefold(), owner or "", value or "")
+
+    for key in sorted(groups, key=order):
+        members = groups[key]
         if per_group is None:
             members.sort(key=lambda r: (r.name.casefold(), r.id))
             shown = members
         else:
             shown = sorted(members, key=urgency)[:per_group]
-        result.append({"owner_name": _employee_name(portfolio, owner), "count": len(members),
+        result.append({**manager(*key), "count": len(members),
                        "more": len(members) - len(shown), "rows": [row(r) for r in shown]})
     return {"groups": result, "rows": [], "bounded": bounded, "relations": len(relations), "more": 0}
 
@@ -108,7 +123,7 @@ def report_sections(kind, relation, report):
         organisation = portfolio.relations.get(relation.organisation) if relation.organisation else None
         contacts = report.memo("profile.contacts", lambda: _contacts_by_organisation(portfolio))
         data = {
-            "owner_name": _employee_name(portfolio, relation.owner),
+            **account_manager(portfolio, relation.owner, relation.owner_value, report.translate),
             "organisation": {"id": organisation.id, "name": organisation.name} if organisation else None,
             "contacts": contacts.get(relation.id, []),
         }

@@ -28,6 +28,7 @@ from __future__ import annotations
 from relatierapport import hookimpl
 from relatierapport.hooktypes import Section
 from relatierapport.render.labels import N_
+from relatierapport.render.owner_names import account_manager
 from relatierapport.options import ListOf, Number, Option, OptionGroup, Table, Text
 
 NAME = "relation_plan"
@@ -154,11 +155,6 @@ def _entry(report, name: str, relation_id: str) -> dict | None:
     return found.relations[relation_id]
 
 
-def _employee(report, employee_id):
-    employee = report.portfolio.employees.get(employee_id) if employee_id else None
-    return employee.name if employee else employee_id
-
-
 def attention_items(cadence: dict | None, health: dict | None, relation_id: str | None = None) -> list[dict]:
     """What needs attention about one relation now, most urgent first: plain data, worded by
     the template (sections/attention_items.html)."""
@@ -242,8 +238,8 @@ def overview(relation, report) -> dict:
             item["kind_names"] = [_(FLAG_NAMES[kind]) for kind in item["kinds"]]
         elif item["kind"] == "turned_red":
             item["previous_name"] = _(BAND_NAMES[item["previous"]])
-    return {"badges": badges, "owner_name": _employee(report, relation.owner), "health": health_data,
-            "last_touchpoint": (cadence or {}).get("last_touchpoint"),
+    return {"badges": badges, **account_manager(report.portfolio, relation.owner, relation.owner_value, _),
+            "health": health_data, "last_touchpoint": (cadence or {}).get("last_touchpoint"),
             "last_contact": (cadence or {}).get("last_contact"),
             "last_contact_source": (cadence or {}).get("last_contact_source"), "next": next_touchpoint,
             "attention": items, "has_cadence": cadence is not None}

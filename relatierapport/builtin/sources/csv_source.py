@@ -22,6 +22,7 @@ from relatierapport.errors import Problem
 from relatierapport.hooktypes import SourceReader
 from relatierapport.model import SourceData
 from relatierapport.options import Integer, ListOf, Option, Text
+from relatierapport.sources import owners
 from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import (BOMS, FIELDS, MOJIBAKE_BYTES, Grid, convert, decode_text,
                                             text_codec)
@@ -263,9 +264,14 @@ def _convert(frame: pl.DataFrame, spec, delimiter: str, lines) -> SourceData:
                                    "more than once", location=str(1 + opts["skip_lines"])))
         return data
     decimal = opts["decimal"] if opts["decimal"] != "auto" else ("," if delimiter == ";" else ".")
-    grid = Grid(frame, spec.display, lines, columns=spec.columns, decimal=decimal,
+    columns = {key: header for key, header in spec.columns.items()
+               if not (spec.table == "employees" and key == "aliases")}
+    grid = Grid(frame, spec.display, lines, columns=columns, decimal=decimal,
                 date_formats=strftime_formats(opts["date_format"]))
-    return convert(grid, spec.table)
+    data = convert(grid, spec.table)
+    if spec.table == "employees":      # the one employee field convert does not read
+        data.errors += owners.table_aliases(frame, spec.columns, data.employees, spec.display)
+    return data
 
 
 def _ragged_rows(body: str, delimiter: str, quote: str, skip: int, spec) -> list[Problem]:

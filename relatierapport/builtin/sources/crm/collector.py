@@ -1,15 +1,21 @@
 """Step 3 and 4 of reading a CRM export: records gathered, then converted.
 
 While a profile interprets rows, a ``Collector`` gathers relations, business,
-touchpoints, events and employees: it prefixes ids with the CRM (``hs:123``),
-links a person to an organisation named in the same file, keeps ids unique
-and turns owner names into employees. ``finish`` sends the gathered text
+touchpoints, events and employees (from a CRM's user export): it prefixes ids
+with the CRM (``hs:123``), links a person to an organisation named in the same
+file (or leaves the name for linking across sources), keeps ids unique, and
+keeps owners as the export wrote them (they are matched to employees after all
+sources are read: sources/owners.py). ``finish`` sends the gathered text
 through ``tabular.convert``, which parses dates, amounts and codes
-column-wise and reports every bad cell as ``file:line: field: expected …``.
+column-wise and reports every bad cell as ``file:line: field: expected …``;
+the export's own summary of contact (last activity, number of contacts) is
+parsed here and set on the relations with its column in the provenance.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,11 +23,11 @@ import polars as pl
 
 from relatierapport.builtin.sources.crm.files import Sheet
 from relatierapport.builtin.sources.crm.layout import Row
-from relatierapport.builtin.sources.crm.values import looks_like_id
 from relatierapport.errors import Problem
-from relatierapport.model import Employee, SourceData
+from relatierapport.model import Employee, Relation, SourceData
+from relatierapport.sources.date_patterns import shown
 from relatierapport.sources.identity import normalised_name
-from relatierapport.sources.tabular import MAX_PROBLEMS_PER_SOURCE, Grid, convert
+from relatierapport.sources.tabular import MAX_PROBLEMS_PER_SOURCE, TIME_SUFFIX, Grid, convert
 
 
 #: Relation fields no CRM column fills by itself, for ``columns = { category = "ABC" }``.
@@ -65,17 +71,23 @@ class Collector:
         self._display, self._names, self._pending = sheet.display, {}, []
 
     def end(self) -> None:
-        """Resolve organisation names met in this file; unknown ones become organisations."""
+        """Resolve organisation names met in this file: events' first (an organisation they name
+        that the file does not hold is added), then persons' (see ``link_by_name``)."""
         if self._pending:
             for rid, values in self.relations.items():
                 if (values["__display"] == self._display and values.get("kind") == "organisation"
                         and values.get("name")):
                     self._names.setdefault(_name_key(values["name"]), rid)
-        for pending in self._pending:
+        for pending in sorted(self._pending, key=lambda p: p.field == "organisation"):
             key = _name_key(pending.name)
             target_id = self._names.get(key)
             if target_id is None and pending.otherwise is not None:
                 pending.otherwise()
+                continue
+            if target_id is None and pending.field == "organisation":
+                # a person's organisation: linked by name across all sources after merging, or
+                # reported (sources/organisations.py); never made up from the name alone
+                pending.target["__organisation_name"] = (pending.name, pending.row_origin)
                 continue
             if target_id is None:
                 target_id = self.id(*self.org_word, pending.name)
@@ -137,8 +149,9 @@ class Collector:
                      otherwise: Callable[[], None] | None = None) -> None:
         """Set ``target[field_name]`` to the id of the organisation called ``name`` in this file.
 
-        When no organisation in the file has that name, one is added with just the name,
-        or ``otherwise`` is called instead.
+        When no organisation in the file has that name: ``otherwise`` is called if given;
+        a person's ``organisation`` keeps the name for linking across all sources; an event's
+        ``relation`` gets an organisation added with just the name (the CRM holds it).
         """
         self._pending.append(_Pending(target, field_name, name, (row.sheet.display, row.line), otherwise))
 
@@ -148,19 +161,28 @@ class Collector:
         self.events[table].append(values)
         return values
 
-    def owner(self, row: Row, value: str | None, is_id: bool = False) -> str | None:
-        """An owner as given; a name (or e-mail) also becomes an employee with that id."""
-        if not value:
-            return None
-        if not is_id and not looks_like_id(value) and value not in self.employees:
-            self.employees[value] = {"id": value, "name": value,
-                                     "email": value if "@" in value else None, "origin": row.origin}
-        return value
+    def owner(self, row: Row, value: str | None) -> str | None:
+        """An owner as the export wrote it (an id, a name or an e-mail address): matched to an
+        employee after all sources are read, never made into one here."""
+        return value or None
 
     def employee(self, row: Row, eid: str, name: str, email: str | None = None,
-                 team: str | None = None) -> None:
+                 team: str | None = None, aliases: tuple[str, ...] = ()) -> None:
+        """An employee from a CRM's user export; ``aliases``: the other ids and names owners
+        may be given by (the CRM's user id, login name)."""
+        own = {eid.casefold(), name.casefold(), (email or "").casefold()}
+        aliases = tuple(dict.fromkeys(a for a in aliases if a and a.casefold() not in own))
         self.employees[eid] = {"id": eid, "name": name, "email": email, "team": team,
-                               "origin": row.origin}
+                               "aliases": aliases, "origin": row.origin}
+
+    def summary(self, row: Row, values: dict, entity: str, dates: tuple[str, ...] = (),
+                count: str | None = None) -> None:
+        """The export's own summary of contact for a relation: the latest of the ``dates``
+        columns (last activity, last contacted) and the ``count`` column (times contacted)."""
+        found = [(row.as_date(cell[0]), cell[1]) for key in dates if (cell := row.cell(entity, key))]
+        number = row.cell(entity, count) if count else None
+        if found or number:
+            values["__summary"] = (found, number, row.origin)
 
     def skip(self, row: Row, reason: str) -> None:
         """A row left out (a warning, summarised per reason and file)."""
@@ -182,13 +204,15 @@ class Collector:
                 for values in rows:
                     by_display.setdefault(values["__display"], {}).setdefault(name, []).append(values)
         if table in (None, "employees"):
-            data.employees.extend(Employee(**{k: v for k, v in e.items() if v is not None})
+            data.employees.extend(Employee(**{k: v for k, v in e.items() if v not in (None, ())})
                                   for e in self.employees.values())
         for display, tables in by_display.items():
             sheet = self.sheets.get(display)
             decimal = sheet.decimal if sheet else "."
             for name, rows in tables.items():
                 result = convert(_grid(display, name, rows, decimal, date_formats), name)
+                if name == "relations":
+                    self._kept_apart(result.relations, date_formats, data.warnings)
                 data.relations += result.relations
                 data.errors += result.errors
                 data.warnings += result.warnings
@@ -202,6 +226,76 @@ class Collector:
             data.errors[MAX_PROBLEMS_PER_SOURCE:] = [Problem(self.spec.display, f"… and {extra} more "
                                                              "problems (fix the ones above first)")]
         return data
+
+    def _kept_apart(self, relations: list[Relation], date_formats: tuple[str, ...],
+                    warnings: list[Problem]) -> None:
+        """Set what ``convert`` does not read: a person's organisation by name, and the export's
+        summary of contact (dates parsed with the source's formats; a bad one is a warning and
+        the summary stays unknown)."""
+        for relation in relations:
+            values = self.relations.get(relation.id)
+            if values is None:
+                continue
+            named = values.get("__organisation_name")
+            if named and not relation.organisation:
+                relation.organisation_name = named[0]
+                if named[1] != (values["__display"], values["__line"]):
+                    relation.provenance["organisation_name"] = f"{named[1][0]}:{named[1][1]}"
+            if "__summary" in values:
+                _set_summary(relation, *values["__summary"], date_formats, warnings)
+
+
+def _set_summary(relation: Relation, dates: list[tuple[str, str]], number: tuple[str, str] | None,
+                 origin: str, date_formats: tuple[str, ...], warnings: list[Problem]) -> None:
+    display, _, line = origin.rpartition(":")
+    latest: tuple[dt.date, str] | None = None
+    for text, header in dates:
+        parsed = parse_date(text, date_formats)
+        if parsed is None:
+            expected = " or ".join(shown(fmt) for fmt in date_formats)
+            warnings.append(Problem(display, f"expected a date as {expected}, found {text!r}; the "
+                                    "export's summary of contact leaves it out", line, header))
+        elif latest is None or parsed > latest[0]:
+            latest = (parsed, header)
+    if latest is not None:
+        relation.summary_last_contact = latest[0]
+        relation.provenance["summary_last_contact"] = f"{origin} (export summary: {latest[1]})"
+    if number is not None:
+        text, header = number
+        count = parse_count(text)
+        if count is None:
+            warnings.append(Problem(display, f"expected a whole number of contacts, found {text!r}; "
+                                    "the export's summary of contact leaves it out", line, header))
+        else:
+            relation.summary_contacts = count
+            relation.provenance["summary_contacts"] = f"{origin} (export summary: {header})"
+
+
+def parse_date(text: str, formats: tuple[str, ...]) -> dt.date | None:
+    """A date as ``tabular.convert`` reads one: the first format that fits the whole text (a time
+    after the date ignored unless the format has one), four-digit years, 1900-2100."""
+    date_only = re.sub(TIME_SUFFIX, "", text)
+    for fmt in formats:
+        source = text if re.search(r"%[HIMSpTR]", fmt) else date_only
+        if "%Y" in fmt:
+            pattern = re.escape(fmt).replace("%Y", r"\d{4}")
+            if not re.fullmatch(re.sub(r"%[a-zA-Z]", r"\\d{1,2}", pattern.replace(r"\%", "%")), source):
+                continue
+        try:
+            value = dt.datetime.strptime(source, fmt).date()
+        except ValueError:
+            continue
+        return value if 1900 <= value.year <= 2100 else None
+    return None
+
+
+def parse_count(text: str) -> int | None:
+    """A number of contacts: "12", "12.0" (as some exports write whole numbers), "1.234"."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
+        cleaned = re.sub(r"[.,]", "", cleaned)
+    found = re.fullmatch(r"(\d+)(?:[.,]0+)?", cleaned)
+    return int(found.group(1)) if found else None
 
 
 def _name_key(name: str) -> str:

@@ -7,10 +7,18 @@ Dutch labels are known, and internal property names (``dealstage``) too.
 Contacts and companies become relations (ids ``hs:contact:<Record ID>`` and
 ``hs:company:<Record ID>``, because HubSpot numbers each object separately);
 "Primary Associated Company ID" / "Associated Company IDs" link a contact,
-deal or activity to its company, "Associated Company" names without ids link
-by name within the file. Deals become business (stage and "Is Closed Won"
-give won, lost, quote or open), activities touchpoints, notes and open tasks
-events. Owner names become employees.
+deal or activity to its company. A contact with company names but no ids
+("Associated Company", else its own "Company Name") is linked by that name:
+to a company in the same file, else after all sources are read to the one
+organisation of that name (sources/organisations.py). Deals and activities
+named by company alone link by name within the file (a company named nowhere
+else is added with just its name). Deals become business (stage and "Is Closed
+Won" give won, lost, quote or open), activities touchpoints, notes and open
+tasks events. "Last Activity Date" / "Last Contacted" (the latest of them) and
+"Number of times contacted" of contacts and companies are the export's summary
+of contact. Owners stay as written (a name, an e-mail address or an owner id)
+and are matched to employees later; a users export ("User ID", "First Name",
+"Last Name", "Email") gives the employees.
 """
 
 from __future__ import annotations
@@ -37,6 +45,12 @@ COMPANY_NAMES = ("Associated Company", "Gekoppeld bedrijf", "Gekoppelde bedrijve
 CONTACT_IDS = ("Associated Contact IDs", "Associated Contact ID", "Gekoppelde contact-ID's",
                "Gekoppelde contact-id's")
 CONTACT_NAMES = ("Associated Contact", "Gekoppelde contactpersoon", "Gekoppelde contactpersonen")
+#: The export's summary of contact (HubSpot's own properties notes_last_updated,
+#: notes_last_contacted and num_contacted_notes), on contacts and companies alike.
+SUMMARY = {"last_activity": ("Last Activity Date", "Datum laatste activiteit", "notes_last_updated"),
+           "last_contacted": ("Last Contacted", "Laatst gecontacteerd", "notes_last_contacted"),
+           "times_contacted": ("Number of times contacted", "Aantal keren gecontacteerd",
+                               "num_contacted_notes")}
 
 OBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
     "contact": {
@@ -55,7 +69,7 @@ OBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
         "title": ("Job Title", "Functie", "Functietitel", "jobtitle"),
         "lifecycle": ("Lifecycle Stage", "Levenscyclusfase", "lifecyclestage"),
         "lead_status": ("Lead Status", "Leadstatus", "hs_lead_status"),
-        "website": ("Website URL", "Website-URL", "website"), **ADDRESS,
+        "website": ("Website URL", "Website-URL", "website"), **ADDRESS, **SUMMARY,
     },
     "company": {
         "id": (*ID, "Company ID", "Bedrijfs-ID", "Bedrijf-ID"),
@@ -71,7 +85,7 @@ OBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
         "lifecycle": ("Lifecycle Stage", "Levenscyclusfase", "lifecyclestage"),
         "industry": ("Industry", "Branche", "Sector", "industry"),
         "website": ("Website URL", "Website-URL", "website"),
-        "vat": ("VAT number", "Btw-nummer", "BTW-nummer", "BTW nummer"), **ADDRESS,
+        "vat": ("VAT number", "Btw-nummer", "BTW-nummer", "BTW nummer"), **ADDRESS, **SUMMARY,
     },
     "deal": {
         "id": (*ID, "Deal ID", "Deal-ID"),
@@ -108,10 +122,22 @@ OBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
         "company_ids": COMPANY_IDS, "company_names": COMPANY_NAMES,
         "contact_ids": CONTACT_IDS, "contact_names": CONTACT_NAMES,
     },
+    # Settings > Users & Teams > Export users ("User ID", "First Name", "Last Name", "Email", …),
+    # or an owners list from the API ("Owner ID" / ownerId, the ids API exports' owner columns hold)
+    "user": {
+        "owner_id": ("Owner ID", "Eigenaar-ID", "ownerId", "owner_id"),
+        "user_id": ("User ID", "Gebruikers-ID", "userId", "user_id"),
+        "first_name": ("First Name", "Voornaam", "firstName", "first_name"),
+        "last_name": ("Last Name", "Achternaam", "lastName", "last_name"),
+        "email": ("Email", "E-mail", "E-mailadres", "Email address", "email"),
+        "team": ("Primary team", "Primair team", "Teams", "Team", "Assigned teams", "Toegewezen teams",
+                 "teams"),
+    },
 }
 TABLES = {kind: alias_table({kind: keys}) for kind, keys in OBJECTS.items()}
 ALL = {alias for table in TABLES.values() for alias in table}
-KINDS = {"contact": "contacts", "company": "companies", "deal": "deals", "activity": "activities"}
+KINDS = {"contact": "contacts", "company": "companies", "deal": "deals", "activity": "activities",
+         "user": "users"}
 MARKERS = {norm(h) for h in ("Record ID", "Record-ID", "Contact owner", "Eigenaar contactpersoon",
                              "Company owner", "Deal owner", "Lifecycle Stage", "Levenscyclusfase",
                              "Deal Stage", "Dealfase", "Dealstadium", "Associated Company IDs",
@@ -133,11 +159,19 @@ COMPANY_MARKERS = {norm(h) for h in ("Company name", "Company Domain Name", "Com
                                      "Bedrijfs-ID", "Bedrijfsnaam", "Domein")}
 
 
+USER_MARKERS = {norm(h) for h in (*OBJECTS["user"]["owner_id"], *OBJECTS["user"]["user_id"])}
+#: Headers only object exports have: a file with them is no users export.
+OBJECT_ONLY = {norm(h) for h in (*ID, "Contact owner", "Company owner", "Deal owner", "Company name",
+                                 "Deal Name", "Lifecycle Stage", "Activity date")}
+
+
 def known(header: str) -> bool:
     return header in ALL
 
 
 def _kind(headers: set[str]) -> str | None:
+    if headers & USER_MARKERS and not headers & OBJECT_ONLY:
+        return "user"
     if headers & DEAL_MARKERS:
         return "deal"
     if headers & ACTIVITY_MARKERS:
@@ -197,8 +231,12 @@ def _linked_contact(row: Row, out, kind: str) -> str | None:
 
 
 def interpret(row: Row, out) -> None:
-    {"contact": _contact, "company": _company, "deal": _deal, "activity": _activity}[
+    {"contact": _contact, "company": _company, "deal": _deal, "activity": _activity, "user": _user}[
         row.layout.kind](row, out)
+
+
+def _summary(row: Row, out, values: dict, kind: str) -> None:
+    out.summary(row, values, kind, ("last_activity", "last_contacted"), "times_contacted")
 
 
 def _contact(row: Row, out) -> None:
@@ -219,9 +257,11 @@ def _contact(row: Row, out) -> None:
         "lead_status": get("lead_status"), "website": get("website"), "street": get("street"),
         "postal_code": get("postal_code"), "country": get("country"),
     }
+    _summary(row, out, values, "contact")
     out.relation(row, values, entity="contact")
-    if not company and get("company_names"):
-        out.link_by_name(row, out.relations[values["id"]], "organisation", get("company_names"))
+    named = get("company_names") or get("company")
+    if not company and named:
+        out.link_by_name(row, out.relations[values["id"]], "organisation", named)
 
 
 def _company(row: Row, out) -> None:
@@ -231,7 +271,7 @@ def _company(row: Row, out) -> None:
     if not name:
         out.skip(row, "companies without a name or domain")
         return
-    out.relation(row, {
+    values = {
         "id": out.id("company", source_id or name), "name": name, "kind": "organisation",
         "role": role_of(get("type")) or role_of(get("lifecycle")),
         "owner": out.owner(row, get("owner")), "since": row.date("company", "since"),
@@ -239,7 +279,22 @@ def _company(row: Row, out) -> None:
         "website": get("website") or get("domain"), "kvk": digits_kvk(get("kvk")), "vat": get("vat"),
         "industry": get("industry"), "lifecycle_stage": get("lifecycle"), "street": get("street"),
         "postal_code": get("postal_code"), "country": get("country"),
-    }, entity="company")
+    }
+    _summary(row, out, values, "company")
+    out.relation(row, values, entity="company")
+
+
+def _user(row: Row, out) -> None:
+    """A HubSpot user (or owner) as an employee: ``hs:owner:<Owner ID>`` (else the user id),
+    with the other ids as aliases, so owner columns holding ids find them too."""
+    get = lambda key: row.get("user", key)  # noqa: E731
+    owner_id, user_id, email = get("owner_id"), get("user_id"), get("email")
+    name = person_name(get("first_name"), get("last_name")) or email
+    if not (owner_id or user_id) or not name:
+        out.skip(row, "users without an Owner ID or User ID and a name or e-mail")
+        return
+    eid = out.id("owner", owner_id) if owner_id else out.id("user", user_id)
+    out.employee(row, eid, name, email, get("team"), aliases=(owner_id, user_id))
 
 
 def _relation_of(row: Row, out, kind: str, what: str) -> tuple[str | None, str | None]:
@@ -318,13 +373,13 @@ def _activity(row: Row, out) -> None:
 
 PROFILE = Profile(
     type="hubspot", label="HubSpot", prefix="hs:",
-    objects="contacts, companies, deals or activities, with English or Dutch labels",
+    objects="contacts, companies, deals, activities or users, with English or Dutch labels",
     org_word=("company",),
     recognise=recognise, interpret=interpret, known=known,
     fields={kind: tuple(keys) + (("category", "phase", "role", "tags", "kvk") if kind in
                                  ("contact", "company") else ())
             for kind, keys in OBJECTS.items()},
     default_entity=lambda layout: layout.kind,
-    describe="A HubSpot export of contacts, companies, deals or activities (English or Dutch "
+    describe="A HubSpot export of contacts, companies, deals, activities or users (English or Dutch "
              "labels), or a folder or .zip of them.",
 )

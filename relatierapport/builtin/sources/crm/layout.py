@@ -110,9 +110,21 @@ class Row:
                     return value
         return None
 
+    def cell(self, entity: str, key: str) -> tuple[str, str] | None:
+        """Like ``get``, with the header of the column the value came from: (value, header)."""
+        cells = self.cells
+        for index in self.layout.columns.get((entity, key), ()):
+            value = cells[index]
+            if value and (value := clean(value)):
+                return value, self.layout.headers[index]
+        return None
+
     def date(self, entity: str, key: str) -> str | None:
         """A date cell; Excel serial numbers (45631) from workbooks become yyyy-mm-dd."""
-        value = self.get(entity, key)
+        return self.as_date(self.get(entity, key))
+
+    def as_date(self, value: str | None) -> str | None:
+        """Excel serial numbers (45631) from workbooks as yyyy-mm-dd; other text unchanged."""
         if value and self.sheet.excel and re.fullmatch(r"[1-9]\d{4}(?:[.,]\d+)?", value):
             days = int(re.split(r"[.,]", value)[0])
             return (dt.date(1899, 12, 30) + dt.timedelta(days=days)).isoformat()

@@ -7,8 +7,9 @@ city, user_id, vat, company_registry, category_id, website``) or labels
 "Naam", "Gerelateerd bedrijf", "Verkoper", "Labels"), and Odoo's own XML data
 files (``<record model="res.partner">``, as modules ship their demo data).
 Companies are organisations, the others persons linked to their company by
-``parent_id/id`` (or, in a label export, by the company's name in the same
-file, also from a display name "Company, Person"). Ids are ``odoo:`` + the
+``parent_id/id`` (or, in a label export, by the company's name: in the same
+file, also from a display name "Company, Person", else across all sources
+after merging). Ids are ``odoo:`` + the
 external id (``odoo:base.res_partner_1``) or, without one, the name. KvK
 (``company_registry``), VAT and website are kept for matching across sources;
 the salesperson is the owner.
@@ -133,7 +134,7 @@ def interpret(row: Row, out) -> None:
     values = {
         "id": out.id(source_id or display_name), "name": name, "kind": "organisation" if company else "person",
         "role": "contact" if not company and (parent_id or parent_name) else None,
-        "owner": out.owner(row, owner, is_id=_is_id_column(row, "owner")),
+        "owner": out.owner(row, owner),
         "organisation": out.id(parent_id) if parent_id else None,
         "since": row.date("partner", "since"), "email": get("email"), "phone": get("phone"),
         "city": get("city"), "tags": tuple(t.strip() for t in re.split(r"[,;|]", get("tags") or "")

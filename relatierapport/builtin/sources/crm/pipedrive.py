@@ -5,12 +5,18 @@ Pipedrive names its columns "<Entity> - <Field>" ("Organization - Name",
 row may hold several entities: an import sheet row is a person, their
 organisation, a deal and an activity at once, and all of them are produced.
 Linked organisations and persons in bare columns ("Organization",
-"Contact person") hold names: they link by name within the same file (an
-organisation named nowhere else in the file is added with just its name).
-Ids are ``pd:org:<ID>`` and ``pd:person:<ID>``, or the name when the file has
-no ID column (``pd:org:Acme BV``). Deal status and stage give won, lost,
-quote or open; activities become touchpoints (to-do ones: events "planned"),
-notes with a date events "note". Owner names become employees.
+"Contact person") hold names: they link by name within the same file. A deal,
+activity or note whose organisation is named nowhere else in the file gets
+that organisation added with just its name; a person's organisation
+("Person - Organization", or a bare "Organization" beside person columns) is
+linked after all sources are read to the one organisation of that name, or
+reported (sources/organisations.py). Ids are ``pd:org:<ID>`` and
+``pd:person:<ID>``, or the name when the file has no ID column (``pd:org:Acme
+BV``). Deal status and stage give won, lost, quote or open; activities become
+touchpoints (to-do ones: events "planned"), notes with a date events "note".
+"Last activity date" and "Done activities" of organisations and persons are
+the export's summary of contact. Owners are user names, matched to employees
+later; "User - Name" / "User - Email" / "User - ID" rows are employees.
 """
 
 from __future__ import annotations
@@ -24,11 +30,16 @@ from relatierapport.builtin.sources.crm.values import (channel_of, city_from_add
 
 ENTITIES = {"organization": "org", "organisation": "org", "organisatie": "org", "org": "org",
             "person": "person", "persoon": "person", "people": "person", "deal": "deal",
-            "activity": "activity", "activiteit": "activity", "note": "note", "notitie": "note"}
+            "activity": "activity", "activiteit": "activity", "note": "note", "notitie": "note",
+            "user": "user", "gebruiker": "user"}
 ID = ("id", "pipedrive system id", "system id")
 OWNER = ("owner", "eigenaar", "owner name")
 ORG_NAME = ("organization", "organisation", "organisatie", "organization name", "organisatienaam")
 PERSON_NAME = ("contact person", "contactpersoon", "person", "persoon", "person name")
+#: The export's summary of contact, on organisations and persons alike.
+SUMMARY = {"last_activity": ("last activity date", "laatste activiteitsdatum", "datum laatste activiteit"),
+           "done_activities": ("done activities", "activities done", "voltooide activiteiten",
+                               "afgeronde activiteiten")}
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "org": {
         "id": ID, "name": ("name", "naam"),
@@ -42,6 +53,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
                                   "aangemaakt op"),
         "labels": ("label", "labels"), "website": ("website", "web", "site"),
         "vat": ("vat", "vat number", "btw", "btw-nummer", "btw nummer"), "phone": ("phone", "telefoon"),
+        **SUMMARY,
     },
     "person": {
         "id": ID, "name": ("name", "naam"), "first_name": ("first name", "voornaam"),
@@ -53,7 +65,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "org_name": ORG_NAME, "owner": OWNER,
         "since": ("person created", "add time", "created", "toegevoegd op", "aangemaakt op"),
         "labels": ("label", "labels"), "title": ("job title", "functie", "functietitel"),
-        "city": ("postal address - city/town/village/locality", "city", "plaats"),
+        "city": ("postal address - city/town/village/locality", "city", "plaats"), **SUMMARY,
     },
     "deal": {
         "id": ID, "title": ("title", "titel", "name", "naam"), "value": ("value", "waarde", "amount"),
@@ -74,6 +86,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "note": ("note", "notitie", "notes", "notities"),
         "org_name": ORG_NAME, "person_name": PERSON_NAME,
     },
+    "user": {"id": ID, "name": ("name", "naam"), "email": ("email", "e-mail", "e-mailadres")},
     "note": {
         "content": ("content", "inhoud", "note", "notitie"),
         "date": ("add time", "date", "datum", "created", "toegevoegd op"),
@@ -138,13 +151,15 @@ def interpret(row: Row, out) -> None:
     get = row.get
     owner = get("row", "owner")
     org_name_bare = get("row", "org_name")
+    if row.has("user"):
+        _user(row, out)
 
     org_id = None
     org_source, org_name = get("org", "id"), get("org", "name")
     if org_name or org_source:
         org_id = out.id("org", org_source or org_name)
         if org_name:
-            out.relation(row, {
+            values = {
                 "id": org_id, "name": org_name, "kind": "organisation",
                 "owner": out.owner(row, get("org", "owner") or owner), "since": row.date("org", "since"),
                 "phone": get("org", "phone"),
@@ -153,7 +168,9 @@ def interpret(row: Row, out) -> None:
                 "website": get("org", "website"), "kvk": digits_kvk(get("org", "kvk")),
                 "vat": get("org", "vat"), "address": get("org", "address"),
                 "postal_code": get("org", "postal_code"), "country": get("org", "country"),
-            }, unique=False, entity="org")
+            }
+            out.summary(row, values, "org", ("last_activity",), "done_activities")
+            out.relation(row, values, unique=False, entity="org")
     linked_org = get("person", "org_name") or org_name_bare
 
     person_id = None
@@ -171,6 +188,7 @@ def interpret(row: Row, out) -> None:
                 "city": get("person", "city"), "tags": _labels(get("person", "labels")),
                 "source_id": person_source, "title": get("person", "title"),
             }
+            out.summary(row, person, "person", ("last_activity",), "done_activities")
             out.relation(row, person, unique=False, entity="person")
             if not org_id and linked_org:
                 out.link_by_name(row, out.relations[person_id], "organisation", linked_org)
@@ -240,6 +258,16 @@ def interpret(row: Row, out) -> None:
             touchpoint["notes"] = content
         elif relation and relation in out.relations:
             out.relations[relation].setdefault("note", content)
+
+
+def _user(row: Row, out) -> None:
+    """A Pipedrive user as an employee ``pd:user:<ID or name>``; owners name users by their
+    name, so the name (and the e-mail address) find them."""
+    uid, name, email = row.get("user", "id"), row.get("user", "name"), row.get("user", "email")
+    if not (name or email):
+        out.skip(row, "users without a name or e-mail")
+        return
+    out.employee(row, out.id("user", uid or name or email), name or email, email, aliases=(uid,))
 
 
 def _labels(value: str | None) -> tuple[str, ...]:

@@ -5,10 +5,14 @@ Export, Workbench: ``Id``, ``AccountId``) or upper case (Data Loader: ``ID``,
 ``ACCOUNTID``); ``path`` may also be the export's folder or .zip. Recognised:
 Account and Contact (relations), Opportunity (business: ``ISWON``/``ISCLOSED``
 and the stage give won, lost, quote or open), Task and Event (touchpoints;
-open tasks become events of kind "planned"), User (employees, so owner ids
-show as names) and Lead (persons). Ids become ``sf:`` + the 18-character id
-(15-character ids are extended, so exports of both kinds link up);
+open tasks become events of kind "planned"), User (employees: ``OwnerId``
+is a User id, matched to them after all sources are read, so owners show as
+names; a User whose e-mail or name an employees table has is that employee)
+and Lead (persons). Ids become ``sf:`` + the 18-character id (15-character ids
+are extended, so exports of both kinds link up; owner and User ids too);
 ``Contact.AccountId`` and ``Opportunity.AccountId`` link to ``sf:<AccountId>``.
+``LastActivityDate`` of an Account, Contact or Lead is the export's summary of
+contact.
 """
 
 from __future__ import annotations
@@ -28,16 +32,19 @@ OBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
                 "country": ("billingcountry", "shippingcountry"), "phone": ("phone", "personmobilephone"),
                 "email": ("personemail",), "website": ("website",), "industry": ("industry",),
                 "account_number": ("accountnumber",), "person_account": ("ispersonaccount",),
+                "last_activity": ("lastactivitydate",),
                 "kvk": ("kvk__c", "kvk_nummer__c", "kvknummer__c", "chamber_of_commerce__c"),
                 "vat": ("vat__c", "btw__c", "vatnumber__c", "vat_number__c")},
     "contact": {**COMMON, "name": ("name",), "first_name": ("firstname",), "last_name": ("lastname",),
                 "account": ("accountid",), "email": ("email",),
                 "phone": ("phone", "mobilephone", "otherphone", "homephone"),
-                "city": ("mailingcity", "othercity"), "title": ("title",), "department": ("department",)},
+                "city": ("mailingcity", "othercity"), "title": ("title",), "department": ("department",),
+                "last_activity": ("lastactivitydate",)},
     "lead": {**COMMON, "name": ("name",), "first_name": ("firstname",), "last_name": ("lastname",),
              "company": ("company",), "email": ("email",), "phone": ("phone", "mobilephone"),
              "city": ("city",), "title": ("title",), "status": ("status",),
-             "converted": ("isconverted",), "website": ("website",)},
+             "converted": ("isconverted",), "website": ("website",),
+             "last_activity": ("lastactivitydate",)},
     "opportunity": {**COMMON, "account": ("accountid",), "name": ("name",), "stage": ("stagename",),
                     "amount": ("amount",), "close_date": ("closedate",), "won": ("iswon",),
                     "closed": ("isclosed",), "type": ("type",)},
@@ -50,7 +57,7 @@ OBJECTS: dict[str, dict[str, tuple[str, ...]]] = {
               "subtype": ("eventsubtype",), "type": ("type",)},
     "user": {**COMMON, "name": ("name",), "first_name": ("firstname",), "last_name": ("lastname",),
              "username": ("username",), "email": ("email",), "department": ("department",),
-             "active": ("isactive",)},
+             "active": ("isactive",), "alias": ("alias",)},
 }
 TABLES = {kind: alias_table({kind: keys}) for kind, keys in OBJECTS.items()}
 ALL = {alias for table in TABLES.values() for alias in table}
@@ -135,6 +142,12 @@ def _rid(out, value: str) -> str:
     return out.id(sf_id18(value))
 
 
+def _owner(row: Row, out, kind: str) -> str | None:
+    """``OwnerId`` as the 18-character User id (a User export's ``Id`` is made the same)."""
+    owner = row.get(kind, "owner")
+    return out.owner(row, sf_id18(owner) if owner else None)
+
+
 def _account(row: Row, out, kind: str) -> None:
     get = lambda key: row.get(kind, key)  # noqa: E731
     source_id = get("id")
@@ -143,16 +156,18 @@ def _account(row: Row, out, kind: str) -> None:
         out.skip(row, "Account records without a Name")
         return
     person = truth(get("person_account"))
-    out.relation(row, {
+    values = {
         "id": _rid(out, source_id) if source_id else out.id("account", name), "name": name,
         "kind": "person" if person else "organisation", "role": role_of(get("type")),
-        "owner": out.owner(row, get("owner")), "since": row.date(kind, "created"),
+        "owner": _owner(row, out, kind), "since": row.date(kind, "created"),
         "email": get("email"), "phone": get("phone"), "city": get("city"),
         "source_id": source_id, "website": get("website"), "kvk": digits_kvk(get("kvk")),
         "vat": get("vat"), "industry": get("industry"), "street": get("street"),
         "postal_code": get("postal_code"), "country": get("country"),
         "account_number": get("account_number"),
-    }, entity=kind)
+    }
+    out.summary(row, values, kind, ("last_activity",))
+    out.relation(row, values, entity=kind)
 
 
 def _person(row: Row, out, kind: str) -> None:
@@ -166,15 +181,17 @@ def _person(row: Row, out, kind: str) -> None:
         out.skip(row, "converted Lead records (they are Contacts now)")
         return
     account = get("account") if kind == "contact" else None
-    out.relation(row, {
+    values = {
         "id": _rid(out, source_id) if source_id else out.id(kind, name), "name": name,
         "kind": "person", "role": "contact" if account else ("prospect" if kind == "lead" else None),
         "organisation": _rid(out, account) if account else None,
-        "owner": out.owner(row, get("owner")), "since": row.date(kind, "created"),
+        "owner": _owner(row, out, kind), "since": row.date(kind, "created"),
         "email": get("email"), "phone": get("phone"), "city": get("city"),
         "source_id": source_id, "title": get("title"), "company": get("company") if kind == "lead" else None,
         "website": get("website") if kind == "lead" else None,
-    }, entity=kind)
+    }
+    out.summary(row, values, kind, ("last_activity",))
+    out.relation(row, values, entity=kind)
 
 
 def _opportunity(row: Row, out, kind: str) -> None:
@@ -219,19 +236,22 @@ def _activity(row: Row, out, kind: str) -> None:
         out.event("events", row, {**values, "kind": "planned", "notes": get("subject")})
         return
     out.event("touchpoints", row, {
-        **values, "employee": out.owner(row, get("owner")), "channel": channel,
+        **values, "employee": _owner(row, out, kind), "channel": channel,
         "direction": direction_of(get("call_type")), "notes": get("subject"),
     })
 
 
 def _user(row: Row, out, kind: str) -> None:
+    """A User as an employee with its 18-character Id (what OwnerId holds); the login name
+    (Username) and the short Alias are aliases an owner may be given by too."""
     get = lambda key: row.get(kind, key)  # noqa: E731
     uid = get("id") or get("username")
     name = get("name") or person_name(get("first_name"), get("last_name")) or get("username")
     if not uid or not name:
         out.skip(row, "User records without an Id or a name")
         return
-    out.employee(row, uid, name, get("email"), get("department"))
+    out.employee(row, sf_id18(uid), name, get("email"), get("department"),
+                 aliases=(get("username"), get("alias")))
 
 
 def _default_entity(layout: Layout) -> str:

@@ -14,6 +14,7 @@ from relatierapport.builtin.sources.xlsx_source.cells import cell_text
 from relatierapport.builtin.sources.xlsx_source.files import reason
 from relatierapport.builtin.sources.xlsx_source.problems import SheetReport, fault
 from relatierapport.errors import Problem
+from relatierapport.sources.owners import ALIAS_HEADERS
 from relatierapport.sources.tabular import FIELDS, SCORE_PREFIXES
 from relatierapport.sources.xlsx_grid import DAMAGED, OK, RawCell, Workbook, column_letter, numbered
 
@@ -93,7 +94,9 @@ def header(cells, index: int, table: str, columns: dict[str, str], sheet: SheetR
                 if c.header.lower().startswith(prefix):
                     c.field = "scores." + c.header[len(prefix):].strip()
                     break
-        c.used = c.field is not None or table == "relations"
+        c.used = (c.field is not None or table == "relations"
+                  or (table == "employees" and (c.header == columns.get("aliases")
+                                                or c.header.lower() in ALIAS_HEADERS)))
         c.date = c.field is not None and c.field in fields and fields[c.field].kind == "date"
     return layout
 

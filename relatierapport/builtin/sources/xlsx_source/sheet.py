@@ -18,6 +18,7 @@ from relatierapport.builtin.sources.xlsx_source.problems import (SheetReport, fa
                                                                  only_problems, sheet_ref)
 from relatierapport.errors import Problem
 from relatierapport.model import SourceData
+from relatierapport.sources import owners
 from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import Grid, convert
 from relatierapport.sources.xlsx_grid import (DAMAGED, DIGITS, EXCEL_MAX_ROW, OK, Sheet, Workbook,
@@ -31,7 +32,10 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
     opts = spec.options
     decimal = opts.get("decimal") or "."
     header_row = opts.get("header_row") or 1
-    columns = dict(spec.columns)
+    # an employees table's aliases column: read (sources/owners.py), not a field convert knows
+    aliases = ({"aliases": spec.columns["aliases"]} if table == "employees" and "aliases" in spec.columns
+               else {})
+    columns = {key: name for key, name in spec.columns.items() if not (aliases and key == "aliases")}
     if len(targets) > 1:
         columns = {key: name for key, name in spec.columns.items() if has_field(table, key)}
     sheet = SheetReport(spec.display, sheet_ref(ws.title), header_row)
@@ -79,7 +83,7 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
                 return only_problems(result, sheet)
             if layout is None:
                 if index == header_row:
-                    layout = header(cells, index, table, columns, sheet, book)
+                    layout = header(cells, index, table, {**aliases, **columns}, sheet, book)
                     if layout is None:
                         return only_problems(result, sheet)
                     if not layout:
@@ -133,6 +137,9 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
         record.origin = f"{spec.display}:{sheet.ref}!{row}"
     result.relations, result.employees = converted.relations, converted.employees
     result.goals = converted.goals
+    if table == "employees":           # the one employee field convert does not read
+        result.errors += owners.table_aliases(frame, {**columns, **aliases}, result.employees,
+                                              spec.display)
     return result
 
 
