@@ -207,6 +207,14 @@ def test_without_any_touchpoints_table_nothing_is_overdue_or_red(tmp_path):
         (0, 1, "no A relation has activity history in the data")
 
 
+
+def test_the_network_does_not_list_relations_without_history_as_without_recent_contact(tmp_path):
+    network = build(no_history_project(tmp_path))["portfolio"]["network"]
+    # H1 and H2 have no contact history in the data at all: counted apart, not "not contacted
+    # since"; H3 the export saw on 1 Oct, within the 6 months
+    assert (network["no_recent_contact_total"], network["no_history_total"]) == (0, 2)
+    assert network["no_recent_contact"] == []
+
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 

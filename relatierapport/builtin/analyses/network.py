@@ -67,17 +67,23 @@ def units(portfolio) -> pl.DataFrame:
 
 
 def _last_contacts(portfolio, findings, as_of) -> pl.DataFrame:
-    """Per relation its latest touchpoint on or before the report date and its category: the
-    cadence analysis' when loaded (it has just computed them and decides the category), else
-    the touchpoints' and no category."""
+    """Per relation its latest contact on or before the report date, its category and whether
+    its data holds no contact history: the cadence analysis' when loaded (it has just computed
+    them and decides the category), else the touchpoints' and no category."""
     cadence = findings.get("cadence")
     if cadence is not None:
-        return relation_columns(cadence.relations, {"last_touchpoint": pl.Date, "category": pl.String})
+        # cadence's last contact: the latest logged touchpoint or the export's own summary of
+        # contact; a relation whose data holds no contact history at all (status no_history) is
+        # not "without recent contact" but one group on the attention page
+        found = relation_columns(cadence.relations, {"last_contact": pl.Date, "category": pl.String,
+                                                     "status": pl.String})
+        return found.select("relation", pl.col("last_contact").alias("last_touchpoint"), "category",
+                            (pl.col("status") == "no_history").fill_null(False).alias("no_history"))
     last = (portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of).group_by("relation")
             .agg(pl.col("date").max().alias("last_touchpoint")))
     return (portfolio.relation_frame().lazy().select("relation", pl.lit(None, pl.String).alias("category"))
             .join(last, on="relation", how="left", maintain_order="left")
-            .select("relation", "last_touchpoint", "category").collect())
+            .select("relation", "last_touchpoint", "category", pl.lit(False).alias("no_history")).collect())
 
 
 def analyse(portfolio, config, findings) -> Findings:
@@ -113,15 +119,15 @@ def analyse(portfolio, config, findings) -> Findings:
     last = members.group_by("unit").agg(pl.col("last_touchpoint").max().alias("last_contact"))
     checked = options["single_contact_kinds"]
     unit_rows = (members.filter(pl.col("unit") == pl.col("relation"))
-                 .select("unit", "kind", "name", "owner", "category")
+                 .select("unit", "kind", "name", "owner", "category", "no_history")
                  .join(per_unit, on="unit", how="left", maintain_order="left")
                  .join(last, on="unit", how="left", maintain_order="left")
                  .with_columns(pl.col("employees").fill_null(pl.lit([], dtype=pl.List(CONTACT))),
                                pl.col("contacts").fill_null(0))
                  .with_columns((pl.col("kind").is_in(checked) & (pl.col("contacts") == 1))
                                .alias("single_contact"),
-                               (pl.col("last_contact").is_null() | (pl.col("last_contact") <= recent_start))
-                               .alias("no_recent_contact")))
+                               ((pl.col("last_contact").is_null() | (pl.col("last_contact") <= recent_start))
+                                & ~pl.col("no_history")).alias("no_recent_contact")))
     per_relation = (members.select("relation", "unit")
                     .join(unit_rows.select("unit", "employees", "contacts", "last_contact",
                                            "single_contact", "no_recent_contact"),
@@ -169,6 +175,7 @@ def _portfolio(portfolio, rows: pl.DataFrame, contacts: pl.DataFrame, options, a
         "contacts": {("3+" if k == 3 else str(k)): v for k, v in distribution.items()},
         "single_contact": named(single, "employee"), "single_contact_total": single.height,
         "no_recent_contact": named(quiet, "owner"), "no_recent_contact_total": quiet.height,
+        "no_history_total": int(rows["no_history"].sum()),
         "employees": employee_rows,
         "window": {"months": options["months"], "recent_months": options["recent_months"],
                    "recent_since": recent_start, "list_limit": options["list_limit"]},
