@@ -105,7 +105,7 @@ def weasyprint_side(site: Path, project: Path, repeat: int, quiet_wait: float) -
             for variant in (("with", "without") if round_no % 2 == 0 else ("without", "with")):
                 target = out / page.relative_to(site).with_suffix(".pdf")
                 t0 = time.perf_counter()
-                error, _ = pdf._render_in_worker(pdf.PdfJob(versions[page][variant], page.as_uri(),
+                error, *_ = pdf._render_in_worker(pdf.PdfJob(versions[page][variant], page.as_uri(),
                                                             str(target), page.stem))
                 times[page][variant].append(time.perf_counter() - t0)
                 assert not error, error

@@ -288,7 +288,7 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
             raise StrictError(state.warnings)
         swap_in(tmp, target)
     result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report,
-                         state.notices)
+                         state.notices, state.printed_pages)
     plugins.post_build(result, config)
     return result
 

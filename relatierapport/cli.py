@@ -136,11 +136,7 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
     _echo_warnings(result.warnings)
     for notice in result.notices:           # about the machine, not the data: never --strict's
         click.echo(f"notice: {notice}", err=True)
-    pages = sum(1 for f in result.files if f.endswith((".html", ".pdf")))
-    notices = f", {len(result.notices)} notice(s) about this machine" if result.notices else ""
-    click.echo(f"built {len(result.report.portfolio.relations)} relations, {pages} pages "
-               f"({', '.join(result.formats)}) into {result.out_dir} in "
-               f"{time.monotonic() - started:.1f} s; {len(result.warnings)} warning(s){notices}")
+    click.echo(summary.line(result, time.monotonic() - started))
 
 
 @main.command()

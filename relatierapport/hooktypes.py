@@ -222,6 +222,7 @@ class BuildState:
     progress: bool
     warnings: list["Problem"] = field(default_factory=list)   # output formats add theirs here
     notices: list[str] = field(default_factory=list)
+    printed_pages: int | None = None    # pages of the PDFs written, when a format made PDFs
 
     def notify(self, notice: str) -> None:
         """Note something about the machine, once per build however often it is said."""
@@ -240,6 +241,7 @@ class BuildResult:
     formats: list[str]
     report: Report = field(repr=False)
     notices: list[str] = field(default_factory=list)
+    printed_pages: int | None = None    # pages of the PDFs written (None: no PDF was made)
 
 
 @dataclass

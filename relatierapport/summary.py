@@ -1,4 +1,5 @@
-"""``build --summary FILE``: what a build did, as JSON for CI, written whether it succeeded or not.
+"""What a build did: the line it ends with, and ``build --summary FILE`` as JSON for CI, written
+whether it succeeded or not.
 
 Counts, warnings and the files written on success; the exit code and the
 problems on failure. No timings or paths of temporary folders, so the same
@@ -15,20 +16,47 @@ import orjson
 from relatierapport import __version__
 
 
+def written(result) -> dict:
+    """What a build wrote, files and printed pages apart: ``pages`` are HTML and PDF files (the
+    report's pages as files), ``printed_pages`` the pages of all PDFs together (None when no PDF
+    was made)."""
+    files = [f for f in result.files if not f.startswith("assets/")]
+    return {
+        "pages": sum(1 for f in files if f.endswith((".html", ".pdf"))),
+        "html": sum(1 for f in files if f.endswith(".html")),
+        "pdf": sum(1 for f in files if f.endswith(".pdf")),
+        "printed_pages": result.printed_pages,
+        "calendars": sum(1 for f in files if f.endswith(".ics")),
+        "files": len(result.files),
+    }
+
+
+def line(result, seconds: float) -> str:
+    """The one line a build ends with: "built 111 relations into site in 35.0 s: 112 HTML
+    pages, 112 PDFs (486 printed pages), 8 calendars, report.json; 0 warning(s)"."""
+    counts = written(result)
+    parts = []
+    if counts["html"]:
+        parts.append(f"{counts['html']} HTML pages")
+    if counts["pdf"]:
+        parts.append(f"{counts['pdf']} PDFs ({counts['printed_pages']} printed pages)")
+    if counts["calendars"]:
+        parts.append(f"{counts['calendars']} calendars")
+    if "report.json" in result.files:
+        parts.append("report.json")
+    notices = f", {len(result.notices)} notice(s) about this machine" if result.notices else ""
+    return (f"built {len(result.report.portfolio.relations)} relations into {result.out_dir} in "
+            f"{seconds:.1f} s: {', '.join(parts) or 'nothing'}; {len(result.warnings)} warning(s){notices}")
+
+
 def succeeded(result) -> dict:
     files = result.files
     return {
         "status": "ok", "exit_code": 0, "generator": f"relatierapport {__version__}",
         "as_of": result.report.as_of.isoformat(), "output": str(result.out_dir),
         "formats": result.formats,
-        "counts": {
-            "relations": len(result.report.portfolio.relations),
-            "pages": sum(1 for f in files if f.endswith((".html", ".pdf")) and not f.startswith("assets/")),
-            "pdf": sum(1 for f in files if f.endswith(".pdf")),
-            "calendars": sum(1 for f in files if f.endswith(".ics")),
-            "files": len(files),
-            "warnings": len(result.warnings),
-        },
+        "counts": {"relations": len(result.report.portfolio.relations), **written(result),
+                   "warnings": len(result.warnings)},
         "warnings": [warning.as_json() for warning in result.warnings],
         "notices": list(result.notices),        # about the machine, not the data
         "outputs": files,

@@ -12,11 +12,13 @@ def test_summary_file_lists_counts_warnings_and_outputs(project, tmp_path):
                  "--format", "ics", "--summary", tmp_path / "ci" / "summary.json")
     assert result.exit_code == 0, result.output
     last = result.output.strip().splitlines()[-1]
-    assert last.startswith("built 3 relations, 4 pages (html, ics, json) into ") and "0 warning(s)" in last
+    # files and printed pages apart: 4 HTML pages (the portfolio and 3 plans), no PDF, 3 calendars
+    assert last.startswith("built 3 relations into ") and \
+        last.endswith(": 4 HTML pages, 3 calendars, report.json; 0 warning(s)"), last
     summary = json.loads((tmp_path / "ci" / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "ok" and summary["exit_code"] == 0 and summary["as_of"] == "2026-11-01"
-    assert summary["counts"] == {"relations": 3, "pages": 4, "pdf": 0, "calendars": 3,
-                                 "files": len(summary["outputs"]), "warnings": 0}
+    assert summary["counts"] == {"relations": 3, "pages": 4, "html": 4, "pdf": 0, "printed_pages": None,
+                                 "calendars": 3, "files": len(summary["outputs"]), "warnings": 0}
     assert {"index.html", "relations/k1.html", "calendar.ics", "calendar/m1.ics", "report.json"} \
         <= set(summary["outputs"])
     first = (tmp_path / "ci" / "summary.json").read_bytes()

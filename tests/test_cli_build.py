@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -87,6 +88,14 @@ def test_init_then_build_gives_html_and_pdf(tmp_path):
     assert "pagina 1 van" in text
     info = subprocess.run(["pdfinfo", site / "portfolio.pdf"], capture_output=True, text=True).stdout
     assert "2026" in info and "Nov  1" in info   # metadata dates come from --as-of
+    # the last line counts files and printed pages apart; the printed pages are what pdfinfo
+    # counts in all PDFs together
+    pdfs = [site / "portfolio.pdf", *sorted((site / "relations").glob("*.pdf"))]
+    printed = sum(int(re.search(r"^Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout, re.M).group(1)) for pdf in pdfs)
+    assert printed > len(pdfs)                   # plans run over more than one page
+    last = built.stdout.strip().splitlines()[-1]
+    assert f": {len(relations) + 1} HTML pages, {len(pdfs)} PDFs ({printed} printed pages), " in last, last
 
 
 def test_init_refuses_an_existing_project(tmp_path):

@@ -93,7 +93,7 @@ def test_a_fresh_plugin_installs_shows_up_builds_and_passes_its_own_tests(tmp_pa
     config = write_project(tmp_path / "project")
     built = run("-m", "relatierapport", "build", "--config", config, "--as-of", "2026-11-01",
                 "--format", "html")
-    assert built.startswith("built 3 relations, 4 pages (html, json)")
+    assert built.startswith("built 3 relations into ") and ": 4 HTML pages, report.json;" in built
     out = tmp_path / "project" / "site"
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert {r["id"]: r["acme_score"] for r in report["relations"]} == {

@@ -44,10 +44,11 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     count = state.site.page_count()
     if state.progress:
         with click.progressbar(length=count, label="PDF", file=sys.stderr) as bar:
-            messages = render_all(jobs(), count, settings, state.jobs, on_done=lambda: bar.update(1))
+            rendered = render_all(jobs(), count, settings, state.jobs, on_done=lambda: bar.update(1))
     else:
-        messages = render_all(jobs(), count, settings, state.jobs)
-    for page, message in dict.fromkeys(messages):
+        rendered = render_all(jobs(), count, settings, state.jobs)
+    state.printed_pages = (state.printed_pages or 0) + rendered.printed_pages
+    for page, message in dict.fromkeys(rendered.warnings):
         notice = environment.notice_for(message)
         if notice:
             state.notify(notice)

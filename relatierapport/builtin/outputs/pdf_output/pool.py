@@ -13,7 +13,7 @@ import gc
 import logging
 import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -69,11 +69,16 @@ class _Renderer:
         self.stylesheets = [CSS(filename=path, font_config=self.font_config, url_fetcher=self.fetcher)
                             for path in settings.stylesheets]
 
-    def render(self, job: PdfJob) -> None:
+    def render(self, job: PdfJob) -> int:
+        """Write the job's PDF; return its number of printed pages (counted by a finisher, which
+        WeasyPrint hands the laid-out document before writing; it changes nothing)."""
         from weasyprint import HTML
 
+        printed: list[int] = []
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=self.fetcher)
-        document.write_pdf(job.target, stylesheets=self.stylesheets, font_config=self.font_config)
+        document.write_pdf(job.target, stylesheets=self.stylesheets, font_config=self.font_config,
+                           finisher=lambda laid_out, pdf: printed.append(len(laid_out.pages)))
+        return printed[0]
 
 
 def _init_worker(settings: PdfSettings) -> None:
@@ -86,15 +91,16 @@ def _init_worker(settings: PdfSettings) -> None:
     _worker = _Renderer(settings)
 
 
-def _render_in_worker(job: PdfJob) -> tuple[str, list[str]]:
-    """Render one page; return (error text or "", WeasyPrint's warnings) — plain, picklable."""
+def _render_in_worker(job: PdfJob) -> tuple[str, list[str], int]:
+    """Render one page; return (error text or "", WeasyPrint's warnings, printed pages) — plain,
+    picklable."""
     assert _worker is not None
     _messages.messages = []
     try:
-        _worker.render(job)
+        printed = _worker.render(job)
     except Exception as exc:  # sent back as text: WeasyPrint's exceptions may not pickle
-        return f"{type(exc).__name__}: {exc}", _messages.messages
-    return "", _messages.messages
+        return f"{type(exc).__name__}: {exc}", _messages.messages, 0
+    return "", _messages.messages, printed
 
 
 class PdfError(RelatierapportError):
@@ -104,16 +110,26 @@ class PdfError(RelatierapportError):
         super().__init__(f"{label}: the PDF could not be made: {detail}")
 
 
-def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
-               on_done: Callable[[], None] = lambda: None) -> list[tuple[str, str]]:
-    """Render every job; return (page, warning) pairs; raise PdfError naming a page that failed."""
-    warnings: list[tuple[str, str]] = []
+@dataclass
+class Rendered:
+    """What rendering every job gave: WeasyPrint's (page, warning) pairs and the printed pages."""
 
-    def finished(job: PdfJob, outcome: tuple[str, list[str]]) -> None:
-        error, messages = outcome
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    printed_pages: int = 0
+
+
+def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
+               on_done: Callable[[], None] = lambda: None) -> Rendered:
+    """Render every job; raise PdfError naming a page that failed."""
+    rendered = Rendered()
+    warnings = rendered.warnings
+
+    def finished(job: PdfJob, outcome: tuple[str, list[str], int]) -> None:
+        error, messages, printed = outcome
         if error:
             raise PdfError(job.label, error)
         warnings.extend((job.label, message) for message in messages)
+        rendered.printed_pages += printed
         on_done()
 
     if workers <= 1 or count < POOL_THRESHOLD:
@@ -124,7 +140,7 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
                 finished(job, _render_in_worker(job))
         finally:
             gc.set_threshold(*old)
-        return warnings
+        return rendered
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_init_worker, initargs=(settings,)) as pool:
@@ -143,4 +159,4 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-    return warnings
+    return rendered
