@@ -230,7 +230,8 @@ def test_the_attention_page_shows_one_group_and_leads_with_what_to_act_on(tmp_pa
             "of controleer de export.") in text
     assert "Bronnen zonder activiteitenhistorie: data/relations.csv (3 relaties)" in text
     # the key figures in order: the ones to act on first, the group last
-    figures = re.findall(r'<li class="tone-(\w+)"><strong>(\d+)</strong> ([^<]+)</li>', attention)
+    figures = re.findall(r'<li class="tone-(\w+)"><a href="#[\w-]+"><strong>(\d+)</strong> ([^<]+)</a></li>',
+                         attention)
     assert [name for _, _, name in figures] == [
         "contact achterstallig", "naar rood", "open klachten", "rode vlaggen deze maand",
         "doelen achter", "rode relaties", "nooit gesproken", "zonder contacthistorie in de gegevens"]

@@ -130,7 +130,7 @@ def test_the_attention_page_leads_with_what_an_account_manager_can_act_on(built)
     _, _, _, report, site = built
     html = (site / "index.html").read_text(encoding="utf-8")
     figures = re.search(r'<ul class="key-figures">(.*?)</ul>', html, re.S).group(1)
-    labels = [label.strip() for label in re.findall(r"</strong>([^<]+)</li>", figures)]
+    labels = [label.strip() for label in re.findall(r"</strong>([^<]+)</a></li>", figures)]
     gettext = translations("nl").gettext
     assert labels[0] == gettext("overdue touchpoints"), labels
     # the accounts without any contact history are one group at the end, not hundreds of

@@ -90,7 +90,8 @@ def test_the_first_page_is_bounded_and_points_to_the_rest(tmp_path):
     overdue = re.search(r'<table class="attention-overdue">.*?</table>', attention, re.S).group(0)
     assert overdue.count("<tr>") == 1 + 3                               # header and three rows
     assert '<a href="#cadence-overview">en nog 27</a>' in attention
-    assert '<li class="tone-red"><strong>30</strong> contact achterstallig</li>' in attention
+    assert ('<li class="tone-red"><a href="#attention-overdue"><strong>30</strong> contact achterstallig'
+            '</a></li>') in attention
     # the most overdue first: Klant 000 was last contacted on 1 January
     assert attention.index("Klant 000") < attention.index("Klant 001")
 
@@ -209,3 +210,15 @@ def test_a_fact_list_longer_than_a_page_breaks_across_pages():
                            "</section></body></html>").render(
         stylesheets=[CSS(filename=BUILTIN_TEMPLATES / "assets" / "report.css")])
     assert len(document.pages) >= 2
+
+
+def test_every_key_figure_links_to_its_list_on_the_page(tmp_path):
+    """The first page's key figures are links: each to its list on the attention page, or to the
+    section that lists it (never contacted: the cadence overview; red: the health overview)."""
+    html = (build(write_project(tmp_path)) / "index.html").read_text(encoding="utf-8")
+    figures = re.search(r'<ul class="key-figures">(.*?)</ul>', html, re.S).group(1)
+    items = re.findall(r"<li[^>]*>(.*?)</li>", figures, re.S)
+    targets = re.findall(r'<a href="#([^"]+)">', figures)
+    assert len(items) >= 6 and len(targets) == len(items)
+    assert "attention-overdue" in targets and "cadence-overview" in targets
+    assert [t for t in targets if f'id="{t}"' not in html] == []
