@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from example_build import built_example  # noqa: F401  (a fixture for every test file)
+from stress_build import built_stress  # noqa: F401  (a fixture for every test file)
 from relatierapport.cli import main
 from programs import require
 
