@@ -23,6 +23,7 @@ from relatierapport import __version__
 from relatierapport.hooktypes import Page
 from relatierapport.render.i18n import translations
 from relatierapport.render.slugs import slugs_for
+from relatierapport.render.table_box import boxed_tables
 
 if TYPE_CHECKING:  # pragma: no cover
     from relatierapport.hooktypes import Report
@@ -47,6 +48,7 @@ def make_environment(report: "Report", plugins: "Plugins") -> jinja2.Environment
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(report.config.language), newstyle=True)
+    env.filters["boxed_tables"] = boxed_tables
     plugins.prepare_jinja_env(env, report.config)
     return env
 
