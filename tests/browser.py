@@ -117,8 +117,11 @@ def open_page(path: Path, width: int = 1200, height: int = 900, *, expression: s
         pipe.wait_for("Page.loadEventFired")
         facts = pipe.send("Runtime.evaluate", session, expression=PAGE_FACTS, returnByValue=True)
         report.facts = json.loads(facts["result"]["value"])
-        if expression:
-            extra = pipe.send("Runtime.evaluate", session, expression=expression, returnByValue=True)
+        if expression:      # a promise is awaited (axe.run returns one)
+            extra = pipe.send("Runtime.evaluate", session, expression=expression, returnByValue=True,
+                              awaitPromise=True)
+            if "exceptionDetails" in extra:
+                raise RuntimeError(f"expression failed: {extra['exceptionDetails']}")
             report.facts["extra"] = json.loads(extra["result"]["value"])
         if screenshot:
             import base64
@@ -143,3 +146,22 @@ def open_page(path: Path, width: int = 1200, height: int = 900, *, expression: s
         os.close(events_r)
         shutil.rmtree(profile, ignore_errors=True)
     return report
+
+
+#: axe-core from npm, committed with its licence (tests/data/axe-core/SOURCE.txt): no network.
+AXE = Path(__file__).resolve().parent / "data" / "axe-core" / "axe.min.js"
+#: WCAG 2.0/2.1 A and AA (what EN 301 549 asks of web pages) plus axe's best practices;
+#: no preload: on file: URLs axe may not fetch the stylesheet again (CORS), and needs not.
+AXE_RUN = """axe.run(document, {resultTypes: ['violations'], preload: false,
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+  .then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')), count: v.nodes.length}))))"""
+
+
+def axe_violations(path: Path, width: int = 1280, height: int = 900) -> list[dict]:
+    """What axe-core finds wrong with ``path`` as Chromium shows it at ``width``: one dict per
+    rule (id, impact, help, the first targets, count)."""
+    script = AXE.read_text(encoding="utf-8")
+    page = open_page(path, width, height, expression=f"{script}\n;{AXE_RUN}")
+    assert page.errors == [], page.errors
+    return page.facts["extra"]
