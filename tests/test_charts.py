@@ -134,3 +134,60 @@ def test_weasyprint_draws_every_chart_without_complaint(tmp_path):
         logger.removeHandler(handler)
     assert messages == []
     assert (tmp_path / "charts.pdf").stat().st_size > 1000
+
+
+# -- every chart says its figures in words (issue 14: WCAG 1.1.1, EN 301 549) --------------------
+
+def test_a_scatter_in_quadrants_says_how_many_relations_each_holds():
+    points = (Point(1.5, 4.5, 3), Point(4.5, 4.5, 12), Point(3.0, 3.0, 5),     # on both splits: high
+              Point(1.5, 1.5, 7), Point(4.5, 1.5, 2), Point(4.5, 1.5, 1, True))  # the plan's own
+    chart = Scatter("Matrix", "30 relations.", "x", "y", points, x_split=3, y_split=3,
+                    quadrants=("Develop", "Invest", "Ignore", "Harvest"))
+    assert chart.quadrant_counts() == (("Develop", 3), ("Invest", 17), ("Ignore", 7), ("Harvest", 2))
+    desc = re.search(r"<desc>(.*?)</desc>", str(escape(chart))).group(1)
+    assert desc == "30 relations. Develop: 3, Invest: 17, Ignore: 7, Harvest: 2."
+    # without quadrants the description is the plugin's own, unchanged
+    plain = Scatter("t", "Anna: 6,7, 7,2", "x", "y", points)
+    assert "<desc>Anna: 6,7, 7,2</desc>" in str(escape(plain))
+
+
+def charts_on(page: str) -> list[tuple[str, str]]:
+    """(svg head, svg) for every chart on a built page."""
+    return [(svg[:svg.index(">")], svg) for svg in re.findall(r"<svg\b.*?</svg>", page, re.S)]
+
+
+def test_every_chart_on_the_example_pages_has_its_figures_in_words(built_example):
+    example = built_example("nl")
+    pages = {name: path.read_text(encoding="utf-8") for name, path in
+             (("index", example.html()), ("K002", example.html("K002")), ("K014", example.html("K014")))}
+    seen = {"scatter": 0, "columns": 0, "bar": 0, "stack": 0}
+    for name, page in pages.items():
+        for head, svg in charts_on(page):
+            kind = re.search(r'class="chart chart-(\w+)"', head).group(1)
+            if 'aria-hidden="true"' in head:
+                if kind == "swatch":          # in a legend item, next to its words
+                    continue
+                # a bar in a table row: the row's own cells carry the numbers
+                row = next(r for r in re.findall(r"<tr\b.*?</tr>", page, re.S) if svg in r)
+                cells = re.sub(r"<svg\b.*?</svg>", "", row, flags=re.S)
+                assert re.search(r"<t[dh][^>]*>[^<]*\d", cells), f"{name}: a {kind} without figures: {row[:300]}"
+                seen[kind] += 1
+                continue
+            assert 'role="img"' in head, f"{name}: {head}"
+            title, desc = (re.search(rf"<{tag}>(.*?)</{tag}>", svg, re.S) for tag in ("title", "desc"))
+            assert title and desc, f"{name}: {head}"
+            seen[kind] += 1
+            if kind == "columns":
+                # every number drawn over a column is said in the description
+                for label in re.findall(r"<text[^>]*>([\d.,]+)</text>", svg):
+                    assert label in desc.group(1), (label, desc.group(1))
+            if kind == "scatter" and "Investeer" in svg:
+                # the quadrant counts are the per-segment table's
+                table = re.search(r'<table class="per-segment.*?</table>', page, re.S).group(0)
+                rows = [(segment, count) for segment, count in
+                        re.findall(r'<th scope="row">(\w+)</th><td class="num">(\d+)</td>', table)
+                        if segment != "onbekend"]              # no score: not in the scatter
+                assert len(rows) == 4
+                for segment, count in rows:
+                    assert f"{segment}: {count}" in desc.group(1)
+    assert all(seen.values()), seen

@@ -16,8 +16,11 @@ here, in Python, because both readers draw it alike only when it is plain:
 Charts must also be readable in black-and-white print and without the
 picture. Bands differ by pattern as well as colour (solid, hatched,
 cross-hatched, dotted outline) and every chart has a text alternative: a
-``<title>`` and ``<desc>`` with the numbers, or, for the small bars inside a
-table row, ``aria-hidden`` because the row's own cells say the same.
+chart of its own is ``role="img"`` named by its ``<title>`` and described by
+its ``<desc>``, which says its figures in words (a scatter in quadrants adds
+how many relations each quadrant holds); the small bars inside a table row
+are ``aria-hidden`` because the row's own cells say the same numbers (a test
+checks that every such bar stands in a row with its figures).
 
 WeasyPrint lays out SVG text one letter at a time, so text is what a chart
 costs in a PDF: the bars carry none (their labels are the table's cells), and
@@ -310,7 +313,27 @@ class Scatter:
                 body += _text(cx, cy + 3.2, label, size=9, anchor="middle", weight="bold",
                               fill="#ffffff")
         return _svg(width, height, body, css_class="chart chart-scatter", title=self.title,
-                    description=self.description)
+                    description=self.spoken_description())
+
+    def quadrant_counts(self) -> tuple[tuple[str, int], ...]:
+        """(label, relations) per quadrant in ``quadrants``' order; a value on a split counts
+        as high, as the segmentation decides. The highlighted relation is not counted again."""
+        if not self.quadrants or self.x_split is None or self.y_split is None:
+            return ()
+        counts = [0, 0, 0, 0]      # top left, top right, bottom left, bottom right
+        for point in self.points:
+            if not point.highlight:
+                counts[(0 if point.y >= self.y_split else 2) + (1 if point.x >= self.x_split else 0)] \
+                    += point.count
+        return tuple(zip(self.quadrants, counts))
+
+    def spoken_description(self) -> str:
+        """``description`` and, for a chart in quadrants, how many relations each holds: the
+        figures a reader who cannot see the dots needs ("Invest: 28, Develop: 24, ...")."""
+        counts = self.quadrant_counts()
+        if not counts:
+            return self.description
+        return f"{self.description} " + ", ".join(f"{label}: {count}" for label, count in counts) + "."
 
 
 @dataclass(frozen=True)
