@@ -7,6 +7,7 @@ SOURCE.txt. Moderate findings are printed for the record but do not fail the tes
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,34 @@ def test_the_check_fails_on_a_page_made_to_break_it(tmp_path):
 </main></body></html>""", encoding="utf-8")
     found = {v["id"] for v in axe_violations(page, 390) if v["impact"] in BLOCKING}
     assert {"color-contrast", "image-alt", "svg-img-alt", "scrollable-region-focusable"} <= found, found
+
+
+# -- the table boxes (relatierapport/render/table_box.py) -----------------------------------------
+
+def test_each_table_gets_a_named_box_that_a_keyboard_reaches():
+    from relatierapport.render.table_box import boxed_tables
+
+    html = ('<h3><span class="marker" aria-hidden="true">▲</span>Te laat (3)</h3>'
+            '<table class="a"><tr><td>1</td></tr></table>'
+            '<table class="b"><caption>Per &quot;team&quot; <span class="note">(2)</span></caption></table>'
+            '<p>tekst</p><table class="c"></table>')
+    boxed = str(boxed_tables(html, "Ritme & rust", "tabel"))
+    boxes = re.findall(r'<div class="table-scroll" role="region" aria-label="([^"]*)" tabindex="0"><table class="(\w)"',
+                       boxed)
+    assert boxes == [("Ritme &amp; rust: Te laat (3)", "a"),           # the heading above, no marker
+                     ("Ritme &amp; rust: Per &quot;team&quot; (2)", "b"),  # its caption, as text
+                     ("Ritme &amp; rust, tabel", "c")]                 # neither: not the section's name
+    assert boxed.count("</table></div>") == 3 and "<p>tekst</p>" in boxed
+    assert str(boxed_tables("<p>geen tabel</p>", "x", "tabel")) == "<p>geen tabel</p>"
+
+
+def test_the_pdf_gets_no_boxes(project):
+    """The same page for the PDF: tables as they were, no scrolling region in print."""
+    from relatierapport.build import BuildOptions, prepare_report
+    from relatierapport.render.site import Site
+
+    plugins, report = prepare_report(BuildOptions(project))
+    page = next(Site(report, plugins).pages())
+    screen, pdf = page.render("screen"), page.render("pdf")
+    assert screen.count("<table") == screen.count('<div class="table-scroll"') > 3
+    assert pdf.count("<table") == screen.count("<table") and "table-scroll" not in pdf
