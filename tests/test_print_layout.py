@@ -144,6 +144,11 @@ def test_a_wrapped_date_is_found_and_the_pdf_keeps_dates_whole(tmp_path):
     assert checks.wrapped_dates(render(tmp_path, body)) == ["page 1: '16 aug 2026' over two lines"]
     kept = keep_dates_together(f"<html><body>{body}</body></html>", "nl").split("<body>")[1]
     assert '<span class="date">16 aug 2026</span>' in kept
+    # in English too, in sentences; never in an attribute or an inline SVG (whose text is no HTML)
+    english = keep_dates_together('<body><p title="1 May 2026">Due 15 Oct 2026 (1 November 2026)</p>'
+                                  "<svg><text>1 Nov 2026</text></svg></body>", "en")
+    assert english == ('<body><p title="1 May 2026">Due <span class="date">15 Oct 2026</span> '
+                       '(<span class="date">1 November 2026</span>)</p><svg><text>1 Nov 2026</text></svg></body>')
     assert checks.wrapped_dates(render(tmp_path, kept, report_css=True, name="kept")) == []
 
 
