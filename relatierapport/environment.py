@@ -33,6 +33,17 @@ ENVIRONMENT_MESSAGES = {
 }
 
 
+#: The fonts the stylesheet asks for after DejaVu Sans, for the scripts DejaVu lacks (Chinese,
+#: Japanese, Korean; fuller Arabic and Hebrew): one family of each Debian package -> the package.
+SCRIPT_FONTS = {"Noto Sans": "fonts-noto-core", "Noto Sans CJK SC": "fonts-noto-cjk"}
+
+
+def script_fonts_missing() -> list[str]:
+    """The Debian packages of SCRIPT_FONTS that fontconfig does not find, in the order of
+    SCRIPT_FONTS (without them a name in such a script prints as empty boxes)."""
+    return [package for family, package in SCRIPT_FONTS.items() if fonts(family).matched != family]
+
+
 def font_notice(found: str | None) -> str:
     instead = f"PDFs use {found} instead" if found else "PDFs have no font to write text in"
     return (f"the report font {REPORT_FONT} is not installed: {instead} (apt-get install "
@@ -178,7 +189,18 @@ def checks() -> list[Check]:
         found.append(Check("fonts", "advised", f"{offered.count} found, but not the report font "
                            f"{REPORT_FONT}: PDFs use {offered.matched} instead",
                            ("fonts-dejavu-core",)))
+    if offered.count:
+        found.append(_script_fonts())
     return found + _not_needed()
+
+
+def _script_fonts() -> Check:
+    missing = script_fonts_missing()
+    if not missing:
+        return Check("fonts for every script", "ok", "Noto fonts found for Chinese, Japanese, Korean, "
+                     "Arabic, Hebrew and more")
+    return Check("fonts for every script", "advised", "Noto fonts not found: names in scripts that "
+                 "DejaVu Sans lacks (Chinese, Japanese, Korean) print as empty boxes", tuple(missing))
 
 
 def _not_needed() -> list[Check]:

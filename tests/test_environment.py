@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import mkdocs
@@ -68,7 +69,9 @@ def test_doctor_on_a_machine_with_everything_exits_0():
     assert out[2] == "ok HarfBuzz subsetting: fonts in PDFs are subset by HarfBuzz"
     assert out[3].startswith("ok fonts: ") and out[3].endswith("found, the report font DejaVu Sans "
                                                               "among them")
-    assert out[4:] == [
+    assert out[4] == ("ok fonts for every script: Noto fonts found for Chinese, Japanese, Korean, "
+                      "Arabic, Hebrew and more")
+    assert out[5:] == [
         "not needed chromium, poppler-utils: only the project's own tests use them; reports are made "
         "without",
         "everything a build needs is here"]
@@ -105,6 +108,20 @@ def test_doctor_exits_1_without_any_font_and_advises_the_report_font(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert ("advised fonts: 1 found, but not the report font DejaVu Sans: PDFs use Font Awesome 6 "
             "Free instead; install: apt-get install fonts-dejavu-core") in lines(done.stdout)
+
+
+def test_doctor_advises_the_noto_fonts_when_only_the_report_font_is_there(tmp_path):
+    dejavu = Path(subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans"], capture_output=True,
+                                 text=True, check=True).stdout)
+    done = run("doctor", env=with_fonts([dejavu], tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = lines(done.stdout)
+    assert out[3].startswith("ok fonts: 1 found, the report font DejaVu Sans")
+    assert out[4] == ("advised fonts for every script: Noto fonts not found: names in scripts that "
+                      "DejaVu Sans lacks (Chinese, Japanese, Korean) print as empty boxes; install: "
+                      "apt-get install fonts-noto-core fonts-noto-cjk")
+    assert out[-1] == ("everything a build needs is here; advised: apt-get install fonts-noto-core "
+                       "fonts-noto-cjk")
 
 
 # -- notices in a build -------------------------------------------------------------------------

@@ -21,7 +21,10 @@ from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET
 
 def write_pdf(pages, out_dir: Path, state) -> list[str]:
     """Every page as a PDF. What WeasyPrint says about the machine (a missing HarfBuzz
-    subsetting library, the report font) becomes one notice per build, the rest warnings."""
+    subsetting library, the report font) becomes one notice per build, characters without a
+    font one warning per build, the rest warnings; dates are kept on one line."""
+    from relatierapport.builtin.outputs.pdf_output.dates import keep_dates_together
+    from relatierapport.builtin.outputs.pdf_output.glyphs import missing_glyph, missing_glyphs_warning
     from relatierapport.builtin.outputs.pdf_output.pool import PdfJob, PdfSettings, render_all
 
     stylesheet = state.site.stylesheet()
@@ -33,13 +36,15 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     roots = tuple(str(p) for p in (out_dir, config.root, BUILTIN_TEMPLATES, *state.site.dirs))
     settings = PdfSettings((str(stylesheet),), roots)
     written: list[str] = []
+    files: dict[str, str] = {}          # the page's label -> its PDF, to say where glyphs are missing
 
     def jobs():
         for page in pages:
             name = "portfolio.pdf" if page.kind == "portfolio" else f"{page.path}.pdf"
             written.append(name)
-            yield PdfJob(page.render("pdf"), (out_dir / f"{page.path}.html").as_uri(),
-                         str(out_dir / name), page.title)
+            files.setdefault(page.title, name)
+            yield PdfJob(keep_dates_together(page.render("pdf"), config.language),
+                         (out_dir / f"{page.path}.html").as_uri(), str(out_dir / name), page.title)
 
     count = state.site.page_count()
     if state.progress:
@@ -48,12 +53,20 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     else:
         rendered = render_all(jobs(), count, settings, state.jobs)
     state.printed_pages = (state.printed_pages or 0) + rendered.printed_pages
+    characters: dict[int, None] = {}
+    missing_in: dict[str, None] = {}
     for page, message in dict.fromkeys(rendered.warnings):
         notice = environment.notice_for(message)
+        code = missing_glyph(message)
         if notice:
             state.notify(notice)
+        elif code is not None:
+            characters[code] = None
+            missing_in[files.get(page, page)] = None
         else:
             state.warnings.append(Problem("pdf", message, location=page))
+    if characters:
+        state.warnings.append(Problem("pdf", missing_glyphs_warning(characters, missing_in)))
     return written
 
 
