@@ -286,3 +286,43 @@ def dt_medium(iso: str) -> str:
     months = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
     day = dt.date.fromisoformat(iso)
     return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+NAMES = {"nl": ("Gepland contactmoment", "Contact uiterlijk op", "Volgend contactmoment"),
+         "en": ("Planned touchpoint", "Next touchpoint due", "Next touchpoint")}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_planned_touchpoint_and_the_due_date_have_a_name_each(built_example, language):
+    """Issue 14: one plan said "Volgend contactmoment" for the planned date at a glance and for the
+    cadence's due date further on. The planned touchpoint (planning) and the due date (cadence) are
+    named apart wherever they are shown; where they differ, the box at a glance shows both."""
+    built = built_example(language)
+    planned_name, due_name, old_name = NAMES[language]
+    relations = {r["id"]: r for r in built.report["relations"]}
+    k014, k002 = relations["K014"], relations["K002"]
+    assert k014["planning"]["next"] != k014["cadence"]["next_due"]          # a catch-up: both shown
+    assert k002["planning"]["next"] == k002["cadence"]["next_due"]
+    page = built.html("K014").read_text(encoding="utf-8")
+    glance = text(section(page, "overview"))
+    planned, due = (long_date(k014["planning"]["next"], language),
+                    long_date(k014["cadence"]["next_due"], language))
+    assert f"{planned_name} {planned}" in glance and f"{due_name}: {due}" in glance
+    assert f"{due_name} {due}" in text(section(page, "cadence"))
+    same = text(section(built.html("K002").read_text(encoding="utf-8"), "overview"))
+    assert f"{planned_name} {long_date(k002['planning']['next'], language)}" in same
+    assert due_name not in same                                  # the same date: said once
+    for path in (built.html(), built.html("K014"), built.html("C001")):
+        words = text(path.read_text(encoding="utf-8"))
+        assert re.search(rf"\b{old_name}\b(?! due)", words) is None, path
+
+
+def long_date(iso: str, language: str) -> str:
+    """A date as the report writes it in full ("2 november 2026", "2 November 2026")."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from relatierapport.render.i18n import BABEL_LOCALES
+
+    return format_date(dt.date.fromisoformat(iso), format="long", locale=BABEL_LOCALES[language])
