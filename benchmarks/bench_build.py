@@ -13,13 +13,17 @@ html build wrote, drops their <link rel=stylesheet> (the PDF medium omits it
 and passes the stylesheet pre-parsed instead), and renders each one exactly as
 a PDF worker does (it *calls* ``relatierapport.builtin.outputs.pdf_output.pool._init_worker`` and
 ``_render_in_worker``: one ``_Renderer`` with one FontConfiguration,
-report.css parsed once, the project fetcher, the raised GC threshold), timing
-import, set-up and every page.
+report.css parsed once, the project fetcher, the raised GC threshold, and the
+PDF variant the build writes: tagged PDF/UA-1 unless the project's config.toml
+says otherwise), timing import, set-up and every page. ``--untagged`` adds
+"WeasyPrint alone, untagged" (``pdf_variant`` None) to the same rounds: what
+tagging costs WeasyPrint.
 
     python benchmarks/bench_build.py                 # N = 100 and 1000
     python benchmarks/bench_build.py --sizes 100     # quick
     python benchmarks/bench_build.py --sizes 1000 --pdf-repeat 1
     python benchmarks/bench_build.py --example --sizes    # the repository's example project only
+    python benchmarks/bench_build.py --example --sizes --untagged   # and tagged vs untagged
 
 Prints a markdown table (and writes it with the raw figures to
 ``benchmarks/work/results-<sizes>.md`` / ``.json``).
@@ -157,12 +161,25 @@ def best(runs: list[Run]) -> Run:
 
 # -- WeasyPrint alone (runs in its own process: ``--weasyprint-alone SITE PROJECT``) ----------
 
-def weasyprint_alone(site: Path, project: Path, pdf_dir: Path) -> dict:
+def build_variant(project: Path) -> str | None:
+    """The PDF variant a build of ``project`` writes: its config's ``[plugins.pdf_output]
+    variant``, else the default (None: untagged)."""
+    import tomllib
+
+    from relatierapport.builtin.outputs.pdf_output.options import DEFAULT_VARIANT, OFF
+
+    config = tomllib.loads((project / "config.toml").read_text(encoding="utf-8"))
+    variant = config.get("plugins", {}).get("pdf_output", {}).get("variant", DEFAULT_VARIANT)
+    return None if variant == OFF else variant
+
+
+def weasyprint_alone(site: Path, project: Path, pdf_dir: Path, variant: str | None) -> dict:
     """Render every HTML page of ``site`` to PDF as a build's PDF worker does; return timings.
 
     Uses the package's own worker code (``relatierapport.builtin.outputs.pdf_output.pool._init_worker`` and
     ``_render_in_worker``): the same FontConfiguration, pre-parsed report.css,
-    fetcher, GC threshold and logging set-up, in this one process.
+    fetcher, GC threshold and logging set-up, in this one process, and ``variant`` as
+    WeasyPrint's ``pdf_variant`` (the build's, or None for the untagged comparison).
     """
     site, project, pdf_dir = site.resolve(), project.resolve(), pdf_dir.resolve()
     pages = [site / "index.html", *sorted((site / "relations").glob("*.html"))]
@@ -182,7 +199,7 @@ def weasyprint_alone(site: Path, project: Path, pdf_dir: Path) -> dict:
     from relatierapport.render.site import BUILTIN_TEMPLATES
 
     settings = pdf.PdfSettings((str(site / "assets" / "report.css"),),
-                               tuple(str(p) for p in (site, project, BUILTIN_TEMPLATES)))
+                               tuple(str(p) for p in (site, project, BUILTIN_TEMPLATES)), variant)
     pdf._init_worker(settings)      # FontConfiguration, CSS parsed once, fetcher, GC threshold
     t2 = time.perf_counter()
     times = []
@@ -195,7 +212,7 @@ def weasyprint_alone(site: Path, project: Path, pdf_dir: Path) -> dict:
         if error:
             raise SystemExit(f"{page}: {error}")
     t3 = time.perf_counter()
-    return {"pages": len(pages), "import_s": t1 - t0, "setup_s": t2 - t1, "loop_s": t3 - t2,
+    return {"pages": len(pages), "variant": variant, "import_s": t1 - t0, "setup_s": t2 - t1, "loop_s": t3 - t2,
             "total_s": t3 - t0, "portfolio_ms": times[0] * 1000,
             "relation_ms": [t * 1000 for t in times[1:]]}
 
@@ -231,6 +248,9 @@ class SizeResult:
     weasy_runs: list[Run]
     printed_pages: dict | None
     jobs_default: int
+    variant: str | None = None
+    untagged: list[dict] = field(default_factory=list)          # WeasyPrint alone, untagged
+    untagged_runs: list[Run] = field(default_factory=list)
 
 
 def build_cmd(project: Path, out: str, formats: list[str], as_of: str, jobs: int | None) -> list[str]:
@@ -261,12 +281,15 @@ def measure_size(n: int | str, args: argparse.Namespace) -> SizeResult:
     else:
         make_project(project, n, args.touchpoints_per_relation, args.business_per_relation)
     site = project / "site-html"
+    variant = build_variant(project)
     cases = [("html-only", "site-html", ["html"], None),
              (f"html+pdf jobs={os.cpu_count()} (default)", "site-pdf-j2", ["html", "pdf"], None),
              ("html+pdf jobs=1", "site-pdf-j1", ["html", "pdf"], 1),
-             ("WeasyPrint alone", None, None, None)]
+             ("WeasyPrint alone", None, None, variant)]
+    if args.untagged:
+        cases.append(("WeasyPrint alone, untagged", None, None, None))
     runs: dict[str, list[Run]] = {label: [] for label, *_ in cases}
-    weasy: list[dict] = []
+    weasy: dict[str, list[dict]] = {label: [] for label, out, *_ in cases if out is None}
     # Rounds, not series: each round runs every case once, so a burst of load from
     # elsewhere on the machine spoils one run of each case rather than all runs of one.
     for round_no in range(max(args.repeat, args.pdf_repeat)):
@@ -275,15 +298,15 @@ def measure_size(n: int | str, args: argparse.Namespace) -> SizeResult:
             if round_no >= repeat:
                 continue
             wait_for_quiet(args.quiet_wait)
-            if out is None:
+            if out is None:     # WeasyPrint alone: ``jobs`` holds the variant
                 result_file = project / ".weasy.json"
                 run = run_measured([PYTHON, str(Path(__file__).resolve()), "--weasyprint-alone",
                                     str(site), str(project), str(project / "weasy-alone"),
-                                    str(result_file)], project)
+                                    str(result_file), jobs or "none"], project)
                 data = json.loads(result_file.read_text())
-                weasy.append(data)
+                weasy[label].append(data)
                 rel = data["relation_ms"]
-                summary = (f"{data['total_s']:.2f} s in-process (import {data['import_s']:.2f} + set-up "
+                summary = (f"{data['variant'] or 'untagged'}: {data['total_s']:.2f} s in-process (import {data['import_s']:.2f} + set-up "
                            f"{data['setup_s']:.2f} + {data['pages']} pages {data['loop_s']:.2f}); "
                            f"portfolio {data['portfolio_ms']:.0f} ms, relation median "
                            f"{statistics.median(rel):.0f} ms")
@@ -298,9 +321,13 @@ def measure_size(n: int | str, args: argparse.Namespace) -> SizeResult:
     pages = 1 + len(list((site / "relations").glob("*.html")))
     relations = len(json.loads((site / "report.json").read_text(encoding="utf-8"))["relations"])
     printed = pdf_page_counts(project / "site-pdf-j1")
-    html, pdf_j2, pdf_j1, weasy_runs = runs.values()
-    return SizeResult(n, relations, pages, html, pdf_j2, pdf_j1, weasy, weasy_runs, printed,
-                      os.cpu_count() or 1)
+    html, pdf_j2, pdf_j1, weasy_runs, *untagged_runs = runs.values()
+    return SizeResult(n, relations, pages, html, pdf_j2, pdf_j1, weasy["WeasyPrint alone"], weasy_runs,
+                      printed, os.cpu_count() or 1, variant,
+                      weasy.get("WeasyPrint alone, untagged", []), untagged_runs[0] if untagged_runs else [])
+
+
+RUN_LISTS = ("html", "pdf_j2", "pdf_j1", "weasy_runs", "untagged_runs")
 
 
 # -- reporting ------------------------------------------------------------------------------
@@ -355,13 +382,34 @@ def table(results: list[SizeResult]) -> str:
     return "\n".join(rows)
 
 
+def tagging(results: list[SizeResult]) -> str:
+    """Tagged against untagged WeasyPrint alone, measured in the same rounds (``--untagged``)."""
+    rows = ["| N | pages | variant | WeasyPrint alone s (tagged) | WeasyPrint alone s (untagged) "
+            "| tagged ÷ untagged | html+pdf s (jobs=1) | build ÷ (html-only + WeasyPrint alone tagged) "
+            "| other load (cores), tagged / untagged runs |",
+            "|---:|---:|---|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        if not r.untagged:
+            continue
+        tagged, untagged = min(x["total_s"] for x in r.weasy), min(x["total_s"] for x in r.untagged)
+        h, j1 = best(r.html).wall_s, best(r.pdf_j1).wall_s
+        load = lambda runs: ", ".join(f"{x.other_cpu_cores:.2f}" for x in runs)  # noqa: E731
+        rows.append(f"| {r.n} | {r.pages} | {r.variant or 'none'} | {tagged:.2f} | {untagged:.2f} "
+                    f"| {tagged / untagged:.2f} | {j1:.2f} | {j1 / (h + tagged):.2f} "
+                    f"| {load(r.weasy_runs)} / {load(r.untagged_runs)} |")
+    return "\n".join(rows) if len(rows) > 2 else ""
+
+
 def detail(results: list[SizeResult]) -> str:
     rows = ["| N | case | best wall s | CPU s (tree) | CPU use | max RSS MB (1 process) "
             "| peak tree RSS MB (sum) | other load (cores) | runs (wall s) |",
             "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in results:
         for label, runs in (("html-only", r.html), (f"html+pdf jobs={r.jobs_default}", r.pdf_j2),
-                            ("html+pdf jobs=1", r.pdf_j1), ("WeasyPrint alone (process)", r.weasy_runs)):
+                            ("html+pdf jobs=1", r.pdf_j1), ("WeasyPrint alone (process)", r.weasy_runs),
+                            ("WeasyPrint alone, untagged (process)", r.untagged_runs)):
+            if not runs:
+                continue
             b = best(runs)
             rows.append(f"| {r.n} | {label} | {b.wall_s:.2f} | {b.cpu_s:.2f} | {b.cpu_s / b.wall_s:.0%} "
                         f"| {b.maxrss_mb:.0f} | {b.tree_rss_mb:.0f} | {b.other_cpu_cores:.2f} "
@@ -386,7 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--weasyprint-alone"]:
         site, project, pdf_dir, result_file = map(Path, argv[1:5])
-        result_file.write_text(json.dumps(weasyprint_alone(site, project, pdf_dir)))
+        variant = argv[5] if len(argv) > 5 and argv[5] != "none" else None
+        result_file.write_text(json.dumps(weasyprint_alone(site, project, pdf_dir, variant)))
         return 0
     parser = argparse.ArgumentParser(description="Time relatierapport builds (see the module doc).")
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000], metavar="N")
@@ -399,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
                         "the end of the generated data)")
     parser.add_argument("--quiet-wait", type=float, default=120, metavar="S",
                         help="before each run, wait up to S seconds for other processes to go idle")
+    parser.add_argument("--untagged", action="store_true",
+                        help="also time WeasyPrint alone without tagging (pdf_variant None)")
     parser.add_argument("--touchpoints-per-relation", type=float, default=None)
     parser.add_argument("--business-per-relation", type=float, default=None)
     args = parser.parse_args(argv)
@@ -412,14 +463,16 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure_size(n, args))
     if code_state() != code:
         code += f" (changed during the run to: {code_state()})"
-    text = (f"Machine: {machine()}\nCode: {code}\n\n{table(results)}\n\n{detail(results)}\n")
+    tagged = tagging(results)
+    text = (f"Machine: {machine()}\nCode: {code}\n\n{table(results)}\n\n"
+            + (f"{tagged}\n\n" if tagged else "") + f"{detail(results)}\n")
     print(text)
     stem = WORK / f"results-{'-'.join(map(str, (['example'] if args.example else []) + args.sizes))}"
     stem.with_suffix(".md").write_text(text)
     stem.with_suffix(".json").write_text(json.dumps(
-        [{**{k: v for k, v in asdict(r).items() if k not in ("html", "pdf_j2", "pdf_j1", "weasy_runs")},
+        [{**{k: v for k, v in asdict(r).items() if k not in RUN_LISTS},
           **{k: [{x: y for x, y in asdict(run).items() if x != "stdout"} for run in getattr(r, k)]
-             for k in ("html", "pdf_j2", "pdf_j1", "weasy_runs")}} for r in results], indent=1))
+             for k in RUN_LISTS}} for r in results], indent=1))
     return 0
 
 

@@ -213,12 +213,116 @@ def test_a_fact_list_longer_than_a_page_breaks_across_pages():
 
 
 def test_every_key_figure_links_to_its_list_on_the_page(tmp_path):
-    """The first page's key figures are links: each to its list on the attention page, or to the
-    section that lists it (never contacted: the cadence overview; red: the health overview)."""
+    """The first page's key figures are links, each to its own list on the attention page
+    (red relations and relations never contacted included: issue 14)."""
     html = (build(write_project(tmp_path)) / "index.html").read_text(encoding="utf-8")
-    figures = re.search(r'<ul class="key-figures">(.*?)</ul>', html, re.S).group(1)
+    attention = section(html, "attention")
+    figures = re.search(r'<ul class="key-figures">(.*?)</ul>', attention, re.S).group(1)
     items = re.findall(r"<li[^>]*>(.*?)</li>", figures, re.S)
     targets = re.findall(r'<a href="#([^"]+)">', figures)
     assert len(items) >= 6 and len(targets) == len(items)
-    assert "attention-overdue" in targets and "cadence-overview" in targets
-    assert [t for t in targets if f'id="{t}"' not in html] == []
+    assert {"attention-overdue", "attention-red", "attention-never-contacted"} <= set(targets)
+    assert [t for t in targets if f'id="{t}"' not in attention] == []
+
+def table_rows(html: str, css_class: str) -> list[list[str]]:
+    """The body rows of the table of that class, as cell texts."""
+    table = re.search(rf'<table class="{css_class}">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    return [[text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+def test_the_first_page_lists_the_red_relations_of_report_json(built_example):
+    """Red relations: A first and the lowest score first, their two main reasons, account
+    manager and last touchpoint, bounded with "en nog N" (issue 14)."""
+    built = built_example("nl")
+    attention = section(built.html().read_text(encoding="utf-8"), "attention")
+    health = built.report["portfolio"]["health"]
+    relations = {r["id"]: r for r in built.report["relations"]}
+    order = {"A": 0, "B": 1, "C": 2}
+    expected = sorted(health["red"], key=lambda r: (order[r["category"]], r["score"], r["name"]))[:5]
+    rows = table_rows(attention, "attention-red")
+    assert [row[0] for row in rows] == [r["name"] for r in expected]
+    assert [row[1] for row in rows] == [r["category"] for r in expected] == ["A"] * 5
+    assert [row[2] for row in rows] == [f"{r['score']:.1f}".replace(".", ",") for r in expected]
+    last = relations[expected[0]["id"]]["cadence"]["last_touchpoint"]
+    assert rows[0][5] == dt_medium(last)
+    assert len(rows[0][3].split(", ")) == min(2, len(expected[0]["reasons"]))
+    assert f'Rode relaties ({health["red_total"]})' in text(attention)
+    assert f'<a href="#health-overview">en nog {health["red_total"] - 5}</a>' in attention
+
+
+def test_the_first_page_lists_the_relations_never_contacted_of_report_json(built_example):
+    built = built_example("nl")
+    attention = section(built.html().read_text(encoding="utf-8"), "attention")
+    never = built.report["portfolio"]["cadence"]["never_contacted"]
+    rows = table_rows(attention, "attention-never-contacted")
+    assert sorted(row[0] for row in rows) == sorted(r["name"] for r in never) and len(rows) == 4
+    assert [row[1] for row in rows] == sorted(row[1] for row in rows)         # A before B before C
+    assert f"Nooit gesproken ({len(never)})" in text(attention)
+    # "Relatie sinds" is the relation's start date in the data: Ingenieursbureau Bos since 2019,
+    # before Finzicht Eindhoven (2026) among the C relations
+    since = {row[0]: row[3] for row in rows}
+    assert since["Ingenieursbureau Bos"] == "18 feb 2019"
+    assert [row[0] for row in rows].index("Ingenieursbureau Bos") < \
+        [row[0] for row in rows].index("Finzicht Eindhoven")
+
+
+def test_the_first_page_bounds_the_never_contacted_list(tmp_path):
+    relations = "id;name;kind;role;owner;category;since;city\nK1;Alfa Bouw;organisatie;opdrachtgever;M1;A;01-03-2015;Utrecht\n" + "".join(
+        f"N{i:02d};Nieuw {i:02d};organisatie;opdrachtgever;M1;B;01-0{1 + i % 9}-2020;Utrecht\n"
+        for i in range(10))
+    site = build(write_project(tmp_path, relations=relations,
+                               extra_config="\n[plugins.attention]\nlist_limit = 3\n"))
+    attention = section((site / "index.html").read_text(encoding="utf-8"), "attention")
+    rows = table_rows(attention, "attention-never-contacted")
+    assert [row[0] for row in rows] == ["Nieuw 00", "Nieuw 09", "Nieuw 01"]   # the longest first
+    assert '<a href="#cadence-overview">en nog 7</a>' in attention
+
+
+def dt_medium(iso: str) -> str:
+    """A date as the Dutch report writes it in tables ("4 jul 2026")."""
+    import datetime as dt
+
+    months = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+NAMES = {"nl": ("Gepland contactmoment", "Contact uiterlijk op", "Volgend contactmoment"),
+         "en": ("Planned touchpoint", "Next touchpoint due", "Next touchpoint")}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_planned_touchpoint_and_the_due_date_have_a_name_each(built_example, language):
+    """Issue 14: one plan said "Volgend contactmoment" for the planned date at a glance and for the
+    cadence's due date further on. The planned touchpoint (planning) and the due date (cadence) are
+    named apart wherever they are shown; where they differ, the box at a glance shows both."""
+    built = built_example(language)
+    planned_name, due_name, old_name = NAMES[language]
+    relations = {r["id"]: r for r in built.report["relations"]}
+    k014, k002 = relations["K014"], relations["K002"]
+    assert k014["planning"]["next"] != k014["cadence"]["next_due"]          # a catch-up: both shown
+    assert k002["planning"]["next"] == k002["cadence"]["next_due"]
+    page = built.html("K014").read_text(encoding="utf-8")
+    glance = text(section(page, "overview"))
+    planned, due = (long_date(k014["planning"]["next"], language),
+                    long_date(k014["cadence"]["next_due"], language))
+    assert f"{planned_name} {planned}" in glance and f"{due_name}: {due}" in glance
+    assert f"{due_name} {due}" in text(section(page, "cadence"))
+    same = text(section(built.html("K002").read_text(encoding="utf-8"), "overview"))
+    assert f"{planned_name} {long_date(k002['planning']['next'], language)}" in same
+    assert due_name not in same                                  # the same date: said once
+    for path in (built.html(), built.html("K014"), built.html("C001")):
+        words = text(path.read_text(encoding="utf-8"))
+        assert re.search(rf"\b{old_name}\b(?! due)", words) is None, path
+
+
+def long_date(iso: str, language: str) -> str:
+    """A date as the report writes it in full ("2 november 2026", "2 November 2026")."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from relatierapport.render.i18n import BABEL_LOCALES
+
+    return format_date(dt.date.fromisoformat(iso), format="long", locale=BABEL_LOCALES[language])

@@ -229,6 +229,12 @@ DUTCH: dict[str, str] = {
     "plugins.network list_limit": "Langste portefeuillelijsten (aan één persoon, zonder recent "
                                   "contact) in report.json en het rapport; 0 = geen grens. De "
                                   "aantallen tellen ze allemaal.",
+    "plugins.pdf_output": "De pdf's (portfolio.pdf en relations/<id>.pdf).",
+    "plugins.pdf_output variant": "De pdf-variant die WeasyPrint schrijft. \"pdf/ua-1\" is getagd voor "
+                                  "schermlezers (PDF/UA: structuur, taal en titel van het document); "
+                                  "\"none\" schrijft een pdf zonder tags; de varianten pdf/a-… en "
+                                  "pdf/x-… zijn voor archiveren en drukwerk (alleen pdf/a-…a en "
+                                  "pdf/ua-… zijn getagd).",
     "plugins.planning": "Geplande contactmomenten per relatie: data uit het ritme, duur en agenda.",
     "plugins.planning months": "Contactmomenten worden gepland voor zoveel maanden vanaf de "
                                "rapportdatum.",

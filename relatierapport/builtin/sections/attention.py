@@ -4,8 +4,9 @@ A director or account manager reads one page: key figures and short lists,
 the most urgent first and A relations before B and C, with "and 1,234 more"
 and a link to the full section. The key figures lead with what an account
 manager can act on (overdue touchpoints, relations turning red, open
-complaints, red flags of the last month, goals behind), then red relations and
-relations never contacted, and last the relations whose data holds no contact
+complaints, red flags of the last month, goals behind), then red relations (the
+lowest score first, with their last touchpoint from the cadence findings) and
+relations never contacted (the longest a relation first), and last the relations whose data holds no contact
 history at all (the cadence status ``no_history``): those are one group with
 their count, the sources that carry no activity history and what to do about
 it, never hundreds of red or never-contacted rows. The lists are bounded
@@ -89,6 +90,7 @@ def attention_data(report) -> dict:
                                    for row in data["overdue"]["rows"]]
         data["overdue_a"] = sum(1 for row in found["overdue"] if row["category"] == "A")
         figures.append(_figure("overdue", len(found["overdue"])))
+        data["never_contacted"] = _never_contacted(report, found["never_contacted"], limit, owner_name)
         figures.append(_figure("never_contacted", len(found["never_contacted"])))
         without = len(found.get("no_history", []))
         if without:
@@ -105,6 +107,7 @@ def attention_data(report) -> dict:
                                "more": max(found["turning_red_total"] - limit, 0),
                                "total": found["turning_red_total"]}
         figures.append(_figure("turning_red", found["turning_red_total"]))
+        data["red"] = _red(report, found, limit, owner_name)
         figures.append(_figure("red", found["red_total"]))
         complaints = found["open_complaints"]
         oldest = sorted(complaints, key=lambda row: (-row["age_days"], row["id"]))
@@ -135,6 +138,41 @@ def attention_data(report) -> dict:
         figures.append(_figure("goals_behind", len(goals), "amber"))
     figures.sort(key=lambda figure: FIGURE_ORDER.index(figure["key"]))
     return data
+
+
+def _red(report, found: dict, limit: int, owner_name) -> dict:
+    """The red relations, A first and the lowest score first, with their two main reasons and
+    last touchpoint (from the cadence findings, when that analysis runs). The health findings
+    list its list_limit of them (the lowest scores); the total counts them all."""
+    cadence = report.findings.get("cadence")
+    rows = sorted(found["red"], key=lambda row: (CATEGORY_ORDER.get(row["category"], 3),
+                                                 row["score"], row["name"], row["id"]))[:limit]
+    shown = [{**row, "owner_name": owner_name(row), "reasons": row["reasons"][:2],
+              "last_touchpoint": _last_touchpoint(cadence, row["id"])} for row in rows]
+    return {"rows": shown, "more": max(found["red_total"] - limit, 0), "total": found["red_total"]}
+
+
+def _last_touchpoint(cadence, relation_id: str):
+    if cadence is None or relation_id not in cadence.relations:
+        return None
+    return cadence.relations[relation_id].get("last_touchpoint")
+
+
+def _never_contacted(report, rows: list[dict], limit: int, owner_name) -> dict:
+    """Relations never contacted, A first and the longest a relation first (``since``: the
+    relation's start date; unknown last)."""
+    relations = report.portfolio.relations
+
+    def since(row):
+        relation = relations.get(row["id"])
+        return relation.since if relation else None
+
+    ordered = sorted(({**row, "since": since(row)} for row in rows), key=lambda row: (
+        CATEGORY_ORDER.get(row["category"], 3), row["since"] is None,
+        row["since"].toordinal() if row["since"] else 0, row["name"], row["id"]))
+    part = _bounded(ordered, limit)
+    part["rows"] = [{**row, "owner_name": owner_name(row)} for row in part["rows"]]
+    return part
 
 
 def _sources_without_history(report) -> list[dict]:

@@ -4,8 +4,8 @@ Two sections on every relation plan:
 
 ``overview`` (first)
     Who the relation is (category, segment, customer type, lifecycle phase),
-    its health with the reasons behind the colour, its next touchpoint with
-    length and agenda, and the points that need attention now (overdue,
+    its health with the reasons behind the colour, its planned touchpoint with
+    length and agenda (and the cadence's due date when that differs), and the points that need attention now (overdue,
     never contacted, red or turning red, open complaints, red flags,
     opportunities). Read from the other analyses' findings; a part whose
     analysis is disabled is left out.
@@ -242,6 +242,7 @@ def overview(relation, report) -> dict:
             "health": health_data, "last_touchpoint": (cadence or {}).get("last_touchpoint"),
             "last_contact": (cadence or {}).get("last_contact"),
             "last_contact_source": (cadence or {}).get("last_contact_source"), "next": next_touchpoint,
+            "next_due": (cadence or {}).get("next_due"),
             "attention": items, "has_cadence": cadence is not None}
 
 

@@ -16,6 +16,7 @@ import click
 from relatierapport import environment, hookimpl
 from relatierapport.errors import Problem
 from relatierapport.hooktypes import OutputFormat
+from relatierapport.builtin.outputs.pdf_output.options import config_options, pdf_variant  # noqa: F401 (a hook)
 from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET
 
 
@@ -34,7 +35,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     (out_dir / "relations").mkdir(exist_ok=True)
     config = state.report.config
     roots = tuple(str(p) for p in (out_dir, config.root, BUILTIN_TEMPLATES, *state.site.dirs))
-    settings = PdfSettings((str(stylesheet),), roots)
+    settings = PdfSettings((str(stylesheet),), roots, pdf_variant(config))
     written: list[str] = []
     files: dict[str, str] = {}          # the page's label -> its PDF, to say where glyphs are missing
 

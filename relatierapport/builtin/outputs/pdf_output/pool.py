@@ -36,6 +36,7 @@ class PdfJob:
 class PdfSettings:
     stylesheets: tuple[str, ...]   # parsed once per process
     roots: tuple[str, ...]         # folders the fetcher may read
+    variant: str | None = None     # WeasyPrint's pdf_variant ("pdf/ua-1" tags the PDF), None: untagged
 
 
 _worker: "_Renderer | None" = None
@@ -66,6 +67,7 @@ class _Renderer:
 
         self.fetcher = ProjectFetcher([Path(root) for root in settings.roots])
         self.font_config = FontConfiguration()
+        self.variant = settings.variant
         self.stylesheets = [CSS(filename=path, font_config=self.font_config, url_fetcher=self.fetcher)
                             for path in settings.stylesheets]
 
@@ -77,6 +79,7 @@ class _Renderer:
         printed: list[int] = []
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=self.fetcher)
         document.write_pdf(job.target, stylesheets=self.stylesheets, font_config=self.font_config,
+                           pdf_variant=self.variant,
                            finisher=lambda laid_out, pdf: printed.append(len(laid_out.pages)))
         return printed[0]
 
