@@ -107,3 +107,16 @@ def test_the_declared_variants_are_weasyprints():
     from relatierapport.builtin.outputs.pdf_output.options import DEFAULT_VARIANT, OFF, VARIANTS
 
     assert set(VARIANTS) <= set(WEASYPRINT) and DEFAULT_VARIANT in VARIANTS and OFF not in WEASYPRINT
+
+
+@pytest.mark.needs("pdfinfo")
+def test_the_stress_pdfs_in_every_script_are_tagged_with_their_title(built_stress):
+    """Names in eight scripts, 100 characters without a space: still tagged, the title whole."""
+    from stress_build import STRESS_RELATIONS
+
+    for relation in (None, *STRESS_RELATIONS):
+        pdf = built_stress.pdf(relation)
+        info = pdfinfo(pdf)
+        assert info["Tagged"] == "yes", pdf.name
+        assert info["Title"] == html_title(built_stress.html(relation)), pdf.name
+        assert b"/StructTreeRoot" in pdf_objects(pdf), pdf.name
