@@ -26,8 +26,8 @@ PDF_PLANS = ("K002", "K014", "C001")
 
 
 @dataclass(frozen=True)
-class BuiltExample:
-    language: str
+class BuiltSite:
+    """A built output folder and its report.json, with where its pages are."""
     site: Path
     report: dict            # report.json
 
@@ -36,6 +36,11 @@ class BuiltExample:
 
     def html(self, relation_id: str | None = None) -> Path:
         return self.site / ("index.html" if relation_id is None else f"relations/{relation_id.lower()}.html")
+
+
+@dataclass(frozen=True)
+class BuiltExample(BuiltSite):
+    language: str = "nl"
 
 
 def build(root: Path, language: str) -> dict:
@@ -86,8 +91,8 @@ def built_example(tmp_path_factory):
             result = json.loads(record.read_text(encoding="utf-8"))
             assert result["exit_code"] == 0, result["output"]          # --strict: not one warning
             site = target / "site"
-            seen[language] = BuiltExample(language, site,
-                                          json.loads((site / "report.json").read_text(encoding="utf-8")))
+            seen[language] = BuiltExample(site, json.loads((site / "report.json").read_text(encoding="utf-8")),
+                                          language)
         return seen[language]
 
     return get

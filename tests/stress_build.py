@@ -17,13 +17,12 @@ import csv
 import datetime as dt
 import json
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
-from example_build import shared_folder
+from example_build import BuiltSite, shared_folder
 
 AS_OF = dt.date(2026, 11, 1)
 #: Relations of the generator: half clients, half candidates (contact persons come on top).
@@ -61,18 +60,6 @@ STRESS_RELATIONS = {
 #: An account manager whose name is long, with an unbroken team name.
 LONG_EMPLOYEE = ("M99", "Maximiliaan-Alexander Wilhelmina van Oldenbarnevelt tot Schoonhoven-Wittelsbach",
                  "ZorgWelzijnEnMaatschappelijkeDienstverleningNoordHolland", LONG_EMAIL)
-
-
-@dataclass(frozen=True)
-class BuiltStress:
-    site: Path
-    report: dict            # report.json
-
-    def pdf(self, relation_id: str | None = None) -> Path:
-        return self.site / ("portfolio.pdf" if relation_id is None else f"relations/{relation_id.lower()}.pdf")
-
-    def html(self, relation_id: str | None = None) -> Path:
-        return self.site / ("index.html" if relation_id is None else f"relations/{relation_id.lower()}.html")
 
 
 def _append(path: Path, rows: list[list[str]]) -> None:
@@ -131,7 +118,7 @@ def build(root: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def built_stress(tmp_path_factory) -> BuiltStress:
+def built_stress(tmp_path_factory) -> BuiltSite:
     """The stress project, built once per run (shared by all xdist workers)."""
     target = shared_folder(tmp_path_factory) / "stress"
     record = target / "build.json"
@@ -144,4 +131,4 @@ def built_stress(tmp_path_factory) -> BuiltStress:
     assert result["exit_code"] == 0, result["output"]
     assert len(result["pdfs"]) == 1 + len(STRESS_RELATIONS), result
     site = target / "site"
-    return BuiltStress(site, json.loads((site / "report.json").read_text(encoding="utf-8")))
+    return BuiltSite(site, json.loads((site / "report.json").read_text(encoding="utf-8")))
