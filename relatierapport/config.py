@@ -63,6 +63,12 @@ GOAL_OPTIONS: tuple[Option, ...] = (
     Option("baseline_start", Date(), None, "First day of the baseline period (with baseline_end); "
            "default: the period of the goal's length right before start."),
     Option("baseline_end", Date(), None, "Last day of the baseline period."),
+    Option("limit", Text(), None, "Makes the target a limit that is met or not, instead of a "
+           "value to reach: at_least (a floor, e.g. revenue_growth at least -25) or at_most (a "
+           "ceiling); Dutch minimaal and maximaal too."),
+    Option("aim", Text(), None, "Which of the method's three aims the goal serves: extend "
+           "(verlengen: keep the relationship longer), expand (verhogen: more spend) or improve "
+           "(verbeteren: better operations); default: the metric's."),
 )
 
 

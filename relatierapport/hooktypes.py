@@ -105,7 +105,14 @@ class GoalMetric:
     percentage that has one in the period too). ``unit`` says how values are
     shown: ``count``, ``money``, ``score``, ``percent`` or ``points``.
     ``bounds`` (lowest, highest; None for open) keep projections possible, e.g.
-    (0, 10) for a score out of 10.
+    (0, 10) for a score out of 10. ``cumulative``: the values are never
+    negative, so a total reached cannot fall back and a flow goal counts as
+    achieved as soon as it reaches its target (counts; not revenue, which a credit
+    note can lower). ``aim``: which of the method's three aims a goal on this
+    metric serves unless it says so itself: ``extend`` (verlengen), ``expand``
+    (verhogen), ``improve`` (verbeteren), or None. ``value_unit``: the unit of the
+    values themselves when ``unit`` is that of a comparison (revenue growth is in
+    percent of money totals: ``money``).
     """
 
     name: str
@@ -117,6 +124,9 @@ class GoalMetric:
     higher_is_better: bool = True
     bounds: tuple[float | None, float | None] = (None, None)
     description: str = ""
+    cumulative: bool = False
+    aim: str | None = None
+    value_unit: str | None = None
 
     def __post_init__(self):
         if self.aggregate not in GOAL_AGGREGATES:

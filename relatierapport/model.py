@@ -82,6 +82,8 @@ class Goal:
     origin: str = ""
     baseline_start: date | None = None
     baseline_end: date | None = None
+    limit: str | None = None            # at_least | at_most: the target is a floor or a ceiling
+    aim: str | None = None              # extend | expand | improve: which of the method's three aims
 
 
 #: Column schemas of the event tables. Sources must produce exactly these columns.

@@ -17,26 +17,50 @@ def goal(aggregate="sum", target=100.0, phase="running", elapsed=0.5, now=None, 
                   now=now or Stat(), base=base, history=list(history), **extra)
 
 
-# -- totals (sum) ----------------------------------------------------------------------------------
+# -- flows: totals that build up over the period (sum, retention) -----------------------------------
 
-def test_a_total_ahead_of_its_pace_is_on_course():
-    # 60 of 100 with half the period gone: projection 60 / 0.5 = 120 >= 100; share 60 / 100.
+def test_a_flow_ahead_of_its_pace_is_on_course():
+    # 60 of 100 with half the period gone: progress 60 / 100 = 0.6, expected by now 0.5;
+    # projection 60 / 0.5 = 120 >= 100.
     verdict = evaluate(goal(now=Stat(total=60.0)))
-    assert verdict.status == "on_track"
-    assert verdict.actual == 60.0 and verdict.achieved_share == 0.6
+    assert (verdict.kind, verdict.status) == ("flow", "on_track")
+    assert verdict.actual == 60.0 and verdict.progress == 0.6 and verdict.expected == 0.5
     assert verdict.projection == {"value": 120.0, "method": "linear_total"}
-    assert verdict.evaluation is None
+    assert verdict.direction == "towards" and verdict.evaluation is None
 
 
-def test_a_total_behind_its_pace_is_behind():
-    # 40 at half time: projection 80 < 100.
+def test_a_flow_behind_its_pace_is_behind():
+    # 40 at half time: progress 0.4 against 0.5 expected; projection 80 < 100.
     verdict = evaluate(goal(now=Stat(total=40.0)))
-    assert (verdict.status, verdict.projection["value"], verdict.achieved_share) == ("behind", 80.0, 0.4)
+    assert (verdict.status, verdict.projection["value"], verdict.progress) == ("behind", 80.0, 0.4)
 
 
-def test_a_total_that_reached_the_target_is_achieved_before_the_end():
-    # 110 >= 100 already: a total cannot fall back.
-    assert evaluate(goal(now=Stat(total=110.0))).status == "achieved"
+def test_a_count_past_its_target_is_achieved_before_the_end():
+    # 110 >= 100 already, and a count never falls: achieved, progress 1.1.
+    verdict = evaluate(goal(now=Stat(total=110.0), cumulative=True))
+    assert verdict.status == "achieved" and verdict.progress == pytest.approx(1.1)
+    assert verdict.reached_so_far is False
+
+
+def test_revenue_past_its_target_stays_on_course_until_the_end():
+    # 110 of 100 at half time, but revenue can fall (a credit note): on course, reached so far.
+    verdict = evaluate(goal(now=Stat(total=110.0), cumulative=False))
+    assert verdict.status == "on_track" and verdict.reached_so_far is True
+
+
+def test_a_credit_note_after_the_target_was_reached_can_still_miss_it():
+    # 110 reached, then a credit note of -15: 95 at the end, 5 short: not achieved, -5%.
+    verdict = evaluate(goal(phase="ended", elapsed=1.0, now=Stat(total=110.0 - 15.0)))
+    assert verdict.status == "not_achieved"
+    assert verdict.evaluation == {"achieved": False, "difference": -5.0, "relative": -0.05}
+    assert verdict.progress == pytest.approx(0.95)
+
+
+def test_a_flow_that_went_below_zero_moves_away():
+    # Credit notes larger than the deals: -20 so far against 100: progress -0.2, away, behind.
+    verdict = evaluate(goal(now=Stat(total=-20.0)))
+    assert verdict.progress == pytest.approx(-0.2) and verdict.direction == "away"
+    assert verdict.status == "behind"
 
 
 def test_after_the_end_date_the_evaluation_says_by_how_much():
@@ -44,16 +68,25 @@ def test_after_the_end_date_the_evaluation_says_by_how_much():
     missed = evaluate(goal(phase="ended", elapsed=1.0, now=Stat(total=90.0)))
     assert missed.status == "not_achieved" and missed.projection is None
     assert missed.evaluation == {"achieved": False, "difference": -10.0, "relative": -0.1}
+    assert missed.expected is None
     # 105 against 100: 5 over, +5%.
     made = evaluate(goal(phase="ended", elapsed=1.0, now=Stat(total=105.0)))
     assert made.evaluation == {"achieved": True, "difference": 5.0, "relative": 0.05}
+
+
+def test_a_flow_counts_from_zero_whatever_its_reference_baseline():
+    # Referrals: 1 last year (the baseline), 3 wanted this year; 2 so far: progress 2 / 3, not
+    # (2 - 1) / (3 - 1). A baseline of 0 changes nothing.
+    for baseline in (1.0, 0.0):
+        verdict = evaluate(goal(target=3.0, now=Stat(total=2.0), baseline_given=baseline))
+        assert verdict.progress == pytest.approx(2 / 3) and verdict.start == 0.0
 
 
 def test_a_goal_that_has_not_started_has_no_actual_but_is_judged_for_realism():
     # One complete period before the start held 80: expected 80; 100 is 25% more (> 15%).
     verdict = evaluate(goal(phase="not_started", elapsed=0.0, history=[Stat(total=80.0)]))
     assert (verdict.status, verdict.actual, verdict.projection) == ("not_started", None, None)
-    assert verdict.realistic["level"] == "ambitious"
+    assert verdict.progress is None and verdict.realistic["level"] == "ambitious"
 
 
 def test_lower_is_better_compares_the_other_way():
@@ -65,22 +98,50 @@ def test_lower_is_better_compares_the_other_way():
                          higher_is_better=False)).status == "achieved"
 
 
-# -- growth --------------------------------------------------------------------------------------
+def test_retention_counts_the_relations_of_the_baseline_period_that_came_back():
+    # 10 relations had business in the baseline period, 6 of them again so far: 60%; progress
+    # 60 / 90 = 0.667 against 0.5 expected; projection 60 / 0.5 = 120, at most 100 >= 90.
+    running = evaluate(goal("retention", target=90.0, now=Stat(), base=Stat(active=10), retained=6,
+                            bounds=(0.0, 100.0), cumulative=True))
+    assert running.kind == "flow" and running.actual == 60.0
+    assert running.progress == pytest.approx(2 / 3) and running.expected == 0.5
+    assert running.projection["value"] == 100.0 and running.status == "on_track"
+    # 9 of 10 back: 90% reached, and a return cannot be undone: achieved early.
+    early = evaluate(goal("retention", target=90.0, now=Stat(), base=Stat(active=10), retained=9,
+                          cumulative=True))
+    assert early.status == "achieved"
+    ended = evaluate(goal("retention", target=90.0, phase="ended", elapsed=1.0, now=Stat(),
+                          base=Stat(active=10), retained=6))
+    assert ended.status == "not_achieved" and ended.evaluation["difference"] == -30.0
+    nobody = evaluate(goal("retention", target=90.0, now=Stat(), base=Stat(active=0)))
+    assert nobody.status is None and nobody.problems
+
+
+# -- changes: growth and change against the baseline period -------------------------------------
 
 def test_growth_compares_the_pace_with_the_baseline_period():
     # Baseline period 1000; 500 in the first half: 500 / (1000 x 0.5) = 1.0, so 0% growth,
-    # against +10%: behind. Share of the target total 1100 reached: 500 / 1100 = 0.4545.
+    # against +10%: progress 0 / 10 = 0, behind; no "expected by now" for a change.
     verdict = evaluate(goal("growth", target=10.0, now=Stat(total=500.0), base=Stat(total=1000.0)))
-    assert verdict.actual == pytest.approx(0.0) and verdict.status == "behind"
-    assert verdict.achieved_share == pytest.approx(0.454545, abs=1e-6)
-    assert verdict.projection["method"] == "linear_pace"
+    assert verdict.kind == "change" and verdict.actual == pytest.approx(0.0)
+    assert verdict.status == "behind" and verdict.progress == pytest.approx(0.0)
+    assert verdict.expected is None and verdict.direction == "none"
+    assert verdict.projection == {"value": pytest.approx(0.0), "method": "pace_held"}
     assert (verdict.baseline, verdict.base_level) == (0.0, 1000.0)
 
 
-def test_growth_may_be_a_floor_at_most_minus_25_percent():
-    # 450 at half time against 1000: (450 / 500 - 1) x 100 = -10%, above the floor of -25%.
-    verdict = evaluate(goal("growth", target=-25.0, now=Stat(total=450.0), base=Stat(total=1000.0)))
-    assert verdict.actual == pytest.approx(-10.0) and verdict.status == "on_track"
+def test_shrinking_revenue_against_a_growth_target_moves_away():
+    # The example's K012: baseline 1000, 425 at half time: (425 / 500 - 1) x 100 = -15%;
+    # target +5%: progress -15 / 5 = -3.0, moving away, behind (never "reached").
+    verdict = evaluate(goal("growth", target=5.0, now=Stat(total=425.0), base=Stat(total=1000.0)))
+    assert verdict.actual == pytest.approx(-15.0) and verdict.progress == pytest.approx(-3.0)
+    assert (verdict.direction, verdict.status) == ("away", "behind")
+
+
+def test_growth_past_its_target_is_on_course_but_not_achieved_before_the_end():
+    # 600 at half time against 1000: +20%, past +10%: progress 2.0, on course.
+    verdict = evaluate(goal("growth", target=10.0, now=Stat(total=600.0), base=Stat(total=1000.0)))
+    assert verdict.progress == pytest.approx(2.0) and verdict.status == "on_track"
 
 
 def test_a_baseline_period_the_data_cover_in_part_is_scaled_to_the_whole():
@@ -98,27 +159,46 @@ def test_growth_without_a_baseline_total_cannot_be_measured():
     assert verdict.problems[0][0].startswith("the baseline period %(from)s to %(to)s has a total of 0")
 
 
-# -- levels: mean, change, retention ---------------------------------------------------------------
+def test_a_change_is_counted_from_the_baseline_periods_mean_and_held():
+    # Baseline period mean 14 / 2 = 7.0; mean so far 7.3: +0.3 points; held, not scaled by the
+    # time passed: projection +0.3 < +1, behind; progress 0.3 / 1.
+    verdict = evaluate(goal("change", target=1.0, now=Stat(total=7.3, count=1),
+                            base=Stat(total=14.0, count=2)))
+    assert verdict.actual == pytest.approx(0.3)
+    assert verdict.projection == {"value": pytest.approx(0.3), "method": "change_held"}
+    assert verdict.status == "behind" and verdict.progress == pytest.approx(0.3)
+    # 8.2 so far: +1.2 already meets +1: on course (a level can fall again: not achieved yet).
+    past = evaluate(goal("change", target=1.0, now=Stat(total=8.2, count=1), base=Stat(total=14.0, count=2)))
+    assert past.status == "on_track" and past.progress == pytest.approx(1.2)
 
-def test_a_mean_is_projected_from_its_baseline():
-    # Baseline 7.0, target 8.0, mean 7.5 at half time: 7.0 + 0.5 / 0.5 = 8.0 >= 8.0; share 0.5.
+
+# -- levels: a mean at a moment -------------------------------------------------------------------
+
+def test_a_level_is_compared_with_its_target_not_with_the_time_passed():
+    # Baseline 7.0, target 8.0, mean 7.5 at half time: progress (7.5 - 7) / (8 - 7) = 0.5;
+    # the level held is 7.5 < 8.0: behind, although half the period passed and half the way
+    # is covered.
     verdict = evaluate(goal("mean", target=8.0, now=Stat(total=15.0, count=2), baseline_given=7.0))
-    assert verdict.actual == 7.5 and verdict.baseline_source == "goal"
-    assert verdict.projection == {"value": 8.0, "method": "linear_change"}
-    assert verdict.status == "on_track" and verdict.achieved_share == 0.5
+    assert verdict.kind == "level" and verdict.actual == 7.5 and verdict.baseline_source == "goal"
+    assert verdict.projection == {"value": 7.5, "method": "level_held"}
+    assert verdict.status == "behind" and verdict.progress == 0.5 and verdict.expected is None
+    on = evaluate(goal("mean", target=8.0, now=Stat(total=16.4, count=2), baseline_given=7.0))
+    assert on.status == "on_track" and on.progress == pytest.approx(1.2)
 
 
-def test_a_projection_stays_within_the_scale():
-    # 7.0 + 0.5 / 0.1 = 12.0, shown as 10 on a scale of 10.
-    verdict = evaluate(goal("mean", target=8.0, elapsed=0.1, now=Stat(total=7.5, count=1),
-                            baseline_given=7.0, bounds=(0.0, 10.0)))
-    assert verdict.projection["value"] == 10.0
+def test_a_level_that_fell_moves_away():
+    # Baseline 7.5 (D08 of the example), target 8.0, mean 6.9: progress (6.9 - 7.5) / 0.5 = -1.2.
+    verdict = evaluate(goal("mean", target=8.0, now=Stat(total=6.9, count=1), baseline_given=7.5))
+    assert verdict.progress == pytest.approx(-1.2) and verdict.direction == "away"
+    assert verdict.status == "behind"
 
 
-def test_a_mean_without_a_baseline_holds_its_level_and_without_values_has_no_status():
-    # No baseline given and none in the baseline period: the level so far is the projection.
+def test_a_mean_without_a_baseline_has_no_progress_and_without_values_has_no_status():
+    # No baseline given and none in the baseline period: no distance to measure; the level so
+    # far is the projection.
     held = evaluate(goal("mean", target=8.0, now=Stat(total=7.6, count=1), base=Stat()))
     assert held.projection == {"value": 7.6, "method": "level_held"} and held.status == "behind"
+    assert held.progress is None
     # The baseline period's mean (14 / 2 = 7.0) is the baseline when none is given.
     from_data = evaluate(goal("mean", target=8.0, now=Stat(total=7.6, count=1), base=Stat(total=14.0, count=2)))
     assert (from_data.baseline, from_data.baseline_source) == (7.0, "data")
@@ -127,26 +207,46 @@ def test_a_mean_without_a_baseline_holds_its_level_and_without_values_has_no_sta
     assert (empty.status, empty.unknown) == (None, "no values in the period yet")
 
 
-def test_a_change_is_counted_from_the_baseline_periods_mean():
-    # Baseline period mean 7.0; mean so far 7.3: +0.3 points; projection 0.3 / 0.5 = +0.6 < +1.
-    verdict = evaluate(goal("change", target=1.0, now=Stat(total=7.3, count=1),
-                            base=Stat(total=14.0, count=2)))
-    assert verdict.actual == pytest.approx(0.3) and verdict.projection["value"] == pytest.approx(0.6)
-    assert verdict.status == "behind" and verdict.achieved_share == pytest.approx(0.3)
+# -- limits: a floor or a ceiling, met or not ----------------------------------------------------
+
+def test_growth_at_least_minus_25_percent_is_a_floor_with_its_margin():
+    # 450 at half time against 1000: (450 / 500 - 1) x 100 = -10%: 15 points above the floor.
+    verdict = evaluate(goal("growth", target=-25.0, now=Stat(total=450.0), base=Stat(total=1000.0),
+                            limit="at_least"))
+    assert (verdict.kind, verdict.limit, verdict.limit_source) == ("limit", "at_least", "goal")
+    assert verdict.status == "within_limit" and verdict.margin == pytest.approx(15.0)
+    assert verdict.progress is None
+    # The example's C goal: +35.7% is far within the floor, not "151 % of the way to -25 %".
+    grown = evaluate(goal("growth", target=-25.0, now=Stat(total=678.5), base=Stat(total=1000.0),
+                          limit="at_least"))
+    assert grown.status == "within_limit" and grown.margin == pytest.approx(35.7 + 25.0)
+    # 350 at half time: -30%, 5 points under the floor.
+    under = evaluate(goal("growth", target=-25.0, now=Stat(total=350.0), base=Stat(total=1000.0),
+                          limit="at_least"))
+    assert under.status == "outside_limit" and under.margin == pytest.approx(-5.0)
 
 
-def test_retention_counts_the_relations_of_the_baseline_period_that_came_back():
-    # 10 relations had business in the baseline period, 6 of them again so far: 60%;
-    # projection 60 / 0.5 = 120, at most 100 >= 90: on course.
-    running = evaluate(goal("retention", target=90.0, now=Stat(), base=Stat(active=10), retained=6,
-                            bounds=(0.0, 100.0)))
-    assert running.actual == 60.0 and running.projection["value"] == 100.0
-    assert running.status == "on_track"
-    ended = evaluate(goal("retention", target=90.0, phase="ended", elapsed=1.0, now=Stat(),
-                          base=Stat(active=10), retained=6))
-    assert ended.status == "not_achieved" and ended.evaluation["difference"] == -30.0
-    nobody = evaluate(goal("retention", target=90.0, now=Stat(), base=Stat(active=0)))
-    assert nobody.status is None and nobody.problems
+def test_a_growth_target_below_zero_without_a_limit_is_read_as_a_floor_and_says_so():
+    verdict = evaluate(goal("growth", target=-25.0, now=Stat(total=450.0), base=Stat(total=1000.0)))
+    assert (verdict.kind, verdict.limit, verdict.limit_source) == ("limit", "at_least", "inferred")
+    assert verdict.status == "within_limit"
+
+
+def test_a_limit_is_met_or_not_at_the_end():
+    # At least 90% retention: 9 of 10 back at the end: met, margin 0; 8 of 10: missed by 10.
+    met = evaluate(goal("retention", target=90.0, phase="ended", elapsed=1.0, now=Stat(),
+                        base=Stat(active=10), retained=9, limit="at_least"))
+    assert met.status == "achieved" and met.margin == pytest.approx(0.0)
+    missed = evaluate(goal("retention", target=90.0, phase="ended", elapsed=1.0, now=Stat(),
+                           base=Stat(active=10), retained=8, limit="at_least"))
+    assert missed.status == "not_achieved" and missed.margin == pytest.approx(-10.0)
+
+
+def test_a_ceiling_on_a_flow_also_judges_its_projection():
+    # At most 10 touchpoints of a kind: 6 at half time is within now, but projects 12 > 10.
+    verdict = evaluate(goal(target=10.0, now=Stat(total=6.0), limit="at_most"))
+    assert verdict.margin == pytest.approx(4.0) and verdict.status == "outside_limit"
+    assert evaluate(goal(target=10.0, now=Stat(total=4.0), limit="at_most")).status == "within_limit"
 
 
 # -- realism -------------------------------------------------------------------------------------

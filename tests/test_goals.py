@@ -116,8 +116,11 @@ def test_revenue_growth_against_the_baseline_period(built):
     # A relations K1 and K3: 20,000 so far in 2026, 25,000 in 2025.
     # (20,000 / (25,000 x 305 / 365) - 1) x 100 = -4.26%: behind +10%.
     assert (g2["actual"], g2["status"]) == (-4.26, "behind")
-    assert g2["projection"] == {"value": -4.26, "method": "linear_pace"}
-    assert g2["achieved_share"] == 0.7273                   # 20,000 / (25,000 x 1.10)
+    assert g2["projection"] == {"value": -4.26, "method": "pace_held"}
+    # Progress: -4.26 / 10 = -0.4262, moving away (was 0.7273 "reached": 20,000 / 27,500 so
+    # far against the whole year's target, as if the revenue were growing).
+    assert (g2["progress"], g2["direction"], g2["kind"]) == (-0.4262, "away", "change")
+    assert g2["so_far"] == {"total": 20000.0, "count": 3, "relations": 2, "retained": None}
     assert g2["baseline_period"] == {"from": "2025-01-01", "to": "2025-12-31", "total": 25000.0,
                                      "count": 3, "coverage": 1.0, "level": 25000.0}
     assert g2["relations"] == 2
@@ -155,11 +158,12 @@ def test_a_goal_that_has_not_started(built):
 
 def test_a_mean_on_course(built):
     g6 = goals_of(built)["G6"]
-    # Surveys of A relations in 2026: 8 and 4 of 5 = 8: mean 8.0. Projection from the given
-    # baseline 7.0: 7.0 + (8.0 - 7.0) / (305 / 365) = 8.20 >= 8.0.
-    assert (g6["actual"], g6["status"], g6["baseline"]) == (8.0, "on_track", 7.0)
-    assert g6["projection"] == {"value": 8.2, "method": "linear_change"}
-    assert g6["achieved_share"] == 1.0
+    # Surveys of A relations in 2026: 8 and 4 of 5 = 8: mean 8.0, a level: held, not scaled by
+    # the time passed; 8.0 >= 8.0 on course. Progress from the given baseline 7.0:
+    # (8.0 - 7.0) / (8.0 - 7.0) = 1.
+    assert (g6["actual"], g6["status"], g6["baseline"], g6["kind"]) == (8.0, "on_track", 7.0, "level")
+    assert g6["projection"] == {"value": 8.0, "method": "level_held"}
+    assert g6["progress"] == 1.0 and g6["expected_progress"] is None
 
 
 def test_smart_problems_of_deliberately_flawed_goals(built):
@@ -191,7 +195,8 @@ def test_smart_problems_of_deliberately_flawed_goals(built):
 def test_counts_and_goals_per_relation(built):
     portfolio = built.report["portfolio"]["goals"]
     assert portfolio["counts"] == {"on_track": 1, "behind": 3, "achieved": 1, "not_achieved": 1,
-                                   "not_started": 1, "unknown": 3}
+                                   "not_started": 1, "within_limit": 0, "outside_limit": 0,
+                                   "unknown": 3}
     # Per relation only the goals whose scope names it (category, owner, the relation itself):
     # not the portfolio-wide G4 and G5.
     assert built.relation("K1")["goals"] == {"in_scope": [
@@ -220,7 +225,9 @@ def test_the_report_shows_goals_with_status_progress_and_problems(built):
         assert f">{status}</span>" in page
     g1 = page[page.index('<th scope="row">G1<br>'):]
     g1 = g1[:g1.index("</tr>")]                                                   # G1's row
-    assert 'class="chart chart-bar"' in g1 and "82% bereikt · 84% verstreken" in g1   # G1's bar, in words
+    # G1's bar, in words: 82% of the target, 84% of the period passed (a flow)
+    assert 'class="chart chart-bar"' in g1 and "voortgang 82% · 84% van de periode verstreken" in g1
+    assert "bereikt" not in page
     assert "geen eigenaar" in page and "geen einddatum" in page
     assert "geen waarden van klanttevredenheid (op 10) voor de relaties in het bereik" in page
     plan = built.page("K1")
@@ -377,10 +384,12 @@ def test_segment_scopes_follow_the_segmentation(tmp_path):
     built = build_project(tmp_path / "with", relations=relations, business=BUSINESS, touchpoints=TOUCHPOINTS,
                           config={"goals": [goal]}, formats=["json"], strict=False)
     found = goals_of(built)["S1"]
-    # Only K1 is in the invest segment: its 18,000 so far reached 15,000 already.
+    # Only K1 is in the invest segment: its 18,000 so far reached 15,000 already, but revenue can
+    # still fall (a credit note): on course, reached so far.
     assert (found["scope_value"], found["relations"], found["actual"], found["status"]) == (
-        "invest", 1, 18000.0, "achieved")
-    assert built.relation("K1")["goals"]["in_scope"] == [{"id": "S1", "status": "achieved"}]
+        "invest", 1, 18000.0, "on_track")
+    assert found["reached_so_far"] is True
+    assert built.relation("K1")["goals"]["in_scope"] == [{"id": "S1", "status": "on_track"}]
     without = build_project(tmp_path / "without", relations=relations, business=BUSINESS,
                             config={"goals": [goal], "project": {"disable_plugins": ["segmentation"]}},
                             formats=["json"], strict=False)

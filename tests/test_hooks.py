@@ -204,7 +204,8 @@ def test_hook_goal_metrics(tmp_path):
     built = build_project(tmp_path / "good", plugins=plugins, formats=["json"], config={"goals": goals})
     found = built.report["portfolio"]["goals"]
     assert found["metrics"]["placements"] == {"aggregate": "sum", "unit": "count",
-                                              "aliases": ["plaatsingen"], "description": "Won placements."}
+                                              "aliases": ["plaatsingen"], "description": "Won placements.",
+                                              "value_unit": None}
     # K1's one won placement (1 Feb 2026) by 1 Nov: 1 x 365 / 305 = 1.2 projected, short of 2.
     goal = found["goals"][0]
     assert (goal["metric"], goal["actual"], goal["status"]) == ("placements", 1.0, "behind")

@@ -9,30 +9,38 @@ out, so the templates only place what they get.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Callable
 
 from relatierapport.render.charts import Progress
 from relatierapport.render.labels import N_, SEGMENT_NAMES
 
 STATUS_NAMES = {"on_track": N_("on course"), "behind": N_("behind"), "achieved": N_("achieved"),
-                "not_achieved": N_("not achieved"), "not_started": N_("not started yet")}
+                "not_achieved": N_("not achieved"), "not_started": N_("not started yet"),
+                "within_limit": N_("within the limit"), "outside_limit": N_("outside the limit")}
 #: The existing status colours: green done or on course, amber behind, red missed.
 STATUS_BANDS = {"on_track": "green", "achieved": "green", "behind": "amber", "not_achieved": "red",
-                "not_started": "unknown", None: "unknown"}
+                "within_limit": "green", "outside_limit": "red", "not_started": "unknown",
+                None: "unknown"}
 #: A goal bar's colour follows its status; one without a verdict yet is drawn neutral.
 BAR_TONES = {status: band for status, band in STATUS_BANDS.items() if band != "unknown"}
 CRITERION_NAMES = {"specific": N_("Specific"), "measurable": N_("Measurable"),
                    "acceptable": N_("Acceptable"), "realistic": N_("Realistic"),
                    "time_bound": N_("Time-bound")}
+#: The method's three aims, as the portfolio names them.
+AIM_NAMES = {"extend": N_("Extend (keep relations longer)"), "expand": N_("Expand (more spend)"),
+             "improve": N_("Improve (better operations)"), "none": N_("None of the three")}
 #: Projection methods: a short name per goal, explained once under the table.
-METHOD_NAMES = {"linear_total": N_("linear"), "linear_pace": N_("pace"),
-                "linear_change": N_("linear change"), "level_held": N_("level held")}
+METHOD_NAMES = {"linear_total": N_("linear"), "pace_held": N_("pace held"),
+                "change_held": N_("change held"), "level_held": N_("level held")}
 METHOD_TEXTS = {
     "linear_total": N_("the total so far ÷ the elapsed share of the period"),
-    "linear_pace": N_("the pace so far against the baseline period, held to the end"),
-    "linear_change": N_("the baseline plus the change so far ÷ the elapsed share of the period"),
-    "level_held": N_("the level so far, held to the end (no baseline known)"),
+    "pace_held": N_("the growth so far against the same part of the baseline period, held to the end"),
+    "change_held": N_("the change so far, held to the end (a change does not build up over the period)"),
+    "level_held": N_("the level so far, held to the end (a level does not build up over the period)"),
 }
+#: A limit's target as it reads: "at least -25,0%".
+LIMIT_WORDS = {"at_least": N_("at least %(limit)s"), "at_most": N_("at most %(limit)s")}
 SCOPE_TEXTS = {"portfolio": N_("Whole portfolio"), "category": N_("Category %(value)s"),
                "segment": N_("Segment %(value)s"), "relation": N_("Relation %(value)s"),
                "owner": N_("Relations of %(value)s")}
@@ -82,6 +90,20 @@ class GoalView:
         return [{"name": _data(self._, METHOD_NAMES[m]), "text": _data(self._, METHOD_TEXTS[m])}
                 for m in used]
 
+    def aims(self, aims: dict) -> list[dict]:
+        """The goals per aim (those with goals): how many are on course or met, behind or missed,
+        and not judged yet."""
+        good, bad = ("on_track", "achieved", "within_limit"), ("behind", "not_achieved", "outside_limit")
+        shown = []
+        for aim, found in aims.items():
+            if not found["goals"]:
+                continue
+            statuses = found["statuses"]
+            shown.append({"aim": aim, "name": _data(self._, AIM_NAMES[aim]), "goals": found["goals"],
+                          "good": sum(statuses[s] for s in good), "bad": sum(statuses[s] for s in bad),
+                          "open": statuses["not_started"] + statuses["unknown"]})
+        return shown
+
     def scope(self, row: dict) -> str:
         kind, value = row["scope_kind"], row["scope_value"]
         if kind is None:
@@ -101,9 +123,13 @@ class GoalView:
 
     def row(self, row: dict) -> dict:
         _ = self._
-        unit, status = row["unit"], row["status"]
+        unit, status, kind = row["unit"], row["status"], row.get("kind")
         signed = unit in ("percent", "points") and row["aggregate"] in ("growth", "change")
         elapsed = row["elapsed"]["share"] if row["elapsed"] else None
+        progress = row.get("progress")
+        target = self.value(row["target"], unit, signed)
+        if kind == "limit" and row.get("limit"):
+            target = _data(_, LIMIT_WORDS[row["limit"]]) % {"limit": target}
         shown = {
             "id": row["id"], "scope": self.scope(row), "metric": self.metric(row),
             "owner": row["owner_name"] or row["owner"] or "–",
@@ -112,14 +138,17 @@ class GoalView:
                        self.f["date"](row["start"] or row["end"], "medium")
                        if row["start"] or row["end"] else "–"),
             "baseline": self.value(row["baseline"], unit, signed),
-            "target": self.value(row["target"], unit, signed),
+            "target": target, "kind": kind,
             "actual": self.value(row["actual"], unit, signed),
             "status": status, "band": STATUS_BANDS[status],
             "status_text": _data(_, STATUS_NAMES[status]) if status else _("unknown"),
             "unknown": row["unknown"] and self._reason(row),
-            "elapsed": elapsed, "achieved": row["achieved_share"],
-            "bar": (Progress(row["achieved_share"], elapsed, tone=BAR_TONES.get(status, "accent"))
-                    if elapsed and row["achieved_share"] is not None else None),
+            "elapsed": elapsed, "progress": progress, "expected": row.get("expected_progress"),
+            "progress_text": self.progress_text(row),
+            "words": self.words(row),
+            "bar": (Progress(max(progress, 0.0), row.get("expected_progress"),
+                             tone=BAR_TONES.get(status, "accent"))
+                    if progress is not None and kind != "limit" and status != "not_started" else None),
             "projection": None, "evaluation": None,
             "smart": self.smart(row),
         }
@@ -134,6 +163,103 @@ class GoalView:
                 difference += f" ({self.f['percent'](evaluation['relative'], 0)})"
             shown["evaluation"] = difference
         return shown
+
+    def progress_text(self, row: dict) -> str | None:
+        """The progress in words: how far from baseline to target, and against what."""
+        _, progress, kind = self._, row.get("progress"), row.get("kind")
+        if kind == "limit" and row.get("margin") is not None:
+            margin = self.value(abs(row["margin"]), row["unit"])
+            if row["margin"] >= 0:
+                return _("%(margin)s of room to the limit") % {"margin": margin}
+            return _("%(margin)s past the limit") % {"margin": margin}
+        if progress is None or row["status"] in (None, "not_started"):
+            return None
+        percent = self.f["percent"](progress, 0)
+        if row.get("expected_progress") is not None:
+            text = _("progress %(progress)s · %(elapsed)s of the period passed") % {
+                "progress": percent, "elapsed": self.f["percent"](row["expected_progress"], 0)}
+        elif kind == "flow":
+            text = _("progress %(progress)s of the target") % {"progress": percent}
+        else:
+            text = _("progress %(progress)s of the way from baseline to target") % {"progress": percent}
+        if row.get("direction") == "away":
+            text += " " + _("(moving away from the target)")
+        if row.get("reached_so_far"):
+            text += "; " + _("target reached so far, but a credit note can still pull the total under it")
+        return text
+
+    def words(self, row: dict) -> str | None:
+        """What the figures are, in a sentence: "€ 92.386 so far of € 103.500; € 86.487 expected
+        by now"."""
+        _, aggregate, so_far = self._, row["aggregate"], row.get("so_far")
+        if so_far is None or row["actual"] is None:
+            return None
+        unit = row["unit"]
+        metric = self.metrics.get(row["metric"]) or {}
+        value_unit = metric.get("value_unit") or unit
+        elapsed = row["elapsed"]
+        share = elapsed["days"] / elapsed["of_days"] if elapsed else 1.0    # 1 once ended
+        target, base = row["target"], row["baseline_period"] or {}
+        if aggregate == "sum":
+            text = _("%(actual)s so far of %(target)s") % {"actual": self.value(row["actual"], unit),
+                                                          "target": self.value(target, unit)}
+            if row.get("expected_progress") is not None:
+                text += "; " + _("%(expected)s expected by now") % {
+                    "expected": self.value(target * row["expected_progress"], unit)}
+            return text
+        if aggregate == "retention":
+            of = base.get("level")
+            if not of:
+                return None
+            return _("%(retained)s of the %(base)s relations of the baseline period are back "
+                     "(%(actual)s); %(target)s needs %(needed)s") % {
+                "retained": so_far["retained"], "base": self.value(of, "count"),
+                "actual": self.value(row["actual"], unit), "target": self.value(target, unit),
+                "needed": math.ceil(round(target / 100 * of, 6))}
+        if aggregate == "growth" and base.get("level"):
+            same_part = base["level"] * share
+            text = (_("%(so_far)s so far against %(base)s in the same part of the baseline period "
+                      "(%(actual)s); the limit lies at %(needed)s") if row.get("kind") == "limit" else
+                    _("%(so_far)s so far against %(base)s in the same part of the baseline period "
+                      "(%(actual)s); %(target)s needs %(needed)s"))
+            return text % {
+                "so_far": self.value(so_far["total"], value_unit),
+                "base": self.value(same_part, value_unit),
+                "actual": self.value(row["actual"], unit, True),
+                "target": self.value(target, unit, True),
+                "needed": self.value(same_part * (1 + target / 100), value_unit)}
+        if aggregate == "change" and base.get("level") is not None and so_far["count"]:
+            return _("mean so far %(mean)s against %(base)s in the baseline period (%(actual)s); "
+                     "%(target)s needs %(needed)s") % {
+                "mean": self.value(so_far["total"] / so_far["count"], value_unit),
+                "base": self.value(base["level"], value_unit),
+                "actual": self.value(row["actual"], unit, True),
+                "target": self.value(target, unit, True),
+                "needed": self.value(base["level"] + target, value_unit)}
+        if aggregate == "mean":
+            return _("mean so far %(actual)s over %(count)s values; baseline %(baseline)s, target "
+                     "%(target)s") % {"actual": self.value(row["actual"], unit),
+                                      "count": so_far["count"],
+                                      "baseline": self.value(row["baseline"], unit),
+                                      "target": self.value(target, unit)}
+        return None
+
+    def brief(self, row: dict) -> str | None:
+        """One goal on the first page: a flow against the time passed, a level or change against
+        its target, a limit against its bound."""
+        _, unit, kind = self._, row["unit"], row.get("kind")
+        signed = unit in ("percent", "points") and row["aggregate"] in ("growth", "change")
+        if row["actual"] is None:
+            return None
+        actual, target = self.value(row["actual"], unit, signed), self.value(row["target"], unit, signed)
+        if kind == "limit":
+            return _data(_, LIMIT_WORDS[row["limit"]] if row.get("limit") else "%(limit)s") % {
+                "limit": target} + ": " + _("now %(actual)s") % {"actual": actual}
+        if kind == "flow" and row.get("progress") is not None and row.get("expected_progress") is not None:
+            return _("%(progress)s of %(expected)s expected by now") % {
+                "progress": self.f["percent"](row["progress"], 0),
+                "expected": self.f["percent"](row["expected_progress"], 0)}
+        return _("now %(actual)s, target %(target)s") % {"actual": actual, "target": target}
 
     def _reason(self, row: dict) -> str:
         """Why there is no status: the first problem, translated, or the analysis' reason."""

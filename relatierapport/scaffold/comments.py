@@ -100,6 +100,12 @@ DUTCH: dict[str, str] = {
     "goals baseline_start": "Eerste dag van de basisperiode (samen met baseline_end); standaard: "
                             "de periode van dezelfde lengte direct vóór start.",
     "goals baseline_end": "Laatste dag van de basisperiode.",
+    "goals limit": "Maakt van de doelwaarde een grens die gehaald wordt of niet, in plaats van een "
+                   "waarde om te bereiken: at_least (een ondergrens, bv. revenue_growth minimaal -25) "
+                   "of at_most (een bovengrens); minimaal en maximaal mag ook.",
+    "goals aim": "Welk van de drie doelen van de methode het doel dient: extend (verlengen: de "
+                 "relatie langer houden), expand (verhogen: meer besteding) of improve (verbeteren: "
+                 "betere werkwijze); standaard die van de maatstaf.",
 
     # -- the built-in plugins ------------------------------------------------------------
     "plugins.attention": "De eerste pagina van het portefeuillerapport: wat deze maand aandacht vraagt.",

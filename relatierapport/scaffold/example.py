@@ -1370,7 +1370,7 @@ def goal_templates(employees: int = 3, end: date = DATA_END) -> list[dict]:
         {"id": "B-omzetgroei", "scope": "category:B", "metric": "revenue_growth", "target": 5.0,
          **year, "owner": emp(1)},
         {"id": "C-omzetgroei", "scope": "category:C", "metric": "revenue_growth", "target": -25.0,
-         **year, "owner": emp(employees - 1)},
+         "limit": "at_least", **year, "owner": emp(employees - 1)},
         {"id": "A-tevredenheid", "scope": "category:A", "metric": "satisfaction_change",
          "target": 3.0, **year, "owner": emp(0)},
         {"id": "B-tevredenheid", "scope": "category:B", "metric": "satisfaction_change",

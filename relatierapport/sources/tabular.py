@@ -53,7 +53,7 @@ FIELDS: dict[str, dict[str, FieldSpec]] = {
     "employees": {"id": REQ, "name": REQ, "team": T, "email": T},
     "goals": {"id": REQ, "scope": FieldSpec(default="portfolio"), "metric": T,
               "baseline": NUMBER, "target": NUMBER, "start": DATE, "end": DATE, "owner": T,
-              "baseline_start": DATE, "baseline_end": DATE},
+              "baseline_start": DATE, "baseline_end": DATE, "limit": T, "aim": T},
     "touchpoints": {
         "relation": REQ, "date": REQ_DATE, "employee": T,
         "channel": FieldSpec("code", vocabulary="channel"),

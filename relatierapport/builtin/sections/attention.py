@@ -54,8 +54,9 @@ def _figure(key: str, value: int, alarm: str = "red", capped: bool = False) -> d
 
 
 def goals_behind(report) -> list[dict] | None:
-    """Goals behind schedule, from the ``goals`` analysis' portfolio findings (rows with status
-    ``behind``): their id, scope in words, share achieved and share of the period passed.
+    """Goals behind schedule or outside their limit, from the ``goals`` analysis' portfolio
+    findings: their id, scope in words and where they stand (a flow against the time passed, a
+    level or change against its target, a limit against its bound).
     None when there is no goals analysis."""
     found = report.findings.get("goals")
     if found is None:
@@ -65,9 +66,8 @@ def goals_behind(report) -> list[dict] | None:
 
     view = GoalView(report.translate, filters_for(report), report.portfolio.relations,
                     report.portfolio.employees, found.portfolio.get("metrics", {}))
-    return [{"title": row["id"], "scope": view.scope(row), "progress": row["achieved_share"],
-             "expected": (row["elapsed"] or {}).get("share")}
-            for row in found.portfolio.get("goals", []) if row["status"] == "behind"]
+    return [{"title": row["id"], "scope": view.scope(row), "text": view.brief(row)}
+            for row in found.portfolio.get("goals", []) if row["status"] in ("behind", "outside_limit")]
 
 
 def attention_data(report) -> dict:

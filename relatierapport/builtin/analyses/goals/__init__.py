@@ -75,7 +75,7 @@ def report_sections(kind, relation, report):
     shown = _view(report)
     if kind == "portfolio":
         data = {"goals": shown["rows"], "counts": found.portfolio["counts"], "as_of": report.as_of,
-                "methods": shown["methods"]}
+                "methods": shown["methods"], "aims": shown["view"].aims(found.portfolio["aims"])}
         return [Section("goals", report.translate("Goals"), "sections/goals_portfolio.html", 50, data)]
     ids = [entry["id"] for entry in found.relations[relation.id]["in_scope"]]
     if not ids:

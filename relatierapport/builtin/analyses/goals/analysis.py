@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from relatierapport.builtin.analyses.goals.definitions import (DUPLICATE, EMPTY_SCOPE,
+from relatierapport.builtin.analyses.goals.definitions import (AIMS, DUPLICATE, EMPTY_SCOPE,
                                                                NO_SCOPE_VALUES, Tracked, define,
                                                                failed, located, metric_lookup,
                                                                smart_problem)
@@ -74,11 +74,18 @@ def analyse(portfolio, config, findings, goal_metrics) -> Findings:
     counts = dict.fromkeys((*STATUSES, "unknown"), 0)
     for row in rows:
         counts[row["status"] or "unknown"] += 1
+    aims = {aim: {"goals": 0, "statuses": dict.fromkeys((*STATUSES, "unknown"), 0)}
+            for aim in (*AIMS, "none")}
+    for row in rows:
+        aim = aims[row["aim"] or "none"]
+        aim["goals"] += 1
+        aim["statuses"][row["status"] or "unknown"] += 1
     portfolio_findings = {
-        "goals": rows, "counts": counts,
+        "goals": rows, "counts": counts, "aims": aims,
         "with_problems": sum(1 for row in rows if row["problems"]),
         "ambitious": sum(1 for row in rows if row["smart"]["realistic"] == "ambitious"),
         "metrics": {metric.name: {"aggregate": metric.aggregate, "unit": metric.unit,
+                                  "value_unit": getattr(metric, "value_unit", None),
                                   "aliases": list(metric.aliases), "description": metric.description}
                     for metric in sorted(set(metrics.values()), key=lambda m: m.name)},
         "options": {"ambitious_margin": margin, "history_periods": history},

@@ -30,6 +30,17 @@ SCOPE_WORDS = {
 SEGMENT_WORDS = {"invest": ("investeer", "investeren"), "develop": ("ontwikkel", "ontwikkelen"),
                  "harvest": ("oogst", "oogsten"), "ignore": ("negeer", "negeren")}
 CATEGORIES = ("A", "B", "C")
+#: Words for a limit (``limit`` in a goal): a floor or a ceiling.
+LIMIT_WORDS = {"at_least": ("minimaal", "minimum", "ten minste", "tenminste", "ondergrens", "floor",
+                            "at least", "min"),
+               "at_most": ("maximaal", "maximum", "hoogstens", "ten hoogste", "bovengrens", "ceiling",
+                           "at most", "max")}
+#: The method's three aims ("de drie V's") and the words users write for them.
+AIM_WORDS = {"extend": ("verlengen", "verleng", "behoud", "retention", "langer"),
+             "expand": ("verhogen", "verhoog", "intensiveren", "intensivering", "meer", "grow"),
+             "improve": ("verbeteren", "verbeter", "optimaliseren", "optimalisatie", "optimise",
+                         "optimize")}
+AIMS = tuple(AIM_WORDS)
 #: The first day the data could hold: a window from here counts everything up to the report date.
 EVER = dt.date(1, 1, 1)
 
@@ -51,6 +62,13 @@ NO_END = N_("no end date")
 END_BEFORE_START = N_("the end date lies before the start date")
 AMBITIOUS = N_("ambitious: the trend gives %(expected)s, the target asks %(target)s")
 DUPLICATE = N_("goal id %(id)s is used again (first at %(first)s)")
+#: A change or level target on the worse side of its start is read as a limit, and says so.
+READ_AS_LIMIT = {"at_least": N_("read as a limit of at least %(target)s: a target below where the "
+                                "goal starts bounds a loss (set limit to say so)"),
+                 "at_most": N_("read as a limit of at most %(target)s: a target above where the "
+                               "goal starts bounds a rise (set limit to say so)")}
+BAD_LIMIT = N_("limit %(value)s is not at_least (minimaal) or at_most (maximaal)")
+BAD_AIM = N_("aim %(value)s is not extend (verlengen), expand (verhogen) or improve (verbeteren)")
 
 
 def _key(word: str) -> str:
@@ -69,6 +87,8 @@ def metric_lookup(metrics) -> dict[str, object]:
 
 
 _SCOPE_LOOKUP = {_key(word): kind for kind, words in SCOPE_WORDS.items() for word in (kind, *words)}
+_LIMIT_LOOKUP = {_key(word): code for code, words in LIMIT_WORDS.items() for word in (code, *words)}
+_AIM_LOOKUP = {_key(word): code for code, words in AIM_WORDS.items() for word in (code, *words)}
 _SEGMENT_LOOKUP = {_key(word): seg for seg, words in SEGMENT_WORDS.items() for word in (seg, *words)}
 
 
@@ -114,6 +134,9 @@ class Tracked:
     windows: dict = field(default_factory=dict)      # role -> (from, to)
     problems: list[dict] = field(default_factory=list)
     notes: dict = field(default_factory=dict)        # criterion -> problem dict (SMART)
+    limit: str | None = None                         # at_least | at_most
+    aim: str | None = None                           # extend | expand | improve
+    aim_source: str | None = None                    # goal | metric
 
 
 def smart_problem(criterion: str, message: str, **params) -> dict:
@@ -151,6 +174,16 @@ def define(goal, metrics: dict, employees: dict, relations: dict, segments_loade
             add(smart_problem("specific", NO_EMPLOYEE, value=value))
     if goal.target is None:
         add(smart_problem("measurable", NO_TARGET))
+    if goal.limit:
+        tracked.limit = _LIMIT_LOOKUP.get(_key(goal.limit))
+        if tracked.limit is None:
+            add(smart_problem("specific", BAD_LIMIT, value=goal.limit))
+    if goal.aim:
+        tracked.aim, tracked.aim_source = _AIM_LOOKUP.get(_key(goal.aim)), "goal"
+        if tracked.aim is None:     # a note: the goal is measured all the same
+            tracked.notes["aim"] = smart_problem("specific", BAD_AIM, value=goal.aim)
+    elif tracked.metric is not None and getattr(tracked.metric, "aim", None) in AIMS:
+        tracked.aim, tracked.aim_source = tracked.metric.aim, "metric"
     if not goal.owner:
         add(smart_problem("acceptable", NO_OWNER))
     elif employees and goal.owner not in employees:
@@ -195,15 +228,20 @@ def scope_usable(item: Tracked) -> bool:
 #: The goal field a problem is about, for its warning (the metric, unless named here).
 PROBLEM_FIELDS = {NO_TARGET: "target", EMPTY_SCOPE: "scope", NO_SEGMENTS: "scope", BAD_SCOPE: "scope",
                   BAD_CATEGORY: "scope", BAD_SEGMENT: "scope", NO_RELATION: "scope",
-                  NO_EMPLOYEE: "scope", DUPLICATE: "id"}
+                  NO_EMPLOYEE: "scope", DUPLICATE: "id", BAD_LIMIT: "limit", BAD_AIM: "aim",
+                  **{message: "target" for message in READ_AS_LIMIT.values()}}
+#: Messages that say how a goal was read rather than what is wrong with it.
+NOTES = (BAD_AIM, *READ_AS_LIMIT.values())
 
 
 def located(goal, problem: dict) -> Problem:
     """A warning at the goal's place in config.toml or its table: ``data/doelen.csv:4: metric: goal
     D03 cannot be measured: …``."""
     source, _, location = goal.origin.rpartition(":")
-    what = "is not specific" if problem["criterion"] == "specific" else "cannot be measured"
+    what = " is not specific" if problem["criterion"] == "specific" else " cannot be measured"
     if problem["message"] == DUPLICATE:
-        what = "is left out"
-    return Problem(source or goal.origin, f"goal {goal.id} {what}: {problem['text']}", location,
+        what = " is left out"
+    elif problem["message"] in NOTES:
+        what = ""
+    return Problem(source or goal.origin, f"goal {goal.id}{what}: {problem['text']}", location,
                    PROBLEM_FIELDS.get(problem["message"], "metric"))

@@ -7,12 +7,14 @@ import dataclasses
 
 import polars as pl
 
-from relatierapport.builtin.analyses.goals.definitions import (AMBITIOUS, CRITERIA, Tracked, failed,
-                                                               smart_problem, scope_usable)
+from relatierapport.builtin.analyses.goals.definitions import (AMBITIOUS, CRITERIA, READ_AS_LIMIT,
+                                                               Tracked, failed, smart_problem,
+                                                               scope_usable)
 from relatierapport.builtin.analyses.goals.measure import SCOPE_COLUMN
-from relatierapport.builtin.analyses.goals.progress import Inputs, Stat, Verdict, evaluate
+from relatierapport.builtin.analyses.goals.progress import KINDS, Inputs, Stat, Verdict, evaluate
 
-STATUSES = ("on_track", "behind", "achieved", "not_achieved", "not_started")
+STATUSES = ("on_track", "behind", "achieved", "not_achieved", "not_started", "within_limit",
+            "outside_limit")
 
 
 def _round(value, digits: int = 2):
@@ -39,7 +41,11 @@ def goal_entry(item: Tracked, found: dict | None, size: int | None, portfolio, m
             now=stats.get("now", Stat()), base=base,
             history=[stats[role] for role in _history_roles(item)],
             retained=found["retained"], baseline_given=goal.baseline,
-            higher_is_better=metric.higher_is_better, bounds=metric.bounds, margin=margin))
+            higher_is_better=metric.higher_is_better, bounds=metric.bounds, margin=margin,
+            limit=item.limit, cumulative=getattr(metric, "cumulative", False)))
+        if verdict.limit_source == "inferred":
+            item.notes["limit"] = smart_problem("specific", READ_AS_LIMIT[verdict.limit],
+                                                target=goal.target)
         base_from, base_to = item.windows["base"]
         for message, _ in verdict.problems:
             item.problems.append(smart_problem("measurable", message, metric=metric.name,
@@ -75,7 +81,19 @@ def goal_entry(item: Tracked, found: dict | None, size: int | None, portfolio, m
         "owner": goal.owner, "owner_name": owner.name if owner else None,
         "origin": goal.origin, "relations": size or 0,
         "elapsed": item.elapsed,
-        "actual": _round(verdict.actual), "achieved_share": _round(verdict.achieved_share, 4),
+        "kind": verdict.kind or _kind(item),
+        "limit": verdict.limit or item.limit, "limit_source": verdict.limit_source or (
+            "goal" if item.limit else None),
+        "aim": item.aim, "aim_source": item.aim_source,
+        "actual": _round(verdict.actual),
+        "progress": _round(verdict.progress, 4), "expected_progress": _round(verdict.expected, 4),
+        "direction": verdict.direction, "reached_so_far": verdict.reached_so_far,
+        "margin": _round(verdict.margin),
+        "achieved_share": _round(verdict.progress, 4),      # the old name of progress (schema 1)
+        "so_far": ({"total": _round(stats["now"].total), "count": stats["now"].count,
+                    "relations": stats["now"].active,
+                    "retained": found["retained"] if metric.aggregate == "retention" else None}
+                   if "now" in stats else None),
         "status": verdict.status, "unknown": verdict.unknown,
         "projection": ({"value": _round(verdict.projection["value"]),
                         "method": verdict.projection["method"]} if verdict.projection else None),
@@ -94,6 +112,13 @@ def goal_entry(item: Tracked, found: dict | None, size: int | None, portfolio, m
         "smart": smart,
         "problems": item.problems + list(item.notes.values()),
     }
+
+
+def _kind(item: Tracked) -> str | None:
+    """The goal's kind when it could not be measured: from its limit and metric alone."""
+    if item.limit:
+        return "limit"
+    return KINDS.get(item.metric.aggregate) if item.metric is not None else None
 
 
 def _history_roles(item: Tracked) -> list[str]:

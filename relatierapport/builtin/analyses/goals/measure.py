@@ -12,7 +12,7 @@ import datetime as dt
 import polars as pl
 
 from relatierapport.builtin.analyses.goals.definitions import Tracked, scope_usable
-from relatierapport.builtin.analyses.goals.progress import Stat
+from relatierapport.builtin.analyses.goals.progress import TOTALS, Stat
 from relatierapport.relation_table import relation_columns
 
 #: Metric values are summed as whole ten-thousandths (see ``_window_sums``).
@@ -70,10 +70,12 @@ def _wanted(facts: pl.DataFrame, goals: list[tuple[int, Tracked]]) -> pl.Series 
 
 
 def _window_sums(values: pl.DataFrame, windows: list[tuple[dt.date, dt.date]],
-                 pairs: list[tuple[int, int]], wanted: pl.Series | None, as_of: dt.date) -> pl.DataFrame:
-    """Per relation, for every window k: ``s{k}`` the sum, ``n{k}`` the rows, ``a{k}`` 1 when it has
-    any; for every pair j of windows: ``b{j}`` 1 when it has values in both. One pass over the values
-    (of the relations ``wanted`` only, when given), up to the report date."""
+                 pairs: list[tuple[int, int]], wanted: pl.Series | None, as_of: dt.date,
+                 totals: bool = False) -> pl.DataFrame:
+    """Per relation, for every window k: ``s{k}`` the sum, ``n{k}`` the rows (for ``totals`` the
+    rows that are not 0), ``a{k}`` 1 when it has any; for every pair j of windows: ``b{j}`` 1 when
+    it has values in both. One pass over the values (of the relations ``wanted`` only, when
+    given), up to the report date."""
     lazy = values.lazy()
     if wanted is not None:
         lazy = lazy.filter(pl.col("relation").is_in(wanted.implode()))
@@ -82,10 +84,13 @@ def _window_sums(values: pl.DataFrame, windows: list[tuple[dt.date, dt.date]],
     # them up in, so report.json is byte-identical from run to run
     scaled = (pl.col("value") * VALUE_UNIT).round().cast(pl.Int64)
     columns = []       # plain columns summed per relation: cheaper than filters inside the groups
+    # a total counts the rows that add to it: a 0 (a touchpoint that is not a referral) only marks
+    # from when the data cover the metric; a level counts every value, a score of 0 included
+    counted = pl.col("value") != 0 if totals else pl.lit(True)
     for k, (start, end) in enumerate(windows):
         inside = pl.col("date").is_between(start, end)
         columns += [pl.when(inside).then(scaled).otherwise(0).alias(f"s{k}"),
-                    inside.cast(pl.Int64).alias(f"n{k}")]
+                    (inside & counted).cast(pl.Int64).alias(f"n{k}")]
     # in the values' order, so the float sums that follow add up the same way every run
     per_relation = lazy.select("relation", *columns).group_by("relation", maintain_order=True).sum()
     flags = [(pl.col(f"n{k}") > 0).cast(pl.Int64).alias(f"a{k}") for k in range(len(windows))]
@@ -123,7 +128,8 @@ def measure(metric, values: pl.DataFrame, facts: pl.DataFrame, goals: list[tuple
                 wanted_pairs[f"h{number}"] = pairs.setdefault(key, len(pairs))
         plan[index] = (roles, wanted_pairs)
     ordered = sorted(windows, key=windows.get)
-    per_relation = _window_sums(values, ordered, list(pairs), _wanted(facts, goals), as_of)
+    per_relation = _window_sums(values, ordered, list(pairs), _wanted(facts, goals), as_of,
+                                totals=metric.aggregate in TOTALS)
     kinds = {t.scope[0] for _, t in goals}
     by_scope = {}       # (kind, value) -> the summed columns of its relations
     if "portfolio" in kinds:
