@@ -70,6 +70,10 @@ def test_spearman_rho_worked_out_by_hand(built):
         "employees": 6, "relations": 24, "rho": 0.886, "strength": "strong", "direction": "positive",
         "conclusion": "ok"}
     assert link["minimum"] == {"employees": 5, "relations": 20}
+    # Fisher's z of the unrounded rho 1 - 24 / 210 = 0.885714: atanh = 1.4017; se =
+    # sqrt(1.06 / (6 - 3)) = 0.5944; 95%: z = 1.95996, spread 1.1650; tanh(1.4017 - 1.1650) =
+    # tanh(0.2367) = 0.232, tanh(2.5667) = 0.988: above 0, so the sign of the link holds.
+    assert link["interval"] == {"level": 0.95, "low": 0.232, "high": 0.988, "method": "fisher_z"}
     assert [(p["id"], p["x"], p["y"]) for p in link["points"]] == [
         ("E1", 9.0, 8.0), ("E2", 8.0, 8.5), ("E3", 7.0, 7.0), ("E4", 6.5, 6.5), ("E5", 5.0, 6.0),
         ("E6", 4.0, 6.2)]
@@ -84,6 +88,25 @@ def test_no_number_below_the_minimum_sample(tmp_path):
     # Only R51 has a health score: one employee and one relation behind the health link.
     health = build(tmp_path / "health").report["portfolio"]["satisfaction"]["link"]["health"]
     assert (health["conclusion"], health["employees"], health["relations"]) == ("too_few", 1, 1)
+
+
+def test_a_link_whose_interval_holds_zero_is_no_conclusion(tmp_path):
+    # At 99.9%: q = 3.2905, spread 3.2905 x 0.5944 = 1.9559; tanh(1.4017 - 1.9559) = -0.504,
+    # tanh(3.3576) = 0.998: the interval -0.504 to 0.998 holds 0, so the strong rho of 0.886 is no conclusion.
+    link = build(tmp_path / "wide", {"confidence": 0.999}).report["portfolio"]["satisfaction"][
+        "link"]["customer_satisfaction"]
+    assert (link["conclusion"], link["rho"]) == ("spans_zero", 0.886)
+    assert (link["interval"]["low"], link["interval"]["high"]) == (-0.504, 0.998)
+
+
+def test_an_interval_needs_more_than_three_employees():
+    from relatierapport.builtin.analyses.satisfaction import fisher_interval
+    assert fisher_interval(0.9, 3, 0.95)["low"] is None
+    assert fisher_interval(1.0, 5, 0.95) == {"level": 0.95, "low": 1.0, "high": 1.0, "method": "fisher_z"}
+    # n = 28: se = sqrt(1.06 / 25) = 0.2059; 90%: q = 1.6449, spread 0.3387; atanh(0.5) = 0.5493:
+    # tanh(0.2106) = 0.208, tanh(0.8880) = 0.710
+    assert fisher_interval(0.5, 28, 0.90) == {"level": 0.90, "low": 0.208, "high": 0.71,
+                                              "method": "fisher_z"}
 
 
 def test_the_strength_words_follow_their_boundaries(tmp_path):
@@ -131,7 +154,7 @@ def test_a_low_threshold_changes_the_signals(tmp_path):
 def test_the_report_states_the_link_with_a_chart_and_its_text(built):
     page = built.page()
     assert "Een sterk verband (hogere medewerkerstevredenheid gaat samen met hogere waarden): " \
-           "Spearmans rangcorrelatie 0,89, uit 6 medewerkers en 24 relaties." in page
+           "Spearmans rangcorrelatie 0,89 (95%-interval 0,23 tot 0,99), uit 6 medewerkers en 24 relaties." in page
     # the report's scatter chart, its title and every employee's values in its text alternative
     start = page.index('<figure class="scatter">')
     chart = page[start:page.index("</figure>", start)]

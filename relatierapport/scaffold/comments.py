@@ -292,6 +292,9 @@ DUTCH: dict[str, str] = {
     "plugins.satisfaction strength": "Laagste grootte van de rangcorrelatie (positief of negatief) "
                                      "die zwak, matig en sterk heet; onder zwak is er geen verband. "
                                      "Niet genoemde sleutels houden hun standaard.",
+    "plugins.satisfaction confidence": "Betrouwbaarheid van het interval rond de rangcorrelatie "
+                                       "(0.95 of 0.90); een verband waarvan het interval 0 bevat, "
+                                       "heet geen conclusie.",
     "plugins.satisfaction low_score": "Medewerkertevredenheid (op 10) hieronder is laag.",
     "plugins.satisfaction falling_points": "Een daling van minstens zoveel punten (op 10) van een "
                                            "periode met een score naar de volgende is dalend, voor "

@@ -6,8 +6,9 @@ sets employee satisfaction (employee surveys) next to the satisfaction
 own, now and per period, and measures the link across employees with a rank
 correlation (Spearman's rho: Pearson's correlation of the ranks, ties
 averaged). The link always comes with the number of employees and relations
-behind it and a plain-language strength; below the minimum sample it says that
-no conclusion can be drawn instead of giving a number. Signals name the
+behind it, its confidence interval (Fisher's z) and a plain-language strength;
+below the minimum sample, or when the interval holds 0, it says that no
+conclusion can be drawn. Signals name the
 employees and teams where low or falling employee satisfaction meets falling
 relation health or falling customer satisfaction.
 
@@ -17,6 +18,9 @@ lists are built from its rows.
 """
 
 from __future__ import annotations
+
+import math
+from statistics import NormalDist
 
 import datetime as dt
 
@@ -60,6 +64,9 @@ def config_options():
                "Fewest employees (with both values) for which the link is stated as a number."),
         Option("min_relations", Integer(minimum=1, maximum=1000000), 20,
                "Fewest relations behind those employees for which the link is stated as a number."),
+        Option("confidence", Number(minimum=0.5, maximum=0.999), 0.95,
+               "Confidence level of the interval around the rank correlation (0.95 or 0.90); a link "
+               "whose interval holds 0 is stated as no conclusion."),
         Option("strength", Table(Number(minimum=0.0, maximum=1.0), keys=STRENGTHS),
                dict(DEFAULT_STRENGTH),
                "Lowest size of the rank correlation (either sign) called weak, moderate and strong; "
@@ -134,6 +141,8 @@ def link(points: pl.DataFrame, options: dict) -> dict:
     employees, relations = points.height, int(points["relations"].sum() or 0)
     result = {"employees": employees, "relations": relations, "rho": None, "strength": None,
               "direction": None, "conclusion": "too_few",
+              "interval": {"level": options["confidence"], "low": None, "high": None,
+                           "method": "fisher_z"},
               "minimum": {"employees": options["min_employees"], "relations": options["min_relations"]}}
     if employees < options["min_employees"] or relations < options["min_relations"]:
         return result
@@ -141,10 +150,29 @@ def link(points: pl.DataFrame, options: dict) -> dict:
     if rho is None or rho != rho:      # NaN: every x (or every y) the same
         result["conclusion"] = "no_variation"
         return result
+    interval = fisher_interval(rho, employees, options["confidence"])
     rho = round(rho, 3)
     result.update(rho=rho, strength=strength(rho, options["strength"]), conclusion="ok",
-                  direction="positive" if rho > 0 else "negative" if rho < 0 else None)
+                  direction="positive" if rho > 0 else "negative" if rho < 0 else None,
+                  interval=interval)
+    if interval["low"] is None or interval["low"] <= 0 <= interval["high"]:
+        result["conclusion"] = "spans_zero"      # the data cannot tell the sign of the link
     return result
+
+
+def fisher_interval(rho: float, n: int, level: float) -> dict:
+    """The confidence interval of a Spearman rho from ``n`` pairs, by Fisher's z: z = atanh(rho),
+    standard error sqrt(1.06 / (n - 3)) (Fieller, Hartley and Pearson 1957, for rank
+    correlations), z ± q × se with q the normal quantile of (1 + level) / 2, back with tanh;
+    rounded to 3 decimals. Unknown (None) for n <= 3; a rho of ±1 has no width."""
+    found = {"level": level, "low": None, "high": None, "method": "fisher_z"}
+    if n <= 3:
+        return found
+    if abs(rho) >= 1:
+        return {**found, "low": round(rho, 3), "high": round(rho, 3)}
+    quantile = NormalDist().inv_cdf((1 + level) / 2)
+    z, spread = math.atanh(rho), quantile * math.sqrt(1.06 / (n - 3))
+    return {**found, "low": round(math.tanh(z - spread), 3), "high": round(math.tanh(z + spread), 3)}
 
 
 def analyse(portfolio, config, findings) -> Findings:
@@ -380,13 +408,27 @@ def _statement(found: dict, translate, number, ngettext) -> str:
     if found["conclusion"] == "no_variation":
         return _("No conclusion: the scores of these %(employees)s employees do not vary.") % {
             "employees": found["employees"]}
+    interval = found["interval"]
+    if found["conclusion"] == "spans_zero":
+        if interval["low"] is None:
+            return _("No conclusion: Spearman's rank correlation %(rho)s from only %(employees)s "
+                     "employees has no interval.") % {"rho": number(found["rho"], 2),
+                                                      "employees": found["employees"]}
+        return _("No conclusion: Spearman's rank correlation %(rho)s, but its %(level)s interval "
+                 "from %(low)s to %(high)s holds 0 (%(employees)s employees, %(relations)s "
+                 "relations).") % {
+            "rho": number(found["rho"], 2), "level": f"{round(interval['level'] * 100)}%",
+            "low": number(interval["low"], 2), "high": number(interval["high"], 2),
+            "employees": found["employees"], "relations": found["relations"]}
     text = _data(_, STRENGTH_TEXTS[found["strength"]])
     if found["direction"] and found["strength"] != "none":
         text += f" ({_data(_, DIRECTION_TEXTS[found['direction']])})"
     return text[0].upper() + text[1:] + ": " + _(
-        "Spearman's rank correlation %(rho)s, from %(employees)s employees and %(relations)s "
-        "relations.") % {"rho": number(found["rho"], 2), "employees": found["employees"],
-                         "relations": found["relations"]}
+        "Spearman's rank correlation %(rho)s (%(level)s interval %(low)s to %(high)s), from "
+        "%(employees)s employees and %(relations)s relations.") % {
+        "rho": number(found["rho"], 2), "employees": found["employees"],
+        "relations": found["relations"], "level": f"{round(interval['level'] * 100)}%",
+        "low": number(interval["low"], 2), "high": number(interval["high"], 2)}
 
 
 @hookimpl
