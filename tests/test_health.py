@@ -465,8 +465,11 @@ B1;2025-11-02;100;1;plaatsing;won
 B1;2026-11-01;100;1;plaatsing;won
 B1;2026-11-02;100;1;plaatsing;won
 """
-    found = health(build(tmp_path, relations=relations, touchpoints=touchpoints, business=business))
+    report = build(tmp_path, relations=relations, touchpoints=touchpoints, business=business)
+    found = health(report)
     b1 = found["B1"]
+    assert (report["portfolio"]["health"]["previous_as_of"], report["portfolio"]["health"]["limits"]) == \
+        ("2026-08-01", {"list_limit": 100, "signal_months": 12})
     ind = b1["indicators"]
     # 12 months = 2025-11-02 .. 2026-11-01: referrals 2 Nov 2025 and 1 Nov 2026 (not 1 Nov 2025,
     # not 2 Nov 2026): 2 a year of target A 3 -> 100 x 2/3 = 66.67 -> 66.7
@@ -489,6 +492,23 @@ B1;2026-11-02;100;1;plaatsing;won
     # unknown; cadence: 2 May + 1 month = 2 Jun, 60 days overdue of 30 -> 0.
     # (66.67 + 2 x 50 + 100 + 0) / 6 = 44.44 -> 44.4; change 59.5 - 44.4 = 15.1 > 5: up
     assert (b1["previous"]["score"], b1["trend"]["change"], b1["trend"]["direction"]) == (44.4, 15.1, "up")
+    # the fixed fields of each indicator: unit, weight, window, target (category A), cadence scale
+    assert [(k, i["unit"], i["weight"], i.get("window_months"), i.get("target")) for k, i in ind.items()] == [
+        ("response_time", "days", 1.0, 12, None), ("referrals", "per_year", 1.0, 12, 3.0),
+        ("repeat_business", "won", 2.0, 12, 4.0), ("value_add", "touchpoints", 1.0, 6, 2.0),
+        ("cadence", "days_overdue", 2.0, None, None)]
+    # cadence: monthly, 0 points at 1 x 1 x 30 days overdue; counted from a logged touchpoint
+    assert (ind["cadence"]["cadence_months"], ind["cadence"]["zero_at_days"], ind["cadence"]["evidence"]) == \
+        (1, 30.0, "touchpoint")
+    # contributions and losses: referrals 66.67/7 = 9.5 and 33.33/7 = 4.8; response 0 and 100/7
+    assert (ind["referrals"]["contribution"], ind["referrals"]["lost"]) == (9.5, 4.8)
+    assert (ind["response_time"]["contribution"], ind["response_time"]["lost"]) == (0.0, 14.3)
+    # reasons: known indicators below 70, the biggest loss first: repeat 2 x 50 / 7 = 14.3 and
+    # response 14.3 tie -> indicator order (response first); value-add 50/7 = 7.1; referrals 4.8
+    assert [(r["indicator"], r["score"], r["lost"]) for r in b1["reasons"]] == [
+        ("response_time", 0.0, 14.3), ("repeat_business", 50.0, 14.3), ("value_add", 50.0, 7.1),
+        ("referrals", 66.7, 4.8)]
+    assert (b1["known_indicators"], b1["min_known_indicators"], b1["missing"], b1["unknown"]) == (5, 3, [], None)
     # B2: out 1 Oct answered the same day: 0 days; out 20 Oct waited 12 days: pending
     rt = found["B2"]["indicators"]["response_time"]
     assert (rt["value"], rt["outgoing"], rt["answered"], rt["unanswered"], rt["pending"], rt["score"]) == \
