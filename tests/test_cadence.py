@@ -104,3 +104,59 @@ def test_a_category_derived_by_segmentation_sets_the_cadence(tmp_path):
     n1 = next(r for r in report["relations"] if r["id"] == "N1")
     assert (n1["cadence"]["category"], n1["cadence"]["category_source"]) == ("C", "revenue_share")
     assert n1["cadence"]["next_due"] == "2026-06-20"
+
+
+BOUNDARY_RELATIONS = """\
+id;name;category;since
+E1;Vandaag gesproken;A;01-01-2020
+E2;Vandaag verschuldigd;A;01-01-2020
+E3;Over veertien dagen;B;01-01-2020
+E4;Over vijftien dagen;B;01-01-2020
+E5;Twee dagen te laat;A;01-01-2020
+E6;Nooit, geen begin;C;
+"""
+BOUNDARY_TOUCHPOINTS = """\
+relation;date
+E1;01-11-2026
+E2;01-10-2026
+E3;15-08-2026
+E4;16-08-2026
+E5;30-09-2026
+"""
+
+
+def test_boundaries_worked_by_hand(tmp_path):
+    """The report date and the due-soon limit are inclusive; no contact and no start: due today."""
+    config = write_project(tmp_path, relations=BOUNDARY_RELATIONS,
+                           files={"touchpoints.csv": BOUNDARY_TOUCHPOINTS,
+                                  "business.csv": "relation;date\n", "employees.csv": "id;name\n"})
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    found = {r["id"]: r["cadence"] for r in report["relations"]}
+
+    def row(rid):
+        c = found[rid]
+        return (c["last_touchpoint"], c["next_due"], c["days_overdue"], c["days_until_due"], c["status"])
+
+    # E1: a touchpoint on the report date itself counts: 1 Nov + 1 month = 1 Dec, 30 days ahead.
+    assert row("E1") == ("2026-11-01", "2026-12-01", 0, 30, "on_track")
+    # E2: 1 Oct + 1 month = 1 Nov, the report date: 0 days late, 0 days ahead -> due soon, not overdue.
+    assert row("E2") == ("2026-10-01", "2026-11-01", 0, 0, "due_soon")
+    # E3: 15 Aug + 3 months = 15 Nov: 14 days ahead = due_soon_days (14), inclusive -> due soon.
+    assert row("E3") == ("2026-08-15", "2026-11-15", 0, 14, "due_soon")
+    # E4: 16 Aug + 3 months = 16 Nov: 15 days ahead -> on track.
+    assert row("E4") == ("2026-08-16", "2026-11-16", 0, 15, "on_track")
+    # E5: 30 Sep + 1 month = 30 Oct: 1 Nov - 30 Oct = 2 days overdue.
+    assert row("E5") == ("2026-09-30", "2026-10-30", 2, 0, "overdue")
+    # E6: no contact, no start date: due on the report date, 0 days overdue, never contacted.
+    assert row("E6") == (None, "2026-11-01", 0, 0, "never_contacted")
+    portfolio = report["portfolio"]["cadence"]
+    # due soon: earliest next due first (E2 1 Nov, E3 15 Nov)
+    assert [r["id"] for r in portfolio["due_soon"]] == ["E2", "E3"]
+    assert portfolio["due_soon"][0] == {
+        "id": "E2", "name": "Vandaag verschuldigd", "owner": None, "category": "A",
+        "last_touchpoint": "2026-10-01", "last_contact": "2026-10-01",
+        "last_contact_source": "touchpoint", "next_due": "2026-11-01", "days_overdue": 0}
+    assert portfolio["counts"] == {"on_track": 2, "due_soon": 2, "overdue": 1, "never_contacted": 1,
+                                   "no_history": 0}

@@ -204,3 +204,32 @@ def test_streamed_report_json_holds_the_whole_document_one_relation_per_line(pro
     assert orjson.loads(empty) == orjson.loads(orjson.dumps(report_document(report), default=_default))
     assert b'"relations": [],' in empty
 
+
+
+def test_the_top_level_fields_and_each_relations_own(tmp_path):
+    """docs/definitions/report.md: the top level and the fields every relations[] entry starts
+    with, read from the data as written (kind and role translated to their codes)."""
+    from conftest import write_project
+    from relatierapport import __version__
+
+    relations = ("id;name;kind;role;owner;organisation\n"
+                 "K1;Alfa Bouw;organisatie;opdrachtgever;M1;\n"
+                 "P1;Jan de Vries;persoon;contactpersoon;M9;K1\n")
+    config = write_project(tmp_path, relations=relations)
+    assert cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json").exit_code == 0
+    report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    assert list(report) == ["schema", "as_of", "generator", "project", "language", "relations",
+                            "portfolio", "goals", "warnings"]
+    assert (report["schema"], report["as_of"], report["generator"], report["project"],
+            report["language"]) == (1, "2026-11-01", f"relatierapport {__version__}", "Testbureau", "nl")
+    heads = [{key: r[key] for key in ("id", "name", "kind", "role", "owner", "organisation")}
+             for r in report["relations"]]
+    # M9 is no employee: the relation keeps no owner, and a warning says so (the other one: the
+    # shared touchpoints name K2, which this project lacks)
+    assert heads == [
+        {"id": "K1", "name": "Alfa Bouw", "kind": "organisation", "role": "client", "owner": "M1",
+         "organisation": None},
+        {"id": "P1", "name": "Jan de Vries", "kind": "person", "role": "contact", "owner": None,
+         "organisation": "K1"}]
+    assert all(set(w) == {"source", "location", "field", "message"} for w in report["warnings"])
+    assert [w["field"] for w in report["warnings"]] == ["relation", "owner"]

@@ -364,3 +364,34 @@ def test_a_hubspot_export_read_by_the_csv_source_uses_its_contact_summary(tmp_pa
     # 52: no date in the export, no touchpoints in the data: not overdue, not never contacted
     assert (cadence["52"]["status"], cadence["52"]["days_overdue"], cadence["52"]["summary_contacts"]) \
         == ("no_history", None, 0)
+
+
+def test_counts_on_or_before_the_report_date_worked_by_hand(tmp_path):
+    """Rows dated on the report date count, the day after not; surveys count by their subject."""
+    config = project(tmp_path, {
+        "relations.csv": "id;name;summary_last_contact\nK1;Alfa;2026-12-01\nK2;Beta;\nK3;Gamma;\n",
+        "touchpoints.csv": "relation;date\nK1;2026-11-01\nK1;2026-11-02\nK2;2026-11-02\n",
+        "business.csv": "relation;date;amount;status\nK1;2026-01-01;10;won\nK2;2026-11-01;5;lost\n"
+                        "K3;2026-11-02;5;won\n",
+        "surveys.csv": "subject;kind;date;score\nK2;customer;2026-10-01;8\nM1;employee;2026-10-01;7\n"},
+        {"relations.csv": "relations", "touchpoints.csv": "touchpoints", "business.csv": "business",
+         "surveys.csv": "surveys"})
+    report = build(config)
+    coverage = per_relation(report, "coverage")
+    # K1: 1 Nov counts, 2 Nov does not: 1 touchpoint, logged. Its export date (1 Dec) lies after
+    # the report date: cadence ignores it, but the source did give one.
+    assert coverage["K1"] == {"sources": ["data/relations.csv"], "touchpoints": 1, "business": 1,
+                              "surveys": 0, "summary_last_contact": True, "summary_contacts": False,
+                              "history": "logged"}
+    assert per_relation(report, "cadence")["K1"]["summary_last_contact"] is None
+    # K2: its only touchpoint is after the report date: none, but K1 of the same source has one
+    assert (coverage["K2"]["touchpoints"], coverage["K2"]["business"], coverage["K2"]["surveys"],
+            coverage["K2"]["history"]) == (0, 1, 1, "others")
+    # K3: the business record after the report date does not count
+    assert coverage["K3"]["business"] == 0
+    portfolio = report["portfolio"]["coverage"]
+    # tables: touchpoints 1 (of 3), business 2 (of 3), surveys 2 (the employee's too)
+    assert portfolio["tables"] == {"touchpoints": 1, "business": 2, "surveys": 2}
+    assert portfolio["relations"] == {"relations": 3, "with_touchpoints": 1, "with_business": 2,
+                                      "with_surveys": 1, "with_summary": 1}
+    assert portfolio["history"] == {"logged": 1, "others": 2, "none": 0}

@@ -440,3 +440,76 @@ def test_sections_render_in_dutch_and_english(tmp_path):
     assert "Klacht over factuur" in plan and "Verwees ons door naar een zusterbedrijf" in plan
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "Rood Zorg" in index and 'id="health-overview"' in index
+
+
+def test_window_boundaries_worked_by_hand(tmp_path):
+    """"The last N months" excludes the day N months before the report date and includes the
+    report date; rows after the report date count nowhere; a reply on the same day is 0 days."""
+    relations = "id;name;category;since\nB1;Grens Bouw;A;2015-01-01\nB2;Zelfde Dag;A;2015-01-01\n"
+    touchpoints = """\
+relation;date;employee;channel;direction;kind;signals;notes
+B1;2025-11-01;M1;phone;in;referral_given;;
+B1;2025-11-02;M1;phone;in;referral_given;;
+B1;2026-05-01;M1;email;out;value_add;;
+B1;2026-05-02;M1;email;out;value_add;;
+B1;2026-11-01;M1;phone;in;referral_given;;
+B1;2026-11-02;M1;phone;in;referral_given;;
+B2;2026-10-01;M1;phone;out;check_in;;
+B2;2026-10-01;M1;phone;in;check_in;;
+B2;2026-10-20;M1;phone;out;check_in;;
+"""
+    business = """\
+relation;date;amount;hours;kind;status
+B1;2025-11-01;100;1;plaatsing;won
+B1;2025-11-02;100;1;plaatsing;won
+B1;2026-11-01;100;1;plaatsing;won
+B1;2026-11-02;100;1;plaatsing;won
+"""
+    report = build(tmp_path, relations=relations, touchpoints=touchpoints, business=business)
+    found = health(report)
+    b1 = found["B1"]
+    assert (report["portfolio"]["health"]["previous_as_of"], report["portfolio"]["health"]["limits"]) == \
+        ("2026-08-01", {"list_limit": 100, "signal_months": 12})
+    ind = b1["indicators"]
+    # 12 months = 2025-11-02 .. 2026-11-01: referrals 2 Nov 2025 and 1 Nov 2026 (not 1 Nov 2025,
+    # not 2 Nov 2026): 2 a year of target A 3 -> 100 x 2/3 = 66.67 -> 66.7
+    assert (ind["referrals"]["count"], ind["referrals"]["value"], ind["referrals"]["score"]) == (2, 2.0, 66.7)
+    # won business: 2 Nov 2025 and 1 Nov 2026 -> 2 of 4 = 50
+    assert (ind["repeat_business"]["value"], ind["repeat_business"]["score"]) == (2, 50.0)
+    # 6 months = 2026-05-02 .. 2026-11-01: value-add 2 May only -> 1 of 2 = 50
+    assert (ind["value_add"]["value"], ind["value_add"]["score"]) == (1, 50.0)
+    # replies: 1 May -> 1 Nov = 184 days, 2 May -> 1 Nov = 183; median 183.5 >= 180 -> 0
+    assert (ind["response_time"]["value"], ind["response_time"]["score"]) == (183.5, 0.0)
+    # cadence: last contact 1 Nov (the report date) + 1 month: not overdue -> 100
+    assert (ind["cadence"]["value"], ind["cadence"]["score"]) == (0, 100.0)
+    # (0 + 66.67 + 2 x 50 + 50 + 2 x 100) / 7 = 416.67 / 7 = 59.52 -> 59.5
+    assert (b1["score"], b1["band"]) == (59.5, "amber")
+    # referral opportunities in the 12 months of signals: 2 Nov 2025 and 1 Nov 2026
+    assert [f["date"] for f in b1["opportunities"]] == ["2026-11-01", "2025-11-02"]
+    assert b1["signal_counts"]["referral"] == 2 and b1["signal_counts"]["proactive"] == 0
+    # then (1 Aug 2026): referrals 1 and 2 Nov 2025 -> 66.67; value-add 1 and 2 May -> 100; won
+    # 1 and 2 Nov 2025 -> 50; response: both replies come after 1 Aug and 92 days < 180: pending,
+    # unknown; cadence: 2 May + 1 month = 2 Jun, 60 days overdue of 30 -> 0.
+    # (66.67 + 2 x 50 + 100 + 0) / 6 = 44.44 -> 44.4; change 59.5 - 44.4 = 15.1 > 5: up
+    assert (b1["previous"]["score"], b1["trend"]["change"], b1["trend"]["direction"]) == (44.4, 15.1, "up")
+    # the fixed fields of each indicator: unit, weight, window, target (category A), cadence scale
+    assert [(k, i["unit"], i["weight"], i.get("window_months"), i.get("target")) for k, i in ind.items()] == [
+        ("response_time", "days", 1.0, 12, None), ("referrals", "per_year", 1.0, 12, 3.0),
+        ("repeat_business", "won", 2.0, 12, 4.0), ("value_add", "touchpoints", 1.0, 6, 2.0),
+        ("cadence", "days_overdue", 2.0, None, None)]
+    # cadence: monthly, 0 points at 1 x 1 x 30 days overdue; counted from a logged touchpoint
+    assert (ind["cadence"]["cadence_months"], ind["cadence"]["zero_at_days"], ind["cadence"]["evidence"]) == \
+        (1, 30.0, "touchpoint")
+    # contributions and losses: referrals 66.67/7 = 9.5 and 33.33/7 = 4.8; response 0 and 100/7
+    assert (ind["referrals"]["contribution"], ind["referrals"]["lost"]) == (9.5, 4.8)
+    assert (ind["response_time"]["contribution"], ind["response_time"]["lost"]) == (0.0, 14.3)
+    # reasons: known indicators below 70, the biggest loss first: repeat 2 x 50 / 7 = 14.3 and
+    # response 14.3 tie -> indicator order (response first); value-add 50/7 = 7.1; referrals 4.8
+    assert [(r["indicator"], r["score"], r["lost"]) for r in b1["reasons"]] == [
+        ("response_time", 0.0, 14.3), ("repeat_business", 50.0, 14.3), ("value_add", 50.0, 7.1),
+        ("referrals", 66.7, 4.8)]
+    assert (b1["known_indicators"], b1["min_known_indicators"], b1["missing"], b1["unknown"]) == (5, 3, [], None)
+    # B2: out 1 Oct answered the same day: 0 days; out 20 Oct waited 12 days: pending
+    rt = found["B2"]["indicators"]["response_time"]
+    assert (rt["value"], rt["outgoing"], rt["answered"], rt["unanswered"], rt["pending"], rt["score"]) == \
+        (0.0, 2, 1, 0, 1, 100.0)

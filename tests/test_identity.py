@@ -95,3 +95,11 @@ def test_a_duplicate_id_within_one_source_is_an_error(tmp_path):
     result = cli("check", "--config", config)
     assert result.exit_code == 1
     assert "data/relations.csv:6: id: expected a unique id, found 'K1' again (first on line 2)" in result.output
+
+
+def test_the_portfolio_lists_the_merged_relations_in_relation_order(tmp_path):
+    report = build(project_with_crm(tmp_path))
+    # K1 (X9 folded in), K2 (X8) and P1 (Y1) were merged; P2 and Y2 were not
+    merged = [r["id"] for r in report["relations"] if r["provenance"]["merged_from"]]
+    assert merged == ["K1", "K2", "P1"]
+    assert report["portfolio"]["provenance"]["merged_relations"] == merged

@@ -103,3 +103,45 @@ def test_the_report_shows_the_network(built):
     assert "<h3>Zonder recent contact (2)</h3>" in page
     plan = built.page("P1")
     assert "Geteld bij de organisatie Orion Bouw." in plan and "Ayoub Smit" in plan
+
+
+def test_window_boundaries_worked_by_hand(tmp_path):
+    """12 months of touchpoints = 2025-11-02 .. 2026-11-01; recent = after 2026-05-01."""
+    relations = [{"id": f"W{i}", "name": f"Grens {i}", "kind": "organisation", "owner": "M1",
+                  "category": "A"} for i in range(1, 5)]
+    touchpoints = [
+        {"relation": "W1", "date": "2025-11-01", "employee": "M2"},   # the day 12 months before: out
+        {"relation": "W1", "date": "2025-11-02", "employee": "M3"},   # the window's first day: in
+        {"relation": "W2", "date": "2026-11-01", "employee": "M2"},   # the report date: in
+        {"relation": "W2", "date": "2026-11-02", "employee": "M3"},   # after the report date: out
+        {"relation": "W3", "date": "2026-05-01", "employee": "M1"},   # 6 months before: not recent
+        {"relation": "W4", "date": "2026-05-02", "employee": "M1"},   # recent
+    ]
+    built = build_project(tmp_path, relations=relations, employees=EMPLOYEES, touchpoints=touchpoints,
+                          business=[], formats=["json"], strict=False)
+    found = {rid: built.relation(rid)["network"] for rid in ("W1", "W2", "W3", "W4")}
+    # W1: owner M1 (0 touchpoints) and M3; W2: M1 and M2
+    assert [(e["employee"], e["owner"], e["touchpoints"]) for e in found["W1"]["employees"]] == [
+        ("M1", True, 0), ("M3", False, 1)]
+    assert [(e["employee"], e["touchpoints"]) for e in found["W2"]["employees"]] == [("M1", 0), ("M2", 1)]
+    assert [(found[w]["contacts"], found[w]["last_contact"], found[w]["single_contact"],
+             found[w]["no_recent_contact"]) for w in found] == [
+        (2, "2025-11-02", False, True), (2, "2026-11-01", False, False),
+        (1, "2026-05-01", True, True), (1, "2026-05-02", True, False)]
+    portfolio = built.report["portfolio"]["network"]
+    # days since: 2 Nov 2025 -> 1 Nov 2026 = 364; 1 May -> 1 Nov 2026 = 184; oldest first
+    assert [(r["id"], r["days_since"], r["contacts"], r["owner"], r["owner_name"])
+            for r in portfolio["no_recent_contact"]] == [
+        ("W1", 364, 2, "M1", "Mila Jansen"), ("W3", 184, 1, "M1", "Mila Jansen")]
+    # contacts (2 + 2 + 1 + 1) / 4 = 1.5
+    assert portfolio["counts"] == {"units": 4, "single_contact": 2, "no_recent_contact": 2,
+                                   "no_contact": 0, "contacts_mean": 1.5}
+    assert portfolio["contacts"] == {"1": 2, "2": 2}
+    assert portfolio["window"] == {"months": 12, "recent_months": 6, "recent_since": "2026-05-01",
+                                   "list_limit": 100}
+    assert portfolio["employees"] == [
+        {"id": "M1", "name": "Mila Jansen", "units": 4, "owned": 4, "sole": 2},
+        {"id": "M2", "name": "Sem Bakker", "units": 1, "owned": 0, "sole": 0},
+        {"id": "M3", "name": "Ayoub Smit", "units": 1, "owned": 0, "sole": 0}]
+    assert (portfolio["single_contact_total"], portfolio["no_recent_contact_total"],
+            portfolio["no_history_total"]) == (2, 2, 0)

@@ -161,3 +161,40 @@ def test_a_monthly_relation_keeps_one_touchpoint_in_every_month(tmp_path):
         ("2027-02-26", "2027-02"), ("2027-03-30", "2027-03"), ("2027-04-30", "2027-04"),
         ("2027-05-31", "2027-05"), ("2027-06-30", "2027-06"), ("2027-07-30", "2027-07"),
         ("2027-08-30", "2027-08"), ("2027-09-30", "2027-09"), ("2027-10-29", "2027-10")]
+
+
+def test_due_on_the_report_date_the_plans_end_and_the_shares_worked_by_hand(tmp_path):
+    """Report date Monday 2 November 2026: twelve months are 2 Nov 2026 up to and including
+    1 Nov 2027 (a touchpoint on 2 Nov 2027 is outside)."""
+    relations = ("id;name;kind;role;owner;category;since\n"
+                 "D1;Delta;organisatie;opdrachtgever;M1;A;01-01-2020\n"
+                 "D2;Epsilon;organisatie;opdrachtgever;M1;B;01-01-2020\n"
+                 "D3;Zeta;organisatie;opdrachtgever;;C;01-01-2020\n")
+    touchpoints = "relation;date\nD1;02-10-2026\nD2;01-09-2026\nD3;01-06-2026\n"
+    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": touchpoints})
+    result = cli("build", "--config", config, "--as-of", "2026-11-02", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    found = {r["id"]: r["planning"] for r in report["relations"]}
+    # D1: 2 Oct + 1 month = 2 Nov, the report date: due, not late -> no catch-up; monthly from
+    # 2 Nov; 2 Nov 2027 is outside the twelve months: 12 touchpoints x 20 minutes
+    d1 = found["D1"]
+    assert (d1["catch_up"], d1["next"], d1["count"], d1["total_minutes"]) == (False, "2026-11-02", 12, 240)
+    assert dates(d1)[-1] == ("2027-10-04", "2027-10")        # Saturday 2 Oct 2027 -> Monday 4 Oct
+    # D2: 1 Sep + 3 = 1 Dec; 1 Mar, 1 Jun, 1 Sep 2027 (1 Dec 2027 outside): 4 x 15 = 60
+    assert (found["D2"]["count"], found["D2"]["total_minutes"]) == (4, 60)
+    # D3: 1 Jun + 6 = 1 Dec; 1 Jun 2027: 2 x 10 = 20
+    assert (found["D3"]["count"], found["D3"]["total_minutes"]) == (2, 20)
+    portfolio = report["portfolio"]["planning"]
+    assert (portfolio["from"], portfolio["to"], portfolio["touchpoints"], portfolio["minutes"],
+            portfolio["catch_up"]) == ("2026-11-02", "2027-11-01", 18, 320, 0)
+    # shares of 320 minutes, Python's round to 3 decimals (half to even on exact ties):
+    # A 240/320 = 0.75; B 60/320 = 0.1875 -> 0.188; C 20/320 = 0.0625 -> 0.062 (not 0.063)
+    assert {c: row["share"] for c, row in portfolio["per_category"].items()} == \
+        {"A": 0.75, "B": 0.188, "C": 0.062}
+    assert portfolio["per_owner"] == [
+        {"owner": "M1", "relations": 2, "touchpoints": 16, "minutes": 300},
+        {"owner": None, "relations": 1, "touchpoints": 2, "minutes": 20}]
+    # November: D1 alone; December: D1, D2 and D3 (20 + 15 + 10)
+    assert portfolio["per_month"][:2] == [{"month": "2026-11", "touchpoints": 1, "minutes": 20},
+                                          {"month": "2026-12", "touchpoints": 3, "minutes": 45}]
