@@ -163,3 +163,21 @@ def test_a_referral_goals_baseline_counts_referrals_not_touchpoints(tmp_path):
     assert goal["so_far"]["count"] == 1 and goal["actual"] == 1.0
     # a count cannot fall back, but 1 of 3 is behind its pace: 1 x 365 / 305 = 1.2 < 3
     assert goal["status"] == "behind" and goal["progress"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_a_won_record_without_an_amount_is_left_out_and_the_goal_says_so(tmp_path):
+    business = [{"relation": "K1", "date": "2025-03-01", "amount": 10000, "status": "won"},
+                {"relation": "K1", "date": "2026-02-01", "amount": 6000, "status": "won"},
+                {"relation": "K1", "date": "2026-03-01", "amount": None, "status": "won"},
+                {"relation": "K1", "date": "2026-04-01", "amount": -1000, "status": "won"}]
+    goals = [{"id": "O1", "scope": "relation:K1", "metric": "omzet", "target": 12000, **YEAR}]
+    built = build_project(tmp_path / "p", relations=[{"id": "K1", "name": "Alfa", "owner": "M1"}],
+                          business=business, goals=goals, formats=["html", "json"], strict=False)
+    goal = _goals(built)["O1"]
+    # 6,000 - 1,000 (a credit note lowers revenue); the record without an amount adds nothing
+    # and is counted apart: count 2 (6,000 and -1,000), without_value 1
+    assert goal["so_far"] == {"total": 5000.0, "count": 2, "relations": 1, "without_value": 1,
+                              "retained": None}
+    assert goal["baseline_period"]["without_value"] == 0
+    text = _text(built.page())
+    assert "records zonder waarde weggelaten: 1 in de periode, 0 in de basisperiode" in text

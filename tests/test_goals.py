@@ -120,7 +120,8 @@ def test_revenue_growth_against_the_baseline_period(built):
     # Progress: -4.26 / 10 = -0.4262, moving away (was 0.7273 "reached": 20,000 / 27,500 so
     # far against the whole year's target, as if the revenue were growing).
     assert (g2["progress"], g2["direction"], g2["kind"]) == (-0.4262, "away", "change")
-    assert g2["so_far"] == {"total": 20000.0, "count": 3, "relations": 2, "retained": None}
+    assert g2["so_far"] == {"total": 20000.0, "count": 3, "relations": 2, "without_value": 0,
+                            "retained": None}
     assert g2["baseline_period"] == {"from": "2025-01-01", "to": "2025-12-31", "total": 25000.0,
                                      "count": 3, "coverage": 1.0, "level": 25000.0}
     assert g2["relations"] == 2

@@ -145,7 +145,7 @@ class GoalView:
             "unknown": row["unknown"] and self._reason(row),
             "elapsed": elapsed, "progress": progress, "expected": row.get("expected_progress"),
             "progress_text": self.progress_text(row),
-            "words": self.words(row),
+            "words": self.words(row), "left_out": self.left_out(row),
             "bar": (Progress(max(progress, 0.0), row.get("expected_progress"),
                              tone=BAR_TONES.get(status, "accent"))
                     if progress is not None and kind != "limit" and status != "not_started" else None),
@@ -243,6 +243,15 @@ class GoalView:
                                       "baseline": self.value(row["baseline"], unit),
                                       "target": self.value(target, unit)}
         return None
+
+    def left_out(self, row: dict) -> str | None:
+        """Rows without a value (a won record without an amount) are left out, and the row says so."""
+        so_far, base = row.get("so_far") or {}, row.get("baseline_period") or {}
+        now, before = so_far.get("without_value") or 0, base.get("without_value") or 0
+        if not now and not before:
+            return None
+        return self._("records without a value left out: %(now)s in the period, %(base)s in the "
+                      "baseline period") % {"now": now, "base": before}
 
     def brief(self, row: dict) -> str | None:
         """One goal on the first page: a flow against the time passed, a level or change against

@@ -91,7 +91,7 @@ def goal_entry(item: Tracked, found: dict | None, size: int | None, portfolio, m
         "margin": _round(verdict.margin),
         "achieved_share": _round(verdict.progress, 4),      # the old name of progress (schema 1)
         "so_far": ({"total": _round(stats["now"].total), "count": stats["now"].count,
-                    "relations": stats["now"].active,
+                    "relations": stats["now"].active, "without_value": stats["now"].missing,
                     "retained": found["retained"] if metric.aggregate == "retention" else None}
                    if "now" in stats else None),
         "status": verdict.status, "unknown": verdict.unknown,
@@ -103,6 +103,7 @@ def goal_entry(item: Tracked, found: dict | None, size: int | None, portfolio, m
                        if verdict.evaluation else None),
         "baseline_period": ({"from": base[0], "to": base[1],
                              "total": _round(base_stat.total), "count": base_stat.count,
+                             "without_value": base_stat.missing,
                              "coverage": _round(base_stat.coverage, 4),
                              "level": _round(verdict.base_level)}
                             if base is not None and base_stat is not None else None),

@@ -72,8 +72,10 @@ def _wanted(facts: pl.DataFrame, goals: list[tuple[int, Tracked]]) -> pl.Series 
 def _window_sums(values: pl.DataFrame, windows: list[tuple[dt.date, dt.date]],
                  pairs: list[tuple[int, int]], wanted: pl.Series | None, as_of: dt.date,
                  totals: bool = False) -> pl.DataFrame:
-    """Per relation, for every window k: ``s{k}`` the sum, ``n{k}`` the rows (for ``totals`` the
-    rows that are not 0), ``a{k}`` 1 when it has any; for every pair j of windows: ``b{j}`` 1 when
+    """Per relation, for every window k: ``s{k}`` the sum, ``n{k}`` the rows with a value (for
+    ``totals`` the rows that are not 0), ``m{k}`` the rows without a value (a won record without
+    an amount: left out of the sum, and counted so the report can say so), ``a{k}`` 1 when it
+    has any; for every pair j of windows: ``b{j}`` 1 when
     it has values in both. One pass over the values (of the relations ``wanted`` only, when
     given), up to the report date."""
     lazy = values.lazy()
@@ -90,7 +92,8 @@ def _window_sums(values: pl.DataFrame, windows: list[tuple[dt.date, dt.date]],
     for k, (start, end) in enumerate(windows):
         inside = pl.col("date").is_between(start, end)
         columns += [pl.when(inside).then(scaled).otherwise(0).alias(f"s{k}"),
-                    (inside & counted).cast(pl.Int64).alias(f"n{k}")]
+                    (inside & counted).fill_null(False).cast(pl.Int64).alias(f"n{k}"),
+                    (inside & pl.col("value").is_null()).cast(pl.Int64).alias(f"m{k}")]
     # in the values' order, so the float sums that follow add up the same way every run
     per_relation = lazy.select("relation", *columns).group_by("relation", maintain_order=True).sum()
     flags = [(pl.col(f"n{k}") > 0).cast(pl.Int64).alias(f"a{k}") for k in range(len(windows))]
@@ -154,7 +157,7 @@ def measure(metric, values: pl.DataFrame, facts: pl.DataFrame, goals: list[tuple
         stats = {}
         for role, k in roles.items():
             stats[role] = Stat(total=(row.get(f"s{k}") or 0) / VALUE_UNIT, count=int(row.get(f"n{k}") or 0),
-                               active=int(row.get(f"a{k}") or 0),
+                               active=int(row.get(f"a{k}") or 0), missing=int(row.get(f"m{k}") or 0),
                                coverage=_coverage(tracked.windows[role], data_from, as_of))
         for role, j in wanted_pairs.items():
             if role == "now":

@@ -79,6 +79,7 @@ class Stat:
     total: float = 0.0
     count: int = 0
     active: int = 0            # relations with at least one value
+    missing: int = 0           # rows without a value (left out of total and count)
     coverage: float = 1.0      # share of the window's days on or after the data's first day
     retention: float | None = None   # for history periods: retention against the period before
 
