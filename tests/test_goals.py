@@ -123,7 +123,7 @@ def test_revenue_growth_against_the_baseline_period(built):
     assert g2["so_far"] == {"total": 20000.0, "count": 3, "relations": 2, "without_value": 0,
                             "retained": None}
     assert g2["baseline_period"] == {"from": "2025-01-01", "to": "2025-12-31", "total": 25000.0,
-                                     "count": 3, "coverage": 1.0, "level": 25000.0}
+                                     "count": 3, "without_value": 0, "coverage": 1.0, "level": 25000.0}
     assert g2["relations"] == 2
     # 2025 held: 0% expected; +10% asks 27,500, 2,500 above 25,000 (within 3,750).
     assert g2["realistic"]["level"] == "realistic" and g2["realistic"]["expected"] == 0.0
