@@ -34,6 +34,8 @@ PLACEHOLDERS = {
     "portfolio.cadence.per_category": "<category>",
     "portfolio.health.per_category": "<category>",
     "portfolio.planning.per_category": "<category>",
+    "portfolio.goals.metrics": "<metric>",
+    "portfolio.goals.aims": "<aim>",
 }
 #: The relation's own fields, first in every relations[] entry (report.md).
 RELATION_FIELDS = ("id", "name", "kind", "role", "owner", "organisation")
@@ -41,7 +43,8 @@ RELATION_FIELDS = ("id", "name", "kind", "role", "owner", "organisation")
 TOP_LEVEL = ("schema", "as_of", "generator", "project", "language", "warnings")
 #: The analyses whose figures are defined so far; "report" is the top level and each relation's
 #: own fields.
-ANALYSES = ("report", "cadence", "coverage", "provenance", "jubileum", "planning", "network", "health")
+ANALYSES = ("report", "cadence", "coverage", "provenance", "jubileum", "planning", "network", "health",
+            "goals")
 
 
 def leaf_paths(value, path: str = "") -> set[str]:
@@ -62,8 +65,10 @@ def belongs(path: str, analysis: str) -> bool:
     if analysis == "report":
         head = re.split(r"[.\[]", path, maxsplit=1)[0]
         return head in TOP_LEVEL or any(path == f"relations[].{field}" for field in RELATION_FIELDS)
+    prefixes = (f"relations[].{analysis}", f"portfolio.{analysis}") + (
+        ("goals",) if analysis == "goals" else ())     # the top-level goals, as defined
     return any(path == prefix or path.startswith((f"{prefix}.", f"{prefix}["))
-               for prefix in (f"relations[].{analysis}", f"portfolio.{analysis}"))
+               for prefix in prefixes)
 
 
 def named_paths() -> set[str]:

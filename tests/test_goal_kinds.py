@@ -181,3 +181,53 @@ def test_a_won_record_without_an_amount_is_left_out_and_the_goal_says_so(tmp_pat
     assert goal["baseline_period"]["without_value"] == 0
     text = _text(built.page())
     assert "records zonder waarde weggelaten: 1 in de periode, 0 in de basisperiode" in text
+
+
+def test_previous_periods_step_back_whole_months_or_days():
+    import datetime as dt
+
+    from relatierapport.builtin.analyses.goals.definitions import previous_period
+    d = dt.date
+    # a calendar year, a quarter and a month step back their months; 10 days step back 10 days
+    assert previous_period(d(2026, 1, 1), d(2026, 12, 31)) == (d(2025, 1, 1), d(2025, 12, 31))
+    assert previous_period(d(2026, 4, 1), d(2026, 6, 30)) == (d(2026, 1, 1), d(2026, 3, 31))
+    assert previous_period(d(2026, 3, 1), d(2026, 3, 31)) == (d(2026, 2, 1), d(2026, 2, 28))
+    assert previous_period(d(2026, 3, 5), d(2026, 3, 14)) == (d(2026, 2, 23), d(2026, 3, 4))
+
+
+def test_phase_and_window_boundaries_worked_by_hand(tmp_path):
+    # Report date 1 Nov 2026. Touchpoints of K1 on 1 Jan (the first day: in), 1 Nov (the report
+    # date: in) and 2 Nov (after the report date: never read); 31 Dec 2025 (the baseline period's
+    # last day).
+    touchpoints = [{"relation": "K1", "date": day, "employee": "M1", "direction": "out",
+                    "kind": "check_in"} for day in ("2025-12-31", "2026-01-01", "2026-11-01",
+                                                    "2026-11-02")]
+    goals = [
+        {"id": "Y", "scope": "relation:K1", "metric": "touchpoints", "target": 4, **YEAR},
+        # starts on the report date: running, day 1 of 30
+        {"id": "S", "scope": "relation:K1", "metric": "touchpoints", "target": 4,
+         "start": "2026-11-01", "end": "2026-11-30", "owner": "M1"},
+        # ends on the report date: ended, judged
+        {"id": "E", "scope": "relation:K1", "metric": "touchpoints", "target": 2,
+         "start": "2026-10-01", "end": "2026-11-01", "owner": "M1"},
+        # starts the day after: not started
+        {"id": "N", "scope": "relation:K1", "metric": "touchpoints", "target": 4,
+         "start": "2026-11-02", "end": "2026-12-31", "owner": "M1"},
+    ]
+    built = build_project(tmp_path / "p", relations=[{"id": "K1", "name": "Alfa", "owner": "M1"}],
+                          touchpoints=touchpoints, goals=goals, formats=["json"], strict=False)
+    found = _goals(built)
+    # Y: 1 Jan and 1 Nov: 2 so far; elapsed 305 of 365 days = 0.8356; the baseline period 2025
+    # holds 31 Dec only, but the data start on 31 Dec: coverage 1 / 365, scaled 1 x 365 = 365
+    assert found["Y"]["actual"] == 2.0 and found["Y"]["elapsed"] == {"days": 305, "of_days": 365,
+                                                                       "share": 0.8356}
+    assert found["Y"]["baseline_period"]["coverage"] == pytest.approx(1 / 365, abs=1e-4)
+    assert found["Y"]["baseline"] == 365.0
+    # S: 1 Nov counts, day 1 of 30: projection 1 / (1/30) = 30
+    assert (found["S"]["actual"], found["S"]["status"]) == (1.0, "on_track")
+    assert found["S"]["elapsed"] == {"days": 1, "of_days": 30, "share": 0.0333}
+    assert found["S"]["projection"]["value"] == 30.0
+    # E: 1 Nov is its last day: 1 of 2, ended, not achieved by 1 (-50%)
+    assert (found["E"]["status"], found["E"]["actual"]) == ("not_achieved", 1.0)
+    assert found["E"]["evaluation"] == {"achieved": False, "difference": -1.0, "relative": -0.5}
+    assert (found["N"]["status"], found["N"]["actual"]) == ("not_started", None)
