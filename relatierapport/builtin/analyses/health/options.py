@@ -154,8 +154,10 @@ def option_group() -> OptionGroup:
 
 
 def settings(config) -> dict:
-    """The validated options with partial tables completed from the defaults."""
+    """The validated options with partial tables completed from the defaults, and the core's
+    [business] facts (``business``: which records are won deals)."""
     options = dict(config.plugin(NAME))
+    options["business"] = dict(config.business)
     options["weights"] = {**DEFAULT_WEIGHTS, **options["weights"]}
     options["bands"] = {**DEFAULT_BANDS, **options["bands"]}
     options["response_days"] = {**DEFAULT_RESPONSE_DAYS, **options["response_days"]}

@@ -17,7 +17,7 @@ import polars as pl
 from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NO_AMOUNTS, NO_BUSINESS,
                                                                 NO_HOURS, NO_HOURS_IN_WINDOW,
                                                                 NO_OWN_BUSINESS, PHASES, RS)
-from relatierapport.business import won_condition
+from relatierapport.business import credit_note_condition, deal_condition, won_condition
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem
 from relatierapport.exact import exact_sum, exact_total
@@ -102,26 +102,31 @@ def _aggregates(portfolio, options, as_of: dt.date) -> tuple[pl.LazyFrame, pl.La
     window = add_months(as_of, -options["months"])
     regular = add_months(as_of, -options["regularity_months"])
     sleeping = add_months(as_of, -options["sleeping_months"])
-    date, is_won = pl.col("date"), pl.col("_won")
+    date, is_won, is_deal = pl.col("date"), pl.col("_won"), pl.col("_deal")
     in_window = date > window
     hours_rows = in_window if options["profit_hours"] == "all" else in_window & is_won
+    # a credit note without hours counts as 0 hours (a refund is no work); any other record
+    # without hours makes the hours of the window unknown
+    no_hours = pl.col("hours").is_null() & ~pl.col("_credit")
     business = (
         portfolio.business.lazy().filter(date <= as_of)
-        .with_columns(won_condition(options).alias("_won"))
+        .with_columns(won_condition(options).alias("_won"), deal_condition(options).alias("_deal"),
+                      credit_note_condition(options).alias("_credit"))
         .group_by("relation").agg(
             b_rows=pl.len(),
             any_amount=pl.col("amount").is_not_null().any(),
-            any_hours=pl.col("hours").is_not_null().any(),
-            won_all=is_won.sum(),
-            won_window=(is_won & in_window).sum(),
-            won_regular=(is_won & (date > regular)).sum(),
-            won_sleeping=(is_won & (date > sleeping)).sum(),
-            first_won=date.filter(is_won).min(),
-            last_won=date.filter(is_won).max(),
+            any_hours=(pl.col("hours").is_not_null() | pl.col("_credit")).any(),
+            won_all=is_deal.sum(),
+            won_window=(is_deal & in_window).sum(),
+            won_regular=(is_deal & (date > regular)).sum(),
+            won_sleeping=(is_deal & (date > sleeping)).sum(),
+            credit_notes=(pl.col("_credit") & in_window).sum(),
+            first_won=date.filter(is_deal).min(),
+            last_won=date.filter(is_deal).max(),
             revenue_sum=exact_sum(pl.col("amount").filter(is_won & in_window)),
             hours_sum=exact_sum(pl.col("hours").filter(hours_rows)),
             hours_rows=hours_rows.sum(),
-            hours_missing=(hours_rows & pl.col("hours").is_null()).sum(),
+            hours_missing=(hours_rows & no_hours).sum(),
         ).rename({"relation": "id"}))
     signals = options["disloyalty_signals"]
     disloyal = (pl.col("signals").list.eval(pl.element().is_in(signals)).list.any()
