@@ -512,3 +512,50 @@ def test_reason_numbers_round_as_python_formats_floats(value, digits):
     """Babel formats them; report.json keeps the rounding it always had."""
     assert PLAIN["number"](value, digits) == f"{value + 0.0:,.{digits}f}"
     assert PLAIN["percent"](value, digits) == f"{(value + 0.0) * 100:,.{digits}f}%"
+
+
+# -- a record without hours is unknown work, never 0 hours ---------------------------------------
+# Report date 1 Nov 2026, window 2 Nov 2025 .. 1 Nov 2026, hourly cost 75, hours of every record
+# in the window (profit_hours "all"). K1: a won deal of 1,500 without hours and a lost quote
+# with 40 hours. Taking the missing hours as 0 made its profit 1,500 - 40 x 75 = -1,500 and
+# its revenue R the lowest score; the deal's hours are unknown, so the window's hours, the
+# profit and the R built on it are unknown, with the reason. K2: 2,000 with 10 hours:
+# profit 2,000 - 750 = 1,250, the only profit known, so its R is 1 + 5 x 0 // 1 = 1.
+HOURS_RELATIONS = [
+    {"id": "K1", "name": "Kaas", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
+    {"id": "K2", "name": "Klei", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
+]
+HOURS_BUSINESS = [
+    {"relation": "K1", "date": "2026-03-01", "amount": 1500, "hours": None, "status": "won"},
+    {"relation": "K1", "date": "2026-04-01", "amount": 3000, "hours": 40, "status": "lost"},
+    {"relation": "K2", "date": "2026-02-01", "amount": 2000, "hours": 10, "status": "won"},
+]
+SOME_HOURS = "hours missing on some business records of the period"
+
+
+@pytest.mark.parametrize("language, unknown, reason", [
+    ("en", "unknown", SOME_HOURS),
+    ("nl", "onbekend", "uren ontbreken bij een deel van de opdrachten van de periode"),
+])
+def test_a_record_without_hours_leaves_hours_profit_and_revenue_r_unknown(tmp_path, language,
+                                                                           unknown, reason):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=HOURS_RELATIONS, business=HOURS_BUSINESS,
+                          touchpoints=[], config={"project": {"language": language}})
+    entry = built.relation("K1")["segmentation"]
+    value = entry["value"]
+    assert (value["revenue"], value["hours"], value["hours_cost"], value["profit"],
+            value["margin"]) == (1500.0, None, None, None, None)
+    assert (value["hours_unknown"], value["profit_unknown"], value["records_without_hours"]) == \
+        (SOME_HOURS, SOME_HOURS, 1)
+    assert entry["r"]["revenue"] == {"value": None, "score": None, "unknown": SOME_HOURS}
+    # inflatable needs the hours (no touchpoints): it cannot be checked, so the type is unknown
+    assert (entry["type"], entry["type_unknown"]) == (None, SOME_HOURS)
+    assert entry["type_checks"]["inflatable"] is None
+    k2 = built.relation("K2")["segmentation"]
+    assert (k2["value"]["profit"], k2["value"]["records_without_hours"], k2["r"]["revenue"]) == \
+        (1250.0, 0, {"value": 1250.0, "score": 1, "unknown": None})
+    # the relation plan says so, in the report's language
+    page = built.page("K1")
+    assert f"{unknown}: {reason}" in page
+    assert "-1.500" not in page and "−1.500" not in page and "-€1,500" not in page

@@ -16,7 +16,8 @@ import polars as pl
 
 from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NO_AMOUNTS, NO_BUSINESS,
                                                                 NO_HOURS, NO_HOURS_IN_WINDOW,
-                                                                NO_OWN_BUSINESS, PHASES, RS)
+                                                                NO_HOURS_SOME, NO_OWN_BUSINESS,
+                                                                PHASES, RS)
 from relatierapport.business import credit_note_condition, deal_condition, won_condition
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem
@@ -167,8 +168,9 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
     # value: revenue, hours, profit after hours
     no_business = pl.when(pl.col("organisation").is_not_null()).then(pl.lit(NO_OWN_BUSINESS)) \
         .otherwise(pl.lit(NO_BUSINESS))
-    hours_known = pl.col("any_hours") & ~((pl.col("hours_rows") > 0)
-                                           & (pl.col("hours_missing") == pl.col("hours_rows")))
+    # the hours of the window are known only when every record counted has hours (a credit note
+    # without hours counts as 0 hours): a record without hours is unknown work, never 0 hours
+    hours_known = pl.col("any_hours") & (pl.col("hours_missing") == 0)
     df = df.with_columns(
         revenue=pl.when(pl.col("any_amount")).then(pl.col("revenue_sum").round(2)),
         revenue_unknown=pl.when(~pl.col("has_business")).then(no_business)
@@ -176,7 +178,8 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
         hours=pl.when(hours_known).then(pl.col("hours_sum").round(2)),
         hours_unknown=pl.when(~pl.col("has_business")).then(no_business)
         .when(~pl.col("any_hours")).then(pl.lit(NO_HOURS))
-        .when(~hours_known).then(pl.lit(NO_HOURS_IN_WINDOW)),
+        .when(pl.col("hours_missing") == pl.col("hours_rows")).then(pl.lit(NO_HOURS_IN_WINDOW))
+        .when(~hours_known).then(pl.lit(NO_HOURS_SOME)),
     ).with_columns(hours_cost=(pl.col("hours") * o["hourly_cost"]).round(2)).with_columns(
         profit=(pl.col("revenue") - pl.col("hours_cost")).round(2),
     ).with_columns(
