@@ -179,3 +179,14 @@ def test_goals_count_credit_notes_in_revenue_and_not_as_retention(credit):
     assert goals["G1"]["actual"] == 4500.0
     # relations with a deal in 2025: K1, K2; with a deal again in 2026: K1 only -> 50 %
     assert goals["G2"]["actual"] == 50.0
+
+
+def test_the_relation_plan_names_the_credit_notes(credit):
+    page = credit.page("K1")
+    # indicators: 6,000 from 1 deal and 1 credit note; segmentation: the credit note apart
+    assert "€6,000 (1 won deal, 1 credit note)" in page
+    assert "<dt>Credit notes</dt><dd>1</dd>" in page
+    assert "A credit note lowers the won revenue and is no won deal; without hours it counts " \
+           "as 0 hours." in page
+    # K3: no deal, so no recency
+    assert "unknown: no won business" in credit.page("K3")

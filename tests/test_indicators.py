@@ -357,3 +357,26 @@ def test_credit_notes_that_cancel_the_deals_leave_the_existing_share_unknown(tmp
     # won revenue in the period: 1000 - 1500 = -500: no share of a revenue below 0
     assert (existing["value"], existing["numerator"], existing["denominator"], existing["unknown"]) \
         == (None, 1000.0, -500.0, "won revenue in the period is not above 0")
+
+
+def test_the_relation_plan_shows_deals_credit_notes_and_what_profit_left_out(credit, tmp_path):
+    # Dutch (the default): K1 6.000 from 1 deal and 1 credit note; the profit says the credit
+    # note counted without hours as 0 hours
+    page = credit.page("K1")
+    assert "€ 6.000 (1 gewonnen opdracht, 1 creditnota)" in page
+    assert "inclusief 1 creditnota, zonder uren geteld als 0 uur" in page
+    # A1 of the hand-worked project above: 20000 with 100 h, 10000 without hours left out (in
+    # English: the deal's revenue is said, not taken as 0 hours)
+    from relatierapport.testing import build_project
+    rows = [dict(zip(("relation", "date", "amount", "hours", "kind", "status"), line.split(";")))
+            for line in BUSINESS.splitlines()[1:] if line.startswith("A1;")]
+    built = build_project(tmp_path, relations=[
+        {"id": "A1", "name": "Alfa", "kind": "organisation", "owner": "M1", "category": "A",
+         "since": "2016-11-01"}], touchpoints=[], business=rows,
+        config={"project": {"language": "en"}, "business": {"hourly_cost": 50}})
+    page = built.page("A1")
+    # 20000 + 10000 in the period (the deal of 1 Mar 2025 is before it): 2 won deals;
+    # profit 20000 - 100 h x 50 = 15000
+    assert "€30,000 (2 won deals)" in page
+    assert "€15,000 (€20,000 revenue − €5,000 for 100.0 hours); " \
+           "1 won record without hours left out (€10,000)" in page

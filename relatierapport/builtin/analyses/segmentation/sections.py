@@ -165,6 +165,8 @@ def _relation_data(entry, relation, report) -> dict[str, Any]:
             (_("Profit after hours"), f["money"](value["profit"]), value["profit_unknown"]),
             (_("Won deals"), f["number"](value["won_deals"]), None),
         ]
+        if value["credit_notes"]:
+            facts.append((_("Credit notes"), f["number"](value["credit_notes"]), None))
     facts += [
         (_("Touchpoints"), f["number"](value["touchpoints"]), None),
         (_("Touchpoints with a competitor signal"), f["number"](value["disloyal_signals"]), None),
@@ -186,6 +188,7 @@ def _relation_data(entry, relation, report) -> dict[str, Any]:
         "phase_source": entry["phase_source"], "phase_reason": reasons["phase_reason"],
         "lenses": lenses,
         "months": options["months"], "hourly_cost": options["hourly_cost"],
+        "credit_notes": value["credit_notes"] or 0,
         "facts": [{"label": label, "text": text, "unknown": translated(_, unknown) if unknown else None}
                   for label, text, unknown in facts],
         "r": [{"name": translated(_, R_NAMES[r]), "score": entry["r"][r]["score"],
