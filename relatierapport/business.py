@@ -35,7 +35,8 @@ BUSINESS = OptionGroup("business", (
            "Cost of one hour of our time in EUR: profit after hours = won revenue - hours x this."),
     Option("no_status_is_won", Boolean(), True,
            "Business records without a status count as won (done business); false: they are "
-           "left out of won revenue and won deals."),
+           "left out of won revenue and won deals. A won record with a negative amount is a "
+           "credit note: it lowers won revenue and is never a won deal."),
 ), "Facts about the business data that several analyses use.")
 
 #: Keys that used to sit in a plugin's table: still read there, with a warning, until removed.

@@ -150,6 +150,7 @@ NO_PROFIT = {"value": None, "revenue": None, "hours": None, "cost": None, "margi
 def test_per_relation_figures_and_explicit_unknowns(report):
     found = {r["id"]: r["indicators"] for r in report["relations"]}
     a1 = found["A1"]
+    # 1 Nov 2016 to 1 Nov 2026: 3652 days / 365.25 = 9.9986 -> 10.0 (/ 365 would be 10.01)
     assert a1["duration"]["value"] == 10.0 and a1["existing"] is True
     assert a1["revenue"] == {"value": 30000.0, "won": 2, "credit_notes": 0, "unknown": None}
     # 20000 - 100 h x 50 = 15000; the 10000 without hours is left out and counted

@@ -559,3 +559,46 @@ def test_a_record_without_hours_leaves_hours_profit_and_revenue_r_unknown(tmp_pa
     page = built.page("K1")
     assert f"{unknown}: {reason}" in page
     assert "-1.500" not in page and "−1.500" not in page and "-€1,500" not in page
+
+
+# -- ties in the revenue share, and what "no won business" leaves unknown -------------------------
+# Won revenue in the window: T1 6,000, T2 2,000, T3 2,000 = 10,000. T4 has only a lost quote,
+# T5 no business records at all.
+TIE_RELATIONS = [{"id": f"T{n}", "name": f"Tie {n}", "kind": "organisation", "owner": "M1",
+                  "since": "2020-01-01"} for n in range(1, 6)]
+TIE_BUSINESS = [
+    {"relation": "T1", "date": "2026-03-01", "amount": 6000, "hours": 10, "status": "won"},
+    {"relation": "T2", "date": "2026-04-01", "amount": 2000, "hours": 10, "status": "won"},
+    {"relation": "T3", "date": "2026-05-01", "amount": 2000, "hours": 10, "status": "won"},
+    {"relation": "T4", "date": "2026-06-01", "amount": 3000, "hours": 10, "status": "lost"},
+]
+
+
+def test_tied_relations_share_their_place_in_the_revenue_share(tmp_path):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=TIE_RELATIONS, business=TIE_BUSINESS,
+                          touchpoints=[], formats=())
+    share = {rid: built.relation(rid)["segmentation"]["revenue_share"] for rid in ("T1", "T2", "T3")}
+    # T1: nothing above it -> A. T2 and T3 tie: each has only T1 above it (6,000 / 10,000 = 0.6,
+    # below 0.8) -> both A and both rank 2; one after the other, the second would have had
+    # 0.8 above it and been B. A tie has no order within it.
+    assert (share["T1"]["cumulative_before"], share["T1"]["rank"], share["T1"]["category"]) == \
+        (0.0, 1, "A")
+    for rid in ("T2", "T3"):
+        assert (share[rid]["share"], share[rid]["cumulative_before"], share[rid]["rank"],
+                share[rid]["category"]) == (0.2, 0.6, 2, "A")
+
+
+def test_no_won_business_leaves_recency_unknown_but_counts_regularity_as_zero(tmp_path):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=TIE_RELATIONS, business=TIE_BUSINESS,
+                          touchpoints=[], formats=())
+    r = {rid: built.relation(rid)["segmentation"]["r"] for rid in ("T1", "T4", "T5")}
+    # T4 has business but no won deal: no last deal, so recency is unknown; its won deals in
+    # the regularity window are a known 0, scored. Regularity, n = 4: T4 0 (rank 1 -> 1);
+    # T1, T2, T3 1 (rank 2 -> 1 + 5 x 1 // 4 = 2).
+    assert r["T4"]["recency"] == {"value": None, "score": None, "unknown": "no won business"}
+    assert r["T4"]["regularity"] == {"value": 0, "score": 1, "unknown": None}
+    assert r["T1"]["regularity"] == {"value": 1, "score": 2, "unknown": None}
+    # T5 has no business records: regularity is unknown too (the data may not hold its business)
+    assert r["T5"]["regularity"] == {"value": None, "score": None, "unknown": "no business records"}

@@ -71,7 +71,7 @@ import polars as pl
 from relatierapport import hookimpl
 from relatierapport.builtin.analyses.evidence import keywords_regex, window
 from relatierapport.business import credit_note_condition, deal_condition, won_condition
-from relatierapport.dates import add_months
+from relatierapport.dates import YEAR_DAYS, add_months
 from relatierapport.exact import exact_sum, exact_total
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.render.labels import N_
@@ -86,7 +86,6 @@ DEFAULT_TARGETS = {"existing_share": 0.8, "referrals_per_a": 3.0, "retention_ab"
 DEFAULT_INSIGHT_KEYWORDS = ["marktinzicht", "benchmark", "salarisbenchmark", "salarisindicatie",
                             "arbeidsmarktrapportage", "rapportage", "trends", "whitepaper",
                             "market insight", "insight", "report"]
-YEAR_DAYS = 365.25
 
 NO_WON = N_("no won business in the period")
 NO_AMOUNTS = N_("won business in the period has no amounts")

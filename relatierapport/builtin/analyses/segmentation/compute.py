@@ -272,7 +272,8 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
                           .otherwise(pl.col("phase_rule")))
     df = df.with_columns(phase_source=pl.col("phase_rule").replace_strict(
         {"data": "data", "organisation": "organisation"}, default="derived"))
-    # five R's
+    # five R's: recency is unknown without a deal (no last deal to count from); regularity is
+    # a known 0 then, unknown only without business records (the left join leaves it null)
     df = df.with_columns(
         **{"r:recency": (pl.lit(as_of) - pl.col("last_won")).dt.total_days(),
            "r:regularity": pl.col("won_regular").cast(pl.Int64),
@@ -295,7 +296,14 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
 
 
 def _revenue_share(df: pl.DataFrame, bands: dict[str, float]) -> pl.DataFrame:
-    """Category by cumulative share of won revenue; equal revenue gets the same rank and category."""
+    """Category by cumulative share of won revenue, over the relations with won revenue above 0.
+
+    Ties share one place: relations with equal revenue get the same share, the same
+    ``cumulative_before`` (the revenue of the relations with strictly more, over the total),
+    the same rank (1 + the relations with strictly more: 1, 2, 2, 4) and so the same category;
+    a tie has no order within it, so ties across a band boundary all take the higher category.
+    The category compares the unrounded ``cumulative_before`` with the bands (A while below
+    ``A``, B while below ``B``); report.json has it rounded to 4 decimals."""
     positive = df.filter(pl.col("revenue") > 0)
     total = exact_total(positive, "revenue")
     levels = (positive.group_by("revenue").agg(n=pl.len()).sort("revenue", descending=True)

@@ -12,6 +12,7 @@ from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NAME
                                                                 R_NAMES, RS, SEGMENT_NAMES,
                                                                 SEGMENTS, TYPE_NAMES, TYPES)
 from relatierapport.builtin.analyses.segmentation.options import settings
+from relatierapport.dates import YEAR_DAYS
 from relatierapport.hooktypes import Section
 
 
@@ -96,7 +97,7 @@ def _r_text(r: str, value, _, f, options) -> str:
         return _("won deals in the last %(months)s months: %(count)s") % {
             "count": f["number"](value), "months": options["regularity_months"]}
     if r == "duration":
-        return _("%(years)s years") % {"years": f["number"](value / 365.25, 1)}
+        return _("%(years)s years") % {"years": f["number"](value / YEAR_DAYS, 1)}
     if r == "revenue":
         return _("%(money)s in the last %(months)s months") % {
             "money": f["money"](value), "months": options["months"]}
@@ -123,8 +124,8 @@ def _r_bands(r: str, summary: dict, report, options) -> list[dict]:
             continue
         low, high = values
         if r == "duration":
-            low, high = _("%(years)s years") % {"years": f["number"](low / 365.25, 1)}, \
-                _("%(years)s years") % {"years": f["number"](high / 365.25, 1)}
+            low, high = _("%(years)s years") % {"years": f["number"](low / YEAR_DAYS, 1)}, \
+                _("%(years)s years") % {"years": f["number"](high / YEAR_DAYS, 1)}
         elif r == "revenue":
             low, high = f["money"](low), f["money"](high)
         else:
