@@ -520,15 +520,18 @@ def test_reason_numbers_round_as_python_formats_floats(value, digits):
 # with 40 hours. Taking the missing hours as 0 made its profit 1,500 - 40 x 75 = -1,500 and
 # its revenue R the lowest score; the deal's hours are unknown, so the window's hours, the
 # profit and the R built on it are unknown, with the reason. K2: 2,000 with 10 hours:
-# profit 2,000 - 750 = 1,250, the only profit known, so its R is 1 + 5 x 0 // 1 = 1.
+# profit 2,000 - 750 = 1,250. K3: a deal before the window only: no record in the window is
+# 0 hours and 0 revenue, known, so profit 0. R revenue, n = 2: K3 0 (1), K2 1,250 (1 + 5 // 2 = 3).
 HOURS_RELATIONS = [
     {"id": "K1", "name": "Kaas", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
     {"id": "K2", "name": "Klei", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
+    {"id": "K3", "name": "Kers", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
 ]
 HOURS_BUSINESS = [
     {"relation": "K1", "date": "2026-03-01", "amount": 1500, "hours": None, "status": "won"},
     {"relation": "K1", "date": "2026-04-01", "amount": 3000, "hours": 40, "status": "lost"},
     {"relation": "K2", "date": "2026-02-01", "amount": 2000, "hours": 10, "status": "won"},
+    {"relation": "K3", "date": "2025-06-01", "amount": 900, "hours": 6, "status": "won"},
 ]
 SOME_HOURS = "hours missing on some business records of the period"
 
@@ -554,7 +557,10 @@ def test_a_record_without_hours_leaves_hours_profit_and_revenue_r_unknown(tmp_pa
     assert entry["type_checks"]["inflatable"] is None
     k2 = built.relation("K2")["segmentation"]
     assert (k2["value"]["profit"], k2["value"]["records_without_hours"], k2["r"]["revenue"]) == \
-        (1250.0, 0, {"value": 1250.0, "score": 1, "unknown": None})
+        (1250.0, 0, {"value": 1250.0, "score": 3, "unknown": None})
+    k3 = built.relation("K3")["segmentation"]["value"]
+    assert (k3["revenue"], k3["hours"], k3["hours_unknown"], k3["profit"], k3["profit_unknown"]) == \
+        (0.0, 0.0, None, 0.0, None)
     # the relation plan says so, in the report's language
     page = built.page("K1")
     assert f"{unknown}: {reason}" in page

@@ -178,7 +178,8 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
         hours=pl.when(hours_known).then(pl.col("hours_sum").round(2)),
         hours_unknown=pl.when(~pl.col("has_business")).then(no_business)
         .when(~pl.col("any_hours")).then(pl.lit(NO_HOURS))
-        .when(pl.col("hours_missing") == pl.col("hours_rows")).then(pl.lit(NO_HOURS_IN_WINDOW))
+        .when((pl.col("hours_rows") > 0) & (pl.col("hours_missing") == pl.col("hours_rows")))
+        .then(pl.lit(NO_HOURS_IN_WINDOW))
         .when(~hours_known).then(pl.lit(NO_HOURS_SOME)),
     ).with_columns(hours_cost=(pl.col("hours") * o["hourly_cost"]).round(2)).with_columns(
         profit=(pl.col("revenue") - pl.col("hours_cost")).round(2),
