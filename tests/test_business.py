@@ -100,3 +100,93 @@ def test_an_invalid_value_is_a_config_error_naming_where_it_is(tmp_path, table, 
     result = cli("check", "--config", config)
     assert result.exit_code == 2, result.output
     assert f"config.toml: {expected}" in result.output
+
+
+# -- credit notes: a won record with a negative amount ----------------------------------------
+# Report date 1 Nov 2026; segmentation's window 2 Nov 2025 .. 1 Nov 2026, regularity from
+# 2 Nov 2024; health's repeat window the same 12 months; hourly cost 50.
+# K1: a deal of 10,000 (1 Jun 2025, 10 h), a deal of 8,000 (1 Feb 2026, 20 h) and a credit
+#     note of -2,000 after it (1 Mar 2026, no hours).
+# K2: a deal of 5,000 (1 May 2025, 10 h); in the window only a credit note of -1,000.
+# K3: nothing but a credit note of -500 without a status (won by default), 2 hours.
+CREDIT_RELATIONS = [
+    {"id": "K1", "name": "Kaas", "kind": "organisation", "owner": "M1", "category": "A",
+     "since": "2020-01-01"},
+    {"id": "K2", "name": "Klei", "kind": "organisation", "owner": "M1", "category": "A",
+     "since": "2020-01-01"},
+    {"id": "K3", "name": "Kers", "kind": "organisation", "owner": "M2", "category": "B",
+     "since": "2026-01-01"},
+]
+CREDIT_BUSINESS = [
+    {"relation": "K1", "date": "2025-06-01", "amount": 10000, "hours": 10, "status": "won"},
+    {"relation": "K1", "date": "2026-02-01", "amount": 8000, "hours": 20, "status": "won"},
+    {"relation": "K1", "date": "2026-03-01", "amount": -2000, "hours": None, "status": "won"},
+    {"relation": "K2", "date": "2025-05-01", "amount": 5000, "hours": 10, "status": "won"},
+    {"relation": "K2", "date": "2026-04-01", "amount": -1000, "hours": None, "status": "won"},
+    {"relation": "K3", "date": "2026-05-01", "amount": -500, "hours": 2, "status": None},
+]
+CREDIT_GOALS = [
+    {"id": "G1", "scope": "portfolio", "metric": "revenue", "target": 20000,
+     "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31), "owner": "M1"},
+    {"id": "G2", "scope": "portfolio", "metric": "retention", "target": 90,
+     "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31), "owner": "M1"},
+]
+
+
+@pytest.fixture(scope="module")
+def credit(tmp_path_factory):
+    return build_project(tmp_path_factory.mktemp("credit"), relations=CREDIT_RELATIONS,
+                         touchpoints=[], business=CREDIT_BUSINESS, goals=CREDIT_GOALS,
+                         config={"project": {"language": "en"}, "business": {"hourly_cost": 50}})
+
+
+def test_a_credit_note_after_a_deal_lowers_revenue_but_adds_no_deal(credit):
+    value = credit.relation("K1")["segmentation"]["value"]
+    # revenue 8,000 - 2,000; hours 20 (the credit note's missing hours are 0: a refund is no
+    # work), so profit 6,000 - 1,000 = 5,000
+    assert (value["revenue"], value["hours"], value["profit"]) == (6000.0, 20.0, 5000.0)
+    # deals: 1 in the window, 2 since 2 Nov 2024 and in all; the credit note is counted apart
+    assert (value["won_deals"], value["won_deals_regular"], value["won_deals_total"],
+            value["credit_notes"]) == (1, 2, 2, 1)
+    # the last deal is 1 Feb 2026 (273 days before the report date), not the credit note
+    assert value["last_won"] == "2026-02-01"
+    r = credit.relation("K1")["segmentation"]["r"]
+    assert (r["recency"]["value"], r["regularity"]["value"]) == (273, 2)
+    # health's repeat business: deals in the last 12 months
+    assert credit.relation("K1")["health"]["indicators"]["repeat_business"]["value"] == 1
+
+
+def test_a_relation_whose_only_won_record_is_a_credit_note_has_no_deal(credit):
+    entry = credit.relation("K3")["segmentation"]
+    value = entry["value"]
+    # revenue -500, 2 hours x 50 = 100: profit -600; no deal, so no recency and phase attract
+    assert (value["revenue"], value["profit"], value["won_deals"], value["won_deals_total"],
+            value["credit_notes"], value["last_won"]) == (-500.0, -600.0, 0, 0, 1, None)
+    assert (entry["phase"], entry["phase_rule"]) == ("attract", "no_won_business")
+    assert entry["r"]["recency"] == {"value": None, "score": None, "unknown": "no won business"}
+    assert entry["r"]["regularity"]["value"] == 0
+    assert credit.relation("K3")["health"]["indicators"]["repeat_business"]["value"] == 0
+    # K2: a deal before the last 12 months and only a credit note within them: a sleeping
+    # beauty (before, the credit note counted as a won deal in the quiet months)
+    k2 = credit.relation("K2")["segmentation"]
+    assert (k2["value"]["won_deals_sleeping_months"], k2["type"]) == (0, "sleeping_beauty")
+    assert credit.relation("K2")["health"]["indicators"]["repeat_business"]["value"] == 0
+
+
+def test_goals_count_credit_notes_in_revenue_and_not_as_retention(credit):
+    goals = {goal["id"]: goal for goal in credit.report["portfolio"]["goals"]["goals"]}
+    # won revenue in 2026: 8,000 - 2,000 - 1,000 - 500
+    assert goals["G1"]["actual"] == 4500.0
+    # relations with a deal in 2025: K1, K2; with a deal again in 2026: K1 only -> 50 %
+    assert goals["G2"]["actual"] == 50.0
+
+
+def test_the_relation_plan_names_the_credit_notes(credit):
+    page = credit.page("K1")
+    # indicators: 6,000 from 1 deal and 1 credit note; segmentation: the credit note apart
+    assert "€6,000 (1 won deal, 1 credit note)" in page
+    assert "<dt>Credit notes</dt><dd>1</dd>" in page
+    assert "A credit note lowers the won revenue and is no won deal; without hours it counts " \
+           "as 0 hours." in page
+    # K3: no deal, so no recency
+    assert "unknown: no won business" in credit.page("K3")

@@ -80,7 +80,8 @@ def test_success_indicators_against_targets(report):
     # existing) = 34500; C1 6000 + 1000 + 3000 (first won 2026-03-01: new). 34500 / 44500.
     assert success["existing_share"] == {
         "value": 0.7753, "target": 0.8, "met": False, "numerator": 34500.0, "denominator": 44500.0,
-        "unit": "share", "unknown": None, "measure": "amount", "records_without_amount": 0}
+        "unit": "share", "unknown": None, "measure": "amount", "records_without_amount": 0,
+        "credit_notes": 0}
     # referral_given of A relations in the period: A1 10 Jan, 10 May, 1 Jul (1 Jun 2025 is
     # before) = 3; A relations: A1, A2 -> 1.5 per A relation per year.
     assert success["referrals_per_a"] == {
@@ -137,26 +138,28 @@ def test_relation_indicators(report):
     # 147 x 50 = 7350; profit 26650, margin 26650 / 34000 = 0.7838. Left out: A1 10000, D1 500.
     assert relations["profitability"] == {
         "value": 26650.0, "records": 5, "records_without_hours": 2, "revenue_without_hours": 10500.0,
-        "hourly_cost": 50.0, "revenue": 34000.0, "hours": 147.0, "cost": 7350.0, "margin": 0.7838,
-        "unknown": None, "hourly_cost_source": "indicators"}
+        "credit_notes": 0, "hourly_cost": 50.0, "revenue": 34000.0, "hours": 147.0, "cost": 7350.0,
+        "margin": 0.7838, "unknown": None, "hourly_cost_source": "indicators"}
 
 
 #: An unknown profit keeps every field of a known one, each null (one shape for every relation).
 NO_PROFIT = {"value": None, "revenue": None, "hours": None, "cost": None, "margin": None,
-             "records_without_hours": None}
+             "records_without_hours": None, "revenue_without_hours": None, "credit_notes": None}
 
 
 def test_per_relation_figures_and_explicit_unknowns(report):
     found = {r["id"]: r["indicators"] for r in report["relations"]}
     a1 = found["A1"]
+    # 1 Nov 2016 to 1 Nov 2026: 3652 days / 365.25 = 9.9986 -> 10.0 (/ 365 would be 10.01)
     assert a1["duration"]["value"] == 10.0 and a1["existing"] is True
-    assert a1["revenue"] == {"value": 30000.0, "won": 2, "unknown": None}
+    assert a1["revenue"] == {"value": 30000.0, "won": 2, "credit_notes": 0, "unknown": None}
     # 20000 - 100 h x 50 = 15000; the 10000 without hours is left out and counted
     assert a1["profit"] == {"value": 15000.0, "revenue": 20000.0, "hours": 100.0, "cost": 5000.0,
-                            "margin": 0.75, "records_without_hours": 1, "unknown": None}
+                            "margin": 0.75, "records_without_hours": 1,
+                            "revenue_without_hours": 10000.0, "credit_notes": 0, "unknown": None}
     assert a1["referrals"] == {"value": 3, "unknown": None}
     # A2: business, but none won in the period: revenue 0 is known, profit is not
-    assert found["A2"]["revenue"] == {"value": 0.0, "won": 0, "unknown": None}
+    assert found["A2"]["revenue"] == {"value": 0.0, "won": 0, "credit_notes": 0, "unknown": None}
     assert found["A2"]["profit"] == {**NO_PROFIT, "unknown": "no won business in the period"}
     assert found["D1"]["profit"] == {**NO_PROFIT,
                                      "unknown": "no hours recorded on won business in the period"}
@@ -164,7 +167,8 @@ def test_per_relation_figures_and_explicit_unknowns(report):
     assert found["C1"]["existing"] is False
     n1 = found["N1"]
     assert n1["duration"] == {"value": None, "since": None, "unknown": "no start date (since)"}
-    assert n1["revenue"] == {"value": None, "won": 0, "unknown": "no business records"}
+    assert n1["revenue"] == {"value": None, "won": 0, "credit_notes": 0,
+                             "unknown": "no business records"}
     assert n1["profit"] == {**NO_PROFIT, "unknown": "no business records"}
 
 
@@ -254,3 +258,126 @@ def test_portfolio_sections_render(tmp_path):
         assert f'id="{section}"' in index
     plan = (tmp_path / "site" / "relations" / "a1.html").read_text(encoding="utf-8")
     assert 'id="indicators"' in plan
+
+
+# -- credit notes: a won record with a negative amount lowers revenue, and is never a deal -------
+
+CREDIT_RELATIONS = [
+    {"id": "K1", "name": "Kaas", "kind": "organisation", "owner": "M1", "category": "A",
+     "since": "2020-01-01"},
+    {"id": "K2", "name": "Klei", "kind": "organisation", "owner": "M1", "category": "A",
+     "since": "2020-01-01"},
+    {"id": "K3", "name": "Kers", "kind": "organisation", "owner": "M2", "category": "B",
+     "since": "2026-01-01"},
+]
+#: K1: a deal in each period, and a credit note after the second one; K2: a deal in the previous
+#: period, and in this one only a credit note; K3: nothing but a credit note (no status, which
+#: counts as won by default), with 2 hours.
+CREDIT_BUSINESS = [
+    {"relation": "K1", "date": "2025-06-01", "amount": 10000, "hours": 10, "status": "won"},
+    {"relation": "K1", "date": "2026-02-01", "amount": 8000, "hours": 20, "status": "won"},
+    {"relation": "K1", "date": "2026-03-01", "amount": -2000, "hours": None, "status": "won"},
+    {"relation": "K2", "date": "2025-05-01", "amount": 5000, "hours": 10, "status": "won"},
+    {"relation": "K2", "date": "2026-04-01", "amount": -1000, "hours": None, "status": "won"},
+    {"relation": "K3", "date": "2026-05-01", "amount": -500, "hours": 2, "status": None},
+]
+
+
+@pytest.fixture(scope="module")
+def credit(tmp_path_factory):
+    from relatierapport.testing import build_project
+    return build_project(tmp_path_factory.mktemp("credit"), relations=CREDIT_RELATIONS,
+                         touchpoints=[], business=CREDIT_BUSINESS,
+                         config={"business": {"hourly_cost": 50}}, formats=("html",))
+
+
+def test_a_credit_note_lowers_revenue_and_is_never_a_won_deal(credit):
+    found = {r["id"]: r["indicators"] for r in credit.report["relations"]}
+    # K1 in the period: 8000 - 2000 = 6000 from one deal and one credit note
+    assert found["K1"]["revenue"] == {"value": 6000.0, "won": 1, "credit_notes": 1, "unknown": None}
+    # the credit note has no hours: a refund is no work, so 0 hours (and said: credit_notes 1);
+    # 6000 - 20 h x 50 = 5000, margin 5000 / 6000
+    assert found["K1"]["profit"] == {
+        "value": 5000.0, "revenue": 6000.0, "hours": 20.0, "cost": 1000.0, "margin": 0.8333,
+        "records_without_hours": 0, "revenue_without_hours": 0.0, "credit_notes": 1,
+        "unknown": None}
+    # K3's only won record is a credit note: revenue -500 from no deal; profit -500 - 2 h x 50;
+    # no margin on a revenue below 0; not an existing relation (no deal at all)
+    assert found["K3"]["revenue"] == {"value": -500.0, "won": 0, "credit_notes": 1, "unknown": None}
+    assert (found["K3"]["profit"]["value"], found["K3"]["profit"]["margin"]) == (-600.0, None)
+    assert found["K3"]["existing"] is False
+    assert found["K2"]["existing"] is True     # its deal of 1 May 2025
+
+
+def test_credit_notes_are_no_repeat_business_and_no_retention(credit):
+    success = credit.report["portfolio"]["indicators"]["success"]
+    # deals in the period: K1 1 Feb 2026 only, a repeat (K1's deal of 1 Jun 2025) -> 1 / 1; the
+    # three credit notes are not won records of the repeat share (before: 3 / 4, a refund counted
+    # as repeat business)
+    repeat = success["repeat_share"]
+    assert (repeat["numerator"], repeat["denominator"], repeat["value"], repeat["credit_notes"]) == \
+        (1, 1, 1.0, 3)
+    # A relations with a deal in the previous period: K1, K2. K2 has only a credit note in the
+    # period: lost -> 1 / 2
+    retention = success["retention_ab"]
+    assert (retention["numerator"], retention["denominator"]) == (1, 2)
+    assert retention["per_category"]["A"] == {"base": 2, "retained": 1, "lost": ["K2"]}
+    # won revenue in the period, credit notes included: 8000 - 2000 - 1000 - 500 = 4500; from
+    # existing relations (a deal on or before 1 Nov 2025: K1, K2) 8000 - 2000 - 1000 = 5000.
+    # K3's credit note lowers the total only, so the share is above 1: 5000 / 4500 = 1.1111
+    existing = success["existing_share"]
+    assert (existing["numerator"], existing["denominator"], existing["value"],
+            existing["credit_notes"]) == (5000.0, 4500.0, 1.1111, 3)
+
+
+def test_credit_notes_in_the_relation_indicators(credit):
+    relations = credit.report["portfolio"]["indicators"]["relations"]
+    # relations with won amounts in the period: K1 6000, K2 -1000, K3 -500 = 4500 / 3
+    assert (relations["value_per_relation"]["numerator"],
+            relations["value_per_relation"]["denominator"]) == (4500.0, 3)
+    # every won record is priced (the credit notes without hours at 0 hours): revenue 4500,
+    # hours 20 + 2 = 22 -> cost 1100, profit 3400, margin 3400 / 4500 = 0.7556
+    profitability = relations["profitability"]
+    assert {key: profitability[key] for key in ("value", "revenue", "hours", "cost", "margin",
+                                                "records", "records_without_hours",
+                                                "credit_notes")} == {
+        "value": 3400.0, "revenue": 4500.0, "hours": 22.0, "cost": 1100.0, "margin": 0.7556,
+        "records": 4, "records_without_hours": 0, "credit_notes": 3}
+
+
+def test_credit_notes_that_cancel_the_deals_leave_the_existing_share_unknown(tmp_path):
+    from relatierapport.testing import build_project
+    business = [
+        {"relation": "K1", "date": "2025-06-01", "amount": 1000, "hours": 5, "status": "won"},
+        {"relation": "K1", "date": "2026-02-01", "amount": 1000, "hours": 5, "status": "won"},
+        {"relation": "K3", "date": "2026-05-01", "amount": -1500, "hours": None, "status": "won"},
+    ]
+    built = build_project(tmp_path, relations=CREDIT_RELATIONS, touchpoints=[], business=business,
+                          formats=())
+    existing = built.report["portfolio"]["indicators"]["success"]["existing_share"]
+    # won revenue in the period: 1000 - 1500 = -500: no share of a revenue below 0
+    assert (existing["value"], existing["numerator"], existing["denominator"], existing["unknown"]) \
+        == (None, 1000.0, -500.0, "won revenue in the period is not above 0")
+
+
+def test_the_relation_plan_shows_deals_credit_notes_and_what_profit_left_out(credit, tmp_path):
+    # Dutch (the default): K1 6.000 from 1 deal and 1 credit note; the profit says the credit
+    # note counted without hours as 0 hours
+    page = credit.page("K1")
+    assert "€ 6.000 (1 gewonnen opdracht, 1 creditnota)" in page
+    assert "inclusief 1 creditnota, zonder uren geteld als 0 uur" in page
+    # A1 of the hand-worked project above: 20000 with 100 h, 10000 without hours left out (in
+    # English: the deal's revenue is said, not taken as 0 hours)
+    from relatierapport.testing import build_project
+    rows = [dict(zip(("relation", "date", "amount", "hours", "kind", "status"), line.split(";")))
+            for line in BUSINESS.splitlines()[1:] if line.startswith("A1;")]
+    built = build_project(tmp_path, relations=[
+        {"id": "A1", "name": "Alfa", "kind": "organisation", "owner": "M1", "category": "A",
+         "since": "2016-11-01"}], touchpoints=[], business=rows,
+        config={"project": {"language": "en"}, "business": {"hourly_cost": 50}})
+    page = built.page("A1")
+    # 20000 + 10000 in the period (the deal of 1 Mar 2025 is before it): 2 won deals;
+    # profit 20000 - 100 h x 50 = 15000
+    assert "€30,000 (2 won deals)" in page
+    assert "€15,000 (€20,000 revenue − €5,000 for 100.0 hours); " \
+           "1 won record without hours left out (€10,000)" in page

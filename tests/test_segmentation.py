@@ -512,3 +512,99 @@ def test_reason_numbers_round_as_python_formats_floats(value, digits):
     """Babel formats them; report.json keeps the rounding it always had."""
     assert PLAIN["number"](value, digits) == f"{value + 0.0:,.{digits}f}"
     assert PLAIN["percent"](value, digits) == f"{(value + 0.0) * 100:,.{digits}f}%"
+
+
+# -- a record without hours is unknown work, never 0 hours ---------------------------------------
+# Report date 1 Nov 2026, window 2 Nov 2025 .. 1 Nov 2026, hourly cost 75, hours of every record
+# in the window (profit_hours "all"). K1: a won deal of 1,500 without hours and a lost quote
+# with 40 hours. Taking the missing hours as 0 made its profit 1,500 - 40 x 75 = -1,500 and
+# its revenue R the lowest score; the deal's hours are unknown, so the window's hours, the
+# profit and the R built on it are unknown, with the reason. K2: 2,000 with 10 hours:
+# profit 2,000 - 750 = 1,250. K3: a deal before the window only: no record in the window is
+# 0 hours and 0 revenue, known, so profit 0. R revenue, n = 2: K3 0 (1), K2 1,250 (1 + 5 // 2 = 3).
+HOURS_RELATIONS = [
+    {"id": "K1", "name": "Kaas", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
+    {"id": "K2", "name": "Klei", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
+    {"id": "K3", "name": "Kers", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
+]
+HOURS_BUSINESS = [
+    {"relation": "K1", "date": "2026-03-01", "amount": 1500, "hours": None, "status": "won"},
+    {"relation": "K1", "date": "2026-04-01", "amount": 3000, "hours": 40, "status": "lost"},
+    {"relation": "K2", "date": "2026-02-01", "amount": 2000, "hours": 10, "status": "won"},
+    {"relation": "K3", "date": "2025-06-01", "amount": 900, "hours": 6, "status": "won"},
+]
+SOME_HOURS = "hours missing on some business records of the period"
+
+
+@pytest.mark.parametrize("language, unknown, reason", [
+    ("en", "unknown", SOME_HOURS),
+    ("nl", "onbekend", "uren ontbreken bij een deel van de opdrachten van de periode"),
+])
+def test_a_record_without_hours_leaves_hours_profit_and_revenue_r_unknown(tmp_path, language,
+                                                                           unknown, reason):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=HOURS_RELATIONS, business=HOURS_BUSINESS,
+                          touchpoints=[], config={"project": {"language": language}})
+    entry = built.relation("K1")["segmentation"]
+    value = entry["value"]
+    assert (value["revenue"], value["hours"], value["hours_cost"], value["profit"],
+            value["margin"]) == (1500.0, None, None, None, None)
+    assert (value["hours_unknown"], value["profit_unknown"], value["records_without_hours"]) == \
+        (SOME_HOURS, SOME_HOURS, 1)
+    assert entry["r"]["revenue"] == {"value": None, "score": None, "unknown": SOME_HOURS}
+    # inflatable needs the hours (no touchpoints): it cannot be checked, so the type is unknown
+    assert (entry["type"], entry["type_unknown"]) == (None, SOME_HOURS)
+    assert entry["type_checks"]["inflatable"] is None
+    k2 = built.relation("K2")["segmentation"]
+    assert (k2["value"]["profit"], k2["value"]["records_without_hours"], k2["r"]["revenue"]) == \
+        (1250.0, 0, {"value": 1250.0, "score": 3, "unknown": None})
+    k3 = built.relation("K3")["segmentation"]["value"]
+    assert (k3["revenue"], k3["hours"], k3["hours_unknown"], k3["profit"], k3["profit_unknown"]) == \
+        (0.0, 0.0, None, 0.0, None)
+    # the relation plan says so, in the report's language
+    page = built.page("K1")
+    assert f"{unknown}: {reason}" in page
+    assert "-1.500" not in page and "−1.500" not in page and "-€1,500" not in page
+
+
+# -- ties in the revenue share, and what "no won business" leaves unknown -------------------------
+# Won revenue in the window: T1 6,000, T2 2,000, T3 2,000 = 10,000. T4 has only a lost quote,
+# T5 no business records at all.
+TIE_RELATIONS = [{"id": f"T{n}", "name": f"Tie {n}", "kind": "organisation", "owner": "M1",
+                  "since": "2020-01-01"} for n in range(1, 6)]
+TIE_BUSINESS = [
+    {"relation": "T1", "date": "2026-03-01", "amount": 6000, "hours": 10, "status": "won"},
+    {"relation": "T2", "date": "2026-04-01", "amount": 2000, "hours": 10, "status": "won"},
+    {"relation": "T3", "date": "2026-05-01", "amount": 2000, "hours": 10, "status": "won"},
+    {"relation": "T4", "date": "2026-06-01", "amount": 3000, "hours": 10, "status": "lost"},
+]
+
+
+def test_tied_relations_share_their_place_in_the_revenue_share(tmp_path):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=TIE_RELATIONS, business=TIE_BUSINESS,
+                          touchpoints=[], formats=())
+    share = {rid: built.relation(rid)["segmentation"]["revenue_share"] for rid in ("T1", "T2", "T3")}
+    # T1: nothing above it -> A. T2 and T3 tie: each has only T1 above it (6,000 / 10,000 = 0.6,
+    # below 0.8) -> both A and both rank 2; one after the other, the second would have had
+    # 0.8 above it and been B. A tie has no order within it.
+    assert (share["T1"]["cumulative_before"], share["T1"]["rank"], share["T1"]["category"]) == \
+        (0.0, 1, "A")
+    for rid in ("T2", "T3"):
+        assert (share[rid]["share"], share[rid]["cumulative_before"], share[rid]["rank"],
+                share[rid]["category"]) == (0.2, 0.6, 2, "A")
+
+
+def test_no_won_business_leaves_recency_unknown_but_counts_regularity_as_zero(tmp_path):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=TIE_RELATIONS, business=TIE_BUSINESS,
+                          touchpoints=[], formats=())
+    r = {rid: built.relation(rid)["segmentation"]["r"] for rid in ("T1", "T4", "T5")}
+    # T4 has business but no won deal: no last deal, so recency is unknown; its won deals in
+    # the regularity window are a known 0, scored. Regularity, n = 4: T4 0 (rank 1 -> 1);
+    # T1, T2, T3 1 (rank 2 -> 1 + 5 x 1 // 4 = 2).
+    assert r["T4"]["recency"] == {"value": None, "score": None, "unknown": "no won business"}
+    assert r["T4"]["regularity"] == {"value": 0, "score": 1, "unknown": None}
+    assert r["T1"]["regularity"] == {"value": 1, "score": 2, "unknown": None}
+    # T5 has no business records: regularity is unknown too (the data may not hold its business)
+    assert r["T5"]["regularity"] == {"value": None, "score": None, "unknown": "no business records"}

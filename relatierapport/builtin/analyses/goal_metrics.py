@@ -13,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from relatierapport import hookimpl
-from relatierapport.business import won_condition
+from relatierapport.business import deal_condition, won_condition
 from relatierapport.hooktypes import GoalMetric
 from relatierapport.render.labels import N_
 
@@ -41,9 +41,12 @@ def revenue(portfolio, config):
 
 
 def won_deals(portfolio, config):
+    """One row per deal: a won record whose amount is not negative; a credit note is no deal, so
+    it never retains a relation."""
     if portfolio.business.is_empty():
         return None
-    return _rows(won(portfolio, config), "relation", "date", pl.lit(1.0))
+    return _rows(portfolio.business.filter(deal_condition(config.business)), "relation", "date",
+                 pl.lit(1.0))
 
 
 def touchpoints(portfolio, config):

@@ -1,7 +1,12 @@
 """Built-in plugin ``indicators``: is the portfolio on track with the method's goals?
 
 Portfolio findings, each with the numbers behind it (numerator, denominator)
-or an explicit unknown with its reason:
+or an explicit unknown with its reason. Won records, deals and credit notes are
+the core's (``relatierapport.business``): a *deal* is a won record whose amount
+is not negative (0 and no amount included), a *credit note* a won record with a
+negative amount. Revenue is the sum of the won records' amounts, credit notes
+included (they lower it); everything that counts business done counts deals
+only. ``credit_notes`` says how many credit notes a figure met.
 
 Success indicators over the period (the last ``period_months`` months: after
 the same day ``period_months`` months before the report date, up to and
@@ -9,21 +14,23 @@ including the report date), against ``targets``:
 
 ``existing_share``
     Share of won business in the period from existing relations: relations
-    with won business on or before the period's start. Measured in amounts
-    (``existing_measure = "amount"``, records without an amount left out) or
-    in won records (``"count"``).
+    with a deal on or before the period's start. Measured in amounts
+    (``existing_measure = "amount"``: won revenue, credit notes included, so
+    the share can pass 1 when new relations' credit notes outweigh their
+    deals; unknown when the total is 0 or less; records without an amount left
+    out and counted) or in deals (``"count"``).
 ``referrals_per_a``
     ``referral_given`` touchpoints (the relation referred us) of A relations
     in the period, per A relation, per year. A relations whose sources hold no
     activity history (the ``coverage`` analysis' ``history`` is ``none``) are
     left out and counted: the data could not show their referrals.
 ``retention_ab``
-    Of the A and B relations with won business in the previous period (the
-    ``period_months`` before the period), the share that also has won
-    business in the period.
+    Of the A and B relations with a deal in the previous period (the
+    ``period_months`` before the period), the share that also has a deal in
+    the period (a credit note alone does not retain a relation).
 ``repeat_share``
-    Share of the won records in the period whose relation already had a won
-    record on an earlier date (repeat placements).
+    Share of the deals in the period whose relation already had a deal on an
+    earlier date (repeat placements); credit notes count in neither.
 
 Monthly KPIs for the report month: the calendar month before the month of
 the report date (``kpi_month = "previous"``, the default: a report dated 1 or
@@ -40,11 +47,15 @@ touchpoints in the month; insights shared the value_add touchpoints whose
 notes match ``insight_keywords`` (market insight, benchmarks, trends, ...).
 
 Relation indicators: average relationship duration (years from ``since`` to
-the report date), the same for relations that went quiet (no touchpoint and no
-won business in the period: years from ``since`` to their last activity),
-average value per relation (won revenue in the period / relations with won
-revenue) and profitability (revenue - hours x ``hourly_cost`` over won records
-with amount and hours).
+the report date: whole days / 365.25, the mean length of a calendar year), the
+same for relations that went quiet (no touchpoint and no deal in the period:
+years from ``since`` to their last activity, the later of the last touchpoint
+and the last deal), average value per relation (won revenue in the period /
+relations with a won record with an amount in the period) and profitability
+(revenue - hours x ``hourly_cost`` over the won records with an amount and
+hours: a deal without hours is left out and counted with its revenue, never
+taken as 0 hours; a credit note without hours counts with 0 hours, since a
+refund is no work; unknown when no deal with an amount has hours).
 
 Each relation's category and cadence in months come from the ``cadence``
 analysis' findings; indicators requires that analysis, and reads the
@@ -59,7 +70,8 @@ import polars as pl
 
 from relatierapport import hookimpl
 from relatierapport.builtin.analyses.evidence import keywords_regex, window
-from relatierapport.dates import add_months
+from relatierapport.business import credit_note_condition, deal_condition, won_condition
+from relatierapport.dates import YEAR_DAYS, add_months
 from relatierapport.exact import exact_sum, exact_total
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.render.labels import N_
@@ -74,10 +86,10 @@ DEFAULT_TARGETS = {"existing_share": 0.8, "referrals_per_a": 3.0, "retention_ab"
 DEFAULT_INSIGHT_KEYWORDS = ["marktinzicht", "benchmark", "salarisbenchmark", "salarisindicatie",
                             "arbeidsmarktrapportage", "rapportage", "trends", "whitepaper",
                             "market insight", "insight", "report"]
-YEAR_DAYS = 365.25
 
 NO_WON = N_("no won business in the period")
 NO_AMOUNTS = N_("won business in the period has no amounts")
+NO_POSITIVE_REVENUE = N_("won revenue in the period is not above 0")
 NO_A = N_("no A relations")
 NO_A_HISTORY = N_("no A relation has activity history in the data")
 NO_AB_BEFORE = N_("no A or B relation had won business in the previous period")
@@ -157,8 +169,9 @@ def settings(config) -> dict:
 
 
 def _ratio(numerator, denominator, target, unit, unknown, scale=1.0, **extra) -> dict:
-    """An indicator with the numbers behind it; unknown when the denominator is 0."""
-    if not denominator:
+    """An indicator with the numbers behind it; unknown when the denominator is 0 (or below: won
+    revenue that credit notes bring to 0 or less)."""
+    if not denominator or denominator < 0:
         return {"value": None, "target": target, "met": None, "numerator": numerator,
                 "denominator": denominator, "unit": unit, "unknown": unknown, **extra}
     value = numerator / denominator * scale
@@ -191,25 +204,37 @@ def analyse(portfolio, config, findings) -> Findings:
     cats = cats.join(history, on="relation", how="left", maintain_order="left")
     targets = options["targets"]
 
-    business = portfolio.business.lazy().filter(pl.col("date") <= as_of)
+    facts = config.business
+    business = (portfolio.business.lazy().filter(pl.col("date") <= as_of)
+                .with_columns(won_condition(facts).alias("_won"), deal_condition(facts).alias("_deal"),
+                              credit_note_condition(facts).alias("_credit")))
     in_period = window(as_of, months)
-    won = (business.filter(pl.col("status") == "won")
-           .with_columns(pl.col("date").min().over("relation").alias("first_won")))
+    is_won, is_deal, is_credit = pl.col("_won"), pl.col("_deal"), pl.col("_credit")
+    # won records (deals and credit notes) in the period; first_won is the relation's first deal
+    won = (business.filter(is_won)
+           .with_columns(pl.col("date").filter(pl.col("_deal")).min().over("relation")
+                         .alias("first_won")))
     has_amount = pl.col("amount").is_not_null()
-    has_both = has_amount & pl.col("hours").is_not_null()
-    is_won = pl.col("status") == "won"
+    # profit counts a won record with its hours; a credit note without hours counts with 0 hours
+    # (a refund is no work); a deal without hours is left out, and counted
+    priced = has_amount & (pl.col("hours").is_not_null() | is_credit)
     per_relation_business = business.group_by("relation").agg(
         pl.len().alias("records"),
-        (is_won & in_period).sum().alias("won"),
+        (is_deal & in_period).sum().alias("won"),
+        (is_credit & in_period).sum().alias("credit_notes"),
+        (is_won & in_period).sum().alias("won_records"),
         (is_won & in_period & has_amount).sum().alias("won_with_amount"),
+        (is_deal & in_period & has_amount).sum().alias("deals_with_amount"),
         exact_sum(pl.col("amount").filter(is_won & in_period)).alias("revenue"),
-        exact_sum(pl.col("amount").filter(is_won & in_period & has_both)).alias("revenue_with_hours"),
-        exact_sum(pl.col("hours").filter(is_won & in_period & has_both)).alias("hours"),
-        (is_won & in_period & has_amount & pl.col("hours").is_null()).sum().alias("without_hours"),
-        (is_won & (pl.col("date") > previous_start) & (pl.col("date") <= start)).sum()
+        exact_sum(pl.col("amount").filter(is_won & in_period & priced)).alias("revenue_with_hours"),
+        exact_sum(pl.col("hours").filter(is_won & in_period & priced)).alias("hours").fill_null(0.0),
+        (is_won & in_period & has_amount & ~priced).sum().alias("without_hours"),
+        exact_sum(pl.col("amount").filter(is_won & in_period & has_amount & ~priced))
+        .alias("revenue_without_hours"),
+        (is_deal & (pl.col("date") > previous_start) & (pl.col("date") <= start)).sum()
         .alias("won_before"),
-        pl.col("date").filter(is_won).min().alias("first_won"),
-        pl.col("date").filter(is_won).max().alias("last_won"))
+        pl.col("date").filter(is_deal).min().alias("first_won"),
+        pl.col("date").filter(is_deal).max().alias("last_won"))
     touchpoints = portfolio.touchpoints.lazy().filter(pl.col("date") <= as_of)
     per_relation_touch = touchpoints.group_by("relation").agg(
         pl.len().alias("n"),
@@ -224,19 +249,26 @@ def analyse(portfolio, config, findings) -> Findings:
 
     # -- success indicators
     period_won = won.filter(in_period).with_columns(
-        (pl.col("first_won") <= start).alias("existing"),
-        (pl.col("first_won") < pl.col("date")).alias("repeat")).collect()
+        (pl.col("first_won") <= start).fill_null(False).alias("existing"),
+        (pl.col("_deal") & (pl.col("first_won") < pl.col("date"))).fill_null(False).alias("repeat")
+    ).collect()
+    period_deals = period_won.filter(pl.col("_deal"))
+    credit_notes = period_won.height - period_deals.height
     measure = options["existing_measure"]
     if measure == "amount":
         counted = period_won.filter(pl.col("amount").is_not_null())
         numerator = exact_total(counted.filter(pl.col("existing")), "amount")
         denominator = exact_total(counted, "amount")
+        unknown = (NO_POSITIVE_REVENUE if counted.height else NO_AMOUNTS if period_won.height
+                   else NO_WON)
         existing = _ratio(round(numerator, 2), round(denominator, 2), targets["existing_share"],
-                          "share", NO_AMOUNTS if period_won.height else NO_WON, measure=measure,
-                          records_without_amount=period_won.height - counted.height)
+                          "share", unknown, measure=measure,
+                          records_without_amount=period_won.height - counted.height,
+                          credit_notes=credit_notes)
     else:
-        existing = _ratio(int(period_won["existing"].sum()), period_won.height,
-                          targets["existing_share"], "share", NO_WON, measure=measure)
+        existing = _ratio(int(period_deals["existing"].sum()), period_deals.height,
+                          targets["existing_share"], "share", NO_WON, measure=measure,
+                          credit_notes=credit_notes)
 
     all_a = frame.filter(pl.col("category") == "A")
     a_relations = all_a.filter(pl.col("history") != "none")
@@ -257,8 +289,8 @@ def analyse(portfolio, config, findings) -> Findings:
     retention = _ratio(retained_total, base_total, targets["retention_ab"], "share", NO_AB_BEFORE,
                        per_category=retention_per_category)
 
-    repeat = _ratio(int(period_won["repeat"].sum()), period_won.height, targets["repeat_share"],
-                    "share", NO_WON)
+    repeat = _ratio(int(period_deals["repeat"].sum()), period_deals.height, targets["repeat_share"],
+                    "share", NO_WON, credit_notes=credit_notes)
 
     success = {"existing_share": existing, "referrals_per_a": referrals,
                "retention_ab": retention, "repeat_share": repeat}
@@ -270,8 +302,7 @@ def analyse(portfolio, config, findings) -> Findings:
     # -- relation indicators and per relation
     per_relation = _per_relation(frame, as_of, start, options)
     lapsed = frame.select(_lapsed(as_of, start)).to_series().drop_nulls()
-    revenues = frame.filter(pl.col("won").fill_null(0) > 0)
-    revenues = revenues.filter(revenues["won_with_amount"] > 0)["revenue"]
+    revenues = frame.filter(pl.col("won_with_amount").fill_null(0) > 0)["revenue"]
     relation_indicators = {
         "duration": _average(_years(frame, as_of), NO_SINCE, "years"),
         "lapsed_duration": _average(lapsed.to_list(), NO_LAPSED, "years"),
@@ -312,7 +343,7 @@ def _per_relation(frame: pl.DataFrame, as_of, start, options) -> pl.DataFrame:
     since, records, won = pl.col("since"), pl.col("records"), pl.col("won")
     with_amount, without_hours = pl.col("won_with_amount"), pl.col("without_hours")
     text = lambda value: pl.lit(value, pl.String)  # noqa: E731
-    no_business, no_won, no_amounts = records.is_null(), won == 0, with_amount == 0
+    no_business, no_won, no_amounts = records.is_null(), pl.col("won_records") == 0, with_amount == 0
     duration = pl.struct(
         pl.when(_started(as_of)).then(((pl.lit(as_of) - since).dt.total_days() / YEAR_DAYS).round(2))
         .alias("value"), since,
@@ -322,6 +353,7 @@ def _per_relation(frame: pl.DataFrame, as_of, start, options) -> pl.DataFrame:
         pl.when(no_business).then(None).when(no_won).then(0.0).when(no_amounts).then(None)
         .otherwise(pl.col("revenue").round(2)).alias("value"),
         pl.when(no_business).then(0).otherwise(won).alias("won"),
+        pl.when(no_business).then(0).otherwise(pl.col("credit_notes")).alias("credit_notes"),
         pl.when(no_business).then(text(REL_NO_BUSINESS)).when(no_won).then(text(None))
         .when(no_amounts).then(text(NO_AMOUNTS)).otherwise(text(None)).alias("unknown")).alias("revenue")
     cost = options["hourly_cost"]
@@ -331,8 +363,10 @@ def _per_relation(frame: pl.DataFrame, as_of, start, options) -> pl.DataFrame:
         profit_unknown = profit_unknown.otherwise(text(NO_COST))
         cost = 0.0
     else:
-        profit_unknown = (profit_unknown.when(with_amount == without_hours).then(text(REL_NO_HOURS))
-                          .otherwise(text(None)))
+        # every deal with an amount lacks hours: the profit would be the credit notes' alone
+        deals = pl.col("deals_with_amount")
+        profit_unknown = (profit_unknown.when((deals > 0) & (deals == without_hours))
+                          .then(text(REL_NO_HOURS)).otherwise(text(None)))
     known = profit_unknown.is_null()
     gain = pl.col("revenue_with_hours") - pl.col("hours") * cost
     profit = pl.struct(
@@ -340,9 +374,11 @@ def _per_relation(frame: pl.DataFrame, as_of, start, options) -> pl.DataFrame:
         pl.when(known).then(pl.col("revenue_with_hours").round(2)).alias("revenue"),
         pl.when(known).then(pl.col("hours").round(2)).alias("hours"),
         pl.when(known).then((pl.col("hours") * cost).round(2)).alias("cost"),
-        pl.when(known & (pl.col("revenue_with_hours") != 0))
+        pl.when(known & (pl.col("revenue_with_hours") > 0))
         .then((gain / pl.col("revenue_with_hours")).round(4)).alias("margin"),
         pl.when(known).then(without_hours).alias("records_without_hours"),
+        pl.when(known).then(pl.col("revenue_without_hours").round(2)).alias("revenue_without_hours"),
+        pl.when(known).then(pl.col("credit_notes")).alias("credit_notes"),
         profit_unknown.alias("unknown")).alias("profit")
     referrals = pl.struct(
         pl.col("referrals").alias("value"),
@@ -363,21 +399,29 @@ def _average(values: list[float], unknown: str, unit: str) -> dict:
 
 
 def _profitability(period_won: pl.DataFrame, hourly_cost) -> dict:
-    both = period_won.filter(pl.col("amount").is_not_null() & pl.col("hours").is_not_null())
-    without = period_won.filter(pl.col("amount").is_not_null() & pl.col("hours").is_null())
+    """Revenue - hours x hourly cost over the won records in the period with an amount and hours.
+
+    A deal without hours is left out (its revenue counted in ``revenue_without_hours``), never
+    taken as 0 hours; a credit note counts with its hours, and without hours as 0 hours: a
+    refund is no work (``credit_notes`` says how many there were)."""
+    with_amount = period_won.filter(pl.col("amount").is_not_null())
+    priced = pl.col("hours").is_not_null() | pl.col("_credit")
+    both = with_amount.filter(priced)
+    without = with_amount.filter(~priced)
     base = {"records": both.height, "records_without_hours": without.height,
             "revenue_without_hours": round(exact_total(without, "amount"), 2),
-            "hourly_cost": hourly_cost}
+            "credit_notes": int(period_won["_credit"].sum()), "hourly_cost": hourly_cost}
     if hourly_cost is None:
         return {"value": None, **base, "unknown": NO_COST}
-    if not both.height:
+    deals_with_amount = with_amount.filter(pl.col("_deal")).height
+    if not both.height or (deals_with_amount and not both.filter(pl.col("_deal")).height):
         return {"value": None, **base, "unknown": NO_HOURS}
     revenue = exact_total(both, "amount")
     hours = exact_total(both, "hours")
     profit = revenue - hours * hourly_cost
     return {"value": round(profit, 2), **base, "revenue": round(revenue, 2), "hours": round(hours, 2),
             "cost": round(hours * hourly_cost, 2),
-            "margin": round(profit / revenue, 4) if revenue else None, "unknown": None}
+            "margin": round(profit / revenue, 4) if revenue > 0 else None, "unknown": None}
 
 
 def _monthly(portfolio, cats, first, last_day, data_end, options) -> dict:

@@ -18,8 +18,9 @@ before the report date, up to and including the report date):
     ``referral_months``, per year; ``referral_target`` per year (per category)
     scores 100, fewer proportionally.
 ``repeat_business``
-    Won business records in the last ``repeat_months``; ``repeat_target`` (per
-    category) scores 100, fewer proportionally.
+    Won deals in the last ``repeat_months`` (``relatierapport.business``: won
+    records whose amount is not negative; a credit note is no repeat business);
+    ``repeat_target`` (per category) scores 100, fewer proportionally.
 ``value_add``
     ``value_add`` touchpoints in the last ``value_add_months``;
     ``value_add_target`` (per category) scores 100, fewer proportionally.

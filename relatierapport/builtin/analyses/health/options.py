@@ -113,10 +113,10 @@ def option_group() -> OptionGroup:
                dict(DEFAULT_REFERRAL_TARGET),
                "Referrals per year that score 100, per category; fewer score proportionally.",
                check=_check_positive),
-        _months("repeat_months", 12, "Won business records in this many months count."),
+        _months("repeat_months", 12, "Won deals (not credit notes) in this many months count."),
         Option("repeat_target", Table(Number(minimum=0), keys=CATEGORIES),
                dict(DEFAULT_REPEAT_TARGET),
-               "Won business records in the window that score 100, per category; fewer score "
+               "Won deals in the window that score 100, per category; fewer score "
                "proportionally.", check=_check_positive),
         _months("value_add_months", 6, "Value-add touchpoints in this many months count."),
         Option("value_add_target", Table(Number(minimum=0), keys=CATEGORIES),
@@ -154,8 +154,10 @@ def option_group() -> OptionGroup:
 
 
 def settings(config) -> dict:
-    """The validated options with partial tables completed from the defaults."""
+    """The validated options with partial tables completed from the defaults, and the core's
+    [business] facts (``business``: which records are won deals)."""
     options = dict(config.plugin(NAME))
+    options["business"] = dict(config.business)
     options["weights"] = {**DEFAULT_WEIGHTS, **options["weights"]}
     options["bands"] = {**DEFAULT_BANDS, **options["bands"]}
     options["response_days"] = {**DEFAULT_RESPONSE_DAYS, **options["response_days"]}

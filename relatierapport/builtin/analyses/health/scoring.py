@@ -7,6 +7,7 @@ import polars as pl
 
 from relatierapport.builtin.analyses.evidence import window
 from relatierapport.builtin.analyses.health.options import INDICATORS
+from relatierapport.business import deal_condition
 from relatierapport.render.labels import N_
 
 MONTH_DAYS = 30          # a cadence month, for the cadence indicator's scale
@@ -95,7 +96,8 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
                    pl.col("counted").median().alias("median")))
     business = (portfolio.business.lazy().filter(pl.col("date") <= as_of).group_by("relation").agg(
         pl.len().alias("n_business"),
-        ((pl.col("status") == "won") & window(as_of, options["repeat_months"])).sum().alias("won")))
+        (deal_condition(options["business"]) & window(as_of, options["repeat_months"])).sum()
+        .alias("won")))
 
     zeros = ("n_touch", "referrals", "value_adds", "outgoing", "answered", "unanswered", "pending",
              "n_business", "won")

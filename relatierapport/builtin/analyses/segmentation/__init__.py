@@ -20,6 +20,12 @@
 - **Lifecycle phase**: from the data when given, else derived from the won
   business (attract, develop, retain, wind down).
 
+What is won business, a deal and a credit note is the core's (``relatierapport.business``):
+revenue sums every won record's amount, so a credit note (a won record with a negative
+amount) lowers it; won deals, regularity, the first and last deal (recency, phase) and the
+types' activity count deals only, so a credit note is never business done (``credit_notes``
+in ``value`` says how many the window held).
+
 Event tables are aggregated once with polars and every lens is a polars
 expression over one row per relation; the loop over relations only builds the
 findings from those rows. The package: ``options`` (declared and completed),

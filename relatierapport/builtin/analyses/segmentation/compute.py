@@ -16,8 +16,9 @@ import polars as pl
 
 from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NO_AMOUNTS, NO_BUSINESS,
                                                                 NO_HOURS, NO_HOURS_IN_WINDOW,
-                                                                NO_OWN_BUSINESS, PHASES, RS)
-from relatierapport.business import won_condition
+                                                                NO_HOURS_SOME, NO_OWN_BUSINESS,
+                                                                PHASES, RS)
+from relatierapport.business import credit_note_condition, deal_condition, won_condition
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem
 from relatierapport.exact import exact_sum, exact_total
@@ -102,26 +103,31 @@ def _aggregates(portfolio, options, as_of: dt.date) -> tuple[pl.LazyFrame, pl.La
     window = add_months(as_of, -options["months"])
     regular = add_months(as_of, -options["regularity_months"])
     sleeping = add_months(as_of, -options["sleeping_months"])
-    date, is_won = pl.col("date"), pl.col("_won")
+    date, is_won, is_deal = pl.col("date"), pl.col("_won"), pl.col("_deal")
     in_window = date > window
     hours_rows = in_window if options["profit_hours"] == "all" else in_window & is_won
+    # a credit note without hours counts as 0 hours (a refund is no work); any other record
+    # without hours makes the hours of the window unknown
+    no_hours = pl.col("hours").is_null() & ~pl.col("_credit")
     business = (
         portfolio.business.lazy().filter(date <= as_of)
-        .with_columns(won_condition(options).alias("_won"))
+        .with_columns(won_condition(options).alias("_won"), deal_condition(options).alias("_deal"),
+                      credit_note_condition(options).alias("_credit"))
         .group_by("relation").agg(
             b_rows=pl.len(),
             any_amount=pl.col("amount").is_not_null().any(),
-            any_hours=pl.col("hours").is_not_null().any(),
-            won_all=is_won.sum(),
-            won_window=(is_won & in_window).sum(),
-            won_regular=(is_won & (date > regular)).sum(),
-            won_sleeping=(is_won & (date > sleeping)).sum(),
-            first_won=date.filter(is_won).min(),
-            last_won=date.filter(is_won).max(),
+            any_hours=(pl.col("hours").is_not_null() | pl.col("_credit")).any(),
+            won_all=is_deal.sum(),
+            won_window=(is_deal & in_window).sum(),
+            won_regular=(is_deal & (date > regular)).sum(),
+            won_sleeping=(is_deal & (date > sleeping)).sum(),
+            credit_notes=(pl.col("_credit") & in_window).sum(),
+            first_won=date.filter(is_deal).min(),
+            last_won=date.filter(is_deal).max(),
             revenue_sum=exact_sum(pl.col("amount").filter(is_won & in_window)),
             hours_sum=exact_sum(pl.col("hours").filter(hours_rows)),
             hours_rows=hours_rows.sum(),
-            hours_missing=(hours_rows & pl.col("hours").is_null()).sum(),
+            hours_missing=(hours_rows & no_hours).sum(),
         ).rename({"relation": "id"}))
     signals = options["disloyalty_signals"]
     disloyal = (pl.col("signals").list.eval(pl.element().is_in(signals)).list.any()
@@ -162,8 +168,9 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
     # value: revenue, hours, profit after hours
     no_business = pl.when(pl.col("organisation").is_not_null()).then(pl.lit(NO_OWN_BUSINESS)) \
         .otherwise(pl.lit(NO_BUSINESS))
-    hours_known = pl.col("any_hours") & ~((pl.col("hours_rows") > 0)
-                                           & (pl.col("hours_missing") == pl.col("hours_rows")))
+    # the hours of the window are known only when every record counted has hours (a credit note
+    # without hours counts as 0 hours): a record without hours is unknown work, never 0 hours
+    hours_known = pl.col("any_hours") & (pl.col("hours_missing") == 0)
     df = df.with_columns(
         revenue=pl.when(pl.col("any_amount")).then(pl.col("revenue_sum").round(2)),
         revenue_unknown=pl.when(~pl.col("has_business")).then(no_business)
@@ -171,7 +178,9 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
         hours=pl.when(hours_known).then(pl.col("hours_sum").round(2)),
         hours_unknown=pl.when(~pl.col("has_business")).then(no_business)
         .when(~pl.col("any_hours")).then(pl.lit(NO_HOURS))
-        .when(~hours_known).then(pl.lit(NO_HOURS_IN_WINDOW)),
+        .when((pl.col("hours_rows") > 0) & (pl.col("hours_missing") == pl.col("hours_rows")))
+        .then(pl.lit(NO_HOURS_IN_WINDOW))
+        .when(~hours_known).then(pl.lit(NO_HOURS_SOME)),
     ).with_columns(hours_cost=(pl.col("hours") * o["hourly_cost"]).round(2)).with_columns(
         profit=(pl.col("revenue") - pl.col("hours_cost")).round(2),
     ).with_columns(
@@ -264,7 +273,8 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
                           .otherwise(pl.col("phase_rule")))
     df = df.with_columns(phase_source=pl.col("phase_rule").replace_strict(
         {"data": "data", "organisation": "organisation"}, default="derived"))
-    # five R's
+    # five R's: recency is unknown without a deal (no last deal to count from); regularity is
+    # a known 0 then, unknown only without business records (the left join leaves it null)
     df = df.with_columns(
         **{"r:recency": (pl.lit(as_of) - pl.col("last_won")).dt.total_days(),
            "r:regularity": pl.col("won_regular").cast(pl.Int64),
@@ -287,7 +297,14 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
 
 
 def _revenue_share(df: pl.DataFrame, bands: dict[str, float]) -> pl.DataFrame:
-    """Category by cumulative share of won revenue; equal revenue gets the same rank and category."""
+    """Category by cumulative share of won revenue, over the relations with won revenue above 0.
+
+    Ties share one place: relations with equal revenue get the same share, the same
+    ``cumulative_before`` (the revenue of the relations with strictly more, over the total),
+    the same rank (1 + the relations with strictly more: 1, 2, 2, 4) and so the same category;
+    a tie has no order within it, so ties across a band boundary all take the higher category.
+    The category compares the unrounded ``cumulative_before`` with the bands (A while below
+    ``A``, B while below ``B``); report.json has it rounded to 4 decimals."""
     positive = df.filter(pl.col("revenue") > 0)
     total = exact_total(positive, "revenue")
     levels = (positive.group_by("revenue").agg(n=pl.len()).sort("revenue", descending=True)

@@ -64,7 +64,7 @@ def option_group() -> OptionGroup:
                "Window in months for revenue, hours, profit, touchpoints, competitor signals, "
                "referrals and the revenue share (the last N months up to the report date)."),
         Option("regularity_months", Integer(minimum=1, maximum=240), 24,
-               "Window in months for regularity: won business records counted."),
+               "Window in months for regularity: won deals counted (credit notes are no deals)."),
         Option("profit_hours", Text(choices=("all", "won")), "all",
                "Hours set against revenue: \"all\" (every business record in the window, lost quotes "
                "too) or \"won\" (only the won business)."),

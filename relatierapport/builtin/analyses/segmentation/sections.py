@@ -12,6 +12,7 @@ from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NAME
                                                                 R_NAMES, RS, SEGMENT_NAMES,
                                                                 SEGMENTS, TYPE_NAMES, TYPES)
 from relatierapport.builtin.analyses.segmentation.options import settings
+from relatierapport.dates import YEAR_DAYS
 from relatierapport.hooktypes import Section
 
 
@@ -96,7 +97,7 @@ def _r_text(r: str, value, _, f, options) -> str:
         return _("won deals in the last %(months)s months: %(count)s") % {
             "count": f["number"](value), "months": options["regularity_months"]}
     if r == "duration":
-        return _("%(years)s years") % {"years": f["number"](value / 365.25, 1)}
+        return _("%(years)s years") % {"years": f["number"](value / YEAR_DAYS, 1)}
     if r == "revenue":
         return _("%(money)s in the last %(months)s months") % {
             "money": f["money"](value), "months": options["months"]}
@@ -123,8 +124,8 @@ def _r_bands(r: str, summary: dict, report, options) -> list[dict]:
             continue
         low, high = values
         if r == "duration":
-            low, high = _("%(years)s years") % {"years": f["number"](low / 365.25, 1)}, \
-                _("%(years)s years") % {"years": f["number"](high / 365.25, 1)}
+            low, high = _("%(years)s years") % {"years": f["number"](low / YEAR_DAYS, 1)}, \
+                _("%(years)s years") % {"years": f["number"](high / YEAR_DAYS, 1)}
         elif r == "revenue":
             low, high = f["money"](low), f["money"](high)
         else:
@@ -165,6 +166,8 @@ def _relation_data(entry, relation, report) -> dict[str, Any]:
             (_("Profit after hours"), f["money"](value["profit"]), value["profit_unknown"]),
             (_("Won deals"), f["number"](value["won_deals"]), None),
         ]
+        if value["credit_notes"]:
+            facts.append((_("Credit notes"), f["number"](value["credit_notes"]), None))
     facts += [
         (_("Touchpoints"), f["number"](value["touchpoints"]), None),
         (_("Touchpoints with a competitor signal"), f["number"](value["disloyal_signals"]), None),
@@ -186,6 +189,7 @@ def _relation_data(entry, relation, report) -> dict[str, Any]:
         "phase_source": entry["phase_source"], "phase_reason": reasons["phase_reason"],
         "lenses": lenses,
         "months": options["months"], "hourly_cost": options["hourly_cost"],
+        "credit_notes": value["credit_notes"] or 0,
         "facts": [{"label": label, "text": text, "unknown": translated(_, unknown) if unknown else None}
                   for label, text, unknown in facts],
         "r": [{"name": translated(_, R_NAMES[r]), "score": entry["r"][r]["score"],
