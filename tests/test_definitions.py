@@ -41,7 +41,8 @@ RELATION_FIELDS = ("id", "name", "kind", "role", "owner", "organisation")
 TOP_LEVEL = ("schema", "as_of", "generator", "project", "language", "warnings")
 #: The analyses whose figures are defined so far; "report" is the top level and each relation's
 #: own fields.
-ANALYSES = ("report", "cadence", "coverage", "provenance", "jubileum", "planning", "network", "health")
+ANALYSES = ("report", "cadence", "coverage", "provenance", "jubileum", "planning", "network", "health",
+            "satisfaction")
 
 
 def leaf_paths(value, path: str = "") -> set[str]:

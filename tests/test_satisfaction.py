@@ -290,6 +290,7 @@ def test_thresholds_exactly_at_the_boundary(tmp_path):
     assert found["thresholds"] == {"low_score": 6.0, "falling_points": 1.0,
                                    "health_falling_points": 50.0,
                                    "strength": {"weak": 0.1, "moderate": 0.3, "strong": 0.886}}
+    assert found["list_limit"] == 100
 
 
 def test_a_teams_figures_worked_by_hand(built):
@@ -333,8 +334,15 @@ def test_which_employees_and_relations_count_toward_the_link(tmp_path):
                dict(s, score={8: 8.004, 7: 7.996}[s["score"]])
                if s["subject"] in ("E2", "E3") else s for s in SURVEYS]
     surveys.append({"subject": "R71", "kind": "customer", "date": "2026-09-20", "score": 9, "scale": 10})
+    # E8 is in no employees table and owns nothing: listed from their survey, without a name,
+    # team or y value
+    surveys.append({"subject": "E8", "kind": "employee", "date": "2026-09-15", "score": 6, "scale": 10})
     found = build(tmp_path, {"min_relations": 23}, employees=employees, relations=relations,
                   surveys=surveys).report["portfolio"]["satisfaction"]
+    assert [e["id"] for e in found["employees"]] == [f"E{n}" for n in range(1, 9)]
+    e8 = _employee(found, "E8")
+    assert (e8["name"], e8["team"], e8["satisfaction"], e8["relations"], e8["customer_satisfaction"]) == (
+        None, None, 6.0, 0, None)
     link = found["link"]["customer_satisfaction"]
     # 6 employees; 24 relations less R11: 23, just the minimum (23 >= 23)
     assert (link["employees"], link["relations"], link["conclusion"]) == (6, 23, "ok")
