@@ -52,10 +52,11 @@ def build(folder, options=None, language="nl", **extra):
     config = {"project": {"language": language}}
     if options:
         config["plugins"] = {"satisfaction": options}
-    return build_project(folder, relations=RELATIONS, employees=EMPLOYEES, touchpoints=TOUCHPOINTS,
+    return build_project(folder, relations=extra.pop("relations", RELATIONS),
+                         employees=extra.pop("employees", EMPLOYEES), touchpoints=TOUCHPOINTS,
                          business=[],
-                         surveys=SURVEYS, config=config, formats=extra.pop("formats", ["json"]),
-                         strict=False, **extra)
+                         surveys=extra.pop("surveys", SURVEYS), config=config,
+                         formats=extra.pop("formats", ["json"]), strict=False, **extra)
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +192,197 @@ def test_strength_boundaries_out_of_order_are_a_config_error(tmp_path):
         build(tmp_path, {"strength": {"weak": 0.5, "moderate": 0.3}})
     assert [str(p) for p in failure.value.problems] == [
         "config.toml: [plugins.satisfaction] strength: expected weak <= moderate <= strong, found a table"]
+
+
+def _employee(found, employee):
+    return next(row for row in found["employees"] if row["id"] == employee)
+
+
+def test_window_and_period_boundaries_worked_by_hand(tmp_path):
+    """docs/definitions/satisfaction.md: the window is after 2025-11-01 up to and including
+    2026-11-01; the periods are calendar quarters, both ends included, the last one holding the
+    report date; nothing after the report date counts anywhere."""
+    surveys = [
+        # E1: 2025-11-01 is as_of - 12 months (outside the window, inside Oct-Dec 2025),
+        # 2025-11-02 the window's first day, 2026-11-01 the report date, 2026-11-02 after it.
+        *({"subject": "E1", "kind": "employee", "date": date, "score": score, "scale": 10}
+          for date, score in (("2025-11-01", 1), ("2025-11-02", 6), ("2026-11-01", 8),
+                              ("2026-11-02", 10))),
+        # the same for the customers of R11; R12's only survey is outside the window
+        *({"subject": "R11", "kind": "customer", "date": date, "score": score, "scale": 10}
+          for date, score in (("2025-11-01", 2), ("2025-11-02", 7), ("2026-11-01", 9),
+                              ("2026-11-02", 10))),
+        {"subject": "R12", "kind": "customer", "date": "2025-11-01", "score": 4, "scale": 10},
+        # E2: 2025-06-30 is before the first period (Jul-Sep 2025), 2025-07-01 and 2025-09-30
+        # its first and last day, 2025-10-01 the next quarter's first
+        *({"subject": "E2", "kind": "employee", "date": date, "score": score, "scale": 10}
+          for date, score in (("2025-06-30", 3), ("2025-07-01", 5), ("2025-09-30", 7),
+                              ("2025-10-01", 9))),
+    ]
+    found = build(tmp_path, surveys=surveys).report["portfolio"]["satisfaction"]
+    assert found["window"] == {"from": "2025-11-02", "to": "2026-11-01", "months": 12}
+    e1 = _employee(found, "E1")
+    # now: (6 + 8) / 2 = 7.0 from 2 responses; customers (7 + 9) / 2 = 8.0 from R11 alone
+    assert (e1["satisfaction"], e1["responses"], e1["customer_satisfaction"],
+            e1["surveyed_relations"], e1["relations"]) == (7.0, 2, 8.0, 1, 4)
+    # Oct-Dec 2025 holds 2025-11-01 and 2025-11-02: (1 + 6) / 2 = 3.5, customers (2 + 4 + 7) / 3
+    # = 4.33; Oct-Dec 2026 only the report date: 8.0 and 9.0 (not 9.0 and 9.5 with 2026-11-02).
+    assert [(p["from"], p["employee"], p["customer"]) for p in e1["history"]] == [
+        ("2025-07-01", None, None), ("2025-10-01", 3.5, 4.33), ("2026-01-01", None, None),
+        ("2026-04-01", None, None), ("2026-07-01", None, None), ("2026-10-01", 8.0, 9.0)]
+    # latest: the last quarter with a score; change against the one before with a score
+    assert (e1["latest"], e1["change"], e1["customer_change"]) == (8.0, 4.5, 4.67)
+    e2 = _employee(found, "E2")
+    # E2 has nothing in the window; Jul-Sep 2025: (5 + 7) / 2 = 6.0; Oct-Dec 2025: 9.0
+    assert (e2["satisfaction"], e2["responses"], e2["latest"], e2["change"]) == (None, 0, 9.0, 3.0)
+    assert [p["employee"] for p in e2["history"]][:2] == [6.0, 9.0]
+
+
+def test_scores_out_of_ten_and_rounding_worked_by_hand(tmp_path):
+    """Each score is put out of 10 and rounded to a whole millionth; means are shown rounded to
+    2 decimals, half to even; thresholds compare the shown values."""
+    surveys = [
+        # E1: 6.25 and 6.0: mean 6.125 exactly, shown 6.12 (612.5 rounds to the even 612)
+        {"subject": "E1", "kind": "employee", "date": "2026-09-15", "score": 6.25, "scale": 10},
+        {"subject": "E1", "kind": "employee", "date": "2026-09-16", "score": 6.0, "scale": 10},
+        # R11: 3 out of 7 = 4.285714..., 4285714 millionths, shown 4.29; 4 out of 5 = 8.0
+        {"subject": "R11", "kind": "customer", "date": "2026-09-20", "score": 3, "scale": 7},
+        {"subject": "R12", "kind": "customer", "date": "2026-09-20", "score": 4, "scale": 5},
+        # E2: 8.2 then 7.7: as doubles 7.7 - 8.2 = -0.4999999999999991, shown -0.5: falling
+        # (-0.5 <= -0.5), and latest 7.7 is not low
+        {"subject": "E2", "kind": "employee", "date": "2026-06-15", "score": 8.2, "scale": 10},
+        {"subject": "E2", "kind": "employee", "date": "2026-09-15", "score": 7.7, "scale": 10},
+    ]
+    found = build(tmp_path, surveys=surveys).report["portfolio"]["satisfaction"]
+    e1 = _employee(found, "E1")
+    # customers: (4285714 + 8000000) / 2 = 6142857 millionths = 6.142857, shown 6.14
+    assert (e1["satisfaction"], e1["customer_satisfaction"]) == (6.12, 6.14)
+    assert [p["customer"] for p in e1["history"]][-2] == 6.14
+    e2 = _employee(found, "E2")
+    assert (e2["satisfaction"], e2["latest"], e2["change"]) == (7.95, 7.7, -0.5)
+    assert e2["flags"] == {"low": False, "falling": True, "health_falling": False,
+                           "customer_falling": False}
+    # falling, but no relation health or customer satisfaction fell: no signal
+    assert e2["signal"] is False
+
+
+def test_thresholds_exactly_at_the_boundary(tmp_path):
+    """low: latest < low_score (equal is not low); falling: change <= -falling_points;
+    health falling: health_change <= -health_falling_points; customer falling: customer_change
+    <= -falling_points; a strength word from rho >= its bound."""
+    found = build(tmp_path, {"low_score": 6.0, "falling_points": 1.0, "health_falling_points": 50.0,
+                             "strength": {"strong": 0.886}}).report["portfolio"]["satisfaction"]
+    e4, e5, e6 = (_employee(found, e) for e in ("E4", "E5", "E6"))
+    # E4: latest 6.0 is not below 6.0; change -1.0 and customer change -1.0 are <= -1.0
+    assert e4["flags"] == {"low": False, "falling": True, "health_falling": False, "customer_falling": True}
+    # E5: 5.0 < 6.0; the health of R51 changed -50.0 <= -50.0
+    assert e5["flags"] == {"low": True, "falling": False, "health_falling": True, "customer_falling": False}
+    # E6: low, but one quarter only (no change) and no health change: no signal
+    assert (e6["flags"]["low"], e6["change"], e6["customer_change"], e6["health_change"],
+            e6["signal"]) == (True, None, None, None, False)
+    # T2: latest 5.0, change -2.0, health -50.0, customers -0.93 (above -1.0)
+    assert [(s["level"], s["id"], s["reasons"]) for s in found["signals"]] == [
+        ("employee", "E4", ["falling", "customer_falling"]),
+        ("employee", "E5", ["low", "health_falling"]),
+        ("team", "T2", ["low", "falling", "health_falling"])]
+    # rho 0.886 (rounded to 3 decimals) >= strong 0.886
+    assert found["link"]["customer_satisfaction"]["strength"] == "strong"
+    assert found["thresholds"] == {"low_score": 6.0, "falling_points": 1.0,
+                                   "health_falling_points": 50.0,
+                                   "strength": {"weak": 0.1, "moderate": 0.3, "strong": 0.886}}
+    assert found["list_limit"] == 100
+
+
+def test_a_teams_figures_worked_by_hand(built):
+    """A team's figures are its employees' sums: means of all the team's scores, not means of
+    its employees' means."""
+    found = built.report["portfolio"]["satisfaction"]
+    assert [t["team"] for t in found["teams"]] == ["T1", "T2"]
+    t1, t2 = found["teams"]
+    # T2 now: E4's 7 and 6, E5's 5, E6's 4: (7 + 6 + 5 + 4) / 4 = 5.5 (the employees' means
+    # 6.5, 5, 4 would give 5.17); customers (4 x 7.0 + 4 x 6.0 + 4 x 6.0 + 4 x 6.2) / 16 = 6.3;
+    # health: R51 alone, 0.0, change -50.0, down.
+    assert {k: t2[k] for k in ("satisfaction", "responses", "customer_satisfaction",
+                               "surveyed_relations", "relations", "health", "scored_relations",
+                               "health_change", "health_down", "members", "signal")} == {
+        "satisfaction": 5.5, "responses": 4, "customer_satisfaction": 6.3, "surveyed_relations": 12,
+        "relations": 12, "health": 0.0, "scored_relations": 1, "health_change": -50.0,
+        "health_down": 1, "members": ["E4", "E5", "E6"], "signal": True}
+    # per quarter: Apr-Jun E4 alone 7.0 / 7.0; Jul-Sep (6 + 5 + 4) / 3 = 5.0 and customers
+    # (4 x 6.0 + 4 x 6.0 + 4 x 6.2) / 12 = 6.0667 -> 6.07
+    assert [(p["employee"], p["customer"]) for p in t2["history"]][3:5] == [(7.0, 7.0), (5.0, 6.07)]
+    # T1: (9 + 8 + 7) / 3 = 8.0; customers (4 x 8.0 + 4 x 8.5 + 4 x 7.0) / 12 = 7.8333 -> 7.83;
+    # one quarter with scores: latest 8.0, no change; no health score.
+    assert {k: t1[k] for k in ("satisfaction", "customer_satisfaction", "latest", "change",
+                               "health", "scored_relations", "health_change", "health_down")} == {
+        "satisfaction": 8.0, "customer_satisfaction": 7.83, "latest": 8.0, "change": None,
+        "health": None, "scored_relations": 0, "health_change": None, "health_down": 0}
+    team_signal = found["signals"][-1]
+    assert {k: team_signal[k] for k in ("level", "id", "name", "team", "latest", "change",
+                                        "health_change", "customer_change", "relations")} == {
+        "level": "team", "id": "T2", "name": None, "team": "T2", "latest": 5.0, "change": -2.0,
+        "health_change": -50.0, "customer_change": -0.93, "relations": 12}
+
+
+def test_which_employees_and_relations_count_toward_the_link(tmp_path):
+    """n is the employees with both values (E7 has no employee survey); the relations behind the
+    customer link are theirs with a customer survey in the window (R11's only one is before it,
+    R71 is E7's); ranks are of the shown values, ties averaged."""
+    employees = EMPLOYEES + [{"id": "E7", "name": "Medewerker 7", "team": "T1"}]
+    relations = RELATIONS + [{"id": "R71", "name": "Relatie 71", "owner": "E7", "category": "B"}]
+    surveys = [dict(s, date="2025-11-01") if s["subject"] == "R11" else
+               dict(s, score={8: 8.004, 7: 7.996}[s["score"]])
+               if s["subject"] in ("E2", "E3") else s for s in SURVEYS]
+    surveys.append({"subject": "R71", "kind": "customer", "date": "2026-09-20", "score": 9, "scale": 10})
+    # E8 is in no employees table and owns nothing: listed from their survey, without a name,
+    # team or y value
+    surveys.append({"subject": "E8", "kind": "employee", "date": "2026-09-15", "score": 6, "scale": 10})
+    found = build(tmp_path, {"min_relations": 23}, employees=employees, relations=relations,
+                  surveys=surveys).report["portfolio"]["satisfaction"]
+    assert [e["id"] for e in found["employees"]] == [f"E{n}" for n in range(1, 9)]
+    e8 = _employee(found, "E8")
+    assert (e8["name"], e8["team"], e8["satisfaction"], e8["relations"], e8["customer_satisfaction"]) == (
+        None, None, 6.0, 0, None)
+    link = found["link"]["customer_satisfaction"]
+    # 6 employees; 24 relations less R11: 23, just the minimum (23 >= 23)
+    assert (link["employees"], link["relations"], link["conclusion"]) == (6, 23, "ok")
+    assert _employee(found, "E1")["surveyed_relations"] == 3
+    # x shown: E1 9.0, E2 8.0 (8.004), E3 8.0 (7.996), E4 6.5, E5 5.0, E6 4.0: E2 and E3 tie.
+    # x ranks E1..E6: 6, 4.5, 4.5, 3, 2, 1; y (8.0, 8.5, 7.0, 6.5, 6.0, 6.2): 5, 6, 4, 3, 1, 2.
+    # Deviations from 3.5: x 2.5, 1, 1, -0.5, -1.5, -2.5; y 1.5, 2.5, 0.5, -0.5, -2.5, -1.5;
+    # sum of products 14.5, of squares 17 and 17.5: rho = 14.5 / sqrt(297.5) = 0.84067 -> 0.841
+    # (the unrounded 8.004 > 7.996 would give 0.886).
+    assert [(p["id"], p["x"]) for p in link["points"]] == [
+        ("E1", 9.0), ("E2", 8.0), ("E3", 8.0), ("E4", 6.5), ("E5", 5.0), ("E6", 4.0)]
+    # Fisher: atanh(0.84067) = 1.22345, spread 1.95996 x sqrt(1.06 / 3) = 1.16504:
+    # tanh(0.05841) = 0.058, tanh(2.38849) = 0.983
+    assert (link["rho"], link["interval"]["low"], link["interval"]["high"]) == (0.841, 0.058, 0.983)
+
+
+def test_the_link_with_ties_too_few_pairs_and_no_variation():
+    import polars as pl
+
+    from relatierapport.builtin.analyses.satisfaction import DEFAULT_STRENGTH, link
+
+    options = {"min_employees": 3, "min_relations": 1, "confidence": 0.95,
+               "strength": dict(DEFAULT_STRENGTH)}
+
+    def points(x, y):
+        return pl.DataFrame({"x": x, "y": y, "relations": [1] * len(x)},
+                            schema={"x": pl.Float64, "y": pl.Float64, "relations": pl.Int64})
+
+    # x 1, 1, 1, 2, 3 (average ranks 2, 2, 2, 4, 5), y 1..5: deviations -1, -1, -1, 1, 2 and
+    # -2, -1, 0, 1, 2; 8 / sqrt(8 x 10) = 0.894 (1 - 6 sum d^2 / (n (n^2 - 1)) would give 0.9).
+    # Fisher: atanh(0.89443) = 1.44364, spread 1.95996 x sqrt(1.06 / 2) = 1.42688:
+    # tanh(0.01676) = 0.017, tanh(2.87051) = 0.994.
+    found = link(points([1, 1, 1, 2, 3, None], [1, 2, 3, 4, 5, 6]), options)
+    assert (found["employees"], found["relations"], found["rho"], found["conclusion"]) == (
+        5, 5, 0.894, "ok")
+    assert (found["interval"]["low"], found["interval"]["high"]) == (0.017, 0.994)
+    # three employees: a rho but no interval, so no conclusion
+    found = link(points([1, 2, 3], [1, 3, 2]), options)
+    assert (found["rho"], found["interval"]["low"], found["conclusion"]) == (0.5, None, "spans_zero")
+    # every x the same: no rank correlation
+    found = link(points([5, 5, 5, 5], [1, 2, 3, 4]), options)
+    assert (found["rho"], found["strength"], found["direction"], found["conclusion"]) == (
+        None, None, None, "no_variation")
