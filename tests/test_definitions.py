@@ -36,6 +36,7 @@ PLACEHOLDERS = {
     "portfolio.planning.per_category": "<category>",
     "portfolio.goals.metrics": "<metric>",
     "portfolio.goals.aims": "<aim>",
+    "portfolio.goals.goals[].problems[].params": "<param>",
 }
 #: The relation's own fields, first in every relations[] entry (report.md).
 RELATION_FIELDS = ("id", "name", "kind", "role", "owner", "organisation")

@@ -285,6 +285,21 @@ def test_growth_realism_is_shown_as_the_growth_the_trend_gives():
     assert verdict.realistic["expected"] == pytest.approx(25.0) and verdict.realistic["level"] == "ambitious"
 
 
+def test_a_target_beyond_the_scale_is_out_of_reach_whatever_the_trend():
+    # +3 points from a baseline mean of 7.6 asks 10.6 on a scale that ends at 10.
+    verdict = evaluate(goal("change", target=3.0, now=Stat(total=7.0, count=1),
+                            base=Stat(total=7.6, count=1), bounds=(0.0, 10.0)))
+    assert verdict.realistic["level"] == "ambitious"
+    assert (verdict.realistic["beyond"], verdict.realistic["wanted"]) == (10.0, pytest.approx(10.6))
+    # +2 asks 9.6: within the scale, judged by the trend (none here)
+    within = evaluate(goal("change", target=2.0, now=Stat(total=7.0, count=1),
+                           base=Stat(total=7.6, count=1), bounds=(0.0, 10.0)))
+    assert within.realistic["level"] is None and "beyond" not in within.realistic
+    # 110 % retention
+    assert evaluate(goal("retention", target=110.0, now=Stat(), base=Stat(active=10), retained=6,
+                         bounds=(0.0, 100.0))).realistic["beyond"] == 100.0
+
+
 def test_the_margin_decides_what_is_ambitious():
     # Expected 100 (one period held); 120 is 20% more: ambitious at 15%, realistic at 25%.
     history = [Stat(total=100.0)]

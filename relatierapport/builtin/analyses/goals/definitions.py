@@ -61,6 +61,8 @@ NO_START = N_("no start date")
 NO_END = N_("no end date")
 END_BEFORE_START = N_("the end date lies before the start date")
 AMBITIOUS = N_("ambitious: the trend gives %(expected)s, the target asks %(target)s")
+BEYOND_BOUNDS = N_("out of reach: the target asks %(wanted)s, which the metric cannot reach (its "
+                   "scale ends at %(bound)s)")
 DUPLICATE = N_("goal id %(id)s is used again (first at %(first)s)")
 #: A change or level target on the worse side of its start is read as a limit, and says so.
 READ_AS_LIMIT = {"at_least": N_("read as a limit of at least %(target)s: a target below where the "

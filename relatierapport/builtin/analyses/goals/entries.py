@@ -7,7 +7,8 @@ import dataclasses
 
 import polars as pl
 
-from relatierapport.builtin.analyses.goals.definitions import (AMBITIOUS, CRITERIA, READ_AS_LIMIT,
+from relatierapport.builtin.analyses.goals.definitions import (AMBITIOUS, BEYOND_BOUNDS, CRITERIA,
+                                                               READ_AS_LIMIT,
                                                                Tracked, failed, smart_problem,
                                                                scope_usable)
 from relatierapport.builtin.analyses.goals.measure import SCOPE_COLUMN
@@ -54,7 +55,11 @@ def goal_entry(item: Tracked, found: dict | None, size: int | None, portfolio, m
         verdict.unknown = _first_reason(item)
     realistic = verdict.realistic or {"level": None, "expected": None, "periods": 0,
                                       "unknown": _first_reason(item)}
-    if realistic.get("level") == "ambitious":
+    if realistic.get("beyond") is not None:
+        item.notes["realistic"] = smart_problem("realistic", BEYOND_BOUNDS,
+                                                wanted=_round(realistic["wanted"]),
+                                                bound=realistic["beyond"])
+    elif realistic.get("level") == "ambitious":
         item.notes["realistic"] = smart_problem("realistic", AMBITIOUS,
                                                 expected=_round(realistic["expected"]),
                                                 target=goal.target)

@@ -300,8 +300,17 @@ def _baseline(goal: Inputs, verdict: Verdict, base_level: float | None) -> None:
 
 
 def realism(goal: Inputs, base_level: float | None) -> dict:
-    """Is the target within reach of the metric's own trend? ``level``: realistic, ambitious or None."""
+    """Is the target within reach of the metric's own trend? ``level``: realistic, ambitious or None.
+    A target whose level lies outside the metric's bounds (+3 points from 7.6 on a scale of 10)
+    is ambitious whatever the trend, with ``beyond`` the bound it passes and ``wanted`` the level."""
     aggregate = goal.aggregate
+    if aggregate in ("mean", "change", "retention") and goal.limit is None:
+        wanted = goal.target + (base_level or 0.0) if aggregate == "change" else goal.target
+        low, high = goal.bounds
+        bound = high if high is not None and wanted > high else low if low is not None and wanted < low else None
+        if bound is not None and (aggregate != "change" or base_level is not None):
+            return {"level": "ambitious", "expected": None, "periods": 0, "unknown": None,
+                    "beyond": bound, "wanted": wanted}
     levels = []                     # the newest history periods, up to the first unusable one
     for level in _levels(goal):
         if level is None:
