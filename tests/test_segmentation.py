@@ -662,11 +662,13 @@ def edges(tmp_path_factory):
     built = build_project(tmp_path_factory.mktemp("edges"), relations=EDGE_RELATIONS,
                           business=EDGE_BUSINESS, touchpoints=EDGE_TOUCHPOINTS, formats=(),
                           config={"plugins": {"segmentation": {"r_thresholds": EDGE_R_THRESHOLDS}}})
-    return {rid: built.relation(rid)["segmentation"] for rid in ("W1", "W2", "W3", "W4")}
+    found = {rid: built.relation(rid)["segmentation"] for rid in ("W1", "W2", "W3", "W4")}
+    return {**found, "portfolio": built.report["portfolio"]["segmentation"]}
 
 
 def test_window_boundaries_worked_by_hand(edges):
     w1 = edges["W1"]["value"]
+    assert (w1["months"], w1["regularity_months"], w1["hourly_cost"]) == (12, 24, 75.0)
     # revenue: 2 Nov 2025 800 + 1 Nov 2026 1,600 + the credit note of 1 Nov 2026 -100 = 2,300
     # (1 Nov 2025 and 2 Nov 2026 count nowhere); hours 4 + 8 + 0 (the credit note without hours)
     # = 12, x 75 = 900; profit 1,400; margin 1,400 / 2,300 = 0.60869... -> 0.6087
@@ -710,7 +712,8 @@ def test_window_boundaries_worked_by_hand(edges):
 
 def test_r_scores_at_their_thresholds_and_tied_quintiles(edges):
     def r(name):
-        return {rid: (e["r"][name]["value"], e["r"][name]["score"]) for rid, e in edges.items()}
+        return {rid: (edges[rid]["r"][name]["value"], edges[rid]["r"][name]["score"])
+                for rid in ("W1", "W2", "W3", "W4")}
     # recency [0, 90, 273, 365]: 1 + the boundaries at or above the days. W1 0 -> all four -> 5;
     # W3, W4 1 Feb 2026 = 273 days -> 273 and 365 -> 3; W2 365 -> 2
     assert r("recency") == {"W1": (0, 5), "W2": (365, 2), "W3": (273, 3), "W4": (273, 3)}
@@ -843,3 +846,42 @@ def test_hours_are_rounded_before_they_are_priced(tmp_path):
     # profit 100 - 9 = 91; margin 91 / 100 = 0.91
     assert (value["hours"], value["hours_cost"], value["profit"], value["margin"]) == \
         (0.12, 9.0, 91.0, 0.91)
+
+
+def test_portfolio_tables_and_r_score_bands_worked_by_hand(edges):
+    """The edges project above: revenue W1 2,300, W2 0, W3 3,000, W4 2,000 = 7,300."""
+    portfolio = edges["portfolio"]
+    assert (portfolio["months"], portfolio["revenue"]) == (12, 7300.0)
+    # types: W1 unfaithful, W2 sleeping beauty, W3 and W4 none (W4: a deal before the quiet
+    # months but 2 within them; 3 deals in 24 months, 4 needed); revenue_share of the 7,300
+    assert portfolio["per_type"] == {
+        "sleeping_beauty": {"relations": 1, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0},
+        "unfaithful": {"relations": 1, "revenue": 2300.0, "revenue_unknown": 0, "revenue_share": 0.3151},
+        "inflatable": {"relations": 0, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0},
+        "marriage_partner": {"relations": 0, "revenue": 0.0, "revenue_unknown": 0,
+                             "revenue_share": 0.0},
+        "none": {"relations": 2, "revenue": 5000.0, "revenue_unknown": 0, "revenue_share": 0.6849},
+        "unknown": {"relations": 0, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0}}
+    # phases: retain W1, W4 (4,300 / 7,300 = 0.589); develop W3 (0.411); wind down W2
+    assert {k: (v["relations"], v["revenue_share"]) for k, v in portfolio["per_phase"].items()} == \
+        {"attract": (0, 0.0), "develop": (1, 0.411), "retain": (2, 0.589), "wind_down": (1, 0.0)}
+    assert portfolio["phase_sources"] == {"data": 0, "derived": 4, "organisation": 0}
+    # no category in the data, no scores: every category by revenue share (W2: 0 -> C)
+    assert portfolio["category_sources"] == {"data": 0, "scoring": 0, "revenue_share": 4,
+                                             "unknown": 0}
+    assert portfolio["per_segment"]["unknown"] == {"relations": 4, "revenue": 7300.0,
+                                                   "revenue_unknown": 0, "revenue_share": 1.0}
+    assert portfolio["matrix"] == {"attractiveness_threshold": 3.0, "accessibility_threshold": 3.0,
+                                   "points": []}
+    # per R: the method, relations per score, those without one, and each score's lowest and
+    # highest value (null when no relation has that score)
+    assert portfolio["r_scores"]["recency"] == {
+        "method": "thresholds", "counts": {"1": 0, "2": 1, "3": 2, "4": 0, "5": 1}, "unknown": 0,
+        "ranges": {"1": None, "2": [365, 365], "3": [273, 273], "4": None, "5": [0, 0]}}
+    assert portfolio["r_scores"]["revenue"] == {
+        "method": "quintiles", "counts": {"1": 1, "2": 1, "3": 1, "4": 1, "5": 0}, "unknown": 0,
+        "ranges": {"1": [0.0, 0.0], "2": [500.0, 500.0], "3": [750.0, 750.0],
+                   "4": [1400.0, 1400.0], "5": None}}
+    assert (portfolio["r_scores"]["referrals"]["counts"], portfolio["r_scores"]["referrals"]["unknown"],
+            portfolio["r_scores"]["duration"]["unknown"]) == (
+        {"1": 2, "2": 0, "3": 0, "4": 1, "5": 0}, 1, 2)
