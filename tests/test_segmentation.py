@@ -885,3 +885,17 @@ def test_portfolio_tables_and_r_score_bands_worked_by_hand(edges):
     assert (portfolio["r_scores"]["referrals"]["counts"], portfolio["r_scores"]["referrals"]["unknown"],
             portfolio["r_scores"]["duration"]["unknown"]) == (
         {"1": 2, "2": 0, "3": 0, "4": 1, "5": 0}, 1, 2)
+
+
+def test_the_pages_show_the_relationship_duration_in_years_of_365_25_days(tmp_path):
+    """report.json has the duration in days; the relation plan shows days / 365.25, 1 decimal."""
+    from relatierapport.testing import build_project
+    # since 14 Oct 2016: 3,670 days to 1 Nov 2026; / 365.25 = 10.048 -> 10.0 (/ 365: 10.055 -> 10.1)
+    relations = [{"id": "Y1", "name": "Jaren", "kind": "organisation", "owner": "M1",
+                  "since": "2016-10-14"}]
+    business = [{"relation": "Y1", "date": "2026-06-01", "amount": 100, "hours": 1, "status": "won"}]
+    built = build_project(tmp_path, relations=relations, business=business, touchpoints=[],
+                          config={"project": {"language": "en"}})
+    assert built.relation("Y1")["segmentation"]["r"]["duration"]["value"] == 3670
+    # the five R's table of the relation plan
+    assert '<th scope="row">Relationship duration</th><td>10.0 years</td>' in built.page("Y1")
