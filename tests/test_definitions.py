@@ -37,6 +37,16 @@ PLACEHOLDERS = {
     "portfolio.goals.metrics": "<metric>",
     "portfolio.goals.aims": "<aim>",
     "portfolio.goals.goals[].problems[].params": "<param>",
+    "relations[].segmentation.scoring.parts": "<criterion>",
+    "relations[].segmentation.attractiveness.parts": "<criterion>",
+    "relations[].segmentation.accessibility.parts": "<criterion>",
+    "portfolio.segmentation.per_category": "<category>",
+    "portfolio.segmentation.per_segment": "<segment>",
+    "portfolio.segmentation.per_type": "<type>",
+    "portfolio.segmentation.per_phase": "<phase>",
+    "portfolio.segmentation.r_scores": "<r>",
+    "portfolio.segmentation.r_scores.<r>.counts": "<score>",
+    "portfolio.segmentation.r_scores.<r>.ranges": "<score>",
 }
 #: The relation's own fields, first in every relations[] entry (report.md).
 RELATION_FIELDS = ("id", "name", "kind", "role", "owner", "organisation")
@@ -45,7 +55,7 @@ TOP_LEVEL = ("schema", "as_of", "generator", "project", "language", "warnings")
 #: The analyses whose figures are defined so far; "report" is the top level and each relation's
 #: own fields.
 ANALYSES = ("report", "cadence", "coverage", "provenance", "jubileum", "planning", "network", "health",
-            "goals", "satisfaction")
+            "goals", "satisfaction", "segmentation")
 
 
 def leaf_paths(value, path: str = "") -> set[str]:

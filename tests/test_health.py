@@ -513,3 +513,28 @@ B1;2026-11-02;100;1;plaatsing;won
     rt = found["B2"]["indicators"]["response_time"]
     assert (rt["value"], rt["outgoing"], rt["answered"], rt["unanswered"], rt["pending"], rt["score"]) == \
         (0.0, 2, 1, 0, 1, 100.0)
+
+
+def test_repeat_business_counts_deals_by_the_business_rules(tmp_path):
+    """repeat_business counts deals (relatierapport.business): won records whose amount is not
+    negative, an amount of 0 or none included; a record without a status is won while
+    ``[business] no_status_is_won`` (default true). Credit notes and lost records are no deal."""
+    relations = "id;name;category;since\nD1;Deals Bouw;A;2015-01-01\n"
+    business = """\
+relation;date;amount;hours;kind;status
+D1;2026-02-01;1000;1;plaatsing;won
+D1;2026-03-01;0;1;plaatsing;won
+D1;2026-04-01;;1;plaatsing;won
+D1;2026-05-01;500;1;plaatsing;
+D1;2026-06-01;-300;;plaatsing;won
+D1;2026-07-01;800;1;plaatsing;lost
+D1;2025-11-01;1000;1;plaatsing;won
+"""
+    # last 12 months = 2025-11-02 .. 2026-11-01: 1,000, 0, no amount, no status (won by default)
+    # = 4 deals; not the credit note, the lost record or 1 Nov 2025 -> 4 of target A 4 = 100
+    ind = health(build(tmp_path / "default", relations=relations, business=business))["D1"]["indicators"]
+    assert (ind["repeat_business"]["value"], ind["repeat_business"]["score"]) == (4, 100.0)
+    # no_status_is_won = false: the record without a status is not won -> 3 of 4 = 75
+    ind = health(build(tmp_path / "strict", relations=relations, business=business,
+                       extra_config="[business]\nno_status_is_won = false\n"))["D1"]["indicators"]
+    assert (ind["repeat_business"]["value"], ind["repeat_business"]["score"]) == (3, 75.0)

@@ -608,3 +608,294 @@ def test_no_won_business_leaves_recency_unknown_but_counts_regularity_as_zero(tm
     assert r["T1"]["regularity"] == {"value": 1, "score": 2, "unknown": None}
     # T5 has no business records: regularity is unknown too (the data may not hold its business)
     assert r["T5"]["regularity"] == {"value": None, "score": None, "unknown": "no business records"}
+
+
+# -- window boundaries, worked by hand ------------------------------------------------------------
+# Report date 1 Nov 2026. The window (months 12) is 2 Nov 2025 .. 1 Nov 2026: 1 Nov 2025, the
+# day 12 months before, is outside; the report date inside. Regularity (24 months): 2 Nov 2024 ..
+# 1 Nov 2026. The quiet months of the sleeping beauty (12) are the window's. Phase: wind down
+# when the last deal is on or before 1 Nov 2025; new when the first deal is after 1 Nov 2025.
+# Hourly cost 75, profit_hours "all". R thresholds (below) for recency, regularity and duration;
+# revenue and referrals by quintiles.
+EDGE_RELATIONS = [
+    {"id": "W1", "name": "Grens", "kind": "organisation", "owner": "M1", "since": "2026-11-01"},
+    {"id": "W2", "name": "Slaap", "kind": "organisation", "owner": "M1", "since": "2026-11-02"},
+    {"id": "W3", "name": "Nieuw", "kind": "organisation", "owner": "M1"},
+    {"id": "W4", "name": "Bijna", "kind": "organisation", "owner": "M1", "since": "2025-11-01"},
+]
+EDGE_BUSINESS = [
+    {"relation": "W1", "date": "2024-11-01", "amount": 100, "hours": 1, "status": "won"},
+    {"relation": "W1", "date": "2024-11-02", "amount": 200, "hours": 1, "status": "won"},
+    {"relation": "W1", "date": "2025-11-01", "amount": 400, "hours": 2, "status": "won"},
+    {"relation": "W1", "date": "2025-11-01", "amount": -50, "hours": None, "status": "won"},
+    {"relation": "W1", "date": "2025-11-02", "amount": 800, "hours": 4, "status": "won"},
+    {"relation": "W1", "date": "2026-11-01", "amount": 1600, "hours": 8, "status": "won"},
+    {"relation": "W1", "date": "2026-11-01", "amount": -100, "hours": None, "status": "won"},
+    {"relation": "W1", "date": "2026-11-02", "amount": 3200, "hours": 16, "status": "won"},
+    {"relation": "W2", "date": "2025-11-01", "amount": 500, "hours": 5, "status": "won"},
+    *({"relation": "W3", "date": day, "amount": 1000, "hours": 10, "status": "won"}
+      for day in ("2025-11-02", "2026-01-01", "2026-02-01")),
+    *({"relation": "W4", "date": day, "amount": 1000, "hours": 10, "status": "won"}
+      for day in ("2025-11-01", "2026-01-01", "2026-02-01")),
+]
+EDGE_TOUCHPOINTS = [
+    {"relation": "W1", "date": "2025-11-01", "employee": "M1", "channel": "phone", "direction": "in",
+     "kind": "referral_given", "signals": ["competitor"]},
+    {"relation": "W1", "date": "2025-11-02", "employee": "M1", "channel": "phone", "direction": "in",
+     "kind": "referral_given", "signals": ["competitor"]},
+    {"relation": "W1", "date": "2026-11-01", "employee": "M1", "channel": "phone", "direction": "in",
+     "kind": "check_in", "signals": ["exclusivity_lost"]},
+    {"relation": "W1", "date": "2026-11-02", "employee": "M1", "channel": "phone", "direction": "in",
+     "kind": "referral_given", "signals": ["competitor"]},
+    {"relation": "W3", "date": "2026-03-01", "employee": "M1", "channel": "phone", "direction": "out",
+     "kind": "check_in"},
+    {"relation": "W4", "date": "2026-03-01", "employee": "M1", "channel": "phone", "direction": "out",
+     "kind": "check_in"},
+]
+EDGE_R_THRESHOLDS = {"recency": [0, 90, 273, 365], "regularity": [1, 2, 3, 4],
+                     "duration": [0, 365, 366, 1000]}
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path_factory.mktemp("edges"), relations=EDGE_RELATIONS,
+                          business=EDGE_BUSINESS, touchpoints=EDGE_TOUCHPOINTS, formats=(),
+                          config={"plugins": {"segmentation": {"r_thresholds": EDGE_R_THRESHOLDS}}})
+    found = {rid: built.relation(rid)["segmentation"] for rid in ("W1", "W2", "W3", "W4")}
+    return {**found, "portfolio": built.report["portfolio"]["segmentation"]}
+
+
+def test_window_boundaries_worked_by_hand(edges):
+    w1 = edges["W1"]["value"]
+    assert (w1["months"], w1["regularity_months"], w1["hourly_cost"]) == (12, 24, 75.0)
+    # revenue: 2 Nov 2025 800 + 1 Nov 2026 1,600 + the credit note of 1 Nov 2026 -100 = 2,300
+    # (1 Nov 2025 and 2 Nov 2026 count nowhere); hours 4 + 8 + 0 (the credit note without hours)
+    # = 12, x 75 = 900; profit 1,400; margin 1,400 / 2,300 = 0.60869... -> 0.6087
+    assert (w1["revenue"], w1["hours"], w1["hours_cost"], w1["profit"], w1["margin"],
+            w1["records_without_hours"]) == (2300.0, 12.0, 900.0, 1400.0, 0.6087, 0)
+    # deals: window 2 Nov 2025, 1 Nov 2026; regularity also 2 Nov 2024 and 1 Nov 2025 (not
+    # 1 Nov 2024); all five up to the report date; one credit note in the window
+    assert (w1["won_deals"], w1["won_deals_regular"], w1["won_deals_sleeping_months"],
+            w1["won_deals_total"], w1["credit_notes"]) == (2, 4, 2, 5, 1)
+    assert (w1["first_won"], w1["last_won"]) == ("2024-11-01", "2026-11-01")
+    # touchpoints 2 Nov 2025 and 1 Nov 2026: one referral, two with a disloyalty signal
+    assert (w1["touchpoints"], w1["referrals"], w1["disloyal_signals"]) == (2, 1, 2)
+    # 2 signals reach unfaithful_min_signals 2: unfaithful; 4 deals in 24 months reach
+    # marriage_min_deals 4, but a disloyal relation is no marriage partner
+    assert edges["W1"]["type"] == "unfaithful"
+    assert edges["W1"]["type_conditions"]["marriage_partner.regular"] is True
+    assert edges["W1"]["type_conditions"]["marriage_partner.loyal"] is False
+    # the last deal on the report date: 0 days; since the report date: 0 days, known
+    r1 = edges["W1"]["r"]
+    assert (r1["recency"]["value"], r1["regularity"]["value"], r1["duration"]["value"]) == (0, 4, 0)
+    assert (edges["W1"]["phase"], edges["W1"]["phase_rule"]) == ("retain", "regular")
+    # W2: its only deal on 1 Nov 2025 lies before the quiet months: a sleeping beauty; nothing in
+    # the window: revenue 0 and 0 hours, known; the last deal 12 months ago: wind down
+    w2 = edges["W2"]
+    assert (w2["value"]["revenue"], w2["value"]["hours"], w2["value"]["profit"],
+            w2["value"]["margin"], w2["value"]["won_deals_sleeping_months"]) == \
+        (0.0, 0.0, 0.0, None, 0)
+    assert (w2["type"], w2["phase"], w2["phase_rule"]) == ("sleeping_beauty", "wind_down", "inactive")
+    assert w2["r"]["recency"]["value"] == 365
+    # a start date after the report date is no duration; W2 has no touchpoints at all
+    assert w2["r"]["duration"] == {"value": None, "score": None,
+                                   "unknown": "starts after the report date"}
+    assert w2["r"]["referrals"] == {"value": None, "score": None, "unknown": "no touchpoints"}
+    # W3's first deal on 2 Nov 2025 is within the last 12 months: develop (new); W4's on
+    # 1 Nov 2025 is not, and with 3 deals (not fewer than develop_min_deals 3): retain
+    assert (edges["W3"]["phase"], edges["W3"]["phase_rule"]) == ("develop", "new")
+    assert (edges["W4"]["phase"], edges["W4"]["phase_rule"]) == ("retain", "regular")
+    assert edges["W4"]["value"]["revenue"] == 2000.0
+    assert edges["W3"]["r"]["duration"]["unknown"] == "no start date (since) in the data"
+
+
+def test_r_scores_at_their_thresholds_and_tied_quintiles(edges):
+    def r(name):
+        return {rid: (edges[rid]["r"][name]["value"], edges[rid]["r"][name]["score"])
+                for rid in ("W1", "W2", "W3", "W4")}
+    # recency [0, 90, 273, 365]: 1 + the boundaries at or above the days. W1 0 -> all four -> 5;
+    # W3, W4 1 Feb 2026 = 273 days -> 273 and 365 -> 3; W2 365 -> 2
+    assert r("recency") == {"W1": (0, 5), "W2": (365, 2), "W3": (273, 3), "W4": (273, 3)}
+    # regularity [1, 2, 3, 4]: 1 + the boundaries at or below the count. W1 4 -> 5; W3 and W4 3
+    # -> 4; W2 1 -> 2
+    assert r("regularity") == {"W1": (4, 5), "W2": (1, 2), "W3": (3, 4), "W4": (3, 4)}
+    # duration [0, 365, 366, 1000]: W1 0 days -> 2; W4 365 -> 3
+    assert r("duration") == {"W1": (0, 2), "W2": (None, None), "W3": (None, None), "W4": (365, 3)}
+    # revenue after hours by quintiles, n = 4: W2 0 (rank 1 -> 1), W4 2,000 - 1,500 = 500
+    # (2 -> 1 + 5 // 4 = 2), W3 3,000 - 2,250 = 750 (3 -> 1 + 10 // 4 = 3), W1 1,400 (4 -> 4)
+    assert r("revenue") == {"W1": (1400.0, 4), "W2": (0.0, 1), "W3": (750.0, 3), "W4": (500.0, 2)}
+    # referrals, n = 3: W3 and W4 0 tie at the lowest rank 1 -> 1; W1 1 (rank 3 -> 1 + 10 // 3 = 4)
+    assert r("referrals") == {"W1": (1, 4), "W2": (None, None), "W3": (0, 1), "W4": (0, 1)}
+
+
+# -- the revenue share: ties, the boundaries themselves, and revenue of 0 or below ---------------
+# Won revenue in the window: S1 5,000, S2 1,500, S3 1,500, S4 1,000, S5 500, S6 400, S7 100 =
+# 10,000 (the total of the relations above 0). S8 has only a credit note of -500, S9 only a lost
+# quote: both out of the share, C.
+SHARE_AMOUNTS = {"S1": 5000, "S2": 1500, "S3": 1500, "S4": 1000, "S5": 500, "S6": 400, "S7": 100,
+                 "S8": -500}
+SHARE_RELATIONS = [{"id": f"S{n}", "name": f"Share {n}", "kind": "organisation", "owner": "M1",
+                    "since": "2020-01-01"} for n in range(1, 10)]
+SHARE_BUSINESS = [{"relation": rid, "date": "2026-06-01", "amount": amount, "hours": 0,
+                   "status": "won"} for rid, amount in SHARE_AMOUNTS.items()] + [
+    {"relation": "S9", "date": "2026-06-01", "amount": 700, "hours": 0, "status": "lost"}]
+
+
+def test_revenue_share_ties_and_category_boundaries_worked_by_hand(tmp_path):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=SHARE_RELATIONS, business=SHARE_BUSINESS,
+                          touchpoints=[], formats=())
+    found = {f"S{n}": built.relation(f"S{n}")["segmentation"] for n in range(1, 10)}
+    share = {rid: (e["revenue_share"]["share"], e["revenue_share"]["cumulative_before"],
+                   e["revenue_share"]["rank"], e["revenue_share"]["category"])
+             for rid, e in found.items()}
+    # cumulative_before = the revenue of the relations with strictly more, / 10,000; A while
+    # below 0.8, B while below 0.95. S2 and S3 tie: both 0.5 before, rank 2; then rank 4.
+    # S4 has exactly 0.8 above it: not below 0.8 -> B; S6 exactly 0.95 -> C.
+    assert share == {
+        "S1": (0.5, 0.0, 1, "A"), "S2": (0.15, 0.5, 2, "A"), "S3": (0.15, 0.5, 2, "A"),
+        "S4": (0.1, 0.8, 4, "B"), "S5": (0.05, 0.9, 5, "B"), "S6": (0.04, 0.95, 6, "C"),
+        "S7": (0.01, 0.99, 7, "C"), "S8": (None, None, None, "C"), "S9": (None, None, None, "C")}
+    for rid in ("S8", "S9"):
+        assert found[rid]["revenue_share"]["unknown"] == "no won revenue in the last 12 months"
+        assert found[rid]["category_reason"] == "no won revenue in the last 12 months: counted as C"
+    assert (found["S8"]["revenue_share"]["revenue"], found["S9"]["revenue_share"]["revenue"]) == \
+        (-500.0, 0.0)
+    assert found["S4"]["category_reason"] == (
+        "10.0% of the won revenue of the last 12 months; the relations above it hold 80.0% "
+        "(A below 80%, B below 95%)")
+    # the portfolio's revenue sums every relation's, the credit note too: 10,000 - 500 = 9,500;
+    # each row's revenue_share is its revenue / 9,500 (A 8,000 -> 0.8421, B 1,500 -> 0.1579,
+    # C 400 + 100 - 500 + 0 = 0)
+    portfolio = built.report["portfolio"]["segmentation"]
+    assert portfolio["revenue"] == 9500.0
+    assert portfolio["per_category"] == {
+        "A": {"relations": 3, "revenue": 8000.0, "revenue_unknown": 0, "revenue_share": 0.8421},
+        "B": {"relations": 2, "revenue": 1500.0, "revenue_unknown": 0, "revenue_share": 0.1579},
+        "C": {"relations": 4, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0},
+        "unknown": {"relations": 0, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0}}
+
+
+# -- the customer types' conditions at their thresholds ------------------------------------------
+# Hourly cost 75, window 2 Nov 2025 .. 1 Nov 2026.
+# X1: four deals of 1,500 with 10 hours each: revenue 6,000, hours 40, cost 3,000, profit 3,000,
+#     margin exactly 0.5; share of wallet 60 %, exactly the limit (disloyal only below it).
+# X2: a deal of 3,000 with 40 hours: profit exactly 0.
+# X3: a deal of 750 with 10 hours: profit 0; 12 touchpoints in the window.
+THRESHOLD_RELATIONS = [
+    {"id": "X1", "name": "Trouw", "kind": "organisation", "owner": "M1", "since": "2020-01-01",
+     "share_of_wallet": "60%"},
+    {"id": "X2", "name": "Uren", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
+    {"id": "X3", "name": "Contact", "kind": "organisation", "owner": "M1", "since": "2020-01-01"},
+]
+THRESHOLD_BUSINESS = [
+    *({"relation": "X1", "date": day, "amount": 1500, "hours": 10, "status": "won"}
+      for day in ("2026-01-01", "2026-03-01", "2026-05-01", "2026-07-01")),
+    {"relation": "X2", "date": "2026-06-01", "amount": 3000, "hours": 40, "status": "won"},
+    {"relation": "X3", "date": "2026-06-01", "amount": 750, "hours": 10, "status": "won"},
+]
+THRESHOLD_TOUCHPOINTS = [
+    {"relation": "X3", "date": f"2026-{month:02d}-01", "employee": "M1", "channel": "phone",
+     "direction": "out", "kind": "check_in"} for month in range(1, 11)] + [
+    {"relation": "X3", "date": "2025-11-02", "employee": "M1", "channel": "phone",
+     "direction": "out", "kind": "check_in"},
+    {"relation": "X3", "date": "2026-11-01", "employee": "M1", "channel": "phone",
+     "direction": "out", "kind": "check_in"},
+]
+
+
+def test_type_conditions_at_their_thresholds(tmp_path):
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=THRESHOLD_RELATIONS, business=THRESHOLD_BUSINESS,
+                          touchpoints=THRESHOLD_TOUCHPOINTS, formats=())
+    x1, x2, x3 = (built.relation(rid)["segmentation"] for rid in ("X1", "X2", "X3"))
+    assert (x1["value"]["hours"], x1["value"]["profit"], x1["value"]["margin"],
+            x1["value"]["share_of_wallet"]) == (40.0, 3000.0, 0.5, 0.6)
+    # 40 hours is much effort (at least 40), but a profit above 0 is no inflatable; 4 deals
+    # (at least 4), margin 0.5 (at least 0.5), share of wallet 60 % (not below 60 %): loyal
+    assert x1["type_conditions"] == {
+        "sleeping_beauty.had_business": False, "sleeping_beauty.quiet": False,
+        "unfaithful.active": True, "unfaithful.disloyal": False,
+        "inflatable.effort": True, "inflatable.low_value": False,
+        "marriage_partner.regular": True, "marriage_partner.active": True,
+        "marriage_partner.profitable": True, "marriage_partner.loyal": True}
+    assert x1["type"] == "marriage_partner"
+    # X2: 40 hours and a profit of exactly 0 (at most 0): inflatable
+    assert (x2["value"]["profit"], x2["type_conditions"]["inflatable.effort"],
+            x2["type_conditions"]["inflatable.low_value"], x2["type"]) == (0.0, True, True,
+                                                                            "inflatable")
+    # X3: 10 hours, but 12 touchpoints in the window (2 Nov 2025 and 1 Nov 2026 included):
+    # much effort; profit 750 - 750 = 0: inflatable
+    assert (x3["value"]["touchpoints"], x3["value"]["hours"], x3["value"]["profit"], x3["type"]) == \
+        (12, 10.0, 0.0, "inflatable")
+
+
+def test_hours_are_rounded_before_they_are_priced(tmp_path):
+    """hours, hours_cost, profit and margin are each rounded (polars, half to even) and each is
+    computed from the rounded figures before it, so report.json can be checked from itself."""
+    from relatierapport.testing import build_project
+    relations = [{"id": "R1", "name": "Rond", "kind": "organisation", "owner": "M1",
+                  "since": "2020-01-01"}]
+    business = [{"relation": "R1", "date": "2026-06-01", "amount": 100, "hours": 0.125,
+                 "status": "won"}]
+    built = build_project(tmp_path, relations=relations, business=business, touchpoints=[],
+                          formats=())
+    value = built.relation("R1")["segmentation"]["value"]
+    # 0.125 hours -> 12.5 hundredths, half to even -> 0.12; 0.12 x 75 = 9.00 (not 9.375);
+    # profit 100 - 9 = 91; margin 91 / 100 = 0.91
+    assert (value["hours"], value["hours_cost"], value["profit"], value["margin"]) == \
+        (0.12, 9.0, 91.0, 0.91)
+
+
+def test_portfolio_tables_and_r_score_bands_worked_by_hand(edges):
+    """The edges project above: revenue W1 2,300, W2 0, W3 3,000, W4 2,000 = 7,300."""
+    portfolio = edges["portfolio"]
+    assert (portfolio["months"], portfolio["revenue"]) == (12, 7300.0)
+    # types: W1 unfaithful, W2 sleeping beauty, W3 and W4 none (W4: a deal before the quiet
+    # months but 2 within them; 3 deals in 24 months, 4 needed); revenue_share of the 7,300
+    assert portfolio["per_type"] == {
+        "sleeping_beauty": {"relations": 1, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0},
+        "unfaithful": {"relations": 1, "revenue": 2300.0, "revenue_unknown": 0, "revenue_share": 0.3151},
+        "inflatable": {"relations": 0, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0},
+        "marriage_partner": {"relations": 0, "revenue": 0.0, "revenue_unknown": 0,
+                             "revenue_share": 0.0},
+        "none": {"relations": 2, "revenue": 5000.0, "revenue_unknown": 0, "revenue_share": 0.6849},
+        "unknown": {"relations": 0, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0}}
+    # phases: retain W1, W4 (4,300 / 7,300 = 0.589); develop W3 (0.411); wind down W2
+    assert {k: (v["relations"], v["revenue_share"]) for k, v in portfolio["per_phase"].items()} == \
+        {"attract": (0, 0.0), "develop": (1, 0.411), "retain": (2, 0.589), "wind_down": (1, 0.0)}
+    assert portfolio["phase_sources"] == {"data": 0, "derived": 4, "organisation": 0}
+    # no category in the data, no scores: every category by revenue share (W2: 0 -> C)
+    assert portfolio["category_sources"] == {"data": 0, "scoring": 0, "revenue_share": 4,
+                                             "unknown": 0}
+    assert portfolio["per_segment"]["unknown"] == {"relations": 4, "revenue": 7300.0,
+                                                   "revenue_unknown": 0, "revenue_share": 1.0}
+    assert portfolio["matrix"] == {"attractiveness_threshold": 3.0, "accessibility_threshold": 3.0,
+                                   "points": []}
+    # per R: the method, relations per score, those without one, and each score's lowest and
+    # highest value (null when no relation has that score)
+    assert portfolio["r_scores"]["recency"] == {
+        "method": "thresholds", "counts": {"1": 0, "2": 1, "3": 2, "4": 0, "5": 1}, "unknown": 0,
+        "ranges": {"1": None, "2": [365, 365], "3": [273, 273], "4": None, "5": [0, 0]}}
+    assert portfolio["r_scores"]["revenue"] == {
+        "method": "quintiles", "counts": {"1": 1, "2": 1, "3": 1, "4": 1, "5": 0}, "unknown": 0,
+        "ranges": {"1": [0.0, 0.0], "2": [500.0, 500.0], "3": [750.0, 750.0],
+                   "4": [1400.0, 1400.0], "5": None}}
+    assert (portfolio["r_scores"]["referrals"]["counts"], portfolio["r_scores"]["referrals"]["unknown"],
+            portfolio["r_scores"]["duration"]["unknown"]) == (
+        {"1": 2, "2": 0, "3": 0, "4": 1, "5": 0}, 1, 2)
+
+
+def test_the_pages_show_the_relationship_duration_in_years_of_365_25_days(tmp_path):
+    """report.json has the duration in days; the relation plan shows days / 365.25, 1 decimal."""
+    from relatierapport.testing import build_project
+    # since 14 Oct 2016: 3,670 days to 1 Nov 2026; / 365.25 = 10.048 -> 10.0 (/ 365: 10.055 -> 10.1)
+    relations = [{"id": "Y1", "name": "Jaren", "kind": "organisation", "owner": "M1",
+                  "since": "2016-10-14"}]
+    business = [{"relation": "Y1", "date": "2026-06-01", "amount": 100, "hours": 1, "status": "won"}]
+    built = build_project(tmp_path, relations=relations, business=business, touchpoints=[],
+                          config={"project": {"language": "en"}})
+    assert built.relation("Y1")["segmentation"]["r"]["duration"]["value"] == 3670
+    # the five R's table of the relation plan
+    assert '<th scope="row">Relationship duration</th><td>10.0 years</td>' in built.page("Y1")
