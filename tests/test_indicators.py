@@ -575,6 +575,9 @@ def test_a_credit_note_in_each_share_worked_by_hand(tmp_path):
     assert (profitability["value"], profitability["unknown"], profitability["records"],
             profitability["records_without_hours"], profitability["revenue_without_hours"]) == \
         (None, "no won business with both amount and hours in the period", 2, 2, 3500.0)
+    # an unknown profitability keeps the known one's fields, null
+    assert (profitability["revenue"], profitability["hours"], profitability["cost"],
+            profitability["margin"]) == (None, None, None, None)
     assert per["Q2"]["profit"]["unknown"] == "no hours recorded on won business in the period"
     # Q3 has no deal in the period, only its credit note: -1000 at 0 hours, no margin
     assert (per["Q3"]["profit"]["value"], per["Q3"]["profit"]["hours"], per["Q3"]["profit"]["margin"]) \
