@@ -477,6 +477,19 @@ def test_kpis_of_the_current_month_count_the_report_date(tmp_path):
     assert kpis["new_opportunities"] == {"count": 1, "amount": 70.0, "open": 1, "quote": 0}
 
 
+def test_the_exports_last_contact_counts_when_it_lies_before_the_month(tmp_path):
+    relations = [{**_relation("U1", "A"), "summary_last_contact": "2026-09-20"},
+                 {**_relation("U2", "A"), "summary_last_contact": "2026-10-05"},
+                 {**_relation("U3", "A"), "summary_last_contact": "2026-09-25"}]
+    touchpoints = [_touchpoint("U3", "2026-09-10"), _touchpoint("U3", "2026-10-25")]
+    kpis = _indicators(tmp_path, relations, touchpoints, [])["portfolio"]["indicators"]["kpis"]
+    # U1: the export's 20 Sep -> due 20 Oct. U2: the export's 5 Oct lies in the month, not
+    # before it: never contacted before October, since 1 Jan 2020 + 1 month -> overdue. U3: the
+    # later of its touchpoint of 10 Sep and the export's 25 Sep -> due 25 Oct, done on 25 Oct.
+    planned = kpis["touchpoints_vs_planned"]
+    assert (planned["numerator"], planned["denominator"], planned["overdue_at_start"]) == (1, 3, 1)
+
+
 def test_period_boundaries_existing_repeat_retention_and_quiet_relations(tmp_path):
     # Period 2025-11-02 .. 2026-11-01, previous 2024-11-02 .. 2025-11-01; the period's start
     # (as_of - 12 months) is 2025-11-01.
@@ -550,6 +563,9 @@ def test_a_credit_note_in_each_share_worked_by_hand(tmp_path):
     report = _indicators(tmp_path / "amount", CREDIT_SHARE_RELATIONS, [], CREDIT_SHARE_BUSINESS,
                          config={"business": {"hourly_cost": 50}})
     success = report["portfolio"]["indicators"]["success"]
+    # the business data start on 1 Mar 2025, after the previous period's first day (2 Nov 2024)
+    assert (report["portfolio"]["indicators"]["period"]["data_from"],
+            report["portfolio"]["indicators"]["period"]["partial"]) == ("2025-03-01", True)
     # amounts: existing (a deal on or before 1 Nov 2025: Q2, Q3; Q1's credit note is no deal)
     # -500 + 2500 - 1000 = 1000 of 1000 - 500 + 2500 - 1000 = 2000
     assert {key: success["existing_share"][key] for key in
@@ -590,9 +606,10 @@ def test_a_credit_note_in_each_share_worked_by_hand(tmp_path):
 
 
 def test_rounding_of_shares_and_money_worked_by_hand(tmp_path):
-    relations = [_relation("R1", "A"), _relation("R2", "A")]
+    relations = [_relation("R1", "A"), _relation("R2", "A"), _relation("R3", "A")]
     business = [_record("R1", "2025-01-01", 10, hours=1), _record("R1", "2026-01-01", 1000, hours=3),
-                _record("R2", "2026-02-01", 31000, hours=0.125)]
+                _record("R2", "2026-02-01", 31000, hours=0.125),
+                _record("R3", "2026-03-01", None, hours=5)]
     report = _indicators(tmp_path / "a", relations, [], business,
                          {"targets": {"existing_share": 0.03125}, "hourly_cost": 0.1})
     existing = report["portfolio"]["indicators"]["success"]["existing_share"]
@@ -603,6 +620,16 @@ def test_rounding_of_shares_and_money_worked_by_hand(tmp_path):
     # R2: 31000 - 0.125 h x 0.1 = 30999.9875 -> 30999.99; cost 0.0125 -> 0.01 (half to even)
     assert (per["R2"]["profit"]["value"], per["R2"]["profit"]["cost"], per["R2"]["profit"]["hours"]) \
         == (30999.99, 0.01, 0.12)
+    # R3's deal has no amount: left out of the share and counted; its revenue is unknown, it is
+    # no relation with a won amount, and profitability leaves it out (hours and all) uncounted
+    assert existing["records_without_amount"] == 1
+    assert per["R3"]["revenue"] == {"value": None, "won": 1, "credit_notes": 0,
+                                    "unknown": "won business in the period has no amounts"}
+    assert per["R3"]["profit"]["unknown"] == "won business in the period has no amounts"
+    relations = report["portfolio"]["indicators"]["relations"]
+    assert relations["value_per_relation"]["denominator"] == 2
+    assert (relations["profitability"]["records"], relations["profitability"]["hours"],
+            relations["profitability"]["records_without_hours"]) == (2, 3.12, 0)
 
 
 def test_a_business_hourly_cost_of_0_is_a_cost_of_0(tmp_path):
