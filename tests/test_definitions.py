@@ -36,6 +36,7 @@ PLACEHOLDERS = {
     "portfolio.planning.per_category": "<category>",
     "portfolio.goals.metrics": "<metric>",
     "portfolio.goals.aims": "<aim>",
+    "portfolio.indicators.success.retention_ab.per_category": "<category>",
 }
 #: The relation's own fields, first in every relations[] entry (report.md).
 RELATION_FIELDS = ("id", "name", "kind", "role", "owner", "organisation")
@@ -44,7 +45,7 @@ TOP_LEVEL = ("schema", "as_of", "generator", "project", "language", "warnings")
 #: The analyses whose figures are defined so far; "report" is the top level and each relation's
 #: own fields.
 ANALYSES = ("report", "cadence", "coverage", "provenance", "jubileum", "planning", "network", "health",
-            "goals", "satisfaction")
+            "goals", "satisfaction", "indicators")
 
 
 def leaf_paths(value, path: str = "") -> set[str]:
