@@ -205,6 +205,8 @@ def test_without_any_touchpoints_table_nothing_is_overdue_or_red(tmp_path):
     referrals = report["portfolio"]["indicators"]["success"]["referrals_per_a"]
     assert (referrals["denominator"], referrals["without_history"], referrals["unknown"]) == \
         (0, 1, "no A relation has activity history in the data")
+    # and each relation's referrals: unknown, not 0, with the same reason as its health
+    assert {r["indicators"]["referrals"]["unknown"] for r in report["relations"]} == {no_touch}
 
 
 

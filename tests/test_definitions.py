@@ -47,6 +47,7 @@ PLACEHOLDERS = {
     "portfolio.segmentation.r_scores": "<r>",
     "portfolio.segmentation.r_scores.<r>.counts": "<score>",
     "portfolio.segmentation.r_scores.<r>.ranges": "<score>",
+    "portfolio.indicators.success.retention_ab.per_category": "<category>",
 }
 #: The relation's own fields, first in every relations[] entry (report.md).
 RELATION_FIELDS = ("id", "name", "kind", "role", "owner", "organisation")
@@ -55,7 +56,7 @@ TOP_LEVEL = ("schema", "as_of", "generator", "project", "language", "warnings")
 #: The analyses whose figures are defined so far; "report" is the top level and each relation's
 #: own fields.
 ANALYSES = ("report", "cadence", "coverage", "provenance", "jubileum", "planning", "network", "health",
-            "goals", "satisfaction", "segmentation")
+            "goals", "satisfaction", "segmentation", "indicators")
 
 
 def leaf_paths(value, path: str = "") -> set[str]:

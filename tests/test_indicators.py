@@ -7,6 +7,7 @@ report date's month). Cadence: A monthly, B quarterly, C half-yearly.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -381,3 +382,261 @@ def test_the_relation_plan_shows_deals_credit_notes_and_what_profit_left_out(cre
     assert "€30,000 (2 won deals)" in page
     assert "€15,000 (€20,000 revenue − €5,000 for 100.0 hours); " \
            "1 won record without hours left out (€10,000)" in page
+
+
+# -- the definitions (docs/definitions/indicators.md), each boundary worked out by hand ----------
+
+def _relation(relation_id, category, since="2020-01-01"):
+    return {"id": relation_id, "name": f"Relatie {relation_id}", "kind": "organisation",
+            "owner": "M1", "category": category, "since": since}
+
+
+def _touchpoint(relation, date, kind="check_in", notes=None):
+    return {"relation": relation, "date": date, "employee": "M1", "channel": "phone",
+            "direction": "out", "kind": kind, "notes": notes}
+
+
+def _record(relation, date, amount, hours=None, status="won"):
+    return {"relation": relation, "date": date, "amount": amount, "hours": hours, "status": status}
+
+
+def _indicators(tmp_path, relations, touchpoints, business, options=None, *, as_of="2026-11-01",
+                config=None):
+    """A small project's indicators (segmentation off: the data's categories), report.json."""
+    from relatierapport.testing import build_project
+    built = build_project(tmp_path, relations=relations, touchpoints=touchpoints, business=business,
+                          config={**(config or {}), "plugins": {"indicators": options or {}}},
+                          as_of=as_of, formats=(), disable=("segmentation",))
+    return built.report
+
+
+def test_the_kpi_month_and_its_first_and_last_day():
+    from relatierapport.builtin.analyses.indicators import report_month
+    day = dt.date
+    # previous (the default): the calendar month before the report date's month, 1st to last day,
+    # also when the report date is the last day of its own month
+    assert report_month(day(2026, 11, 1), "previous") == (day(2026, 10, 1), day(2026, 10, 31),
+                                                          day(2026, 10, 31))
+    assert report_month(day(2026, 10, 31), "previous") == (day(2026, 9, 1), day(2026, 9, 30),
+                                                           day(2026, 9, 30))
+    assert report_month(day(2026, 1, 15), "previous") == (day(2025, 12, 1), day(2025, 12, 31),
+                                                          day(2025, 12, 31))
+    # current: the report date's month; due up to its last day, data up to the report date
+    assert report_month(day(2026, 2, 15), "current") == (day(2026, 2, 1), day(2026, 2, 28),
+                                                         day(2026, 2, 15))
+
+
+#: Cadence A monthly, B quarterly. Last contacts before October: T1 1 Sep (due 1 Oct, the 1st),
+#: T2 15 Sep (due 15 Oct), T3 31 Aug (due 30 Sep: 31 Aug + 1 month clipped; overdue on 1 Oct),
+#: T4 30 Sep (due 30 Oct), T5 31 Jul (B: due 31 Oct, the last day), T6 1 Aug (B: due 1 Nov).
+KPI_TOUCHPOINTS = [
+    _touchpoint("T1", "2026-09-01"), _touchpoint("T1", "2026-10-01", "value_add", "Benchmark gedeeld"),
+    _touchpoint("T2", "2026-09-15"), _touchpoint("T2", "2026-10-31", "value_add", "Koffie gedronken"),
+    _touchpoint("T3", "2026-08-31"), _touchpoint("T3", "2026-11-01"),
+    _touchpoint("T4", "2026-09-30"),
+    _touchpoint("T5", "2026-07-31"),
+    _touchpoint("T6", "2026-08-01"), _touchpoint("T6", "2026-11-02"),
+]
+KPI_BUSINESS = [
+    _record("T1", "2026-09-30", 50, status="open"), _record("T1", "2026-10-01", 100, status="open"),
+    _record("T2", "2026-10-31", None, status="quote"), _record("T3", "2026-11-01", 70, status="open"),
+    _record("T4", "2026-10-15", 900, status="lost"),
+]
+KPI_RELATIONS = [_relation(f"T{i}", "A" if i <= 4 else "B") for i in range(1, 7)]
+
+
+def test_kpis_count_the_months_first_and_last_day_and_not_the_report_date(tmp_path):
+    kpis = _indicators(tmp_path, KPI_RELATIONS, KPI_TOUCHPOINTS, KPI_BUSINESS)["portfolio"][
+        "indicators"]["kpis"]
+    assert (kpis["basis"], kpis["month"], kpis["from"], kpis["to"]) == \
+        ("previous", "2026-10", "2026-10-01", "2026-10-31")
+    # due on or before 31 Oct: T1 (1 Oct), T2 (15 Oct), T3 (30 Sep, overdue), T4 (30 Oct),
+    # T5 (31 Oct) = 5; T6 (1 Nov) is not. Done in October: T1 on the 1st, T2 on the 31st;
+    # T4's touchpoint of 30 Sep and T3's of 1 Nov (the report date) are outside the month.
+    assert kpis["touchpoints_vs_planned"] == {
+        "value": 0.4, "numerator": 2, "denominator": 5, "unit": "share", "unknown": None,
+        "overdue_at_start": 1, "without_history": 0}
+    assert (kpis["touchpoints"], kpis["relations_contacted"]) == (2, 2)
+    assert (kpis["value_add"], kpis["insights"]) == (2, {"count": 1, "by": "keywords"})
+    # open of 1 Oct (100) and the quote of 31 Oct (no amount: counted, adds nothing); 30 Sep and
+    # 1 Nov are outside, the lost record is no opportunity
+    assert kpis["new_opportunities"] == {"count": 2, "amount": 100.0, "open": 1, "quote": 1}
+
+
+def test_kpis_of_the_current_month_count_the_report_date(tmp_path):
+    kpis = _indicators(tmp_path, KPI_RELATIONS, KPI_TOUCHPOINTS, KPI_BUSINESS,
+                       {"kpi_month": "current"})["portfolio"]["indicators"]["kpis"]
+    assert (kpis["month"], kpis["from"], kpis["to"]) == ("2026-11", "2026-11-01", "2026-11-01")
+    # as of 1 Nov, due by 30 Nov: T1 (1 Oct + 1 = 1 Nov), T2 (31 Oct + 1 = 30 Nov), T6 (1 Nov);
+    # overdue: T3 (30 Sep), T4 (30 Oct), T5 (31 Oct) = 6. Done: T3 on the report date; T6's
+    # touchpoint of 2 Nov lies after it and is not read.
+    assert kpis["touchpoints_vs_planned"] == {
+        "value": 0.1667, "numerator": 1, "denominator": 6, "unit": "share", "unknown": None,
+        "overdue_at_start": 3, "without_history": 0}
+    assert (kpis["touchpoints"], kpis["relations_contacted"], kpis["value_add"]) == (1, 1, 0)
+    assert kpis["new_opportunities"] == {"count": 1, "amount": 70.0, "open": 1, "quote": 0}
+
+
+def test_the_exports_last_contact_counts_when_it_lies_before_the_month(tmp_path):
+    relations = [{**_relation("U1", "A"), "summary_last_contact": "2026-09-20"},
+                 {**_relation("U2", "A"), "summary_last_contact": "2026-10-05"},
+                 {**_relation("U3", "A"), "summary_last_contact": "2026-09-25"}]
+    touchpoints = [_touchpoint("U3", "2026-09-10"), _touchpoint("U3", "2026-10-25")]
+    kpis = _indicators(tmp_path, relations, touchpoints, [])["portfolio"]["indicators"]["kpis"]
+    # U1: the export's 20 Sep -> due 20 Oct. U2: the export's 5 Oct lies in the month, not
+    # before it: never contacted before October, since 1 Jan 2020 + 1 month -> overdue. U3: the
+    # later of its touchpoint of 10 Sep and the export's 25 Sep -> due 25 Oct, done on 25 Oct.
+    planned = kpis["touchpoints_vs_planned"]
+    assert (planned["numerator"], planned["denominator"], planned["overdue_at_start"]) == (1, 3, 1)
+
+
+def test_period_boundaries_existing_repeat_retention_and_quiet_relations(tmp_path):
+    # Period 2025-11-02 .. 2026-11-01, previous 2024-11-02 .. 2025-11-01; the period's start
+    # (as_of - 12 months) is 2025-11-01.
+    relations = [_relation("P1", "A"), _relation("P2", "A"), _relation("P3", "B"),
+                 _relation("P4", "B"), _relation("P5", "C", "2026-01-01"),
+                 _relation("P6", "C", "2026-11-01"), _relation("P7", "C", "2026-11-02")]
+    business = [
+        _record("P1", "2025-11-01", 100),   # on the start: existing, in the previous period
+        _record("P1", "2025-11-02", 1000),  # on the period's first day: in the period, a repeat
+        _record("P2", "2025-11-02", 2000),  # its first deal on the period's first day: new
+        _record("P2", "2026-11-01", 3000),  # on the report date: in the period, a repeat
+        _record("P2", "2026-11-02", 9000),  # after the report date: not read
+        _record("P3", "2024-11-01", 100),   # before the previous period: existing, no retention base
+        _record("P3", "2026-05-01", 4000),
+        _record("P4", "2024-11-02", 100),   # the previous period's first day: retention base, lost
+        _record("P5", "2026-03-01", 500), _record("P5", "2026-03-01", 500),  # one day: no repeat
+    ]
+    touchpoints = [
+        _touchpoint("P1", "2025-11-01", "referral_given"),   # outside the period
+        _touchpoint("P1", "2025-11-02", "referral_given"),   # the period's first day
+        _touchpoint("P1", "2026-11-01", "referral_given"),   # the report date
+        _touchpoint("P4", "2025-11-01"),                     # last activity on the start: quiet
+    ]
+    report = _indicators(tmp_path, relations, touchpoints, business)
+    found = report["portfolio"]["indicators"]
+    assert found["period"] == {"months": 12, "from": "2025-11-02", "to": "2026-11-01",
+                               "previous_from": "2024-11-02", "data_from": "2024-11-01",
+                               "partial": False}
+    success = found["success"]
+    # won in the period: P1 1000 and P3 4000 existing; P2 2000 + 3000, P5 500 + 500 new
+    existing = success["existing_share"]
+    assert (existing["numerator"], existing["denominator"], existing["value"]) == \
+        (5000.0, 11000.0, 0.4545)
+    # deals in the period: 6; repeats P1 2 Nov 2025, P2 1 Nov 2026, P3 = 3
+    assert (success["repeat_share"]["numerator"], success["repeat_share"]["denominator"]) == (3, 6)
+    # base: P1 (1 Nov 2025), P4 (2 Nov 2024); P3's 1 Nov 2024 is before. Retained: P1.
+    assert success["retention_ab"]["per_category"] == {"A": {"base": 1, "retained": 1, "lost": []},
+                                                       "B": {"base": 1, "retained": 0, "lost": ["P4"]}}
+    # referral_given of A relations (P1, P2) in the period: 2 Nov 2025 and 1 Nov 2026 -> 2 / 2
+    assert (success["referrals_per_a"]["numerator"], success["referrals_per_a"]["value"]) == (2, 1.0)
+    per = {r["id"]: r["indicators"] for r in report["relations"]}
+    assert {key: per[key]["existing"] for key in ("P1", "P2", "P3", "P4", "P5")} == \
+        {"P1": True, "P2": False, "P3": True, "P4": True, "P5": False}
+    assert per["P2"]["revenue"] == {"value": 5000.0, "won": 2, "credit_notes": 0, "unknown": None}
+    # quiet: P4 only (last activity 1 Nov 2025, the start): 2131 days since 1 Jan 2020 / 365.25
+    assert found["relations"]["lapsed_duration"] == {"value": 5.83, "numerator": 5.83,
+                                                     "denominator": 1, "unit": "years",
+                                                     "unknown": None}
+    # a start on the report date is 0 years; a start the day after has not started
+    assert per["P6"]["duration"] == {"value": 0.0, "since": "2026-11-01", "unknown": None}
+    assert per["P7"]["duration"] == {"value": None, "since": "2026-11-02",
+                                     "unknown": "starts after the report date"}
+    # P1-P4 2131 + 365 = 2496 days each, P5 304, P6 0 -> (4 x 2496 + 304) / 365.25 = 28.1670
+    # years over 6 relations = 4.6945; P7 has not started
+    assert found["relations"]["duration"] == {"value": 4.69, "numerator": 28.17, "denominator": 6,
+                                              "unit": "years", "unknown": None}
+
+
+CREDIT_SHARE_RELATIONS = [_relation("Q1", "A"), _relation("Q2", "A"), _relation("Q3", "B")]
+#: Q1: a credit note before its first deal; Q2: a deal before the period, a credit note and a deal
+#: in it; Q3: a deal before the period and only a credit note in it. No deal has hours.
+CREDIT_SHARE_BUSINESS = [
+    _record("Q1", "2025-06-01", -300), _record("Q1", "2025-12-01", 1000),
+    _record("Q2", "2025-06-01", 2000), _record("Q2", "2026-02-01", -500, hours=2),
+    _record("Q2", "2026-03-01", 2500),
+    _record("Q3", "2025-03-01", 1000), _record("Q3", "2026-04-01", -1000),
+]
+
+
+def test_a_credit_note_in_each_share_worked_by_hand(tmp_path):
+    report = _indicators(tmp_path / "amount", CREDIT_SHARE_RELATIONS, [], CREDIT_SHARE_BUSINESS,
+                         config={"business": {"hourly_cost": 50}})
+    success = report["portfolio"]["indicators"]["success"]
+    # the business data start on 1 Mar 2025, after the previous period's first day (2 Nov 2024)
+    assert (report["portfolio"]["indicators"]["period"]["data_from"],
+            report["portfolio"]["indicators"]["period"]["partial"]) == ("2025-03-01", True)
+    # amounts: existing (a deal on or before 1 Nov 2025: Q2, Q3; Q1's credit note is no deal)
+    # -500 + 2500 - 1000 = 1000 of 1000 - 500 + 2500 - 1000 = 2000
+    assert {key: success["existing_share"][key] for key in
+            ("numerator", "denominator", "value", "credit_notes")} == \
+        {"numerator": 1000.0, "denominator": 2000.0, "value": 0.5, "credit_notes": 2}
+    # deals in the period: Q1 1 Dec 2025 (no repeat: its earlier record is a credit note),
+    # Q2 1 Mar 2026 (a repeat) -> 1 / 2
+    repeat = success["repeat_share"]
+    assert (repeat["numerator"], repeat["denominator"], repeat["credit_notes"]) == (1, 2, 2)
+    # base: Q2 (A), Q3 (B); Q1's credit note of June 2025 is no deal. Q3 has only a credit note
+    # in the period: lost -> 1 / 2
+    assert success["retention_ab"]["per_category"] == {"A": {"base": 1, "retained": 1, "lost": []},
+                                                       "B": {"base": 1, "retained": 0, "lost": ["Q3"]}}
+    per = {r["id"]: r["indicators"] for r in report["relations"]}
+    assert (per["Q1"]["existing"], per["Q2"]["existing"], per["Q3"]["existing"]) == (False, True, True)
+    relations = report["portfolio"]["indicators"]["relations"]
+    # relations with a won amount in the period: Q1 1000, Q2 2000, Q3 -1000 -> 2000 / 3
+    assert (relations["value_per_relation"]["value"], relations["value_per_relation"]["numerator"],
+            relations["value_per_relation"]["denominator"]) == (666.67, 2000.0, 3)
+    # no deal has hours: profitability is unknown, although the credit notes are priced
+    # (Q2's with its 2 hours, Q3's without hours at 0 hours)
+    profitability = relations["profitability"]
+    assert (profitability["value"], profitability["unknown"], profitability["records"],
+            profitability["records_without_hours"], profitability["revenue_without_hours"]) == \
+        (None, "no won business with both amount and hours in the period", 2, 2, 3500.0)
+    # an unknown profitability keeps the known one's fields, null
+    assert (profitability["revenue"], profitability["hours"], profitability["cost"],
+            profitability["margin"]) == (None, None, None, None)
+    assert per["Q2"]["profit"]["unknown"] == "no hours recorded on won business in the period"
+    # Q3 has no deal in the period, only its credit note: -1000 at 0 hours, no margin
+    assert (per["Q3"]["profit"]["value"], per["Q3"]["profit"]["hours"], per["Q3"]["profit"]["margin"]) \
+        == (-1000.0, 0.0, None)
+    # counted in deals: the same shares without the credit notes: Q2 of Q1, Q2 -> 1 / 2
+    counted = _indicators(tmp_path / "count", CREDIT_SHARE_RELATIONS, [], CREDIT_SHARE_BUSINESS,
+                          {"existing_measure": "count"})
+    existing = counted["portfolio"]["indicators"]["success"]["existing_share"]
+    assert (existing["numerator"], existing["denominator"], existing["credit_notes"]) == (1, 2, 2)
+
+
+def test_rounding_of_shares_and_money_worked_by_hand(tmp_path):
+    relations = [_relation("R1", "A"), _relation("R2", "A"), _relation("R3", "A")]
+    business = [_record("R1", "2025-01-01", 10, hours=1), _record("R1", "2026-01-01", 1000, hours=3),
+                _record("R2", "2026-02-01", 31000, hours=0.125),
+                _record("R3", "2026-03-01", None, hours=5)]
+    report = _indicators(tmp_path / "a", relations, [], business,
+                         {"targets": {"existing_share": 0.03125}, "hourly_cost": 0.1})
+    existing = report["portfolio"]["indicators"]["success"]["existing_share"]
+    # 1000 / 32000 = 0.03125 exactly: Python's round to 4 decimals, half to even -> 0.0312; met
+    # compares the unrounded share with the target (0.03125 >= 0.03125)
+    assert (existing["value"], existing["met"]) == (0.0312, True)
+    per = {r["id"]: r["indicators"] for r in report["relations"]}
+    # R2: 31000 - 0.125 h x 0.1 = 30999.9875 -> 30999.99; cost 0.0125 -> 0.01 (half to even)
+    assert (per["R2"]["profit"]["value"], per["R2"]["profit"]["cost"], per["R2"]["profit"]["hours"]) \
+        == (30999.99, 0.01, 0.12)
+    # R3's deal has no amount: left out of the share and counted; its revenue is unknown, it is
+    # no relation with a won amount, and profitability leaves it out (hours and all) uncounted
+    assert existing["records_without_amount"] == 1
+    assert per["R3"]["revenue"] == {"value": None, "won": 1, "credit_notes": 0,
+                                    "unknown": "won business in the period has no amounts"}
+    assert per["R3"]["profit"]["unknown"] == "won business in the period has no amounts"
+    relations = report["portfolio"]["indicators"]["relations"]
+    assert relations["value_per_relation"]["denominator"] == 2
+    assert (relations["profitability"]["records"], relations["profitability"]["hours"],
+            relations["profitability"]["records_without_hours"]) == (2, 3.12, 0)
+
+
+def test_a_business_hourly_cost_of_0_is_a_cost_of_0(tmp_path):
+    report = _indicators(tmp_path, [_relation("R1", "A")], [],
+                         [_record("R1", "2026-01-01", 1000, hours=3)],
+                         config={"business": {"hourly_cost": 0}})
+    profitability = report["portfolio"]["indicators"]["relations"]["profitability"]
+    # the plugin's 0 means "not set"; [business]'s 0 is 0 euros an hour: profit = revenue
+    assert (profitability["value"], profitability["hourly_cost"], profitability["hourly_cost_source"],
+            profitability["unknown"]) == (1000.0, 0.0, "segmentation", None)

@@ -411,11 +411,12 @@ def _profitability(period_won: pl.DataFrame, hourly_cost) -> dict:
     base = {"records": both.height, "records_without_hours": without.height,
             "revenue_without_hours": round(exact_total(without, "amount"), 2),
             "credit_notes": int(period_won["_credit"].sum()), "hourly_cost": hourly_cost}
+    unknown = {"revenue": None, "hours": None, "cost": None, "margin": None}   # one shape
     if hourly_cost is None:
-        return {"value": None, **base, "unknown": NO_COST}
+        return {"value": None, **base, **unknown, "unknown": NO_COST}
     deals_with_amount = with_amount.filter(pl.col("_deal")).height
     if not both.height or (deals_with_amount and not both.filter(pl.col("_deal")).height):
-        return {"value": None, **base, "unknown": NO_HOURS}
+        return {"value": None, **base, **unknown, "unknown": NO_HOURS}
     revenue = exact_total(both, "amount")
     hours = exact_total(both, "hours")
     profit = revenue - hours * hourly_cost
