@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 
 from conftest import cli, write_project
+from credit_notes import CREDIT_BUSINESS, CREDIT_RELATIONS
 from relatierapport.testing import build_project
 
 BUSINESS = [
@@ -103,28 +104,8 @@ def test_an_invalid_value_is_a_config_error_naming_where_it_is(tmp_path, table, 
 
 
 # -- credit notes: a won record with a negative amount ----------------------------------------
-# Report date 1 Nov 2026; segmentation's window 2 Nov 2025 .. 1 Nov 2026, regularity from
-# 2 Nov 2024; health's repeat window the same 12 months; hourly cost 50.
-# K1: a deal of 10,000 (1 Jun 2025, 10 h), a deal of 8,000 (1 Feb 2026, 20 h) and a credit
-#     note of -2,000 after it (1 Mar 2026, no hours).
-# K2: a deal of 5,000 (1 May 2025, 10 h); in the window only a credit note of -1,000.
-# K3: nothing but a credit note of -500 without a status (won by default), 2 hours.
-CREDIT_RELATIONS = [
-    {"id": "K1", "name": "Kaas", "kind": "organisation", "owner": "M1", "category": "A",
-     "since": "2020-01-01"},
-    {"id": "K2", "name": "Klei", "kind": "organisation", "owner": "M1", "category": "A",
-     "since": "2020-01-01"},
-    {"id": "K3", "name": "Kers", "kind": "organisation", "owner": "M2", "category": "B",
-     "since": "2026-01-01"},
-]
-CREDIT_BUSINESS = [
-    {"relation": "K1", "date": "2025-06-01", "amount": 10000, "hours": 10, "status": "won"},
-    {"relation": "K1", "date": "2026-02-01", "amount": 8000, "hours": 20, "status": "won"},
-    {"relation": "K1", "date": "2026-03-01", "amount": -2000, "hours": None, "status": "won"},
-    {"relation": "K2", "date": "2025-05-01", "amount": 5000, "hours": 10, "status": "won"},
-    {"relation": "K2", "date": "2026-04-01", "amount": -1000, "hours": None, "status": "won"},
-    {"relation": "K3", "date": "2026-05-01", "amount": -500, "hours": 2, "status": None},
-]
+# The portfolio of tests/credit_notes.py. Segmentation's window 2 Nov 2025 .. 1 Nov 2026,
+# regularity from 2 Nov 2024; health's repeat window the same 12 months; hourly cost 50.
 CREDIT_GOALS = [
     {"id": "G1", "scope": "portfolio", "metric": "revenue", "target": 20000,
      "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31), "owner": "M1"},

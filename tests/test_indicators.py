@@ -13,6 +13,7 @@ import json
 import pytest
 
 from conftest import cli, write_project
+from credit_notes import CREDIT_BUSINESS, CREDIT_RELATIONS
 
 RELATIONS = """\
 id;name;category;since
@@ -262,27 +263,9 @@ def test_portfolio_sections_render(tmp_path):
 
 
 # -- credit notes: a won record with a negative amount lowers revenue, and is never a deal -------
-
-CREDIT_RELATIONS = [
-    {"id": "K1", "name": "Kaas", "kind": "organisation", "owner": "M1", "category": "A",
-     "since": "2020-01-01"},
-    {"id": "K2", "name": "Klei", "kind": "organisation", "owner": "M1", "category": "A",
-     "since": "2020-01-01"},
-    {"id": "K3", "name": "Kers", "kind": "organisation", "owner": "M2", "category": "B",
-     "since": "2026-01-01"},
-]
-#: K1: a deal in each period, and a credit note after the second one; K2: a deal in the previous
-#: period, and in this one only a credit note; K3: nothing but a credit note (no status, which
-#: counts as won by default), with 2 hours.
-CREDIT_BUSINESS = [
-    {"relation": "K1", "date": "2025-06-01", "amount": 10000, "hours": 10, "status": "won"},
-    {"relation": "K1", "date": "2026-02-01", "amount": 8000, "hours": 20, "status": "won"},
-    {"relation": "K1", "date": "2026-03-01", "amount": -2000, "hours": None, "status": "won"},
-    {"relation": "K2", "date": "2025-05-01", "amount": 5000, "hours": 10, "status": "won"},
-    {"relation": "K2", "date": "2026-04-01", "amount": -1000, "hours": None, "status": "won"},
-    {"relation": "K3", "date": "2026-05-01", "amount": -500, "hours": 2, "status": None},
-]
-
+# The portfolio of tests/credit_notes.py: K1 a deal in each period and a credit note after the
+# second one; K2 a deal in the previous period and in this one only a credit note; K3 nothing but
+# a credit note (no status, which counts as won by default), with 2 hours.
 
 @pytest.fixture(scope="module")
 def credit(tmp_path_factory):
