@@ -171,3 +171,28 @@ def test_the_relation_plan_names_the_credit_notes(credit):
            "as 0 hours." in page
     # K3: no deal, so no recency
     assert "unknown: no won business" in credit.page("K3")
+
+
+def test_a_won_record_without_an_amount_is_left_out_of_revenue_and_counted(tmp_path):
+    # K1 of the credit-note portfolio plus a deal of 1 Jul 2026 without an amount (10 h):
+    # revenue stays 8,000 - 2,000 = 6,000 (the known amounts), won deals 2 (a deal it is), and
+    # both analyses say 1 won record was left out of the revenue. Segmentation's hours of the
+    # window (20 + 10 = 30) are known, but the 10 hours earned an unknown amount: the profit is
+    # unknown, with the reason (not 6,000 - 30 x 50 = 4,500).
+    business = [*CREDIT_BUSINESS,
+                {"relation": "K1", "date": "2026-07-01", "amount": None, "hours": 10, "status": "won"}]
+    built = build_project(tmp_path / "p", relations=CREDIT_RELATIONS, touchpoints=[],
+                          business=business, formats=["html", "json"],
+                          config={"project": {"language": "en"}, "business": {"hourly_cost": 50}})
+    value = built.relation("K1")["segmentation"]["value"]
+    assert (value["revenue"], value["won_deals"], value["records_without_amount"]) == (6000.0, 2, 1)
+    assert (value["hours"], value["profit"], value["margin"]) == (30.0, None, None)
+    assert value["profit_unknown"] == "amounts missing on some won records of the period"
+    # so the R score built on the profit is unknown too
+    assert built.relation("K1")["segmentation"]["r"]["revenue"]["score"] is None
+    revenue = built.relation("K1")["indicators"]["revenue"]
+    assert (revenue["value"], revenue["won"], revenue["records_without_amount"]) == (6000.0, 2, 1)
+    assert built.relation("K2")["indicators"]["revenue"]["records_without_amount"] == 0
+    page = built.page("K1")
+    assert "1 won record without an amount not counted" in page
+    assert "<dt>Won records without an amount, left out of the revenue</dt><dd>1</dd>" in page

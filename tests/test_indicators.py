@@ -154,14 +154,16 @@ def test_per_relation_figures_and_explicit_unknowns(report):
     a1 = found["A1"]
     # 1 Nov 2016 to 1 Nov 2026: 3652 days / 365.25 = 9.9986 -> 10.0 (/ 365 would be 10.01)
     assert a1["duration"]["value"] == 10.0 and a1["existing"] is True
-    assert a1["revenue"] == {"value": 30000.0, "won": 2, "credit_notes": 0, "unknown": None}
+    assert a1["revenue"] == {"value": 30000.0, "won": 2, "credit_notes": 0, "records_without_amount": 0,
+                            "unknown": None}
     # 20000 - 100 h x 50 = 15000; the 10000 without hours is left out and counted
     assert a1["profit"] == {"value": 15000.0, "revenue": 20000.0, "hours": 100.0, "cost": 5000.0,
                             "margin": 0.75, "records_without_hours": 1,
                             "revenue_without_hours": 10000.0, "credit_notes": 0, "unknown": None}
     assert a1["referrals"] == {"value": 3, "unknown": None}
     # A2: business, but none won in the period: revenue 0 is known, profit is not
-    assert found["A2"]["revenue"] == {"value": 0.0, "won": 0, "credit_notes": 0, "unknown": None}
+    assert found["A2"]["revenue"] == {"value": 0.0, "won": 0, "credit_notes": 0,
+                                      "records_without_amount": 0, "unknown": None}
     assert found["A2"]["profit"] == {**NO_PROFIT, "unknown": "no won business in the period"}
     assert found["D1"]["profit"] == {**NO_PROFIT,
                                      "unknown": "no hours recorded on won business in the period"}
@@ -169,7 +171,7 @@ def test_per_relation_figures_and_explicit_unknowns(report):
     assert found["C1"]["existing"] is False
     n1 = found["N1"]
     assert n1["duration"] == {"value": None, "since": None, "unknown": "no start date (since)"}
-    assert n1["revenue"] == {"value": None, "won": 0, "credit_notes": 0,
+    assert n1["revenue"] == {"value": None, "won": 0, "credit_notes": 0, "records_without_amount": 0,
                              "unknown": "no business records"}
     assert n1["profit"] == {**NO_PROFIT, "unknown": "no business records"}
 
@@ -278,7 +280,8 @@ def credit(tmp_path_factory):
 def test_a_credit_note_lowers_revenue_and_is_never_a_won_deal(credit):
     found = {r["id"]: r["indicators"] for r in credit.report["relations"]}
     # K1 in the period: 8000 - 2000 = 6000 from one deal and one credit note
-    assert found["K1"]["revenue"] == {"value": 6000.0, "won": 1, "credit_notes": 1, "unknown": None}
+    assert found["K1"]["revenue"] == {"value": 6000.0, "won": 1, "credit_notes": 1,
+                                      "records_without_amount": 0, "unknown": None}
     # the credit note has no hours: a refund is no work, so 0 hours (and said: credit_notes 1);
     # 6000 - 20 h x 50 = 5000, margin 5000 / 6000
     assert found["K1"]["profit"] == {
@@ -287,7 +290,8 @@ def test_a_credit_note_lowers_revenue_and_is_never_a_won_deal(credit):
         "unknown": None}
     # K3's only won record is a credit note: revenue -500 from no deal; profit -500 - 2 h x 50;
     # no margin on a revenue below 0; not an existing relation (no deal at all)
-    assert found["K3"]["revenue"] == {"value": -500.0, "won": 0, "credit_notes": 1, "unknown": None}
+    assert found["K3"]["revenue"] == {"value": -500.0, "won": 0, "credit_notes": 1,
+                                      "records_without_amount": 0, "unknown": None}
     assert (found["K3"]["profit"]["value"], found["K3"]["profit"]["margin"]) == (-600.0, None)
     assert found["K3"]["existing"] is False
     assert found["K2"]["existing"] is True     # its deal of 1 May 2025
@@ -516,7 +520,8 @@ def test_period_boundaries_existing_repeat_retention_and_quiet_relations(tmp_pat
     per = {r["id"]: r["indicators"] for r in report["relations"]}
     assert {key: per[key]["existing"] for key in ("P1", "P2", "P3", "P4", "P5")} == \
         {"P1": True, "P2": False, "P3": True, "P4": True, "P5": False}
-    assert per["P2"]["revenue"] == {"value": 5000.0, "won": 2, "credit_notes": 0, "unknown": None}
+    assert per["P2"]["revenue"] == {"value": 5000.0, "won": 2, "credit_notes": 0,
+                                    "records_without_amount": 0, "unknown": None}
     # quiet: P4 only (last activity 1 Nov 2025, the start): 2131 days since 1 Jan 2020 / 365.25
     assert found["relations"]["lapsed_duration"] == {"value": 5.83, "numerator": 5.83,
                                                      "denominator": 1, "unit": "years",
@@ -607,6 +612,7 @@ def test_rounding_of_shares_and_money_worked_by_hand(tmp_path):
     # no relation with a won amount, and profitability leaves it out (hours and all) uncounted
     assert existing["records_without_amount"] == 1
     assert per["R3"]["revenue"] == {"value": None, "won": 1, "credit_notes": 0,
+                                    "records_without_amount": 1,
                                     "unknown": "won business in the period has no amounts"}
     assert per["R3"]["profit"]["unknown"] == "won business in the period has no amounts"
     relations = report["portfolio"]["indicators"]["relations"]

@@ -354,6 +354,9 @@ def _per_relation(frame: pl.DataFrame, as_of, start, options) -> pl.DataFrame:
         .otherwise(pl.col("revenue").round(2)).alias("value"),
         pl.when(no_business).then(0).otherwise(won).alias("won"),
         pl.when(no_business).then(0).otherwise(pl.col("credit_notes")).alias("credit_notes"),
+        # won records without an amount: the value sums the known amounts, and says how many
+        pl.when(no_business).then(0).otherwise(pl.col("won_records") - with_amount)
+        .alias("records_without_amount"),
         pl.when(no_business).then(text(REL_NO_BUSINESS)).when(no_won).then(text(None))
         .when(no_amounts).then(text(NO_AMOUNTS)).otherwise(text(None)).alias("unknown")).alias("revenue")
     cost = options["hourly_cost"]

@@ -14,10 +14,10 @@ from itertools import chain
 
 import polars as pl
 
-from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NO_AMOUNTS, NO_BUSINESS,
-                                                                NO_HOURS, NO_HOURS_IN_WINDOW,
-                                                                NO_HOURS_SOME, NO_OWN_BUSINESS,
-                                                                PHASES, RS)
+from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NO_AMOUNT_SOME,
+                                                                NO_AMOUNTS, NO_BUSINESS, NO_HOURS,
+                                                                NO_HOURS_IN_WINDOW, NO_HOURS_SOME,
+                                                                NO_OWN_BUSINESS, PHASES, RS)
 from relatierapport.business import credit_note_condition, deal_condition, won_condition
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem
@@ -125,6 +125,8 @@ def _aggregates(portfolio, options, as_of: dt.date) -> tuple[pl.LazyFrame, pl.La
             first_won=date.filter(is_deal).min(),
             last_won=date.filter(is_deal).max(),
             revenue_sum=exact_sum(pl.col("amount").filter(is_won & in_window)),
+            # won records without an amount: revenue sums the known amounts, and says how many
+            amount_missing=(is_won & in_window & pl.col("amount").is_null()).sum(),
             hours_sum=exact_sum(pl.col("hours").filter(hours_rows)),
             hours_rows=hours_rows.sum(),
             hours_missing=(hours_rows & no_hours).sum(),
@@ -182,11 +184,15 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
         .then(pl.lit(NO_HOURS_IN_WINDOW))
         .when(~hours_known).then(pl.lit(NO_HOURS_SOME)),
     ).with_columns(hours_cost=(pl.col("hours") * o["hourly_cost"]).round(2)).with_columns(
-        profit=(pl.col("revenue") - pl.col("hours_cost")).round(2),
+        # a won record without an amount is work whose revenue is unknown: the profit is unknown
+        # (the revenue sums the known amounts and says how many it left out)
+        profit=pl.when(pl.col("amount_missing") == 0)
+        .then((pl.col("revenue") - pl.col("hours_cost")).round(2)),
     ).with_columns(
         margin=pl.when(pl.col("revenue") > 0).then((pl.col("profit") / pl.col("revenue")).round(4)),
         profit_unknown=pl.when(pl.col("profit").is_null())
-        .then(pl.coalesce("revenue_unknown", "hours_unknown")),
+        .then(pl.coalesce("revenue_unknown", "hours_unknown",
+                          pl.when(pl.col("amount_missing") > 0).then(pl.lit(NO_AMOUNT_SOME)))),
     )
     # lenses: ABC scoring, attractiveness, accessibility
     df = df.with_columns(*_weighted(o["scoring_weights"], "abc"),

@@ -22,13 +22,13 @@ from relatierapport.exact import exact_sum, exact_total
 
 VALUE_FIELDS = ("revenue", "hours", "hours_cost", "profit", "margin", "won_window", "won_regular",
                 "won_sleeping", "won_all", "credit_notes", "first_won", "last_won", "touchpoints",
-                "disloyal", "referrals", "sow", "hours_missing", "revenue_unknown", "hours_unknown",
-                "profit_unknown")
+                "disloyal", "referrals", "sow", "hours_missing", "amount_missing", "revenue_unknown",
+                "hours_unknown", "profit_unknown")
 VALUE_KEYS = ("revenue", "hours", "hours_cost", "profit", "margin", "won_deals",
               "won_deals_regular", "won_deals_sleeping_months", "won_deals_total", "credit_notes",
               "first_won", "last_won", "touchpoints", "disloyal_signals", "referrals",
-              "share_of_wallet", "records_without_hours", "revenue_unknown", "hours_unknown",
-              "profit_unknown")
+              "share_of_wallet", "records_without_hours", "records_without_amount", "revenue_unknown",
+              "hours_unknown", "profit_unknown")
 LENSES = (("abc", "scoring_weights"), ("attr", "attractiveness"), ("acc", "accessibility"))
 
 

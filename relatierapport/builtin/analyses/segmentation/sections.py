@@ -168,6 +168,9 @@ def _relation_data(entry, relation, report) -> dict[str, Any]:
         ]
         if value["credit_notes"]:
             facts.append((_("Credit notes"), f["number"](value["credit_notes"]), None))
+        if value["records_without_amount"]:
+            facts.append((_("Won records without an amount, left out of the revenue"),
+                          f["number"](value["records_without_amount"]), None))
     facts += [
         (_("Touchpoints"), f["number"](value["touchpoints"]), None),
         (_("Touchpoints with a competitor signal"), f["number"](value["disloyal_signals"]), None),
