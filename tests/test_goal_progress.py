@@ -207,6 +207,24 @@ def test_a_mean_without_a_baseline_has_no_progress_and_without_values_has_no_sta
     assert (empty.status, empty.unknown) == (None, "no values in the period yet")
 
 
+def test_a_level_from_a_zero_baseline_and_exactly_on_target():
+    # Baseline 0 (a score that starts from nothing), target 8, mean 8: progress (8 - 0) / (8 - 0)
+    # = 1.0, on course; 4: 0.5, behind.
+    on = evaluate(goal("mean", target=8.0, now=Stat(total=8.0, count=1), baseline_given=0.0))
+    assert (on.progress, on.status, on.direction) == (1.0, "on_track", "towards")
+    half = evaluate(goal("mean", target=8.0, now=Stat(total=4.0, count=1), baseline_given=0.0))
+    assert (half.progress, half.status) == (0.5, "behind")
+
+
+def test_a_change_exactly_on_target_and_a_credit_note_after_it():
+    # Baseline 1000; 550 at half time: (550 / 500 - 1) x 100 = +10%, exactly +10%: progress 1.0,
+    # on course. A credit note of -60 after it: 490 -> -2%, progress -0.2, moving away.
+    on = evaluate(goal("growth", target=10.0, now=Stat(total=550.0), base=Stat(total=1000.0)))
+    assert on.progress == pytest.approx(1.0) and on.status == "on_track"
+    after = evaluate(goal("growth", target=10.0, now=Stat(total=550.0 - 60.0), base=Stat(total=1000.0)))
+    assert after.progress == pytest.approx(-0.2) and (after.direction, after.status) == ("away", "behind")
+
+
 # -- limits: a floor or a ceiling, met or not ----------------------------------------------------
 
 def test_growth_at_least_minus_25_percent_is_a_floor_with_its_margin():
