@@ -26,6 +26,7 @@ from relatierapport.errors import (ConfigError, DataError, PluginError, Problem,
 from relatierapport.hooktypes import BuildResult, BuildState, Findings, Report, SourceSummary
 from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
 from relatierapport.plugins import Plugins, describe_failure, make_plugins
+from relatierapport.readonly import seal, view
 from relatierapport.relation_table import RelationTable
 from relatierapport.render.publish import check_target, staging, swap_in
 from relatierapport.sources import organisations, owners
@@ -209,12 +210,15 @@ def _collector_paused():
 
 
 def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str, Findings]:
-    """Run every analysis after those it requires; name the plugin that fails."""
+    """Run every analysis after those it requires; name the plugin that fails. The portfolio is
+    sealed first: each analysis reads its own read-only view, so none can change what the others
+    (and the report) see."""
     findings: dict[str, Findings] = {}
+    seal(portfolio)
     for plugin, analysis in plugins.analyses():
         try:
             with _collector_paused():
-                result = analysis.run(portfolio, config, {name: findings[name] for name in
+                result = analysis.run(view(portfolio), config, {name: findings[name] for name in
                                                           analysis.requires + analysis.after
                                                           if name in findings})
         except RelatierapportError:
