@@ -297,3 +297,42 @@ def test_the_fetcher_refuses_encoded_climbing_other_hosts_relative_and_non_files
     inside.write_bytes(PNG_1X1)
     assert fetcher.fetch("file://localhost" + str(inside)).read() == PNG_1X1
     assert fetcher.fetch(base + "/%6cogo.png").read() == PNG_1X1     # %6c is l: decoded, then checked
+
+
+@pytest.mark.parametrize("kind", ["link", "absolute", "climbing", "encoded", "file-url"])
+def test_a_source_path_leading_outside_is_refused_before_anything_is_read(tmp_path, kind):
+    project, elsewhere = tmp_path / "project", plant_elsewhere(tmp_path / "elsewhere")
+    (elsewhere / "relations.csv").write_text(TWO.format(city="SECRET-ELSEWHERE"), encoding="utf-8")
+    config = write_project(project)
+    (project / "data" / "link.csv").symlink_to(elsewhere / "relations.csv")
+    path = {"link": "data/link.csv", "absolute": str(elsewhere / "relations.csv"),
+            "climbing": "../elsewhere/relations.csv", "encoded": "%2e%2e/elsewhere/relations.csv",
+            "file-url": (elsewhere / "relations.csv").as_uri()}[kind]
+    config.write_text(config.read_text(encoding="utf-8")
+                      + f'\n[[sources]]\ntype = "csv"\npath = "{path}"\ntable = "relations"\n',
+                      encoding="utf-8")
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "html")
+    assert result.exit_code == 2, result.output
+    expected = ("expected a path inside the project folder" if kind in ("link", "absolute", "climbing")
+                else "expected an existing file or folder")    # %2e%2e and file: are names, not decoded
+    assert f"config.toml: [[sources]] #5 path: {expected}" in result.output
+    assert SECRET_TEXT not in result.output and not (project / "site").exists()
+
+
+def test_a_link_in_a_source_folder_leading_outside_is_skipped_with_a_warning(tmp_path):
+    project, elsewhere = tmp_path / "project", plant_elsewhere(tmp_path / "elsewhere")
+    (elsewhere / "stolen.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:SECRET-ELSEWHERE\r\n"
+                                          "END:VCARD\r\n", encoding="utf-8")
+    config = write_project(project)
+    (project / "data" / "cards").mkdir()
+    (project / "data" / "cards" / "own.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dirk Dekker\r\nEND:VCARD\r\n", encoding="utf-8")
+    (project / "data" / "cards" / "stolen.vcf").symlink_to(elsewhere / "stolen.vcf")
+    config.write_text(config.read_text(encoding="utf-8")
+                      + '\n[[sources]]\ntype = "vcard"\npath = "data/cards"\n', encoding="utf-8")
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "html")
+    assert "data/cards/stolen.vcf: expected a file inside data/cards, found a link to a file " \
+           "outside it: not read" in result.output
+    assert SECRET_TEXT not in result.output
+    if result.exit_code == 0:
+        assert SECRET_TEXT not in (project / "site" / "report.json").read_text(encoding="utf-8")
