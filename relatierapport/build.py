@@ -288,6 +288,8 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
             on_stage(f"writing {name}")
             pages = site.pages() if site is not None else iter(())
             files += _write(plugins, available[name], pages, tmp, state)
+            if site is not None:     # templates, assets or a stylesheet refused as leading outside
+                state.warnings += site.refusals.take_new()
         if options.strict and state.warnings:
             raise StrictError(state.warnings)
         swap_in(tmp, target)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from relatierapport.config import Config, SourceSpec
     from relatierapport.errors import Problem
     from relatierapport.model import Portfolio, SourceData
+    from relatierapport.paths import Roots
 
 __all__ = ["Analysis", "BuildResult", "BuildState", "Findings", "GoalMetric", "Option", "OptionGroup",
            "OutputFormat", "Page", "RelationTable", "Report", "Section", "SiteFiles", "SourceReader",
@@ -206,6 +207,7 @@ class SiteFiles(Protocol):
     """What an output format may ask of the rendered site besides its pages."""
 
     dirs: list[Path]
+    roots: "Roots"      # the folders the build may read (``path in roots`` follows links)
 
     def copy_assets(self, out_dir: Path) -> list[str]: ...
 

@@ -37,3 +37,10 @@ def test_every_data_file_has_a_source_note_in_its_folder_or_above():
                    if not any((folder / "SOURCE.txt").is_file()
                               for folder in p.parents if TEST_DATA in folder.parents)]
     assert unexplained == []
+
+
+def test_the_nothing_outside_property_tests_run_everywhere():
+    """They guard personal data (issue 16): no skip, no program they need, so CI always runs them."""
+    text = (TESTS / "test_nothing_outside.py").read_text(encoding="utf-8")
+    assert not re.search(r"\bskip(if)?\b|importorskip|mark\.needs|xfail", text)
+    assert "def test_a_build_opens_nothing_outside_the_project" in text

@@ -10,7 +10,6 @@ the template and line. Templates show findings; they never compute.
 from __future__ import annotations
 
 import re
-import shutil
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from markupsafe import Markup
 
 from relatierapport import __version__
 from relatierapport.hooktypes import Page
+from relatierapport.paths import Refusals, Roots, confine_loader, copy_tree, first_file
 from relatierapport.render.i18n import translations
 from relatierapport.render.slugs import slugs_for
 from relatierapport.render.table_box import boxed_tables
@@ -71,12 +71,13 @@ def page_counter(gettext) -> Markup:
     return Markup(" ".join(parts))
 
 
-def find_asset(dirs: list[Path], name: str) -> Path:
-    """The first template folder that has ``name`` (so a project can override our CSS)."""
-    for folder in dirs:
-        if (folder / name).is_file():
-            return folder / name
-    raise FileNotFoundError(name)
+def find_asset(dirs: list[Path], name: str, roots: Roots | None = None,
+               refused=lambda problem: None) -> Path:
+    """The first template folder that has ``name`` (so a project can override our CSS); with
+    ``roots``, a file that is a link leading outside them is refused and the search goes on."""
+    if roots is None:
+        roots = Roots(BUILTIN_TEMPLATES, dirs)
+    return first_file(dirs, name, roots, refused, "stylesheet" if name.endswith(".css") else "file")
 
 
 @dataclass
@@ -89,23 +90,31 @@ class Site:
     def __post_init__(self) -> None:
         self.env = make_environment(self.report, self.plugins)
         self.dirs = template_dirs(self.report.config.root, self.plugins)
+        # what templates, assets and the PDFs may read: the project, our templates and the
+        # template folders plugins declare; whatever leads elsewhere is refused (relatierapport.paths)
+        self.roots = Roots(self.report.config.root, [BUILTIN_TEMPLATES, *self.plugins.template_dirs()])
+        self.refusals = Refusals()
+        self.env.loader = confine_loader(self.env.loader, [*self.dirs, BUILTIN_TEMPLATES], self.roots,
+                                         self.refusals.add)
         self.slugs = slugs_for(list(self.report.portfolio.relations))
         self.page_counter = page_counter(translations(self.report.config.language).gettext)
 
     # -- assets -------------------------------------------------------------------
     def copy_assets(self, out_dir: Path) -> list[str]:
-        """Copy every template folder's assets/, more specific folders winning."""
+        """Copy every template folder's assets/, more specific folders winning; a file or folder
+        that is a link leading outside the project is refused, not copied."""
         written = set()
         for folder in reversed(self.dirs):
             assets = folder / "assets"
             if assets.is_dir():
-                shutil.copytree(assets, out_dir / "assets", dirs_exist_ok=True)
+                copy_tree(assets, out_dir / "assets", self.roots, self.refusals.add,
+                          "not copied into assets/")
                 written |= {str(p.relative_to(out_dir)) for p in (out_dir / "assets").rglob("*")
                             if p.is_file()}
         return sorted(written)
 
     def stylesheet(self) -> Path:
-        return find_asset(self.dirs, STYLESHEET)
+        return find_asset(self.dirs, STYLESHEET, self.roots, self.refusals.add)
 
     # -- pages --------------------------------------------------------------------
     def relation_path(self, relation_id: str) -> str:

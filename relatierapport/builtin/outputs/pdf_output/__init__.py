@@ -34,7 +34,9 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     state.site.copy_assets(out_dir)
     (out_dir / "relations").mkdir(exist_ok=True)
     config = state.report.config
-    roots = tuple(str(p) for p in (out_dir, config.root, BUILTIN_TEMPLATES, *state.site.dirs))
+    # the fetcher reads only here: the project, our and the plugins' templates, this output
+    # (not a template folder's own path: templates/ may itself be a link leading elsewhere)
+    roots = tuple(str(p) for p in (out_dir, *state.site.roots.roots))
     settings = PdfSettings((str(stylesheet),), roots, pdf_variant(config))
     written: list[str] = []
     files: dict[str, str] = {}          # the page's label -> its PDF, to say where glyphs are missing
