@@ -8,8 +8,9 @@ client drops a copy resent with ``--resend``, and without personal data in it.
 Templates: ``mail/subject.txt`` and ``mail/body.txt``, looked up like the report
 templates (a project's ``templates/mail/body.txt`` wins over the built-in), or
 ``[plugins.mail] subject`` / ``body`` as Jinja2 text. They are plain text (no
-HTML escaping); the subject is folded onto one line, so neither a template nor
-the data can add a header. Like the report's templates they render in the sandbox
+HTML escaping); the subject is folded onto one line (``one_line``: line breaks of
+any kind become spaces, control characters go), so neither a template nor the
+data can add a header. Like the report's templates they render in the sandbox
 (``relatierapport.render.sandbox``).
 """
 
@@ -30,6 +31,7 @@ from jinja2.exceptions import SecurityError
 from relatierapport.builtin.delivery.mail.addresses import Mailbox
 from relatierapport.errors import ConfigError, Problem, RelatierapportError
 from relatierapport.render.i18n import translations
+from relatierapport.render.one_line import one_line
 from relatierapport.render.sandbox import WHAT_TEMPLATES_MAY_DO, TemplateEnvironment
 from relatierapport.builtin.delivery.mail.routing import BuiltSite, Delivery
 
@@ -104,7 +106,7 @@ class Texts:
                 raise RelatierapportError(f"{location}: template error while writing the message to "
                                           f"{delivery.to.address}: {type(exc).__name__}: {exc}") from exc
         subject, body = texts
-        return " ".join(subject.split()), body.strip() + "\n"
+        return one_line(subject), body.strip() + "\n"
 
 
 def compose(delivery: Delivery, site: BuiltSite, sender: Mailbox, reply_to: Mailbox | None,
