@@ -374,6 +374,11 @@ def prepare_jinja_env(env: jinja2.Environment, config: Config) -> None:
     are added by the built-in ``formatting`` plugin on this hook. Filters
     format; they should not compute findings.
 
+    The environment is Jinja2's immutable sandbox (``relatierapport.render.sandbox``):
+    templates cannot reach Python internals, modules or files, nor change what they are
+    given. A filter or global you add is Python and runs unsandboxed, so give templates
+    values and functions that are safe to call from any template.
+
     Runs: once per build, when the Jinja2 environment is made, before any page renders.
 
     Arguments:

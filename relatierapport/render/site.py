@@ -5,6 +5,10 @@ folders, then in the built-ins; ``builtin/<name>`` always reaches the built-in
 original so an override can extend it and change one block. Autoescaping is on
 for every template whatever its suffix, and an undefined name is an error with
 the template and line. Templates show findings; they never compute.
+
+Every template renders in Jinja2's immutable sandbox (``relatierapport.render.sandbox``): a
+template that reaches for Python internals, modules or files, or changes the data it is
+given, stops the build with its file and line.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from relatierapport import __version__
 from relatierapport.hooktypes import Page
 from relatierapport.paths import Refusals, Roots, confine_loader, copy_tree, first_file
 from relatierapport.render.i18n import translations
+from relatierapport.render.sandbox import WHAT_TEMPLATES_MAY_DO, TemplateEnvironment
 from relatierapport.render.slugs import slugs_for
 from relatierapport.render.table_box import boxed_tables
 
@@ -45,8 +51,8 @@ def make_environment(report: "Report", plugins: "Plugins") -> jinja2.Environment
         jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(BUILTIN_TEMPLATES)}),
         jinja2.FileSystemLoader([str(d) for d in dirs]),
     ])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = TemplateEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                              extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(report.config.language), newstyle=True)
     env.filters["boxed_tables"] = boxed_tables
     plugins.prepare_jinja_env(env, report.config)
@@ -151,6 +157,10 @@ class Site:
         page = f"relation {relation.id!r}" if relation else "the portfolio"
         try:
             return self.env.get_template(template).render(context)
+        except SecurityError as exc:
+            raise RelatierapportError(f"{self._template_location(exc)}: the template tried something "
+                                      f"a template may not do while rendering {page}: {exc} "
+                                      f"({WHAT_TEMPLATES_MAY_DO})") from exc
         except jinja2.TemplateError as exc:
             raise RelatierapportError(f"{self._template_location(exc)}: template error while "
                                       f"rendering {page}: {type(exc).__name__}: {exc}") from exc

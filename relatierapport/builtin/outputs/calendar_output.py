@@ -13,6 +13,10 @@ project, the relation id and the cadence month the touchpoint belongs to
 UID when next month's report moves it by a few days; SEQUENCE and DTSTAMP come
 from the report date, so a later report wins. The same input gives the same
 bytes. UIDs carry no personal data.
+
+Names from the data (relations, account managers, the project) go into titles, the
+calendar's name and the lines of a description on one line each (``one_line``): a name
+with a line break, from a multi-line cell, would otherwise break the file.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from relatierapport.errors import ConfigError, Problem
 from relatierapport.hooktypes import OutputFormat
 from relatierapport.render.i18n import translations
 from relatierapport.render.labels import label
+from relatierapport.render.one_line import one_line
 from relatierapport.options import Integer, Option, OptionGroup
 from relatierapport.relation_table import RelationTable
 from relatierapport.render.slugs import OWNER_CALENDARS, owner_calendars
@@ -73,7 +78,8 @@ def write_calendars(pages, out_dir: Path, state) -> list[str]:
                                    field=f"[plugins.{NAME}] months")])
     events = _events(report, found.relations.frame, months)
     gettext = translations(config.language).gettext
-    project = config.project["name"]
+    project = config.project["name"]          # the UIDs' key: as it is, so they stay the same
+    project_name = one_line(project)
     stamp = vDatetime(dt.datetime.combine(report.as_of, dt.time(), tzinfo=dt.timezone.utc)).to_ical()
     sequence = (report.as_of - _EPOCH).days
     employees = report.portfolio.employees
@@ -83,7 +89,7 @@ def write_calendars(pages, out_dir: Path, state) -> list[str]:
     texts: dict = {}
     for row in events.iter_rows(named=True):
         owner = row["owner"]
-        owner_name = employees[owner].name if owner in employees else owner
+        owner_name = one_line(employees[owner].name if owner in employees else owner)
         event = _event(row, owner_name, project, stamp, sequence, gettext, texts)
         every.append(event)
         if owner:
@@ -91,14 +97,14 @@ def write_calendars(pages, out_dir: Path, state) -> list[str]:
 
     written = []
     title = gettext("Planned touchpoints")
-    _write(out_dir / ALL_FILE, f"{project} – {title}", every)
+    _write(out_dir / ALL_FILE, f"{project_name} – {title}", every)
     written.append(ALL_FILE)
     owners = report.portfolio.relation_frame()["owner"].drop_nulls().unique().sort().to_list()
     if owners:
         (out_dir / OWNER_CALENDARS).mkdir(exist_ok=True)
     for owner, path in owner_calendars(owners).items():   # empty or not, so mail can attach it
-        name = employees[owner].name if owner in employees else owner
-        _write(out_dir / path, f"{project} – {title} – {name}", per_owner.get(owner, []))
+        name = one_line(employees[owner].name if owner in employees else owner)
+        _write(out_dir / path, f"{project_name} – {title} – {name}", per_owner.get(owner, []))
         written.append(path)
     return written
 
@@ -129,16 +135,16 @@ def _event(row: dict, owner_name: str | None, project: str, stamp: bytes, sequen
     key = (row["relation"], row["catch_up"])
     if key not in texts:
         minutes = row["minutes"]
-        title = gettext("Touchpoint: %(name)s (%(minutes)s min)") % {"name": row["name"],
+        title = gettext("Touchpoint: %(name)s (%(minutes)s min)") % {"name": one_line(row["name"]),
                                                                      "minutes": minutes}
-        lines = [gettext("Agenda:"), *(f"- {gettext(item)}" for item in row["agenda"] or ())]
+        lines = [gettext("Agenda:"), *(f"- {one_line(gettext(item))}" for item in row["agenda"] or ())]
         if row["catch_up"]:
             lines += ["", gettext("Overdue: make contact as soon as possible.")]
         lines += ["", gettext("Length: %(minutes)s minutes") % {"minutes": minutes},
-                  gettext("Category: %(category)s") % {"category": row["category"]}
-                  + (f" · {label(row['role'], 'role', gettext)}" if row["role"] else ""),
+                  gettext("Category: %(category)s") % {"category": one_line(row["category"])}
+                  + (f" · {one_line(label(row['role'], 'role', gettext))}" if row["role"] else ""),
                   gettext("Account manager: %(name)s") % {"name": owner_name or "–"},
-                  gettext("Relation: %(id)s") % {"id": row["relation"]}]
+                  gettext("Relation: %(id)s") % {"id": one_line(row["relation"])}]
         texts[key] = (_property("SUMMARY", vText(title)), _property("DESCRIPTION", vText("\n".join(lines))))
     title, description = texts[key]
     day = row["date"]

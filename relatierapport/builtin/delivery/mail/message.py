@@ -8,8 +8,10 @@ client drops a copy resent with ``--resend``, and without personal data in it.
 Templates: ``mail/subject.txt`` and ``mail/body.txt``, looked up like the report
 templates (a project's ``templates/mail/body.txt`` wins over the built-in), or
 ``[plugins.mail] subject`` / ``body`` as Jinja2 text. They are plain text (no
-HTML escaping); the subject is folded onto one line, so neither a template nor
-the data can add a header.
+HTML escaping); the subject is folded onto one line (``one_line``: line breaks of
+any kind become spaces, control characters go), so neither a template nor the
+data can add a header. Like the report's templates they render in the sandbox
+(``relatierapport.render.sandbox``).
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ import datetime as dt
 import email.policy
 import email.utils
 import hashlib
+import traceback
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
 from relatierapport.builtin.delivery.mail.addresses import Mailbox
 from relatierapport.errors import ConfigError, Problem, RelatierapportError
 from relatierapport.render.i18n import translations
+from relatierapport.render.one_line import one_line
+from relatierapport.render.sandbox import WHAT_TEMPLATES_MAY_DO, TemplateEnvironment
 from relatierapport.builtin.delivery.mail.routing import BuiltSite, Delivery
 
 SUBJECT_TEMPLATE = "mail/subject.txt"
@@ -45,10 +51,12 @@ class Texts:
     def __init__(self, dirs: list[Path], site: BuiltSite, options: dict, filters: dict,
                  config_file: str):
         self.site = site
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-                                      autoescape=False, undefined=jinja2.StrictUndefined,
-                                      extensions=["jinja2.ext.i18n"], trim_blocks=True,
-                                      lstrip_blocks=True)
+        self.config_file = config_file
+        self.dirs = [Path(d) for d in dirs]
+        self.env = TemplateEnvironment(loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+                                       autoescape=False, undefined=jinja2.StrictUndefined,
+                                       extensions=["jinja2.ext.i18n"], trim_blocks=True,
+                                       lstrip_blocks=True)
         self.env.install_gettext_translations(translations(site.language), newstyle=True)
         self.env.filters.update(filters)
         self.templates = {}
@@ -62,6 +70,19 @@ class Texts:
                                                f"(line {exc.lineno})", field=f"[plugins.mail] {key}")]) from None
                 raise RelatierapportError(f"{exc.filename}:{exc.lineno}: template error: {exc.message}") from None
 
+    def _location(self, template: jinja2.Template, key: str, exc: Exception) -> str:
+        """The template file and line where rendering failed (Jinja2 keeps it in the traceback);
+        for a template given as text in config.toml, the option and its line."""
+        where = template.filename or "<template>"
+        line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
+                     if f.filename == where), None)
+        if template.name:            # a file; from config.toml the template has no name
+            path = Path(template.filename)
+            name = next((str(path.relative_to(d.parent)) for d in self.dirs if path.is_relative_to(d)),
+                        template.name)
+            return f"{name}:{line}" if line else name
+        return f"{self.config_file}: [plugins.mail] {key}" + (f", line {line}" if line else "")
+
     def render(self, delivery: Delivery) -> tuple[str, str]:
         site = self.site
         context = {
@@ -72,14 +93,20 @@ class Texts:
         }
         texts = []
         for key in ("subject", "body"):
+            template = self.templates[key]
             try:
-                texts.append(self.templates[key].render(context))
+                texts.append(template.render(context))
             except jinja2.TemplateError as exc:
-                name = self.templates[key].name or f"[plugins.mail] {key}"
-                raise RelatierapportError(f"{name}: template error while writing the message to "
+                location = self._location(template, key, exc)
+                if isinstance(exc, SecurityError):
+                    raise RelatierapportError(f"{location}: the template tried something a template "
+                                              f"may not do while writing the message to "
+                                              f"{delivery.to.address}: {exc} ({WHAT_TEMPLATES_MAY_DO})"
+                                              ) from exc
+                raise RelatierapportError(f"{location}: template error while writing the message to "
                                           f"{delivery.to.address}: {type(exc).__name__}: {exc}") from exc
         subject, body = texts
-        return " ".join(subject.split()), body.strip() + "\n"
+        return one_line(subject), body.strip() + "\n"
 
 
 def compose(delivery: Delivery, site: BuiltSite, sender: Mailbox, reply_to: Mailbox | None,

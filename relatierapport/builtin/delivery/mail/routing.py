@@ -18,6 +18,7 @@ from pathlib import Path
 import orjson
 
 from relatierapport.builtin.delivery.mail.addresses import Mailbox, check_address, check_name
+from relatierapport.render.one_line import CONTROL, has_line_break, one_line
 from relatierapport.render.slugs import owner_calendars
 from relatierapport.errors import ConfigError, Problem
 from relatierapport.render.publish import MARKER
@@ -97,7 +98,7 @@ def route(site: BuiltSite, employees: dict, options: dict) -> tuple[list[Deliver
                 warnings.append(Problem("mail", f"owner {owner!r} of {len(relations)} relation(s) is "
                                         "no employee in the data; their plans are not mailed"))
                 continue
-            mailbox = _employee_mailbox(employee, errors)
+            mailbox = _employee_mailbox(employee, errors, warnings)
             if mailbox is None:
                 if not employee.email:
                     warnings.append(_at(employee.origin, "email", f"employee {owner!r} owns "
@@ -143,8 +144,10 @@ def _missing_advice(path: Path, folder: Path) -> str:
             "formats) before mailing")
 
 
-def _employee_mailbox(employee, errors: list[Problem]) -> Mailbox | None:
-    """The employee's checked mailbox; a bad address or name is an error at its record."""
+def _employee_mailbox(employee, errors: list[Problem], warnings: list[Problem]) -> Mailbox | None:
+    """The employee's checked mailbox; a bad address or name is an error at its record. A name
+    over more lines (a multi-line cell of an HR export) goes into the header on one line, with a
+    warning at its record; a control character or a second address in it stays an error."""
     if not employee.email:
         return None
     try:
@@ -153,8 +156,14 @@ def _employee_mailbox(employee, errors: list[Problem]) -> Mailbox | None:
         errors.append(_at(employee.origin, "email", f"{exc}, found {_shown(employee.email)} "
                           f"(employee {employee.id!r})"))
         return None
+    name = employee.name
+    if has_line_break(name):
+        name = one_line(name) if not CONTROL.search(name) else name
+        warnings.append(_at(employee.origin, "name", f"expected a name on one line, found "
+                            f"{_shown(employee.name)} (employee {employee.id!r}); the mail headers "
+                            f"have {_shown(name)}"))
     try:
-        name = check_name(employee.name)
+        name = check_name(name)
     except ValueError as exc:
         errors.append(_at(employee.origin, "name", f"{exc}, found {_shown(employee.name)} "
                           f"(employee {employee.id!r})"))

@@ -74,13 +74,17 @@ class _Renderer:
     def render(self, job: PdfJob) -> int:
         """Write the job's PDF; return its number of printed pages (counted by a finisher, which
         WeasyPrint hands the laid-out document before writing; it changes nothing)."""
-        from weasyprint import HTML
+        from weasyprint import DEFAULT_OPTIONS, HTML
+
+        from relatierapport.builtin.outputs.pdf_output.metadata import flatten
 
         printed: list[int] = []
-        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=self.fetcher)
-        document.write_pdf(job.target, stylesheets=self.stylesheets, font_config=self.font_config,
-                           pdf_variant=self.variant,
-                           finisher=lambda laid_out, pdf: printed.append(len(laid_out.pages)))
+        options = {**DEFAULT_OPTIONS, "stylesheets": self.stylesheets, "pdf_variant": self.variant}
+        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=self.fetcher
+                        ).render(font_config=self.font_config, **options)
+        flatten(document.metadata)       # title, author, … on one line (HTML.write_pdf in two steps)
+        document.write_pdf(job.target, finisher=lambda laid_out, pdf: printed.append(len(laid_out.pages)),
+                           **options)
         return printed[0]
 
 
