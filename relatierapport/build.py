@@ -108,6 +108,9 @@ def read_sources(plugins: Plugins, config: Config) -> list[tuple[SourceSummary, 
         except Exception as exc:
             raise PluginError(plugin, "source_readers", f"reading {spec.display} failed: "
                               f"{describe_failure(exc)}") from exc
+        if not data.counts() and not data.errors and not data.warnings:
+            data.warnings.append(Problem(spec.display, "expected records, found none: this source "
+                                         "adds nothing to the report"))
         return SourceSummary(spec.label, spec.type, data.counts(), data.errors, data.warnings), data
 
     if len(config.sources) < 2:
@@ -189,7 +192,17 @@ def load(plugins: Plugins, config: Config) -> Loaded:
     with _collector_paused():
         results = read_sources(plugins, config)
         portfolio, errors, warnings, merges = merge(results, config.sections["identity"])
+    if not portfolio.relations and not errors:
+        errors.append(no_relations(config, [summary for summary, _ in results]))
     return Loaded(portfolio, [summary for summary, _ in results], errors, warnings, merges)
+
+
+def no_relations(config: Config, summaries: list[SourceSummary]) -> Problem:
+    """A report of nothing is not a report: what each source gave instead, so it can be fixed."""
+    gave = "; ".join(f"{summary.label}: " + (", ".join(f"{n} {table}" for table, n in summary.counts.items())
+                                             or "nothing") for summary in summaries) or "no sources"
+    return Problem(config.path.name, f"expected relations to report on, found none ({gave}); "
+                   "a report of 0 relations is not made", field="[[sources]]")
 
 
 # -- stage 3: analysis --------------------------------------------------------------

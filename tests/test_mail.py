@@ -341,3 +341,26 @@ def test_an_unreachable_server_stops_the_run_after_the_retries(project, server):
     assert "cannot connect to 127.0.0.1:" in result.output and "(tried 2 time(s))" in result.output
     assert "0 message(s) sent, 3 not sent" in result.output
     assert [entry["status"] for entry in ledger(project)] == ["failed"]     # nothing was handed over
+
+
+def test_mail_sends_nothing_when_the_data_makes_the_build_fail(project, server):
+    """A relations file emptied to its header: the build fails (0 relations) and keeps last
+    build's output; mail reads the data as the build does and refuses, saying why."""
+    site = project.parent / "site"
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    (project.parent / "data" / "relations.csv").write_text("id;name;kind;role;owner;category;since;city\n",
+                                                          encoding="utf-8")
+    build = cli("build", "--config", project, "--as-of", "2026-12-01", "--format", "json")
+    assert build.exit_code == 1
+    assert "config.toml: [[sources]]: expected relations to report on, found none" in build.output
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    for command in (("mail",), ("mail", "--dry-run")):
+        result = cli(*command, "--config", project)
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(
+            "Error: 1 data problem(s); the build fails on them, so nothing is sent:\n"
+            "  config.toml: [[sources]]: expected relations to report on, found none "
+            "(data/relations.csv: nothing; data/employees.csv: 2 employees; data/touchpoints.csv: "
+            "3 touchpoints; data/business.csv: 1 business); a report of 0 relations is not made\n")
+    assert server.connections == 0 and server.recorder.received == []
+    assert not (site / "mail").exists()

@@ -56,8 +56,8 @@ def test_build_summary_keeps_every_location_of_a_grouped_error(tmp_path):
 
 def test_the_same_warning_on_many_rows_is_one_line_in_check_and_build(tmp_path):
     relations = "id;name\n" + "".join(f"K{n};Relatie {n}\n" for n in range(1, 41))    # lines 2-41
-    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\n",
-                                                                  "business.csv": "relation;date\n"})
+    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\nK1;01-10-2026\n",
+                                                                  "business.csv": "relation;date\nK1;01-02-2026\n"})
     add_plugin(tmp_path, "nagger", WARNS)
     for command in ("check", "build"):
         args = (command, "--config", config, "--as-of", "2026-11-01") + (
@@ -79,8 +79,8 @@ def test_the_same_warning_on_many_rows_is_one_line_in_check_and_build(tmp_path):
 
 def test_a_strict_failure_groups_its_warnings_too(tmp_path):
     relations = "id;name\n" + "".join(f"K{n};Relatie {n}\n" for n in range(1, 41))
-    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\n",
-                                                                  "business.csv": "relation;date\n"})
+    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\nK1;01-10-2026\n",
+                                                                  "business.csv": "relation;date\nK1;01-02-2026\n"})
     add_plugin(tmp_path, "nagger", WARNS)
     result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json", "--strict")
     assert result.exit_code == 1

@@ -312,6 +312,10 @@ def _convert(frame: pl.DataFrame, spec, delimiter: str, lines) -> SourceData:
     data = convert(grid, spec.table)
     if spec.table == "employees":      # the one employee field convert does not read
         data.errors += owners.table_aliases(frame, spec.columns, data.employees, spec.display)
+    if not data.counts() and not data.errors:
+        data.warnings.append(Problem(spec.display, "expected rows after the header, found none: this "
+                                     "source adds nothing to the report",
+                                     location=str(1 + opts["skip_lines"])))
     return data
 
 

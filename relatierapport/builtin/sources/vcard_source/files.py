@@ -43,7 +43,8 @@ def vcard_files(spec, problems: Problems) -> list[tuple[Path, str]]:
             if path.is_file():
                 found.append((relative, path))
     if not found:
-        problems.error(Problem(spec.display, "expected .vcf or .vcard files in this folder, found none"))
+        problems.warn(Problem(spec.display, "expected .vcf or .vcard files in this folder, found none: "
+                              "this source adds nothing to the report"))
     return [(path, f"{prefix}/{relative}") for relative, path in sorted(found)]
 
 
