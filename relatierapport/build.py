@@ -81,10 +81,23 @@ def configure(options: BuildOptions) -> tuple[Plugins, Config]:
                                     plugins.source_readers())
     config.as_of = options.as_of or config.project.get("as_of") or dt.date.today()
     config.strict = options.strict
-    config.warnings = plugins.warnings + config.warnings
+    config.warnings = disable_warnings(plugins.warnings, raw, options.config_path) + config.warnings
     if options.strict and any(w.source == options.config_path.name for w in config.warnings):
         raise ConfigError([w for w in config.warnings if w.source == options.config_path.name])
     return plugins, config
+
+
+def disable_warnings(warnings: list[Problem], raw: dict, path: Path) -> list[Problem]:
+    """The plugin machinery's warnings, those about a name in ``[project] disable_plugins`` (not
+    one given with --disable) as problems of config.toml at that key's line."""
+    named = config_module.disabled_plugins(raw)
+    result = []
+    for warning in warnings:
+        if warning.source == "plugins" and not warning.field and any(
+                warning.message.startswith(f"cannot disable {name!r}:") for name in named):
+            warning = Problem(path.name, warning.message, field="[project] disable_plugins")
+        result.append(warning)
+    return config_module.locate(result, path)
 
 
 # -- stage 2: loading ---------------------------------------------------------------
@@ -194,6 +207,7 @@ def load(plugins: Plugins, config: Config) -> Loaded:
         portfolio, errors, warnings, merges = merge(results, config.sections["identity"])
     if not portfolio.relations and not errors:
         errors.append(no_relations(config, [summary for summary, _ in results]))
+    errors, warnings = config_module.locate(errors, config.path), config_module.locate(warnings, config.path)
     return Loaded(portfolio, [summary for summary, _ in results], errors, warnings, merges)
 
 
@@ -261,7 +275,8 @@ def prepare_report(options: BuildOptions, *,
     if loaded.errors:
         raise DataError(loaded.errors)
     findings = analyse(plugins, config, loaded.portfolio)
-    warnings = config.warnings + loaded.warnings + [w for f in findings.values() for w in f.warnings]
+    warnings = config.warnings + loaded.warnings + config_module.locate(
+        [w for f in findings.values() for w in f.warnings], config.path)
     return plugins, Report(config, loaded.portfolio, findings, warnings)
 
 

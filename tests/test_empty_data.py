@@ -45,7 +45,7 @@ def test_a_build_of_0_relations_fails_and_keeps_the_previous_output(tmp_path):
     (tmp_path / "data" / "relations.csv").write_text("id;name;kind;role;owner;category;since;city\n",
                                                     encoding="utf-8")
     expected = ("Error: 1 data problem(s):\n"
-                "  config.toml: [[sources]]: expected relations to report on, found none "
+                "  config.toml:4: [[sources]]: expected relations to report on, found none "
                 "(data/relations.csv: nothing; data/employees.csv: 2 employees; data/touchpoints.csv: "
                 "3 touchpoints; data/business.csv: 1 business); a report of 0 relations is not made\n")
     for strict in ((), ("--strict",)):

@@ -32,6 +32,7 @@ import click
 from relatierapport import hookimpl
 from relatierapport.builtin.delivery.mail.addresses import Mailbox, MailboxOption
 from relatierapport.builtin.delivery.mail import smtp
+from relatierapport.config import errors_located
 from relatierapport.render.formatting import make_filters
 from relatierapport.errors import ConfigError, DataError, MailError, Problem, grouped
 from relatierapport.builtin.delivery.mail.ledger import DONE, LEDGER, UNCERTAIN, Ledger
@@ -96,7 +97,8 @@ def post_build(result, config):
               help="Also send the messages whose outcome is unknown (the ledger says why).")
 def mail_command(config_path: Path, out: Path | None, dry_run: bool, resend: bool) -> None:
     """Mail the built reports: each account manager their plans, the recipients the portfolio."""
-    run(config_path, out=out, dry_run=dry_run, resend=resend)
+    with errors_located(config_path):
+        run(config_path, out=out, dry_run=dry_run, resend=resend)
 
 
 class NothingSent(DataError):
