@@ -82,10 +82,23 @@ def configure(options: BuildOptions) -> tuple[Plugins, Config]:
                                     plugins.source_readers())
     config.as_of = options.as_of or config.project.get("as_of") or dt.date.today()
     config.strict = options.strict
-    config.warnings = plugins.warnings + config.warnings
+    config.warnings = disable_warnings(plugins.warnings, raw, options.config_path) + config.warnings
     if options.strict and any(w.source == options.config_path.name for w in config.warnings):
         raise ConfigError([w for w in config.warnings if w.source == options.config_path.name])
     return plugins, config
+
+
+def disable_warnings(warnings: list[Problem], raw: dict, path: Path) -> list[Problem]:
+    """The plugin machinery's warnings, those about a name in ``[project] disable_plugins`` (not
+    one given with --disable) as problems of config.toml at that key's line."""
+    named = config_module.disabled_plugins(raw)
+    result = []
+    for warning in warnings:
+        if warning.source == "plugins" and not warning.field and any(
+                warning.message.startswith(f"cannot disable {name!r}:") for name in named):
+            warning = Problem(path.name, warning.message, field="[project] disable_plugins")
+        result.append(warning)
+    return config_module.locate(result, path)
 
 
 # -- stage 2: loading ---------------------------------------------------------------
@@ -109,6 +122,9 @@ def read_sources(plugins: Plugins, config: Config) -> list[tuple[SourceSummary, 
         except Exception as exc:
             raise PluginError(plugin, "source_readers", f"reading {spec.display} failed: "
                               f"{describe_failure(exc)}") from exc
+        if not data.counts() and not data.errors and not data.warnings:
+            data.warnings.append(Problem(spec.display, "expected records, found none: this source "
+                                         "adds nothing to the report"))
         return SourceSummary(spec.label, spec.type, data.counts(), data.errors, data.warnings), data
 
     if len(config.sources) < 2:
@@ -190,7 +206,18 @@ def load(plugins: Plugins, config: Config) -> Loaded:
     with _collector_paused():
         results = read_sources(plugins, config)
         portfolio, errors, warnings, merges = merge(results, config.sections["identity"])
+    if not portfolio.relations and not errors:
+        errors.append(no_relations(config, [summary for summary, _ in results]))
+    errors, warnings = config_module.locate(errors, config.path), config_module.locate(warnings, config.path)
     return Loaded(portfolio, [summary for summary, _ in results], errors, warnings, merges)
+
+
+def no_relations(config: Config, summaries: list[SourceSummary]) -> Problem:
+    """A report of nothing is not a report: what each source gave instead, so it can be fixed."""
+    gave = "; ".join(f"{summary.label}: " + (", ".join(f"{n} {table}" for table, n in summary.counts.items())
+                                             or "nothing") for summary in summaries) or "no sources"
+    return Problem(config.path.name, f"expected relations to report on, found none ({gave}); "
+                   "a report of 0 relations is not made", field="[[sources]]")
 
 
 # -- stage 3: analysis --------------------------------------------------------------
@@ -252,7 +279,8 @@ def prepare_report(options: BuildOptions, *,
     if loaded.errors:
         raise DataError(loaded.errors)
     findings = analyse(plugins, config, loaded.portfolio)
-    warnings = config.warnings + loaded.warnings + [w for f in findings.values() for w in f.warnings]
+    warnings = config.warnings + loaded.warnings + config_module.locate(
+        [w for f in findings.values() for w in f.warnings], config.path)
     return plugins, Report(config, loaded.portfolio, findings, warnings)
 
 

@@ -62,6 +62,12 @@ def _echo_warnings(warnings) -> None:
         click.echo(f"warning: {line}", err=True)
 
 
+def _config_lines(config_path: Path):
+    from relatierapport.config import errors_located
+
+    return errors_located(config_path)
+
+
 class _Group(click.Group):
     """Adds the commands of installed plugins (``register_commands``) when they are asked for."""
 
@@ -126,7 +132,8 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
     options = BuildOptions(config_path, as_of=as_of, strict=strict,
                            disable=disable, out=out, formats=formats, jobs=jobs, progress=progress)
     try:
-        result = run_build(options, on_stage=on_stage)
+        with _config_lines(config_path):
+            result = run_build(options, on_stage=on_stage)
     except click.ClickException as error:
         if summary_path:
             summary.write(summary_path, summary.failed(error))
@@ -164,7 +171,8 @@ def check(config_path: Path, as_of, strict: bool, disable: tuple[str, ...]) -> N
 
     options = BuildOptions(config_path, as_of=as_of, strict=strict,
                            disable=disable)
-    _, report = prepare_report(options, on_loaded=list_sources)
+    with _config_lines(config_path):
+        _, report = prepare_report(options, on_loaded=list_sources)
     _echo_warnings(report.warnings)
     if strict and report.warnings:
         raise StrictError(report.warnings)
@@ -200,7 +208,8 @@ def list_plugins(config_path: Path, disable: tuple[str, ...]) -> None:
         click.echo(f"{name}  [{origin}]  disabled")
     if skip_installed():
         click.echo(f"installed packages' plugins are skipped ({SKIP_INSTALLED_ENV} is set)")
-    _echo_warnings(plugins.warnings)
+    from relatierapport.build import disable_warnings
+    _echo_warnings(disable_warnings(plugins.warnings, raw, config_path) if raw else plugins.warnings)
 
 
 @main.command()

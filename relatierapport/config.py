@@ -7,18 +7,22 @@ Every problem is collected and reported at once, as
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from relatierapport.business import BUSINESS, MOVED
-from relatierapport.errors import ConfigError, Problem, did_you_mean
+from relatierapport.errors import ConfigError, Problem, ProblemsError, did_you_mean
 from relatierapport.sources.identity import IDENTITY
 from relatierapport.model import TABLES, Goal
 from relatierapport.options import (_NOTHING, Date, ListOf, Number, Option, OptionGroup, OptionValueError,
                                     Table, Text)
+from relatierapport.toml_lines import KeyLines
 
 TOP_LEVEL = ("project", "sources", "identity", "business", "plugins", "goals")
 
@@ -142,9 +146,67 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError([Problem(name, f"not found at {path} (run `relatierapport init DIR` "
                                          "to make a project, or pass --config PATH)")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([Problem(name, f"is not valid TOML: {exc}")]) from None
+        at = _TOML_AT.search(str(exc))
+        message = str(exc)[:at.start()] if at else str(exc)
+        raise ConfigError([Problem(name, f"is not valid TOML: {message}" + (
+            f" (column {at[2]})" if at else ""), at[1] if at else "")]) from None
     except OSError as exc:
         raise ConfigError([Problem(name, f"cannot be read: {exc}")]) from None
+
+
+_TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)$")
+
+
+def key_lines(path: Path) -> KeyLines:
+    """Where each key of the file is (nothing when it cannot be read)."""
+    try:
+        return KeyLines.read(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return KeyLines()
+
+
+def locate(problems: list[Problem], path: Path, lines: KeyLines | None = None) -> list[Problem]:
+    """Problems about config.toml with the line of what their field names: ``config.toml:12:
+    [plugins.health] weigths: …`` (the key's line, else its table's). Others are left as they are;
+    a record from config.toml located by its table (``[[goals]] #4``) gets that table's line."""
+    name = display_name(path)
+    result = []
+    for problem in problems:
+        ours = problem.source == name
+        if ours and problem.location.startswith("["):      # a record's origin: "[[goals]] #4"
+            problem = dataclasses.replace(problem, location="", field=" ".join(
+                part for part in (problem.location, problem.field) if part))
+        if ours and not problem.location and problem.field.startswith("["):
+            lines = lines if lines is not None else key_lines(path)
+            line = lines.line_of(problem.field)
+            if line is not None:
+                problem = dataclasses.replace(problem, location=str(line))
+        result.append(problem)
+    return result
+
+
+def relocated(error: ProblemsError, path: Path) -> ProblemsError:
+    """The same error with its config.toml problems located (see ``locate``)."""
+    problems = locate(error.problems, path)
+    if all(a is b for a, b in zip(problems, error.problems)):
+        return error
+    try:
+        return type(error)(problems)
+    except TypeError:            # a subclass made otherwise: keep it as it was
+        return error
+
+
+@contextlib.contextmanager
+def errors_located(path: Path) -> Iterator[None]:
+    """Problems about config.toml raised anywhere in a run (an output's or mail's check of its
+    options) leave with the line of the key they name."""
+    try:
+        yield
+    except ProblemsError as error:
+        located = relocated(error, path)
+        if located is error:
+            raise
+        raise located from error
 
 
 def _found(value: Any) -> str:
@@ -157,6 +219,17 @@ def _found(value: Any) -> str:
     if isinstance(value, list):
         return f"a list of {len(value)}"
     return repr(value)
+
+
+_CHOICES = re.compile(r'expected one of ((?:"[^"]*"(?:, )?)+)$')
+
+
+def _choice(error: ValueError, value: Any) -> str:
+    """"; did you mean "touchpoints"?" when a text is close to one of the choices it missed."""
+    match = _CHOICES.match(str(error))
+    if not match or not isinstance(value, str):
+        return ""
+    return did_you_mean(value, re.findall(r'"([^"]*)"', match[1]), '"{}"')
 
 
 class _Checker:
@@ -191,11 +264,11 @@ class _Checker:
             except OptionValueError as exc:
                 path = "".join(p if p.startswith("[") else f".{p}" for p in exc.path)
                 found = "nothing" if exc.value is _NOTHING else _found(exc.value)
-                self.errors.append(Problem(self.file, f"{exc}, found {found}",
+                self.errors.append(Problem(self.file, f"{exc}, found {found}{_choice(exc, exc.value)}",
                                            field=f"{label} {option.name}{path}"))
                 converted = option.default
             except ValueError as exc:
-                self.errors.append(Problem(self.file, f"{exc}, found {_found(value)}",
+                self.errors.append(Problem(self.file, f"{exc}, found {_found(value)}{_choice(exc, value)}",
                                            field=f"{label} {option.name}"))
                 converted = option.default
             result[option.name] = converted
@@ -248,10 +321,11 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
 
     sources = _sources(raw.get("sources", []), root, readers, checker)
     goals = _goals(raw.get("goals", []), checker)
+    lines = key_lines(path) if checker.errors or checker.warnings else KeyLines()
     if checker.errors:
-        raise ConfigError(checker.errors)
+        raise ConfigError(locate(checker.errors, path, lines))
     return Config(path=path, root=root, raw=raw, sections=sections, sources=sources,
-                  warnings=checker.warnings, goals=goals)
+                  warnings=locate(checker.warnings, path, lines), goals=goals)
 
 
 def _business(values: Any, plugin_tables: dict[str, Any], checker: _Checker) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def config_options() -> list[OptionGroup]:
 
     Every key is type-checked and defaulted before anything runs; unknown keys
     are warned about (an error under ``--strict``), and all problems are
-    reported together as ``config.toml: [plugins.acme] points: expected …,
+    reported together as ``config.toml:12: [plugins.acme] points: expected …,
     found …``. ``relatierapport init`` writes each option with its help text,
     and ``relatierapport plugins`` lists them. Read the values in any hook as
     ``config.plugin("acme")`` (a dict with every key, defaults filled in).

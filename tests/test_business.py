@@ -68,8 +68,8 @@ def test_without_segmentation_the_others_still_read_it(tmp_path):
 def test_the_former_place_still_works_with_a_warning(tmp_path):
     built = build(tmp_path, {"plugins": {"segmentation": FACTS}}, strict=False)
     assert [str(w) for w in built.warnings if "moved" in str(w)] == [
-        "config.toml: [plugins.segmentation] hourly_cost: moved to [business] hourly_cost",
-        "config.toml: [plugins.segmentation] no_status_is_won: moved to [business] no_status_is_won"]
+        "config.toml:15: [plugins.segmentation] hourly_cost: moved to [business] hourly_cost",
+        "config.toml:16: [plugins.segmentation] no_status_is_won: moved to [business] no_status_is_won"]
     assert built.relation("K1")["segmentation"]["value"]["hourly_cost"] == 60.0
     assert goal_actual(built) == 10000.0
 
@@ -84,7 +84,7 @@ def test_business_wins_over_the_former_place(tmp_path):
         """)
     result = cli("check", "--config", config)
     assert result.exit_code == 0, result.output
-    assert ("warning: config.toml: [plugins.segmentation] hourly_cost: moved to [business] "
+    assert ("warning: config.toml:28: [plugins.segmentation] hourly_cost: moved to [business] "
             "hourly_cost, which sets it too; this value is ignored") in result.output
     assert cli("check", "--config", config, "--strict").exit_code == 2
 
@@ -100,7 +100,7 @@ def test_an_invalid_value_is_a_config_error_naming_where_it_is(tmp_path, table, 
     config = write_project(tmp_path, extra_config=f"[{table}]\n{line}\n")
     result = cli("check", "--config", config)
     assert result.exit_code == 2, result.output
-    assert f"config.toml: {expected}" in result.output
+    assert f"config.toml:24: {expected}" in result.output
 
 
 # -- credit notes: a won record with a negative amount ----------------------------------------

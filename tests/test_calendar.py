@@ -111,6 +111,6 @@ def test_a_calendar_longer_than_the_plan_is_a_config_error(tmp_path):
         """)
     result = cli("build", "--config", config, "--format", "ics")
     assert result.exit_code == 2
-    assert "config.toml: [plugins.calendar_output] months: expected at most [plugins.planning] " \
+    assert "config.toml:27: [plugins.calendar_output] months: expected at most [plugins.planning] " \
            "months (2), found 3" in result.output
     assert not (tmp_path / "site").exists()

@@ -97,10 +97,10 @@ def test_bad_config_exits_2_naming_every_key(tmp_path):
     assert result.exit_code == 2
     out = result.output
     assert "3 configuration problem(s)" in out
-    assert 'config.toml: [project] language: expected one of "nl", "en", found "de"' in out
-    assert 'config.toml: [plugins.cadence] months.A: expected a whole number >= 1 and <= 60, ' \
+    assert 'config.toml:3: [project] language: expected one of "nl", "en", found "de"' in out
+    assert 'config.toml:26: [plugins.cadence] months.A: expected a whole number >= 1 and <= 60, ' \
            'found "monthly"' in out
-    assert 'config.toml: [plugins.cadence] default_category: expected one of "A", "B", "C", found "D"' in out
+    assert 'config.toml:27: [plugins.cadence] default_category: expected one of "A", "B", "C", found "D"' in out
 
 
 def test_source_problems_in_config_are_located(tmp_path):
@@ -113,18 +113,18 @@ def test_source_problems_in_config_are_located(tmp_path):
     result = cli("check", "--config", config)
     assert result.exit_code == 2
     out = result.output
-    assert re.search(r'config.toml: \[\[sources\]\] #5 type: expected one of [a-z_, ]*csv[a-z_, ]*, '
+    assert re.search(r'config.toml:25: \[\[sources\]\] #5 type: expected one of [a-z_, ]*csv[a-z_, ]*, '
                      r'found "excel97"', out)
-    assert "config.toml: [[sources]] #6 path: expected a path inside the project folder" in out
-    assert 'config.toml: [[sources]] #7 delimiter: expected "auto" or a single character, found ";;"' in out
-    assert 'config.toml: [[sources]] #7 path: expected an existing file or folder' in out
+    assert "config.toml:30: [[sources]] #6 path: expected a path inside the project folder" in out
+    assert 'config.toml:37: [[sources]] #7 delimiter: expected "auto" or a single character, found ";;"' in out
+    assert 'config.toml:35: [[sources]] #7 path: expected an existing file or folder' in out
 
 
 def test_toml_syntax_error_is_exit_2(tmp_path):
     (tmp_path / "config.toml").write_text("[project\nname = 1\n", encoding="utf-8")
     result = cli("check", "--config", tmp_path / "config.toml")
     assert result.exit_code == 2
-    assert "config.toml: is not valid TOML" in result.output
+    assert "config.toml:1: is not valid TOML: Expected ']' at the end of a table declaration (column 9)" in result.output
 
 
 def test_unknown_keys_warn_and_fail_under_strict(project):
@@ -132,7 +132,7 @@ def test_unknown_keys_warn_and_fail_under_strict(project):
                        encoding="utf-8")
     result = cli("check", "--config", project)
     assert result.exit_code == 0
-    assert "warning: config.toml: [plugins.cadence] monht: unknown key" in result.output
+    assert "warning: config.toml:25: [plugins.cadence] monht: unknown key; did you mean months?" in result.output
     strict = cli("build", "--config", project, "--strict", "--format", "json")
     assert strict.exit_code == 2
     assert "[plugins.cadence] monht: unknown key" in strict.output
@@ -147,3 +147,116 @@ def test_changing_the_cadence_in_config_changes_the_result(project):
     report = json.loads((project.parent / "site" / "report.json").read_text(encoding="utf-8"))
     k1 = report["relations"][0]["cadence"]
     assert k1["cadence_months"] == 2 and k1["next_due"] == "2026-11-15" and k1["status"] == "due_soon"
+
+
+# -- every message about config.toml has its line ---------------------------------------------
+
+LOCATED = """\
+[project]
+name = "Testbureau"
+disable_plugins = ["netwrk"]       # line 3
+langauge = "en"
+
+[[sources]]
+type = "csv"
+path = "data/relations.csv"
+table = "relations"
+
+[[sources]]
+type = "csv"
+path = "data/touchpoints.csv"
+table = "touchpoint"               # line 14
+delimitter = ";"
+
+[plugins.health]
+description = '''
+[plugins.fake]
+weigths = 1
+'''
+weigths = { a = 1 }                # line 22
+
+[plugins.helth]
+x = 1
+
+[plugins.cadence]
+months.A = "monthly"               # line 28
+"""
+
+
+def test_config_messages_carry_their_line_and_the_close_name(tmp_path):
+    config = write_project(tmp_path)
+    config.write_text(LOCATED, encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: 2 configuration problem(s):\n"
+        '  config.toml:28: [plugins.cadence] months.A: expected a whole number >= 1 and <= 60, found "monthly"\n'
+        '  config.toml:14: [[sources]] #2 table: expected one of "relations", "employees", "goals", '
+        '"touchpoints", "business", "surveys", "events", found "touchpoint"; did you mean "touchpoints"?\n')
+    config.write_text(LOCATED.replace('"touchpoint" ', '"touchpoints"').replace('"monthly"', "3 "),
+                      encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: config.toml")]
+    assert [line.split(" (known")[0] for line in warnings] == [
+        "warning: config.toml:3: [project] disable_plugins: cannot disable 'netwrk': no plugin has "
+        "that name; did you mean 'network'? (`relatierapport plugins` lists them)",
+        "warning: config.toml:4: [project] langauge: unknown key; did you mean language?",
+        "warning: config.toml:18: [plugins.health] description: unknown key",
+        "warning: config.toml:22: [plugins.health] weigths: unknown key; did you mean weights?",
+        "warning: config.toml:24: [plugins.helth]: no loaded plugin declares options by this name; "
+        "did you mean [plugins.health]?",
+        "warning: config.toml:15: [[sources]] #2 delimitter: unknown key; did you mean delimiter?"]
+    strict = cli("build", "--config", config, "--strict", "--format", "json")
+    assert strict.exit_code == 2
+    assert "  config.toml:22: [plugins.health] weigths: unknown key; did you mean weights?" in strict.output
+
+
+def test_a_toml_syntax_error_has_its_line(tmp_path):
+    config = write_project(tmp_path)
+    config.write_text('[project]\nname = "Testbureau"\n\n[plugins.cadence]\nmonths = = 3\n',
+                      encoding="utf-8")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2
+    assert result.output == ("Error: 1 configuration problem(s):\n"
+                             "  config.toml:5: is not valid TOML: Invalid value (column 10)\n")
+
+
+def test_config_written_as_inline_tables_is_located_too(tmp_path):
+    """tomli_w (and so relatierapport.testing) writes [[goals]] as an array of inline tables;
+    an item of a list is found by its position."""
+    config = write_project(tmp_path)
+    sources = config.read_text(encoding="utf-8").split("\n", 2)[2]        # after [project] name
+    config.write_text(
+        "goals = [\n"
+        '    { id = "G1", metric = "revenue", target = 10 },\n'
+        '    { id = "G2", metric = "revenue", target = "tien" },\n'          # line 3
+        "]\n"
+        '[project]\nname = "Testbureau"\n' + sources +
+        '\n[plugins.mail]\nrecipients = [\n    "directie@testbureau.nl",\n    "geen adres",\n]\n',
+        encoding="utf-8")
+    address = config.read_text(encoding="utf-8").splitlines().index('    "geen adres",') + 1
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2
+    assert 'config.toml:3: [[goals]] #2 target: expected a number, found "tien"' in result.output
+    assert f"config.toml:{address}: [plugins.mail] recipients[1]: expected" in result.output
+
+
+def test_key_lines_follow_toml_as_written():
+    from relatierapport.toml_lines import KeyLines
+    lines = KeyLines.read(
+        '# [fake]\n'                                   # 1
+        'title = """\n[fake]\nx = 1\n"""\n'            # 2-5
+        '[[sources]]\n'                                # 6
+        'type = "csv"\n'                               # 7
+        '[sources.columns]\n'                          # 8
+        'id = "Nr"\n'                                  # 9
+        '[[sources]]\n'                                # 10
+        '"quoted key" = 1\n'                           # 11
+        'columns = { name = "Naam" }\n'                # 12
+        '[plugins]\n'                                  # 13
+        'cadence.months.A = 3\n')                      # 14
+    assert [lines.line_of(label) for label in (
+        "[fake]", "[[sources]] #1 columns.id", "[[sources]] #1 path", "[[sources]] #2 quoted key",
+        "[[sources]] #2 columns.name", "[plugins.cadence] months.A", "[plugins.cadence] months.B",
+        "[[sources]]", "[goals]")] == [None, 9, 6, 11, 12, 14, 14, 6, None]

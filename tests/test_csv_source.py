@@ -116,6 +116,55 @@ def test_a_row_with_too_many_fields_is_located(tmp_path):
     assert "data/touchpoints.csv:3: expected at most 2 fields (as in the header), found 3" in result.output
 
 
+UNCLOSED = ("id;name;since;city\n"
+            "K1;Alfa Bouw;01-03-2015;Utrecht\n"
+            "K2;Beta Zorg;15-06-2020;Zwolle\n"
+            'C1;"Carla de Jong;10-01-2026;Delft\n'          # line 4: the quote never closes
+            "K4;Delta;01-01-2020;Ede\n"
+            "K5;Epsilon;01-01-2020;Ede\n")
+
+
+def test_an_unclosed_quote_is_located_where_it_opened_and_the_rows_before_it_count(tmp_path):
+    config = write_project(tmp_path, relations=UNCLOSED, files={"touchpoints.csv": "relation;date\n"
+                                                                 "K1;01-10-2026\n"})
+    message = ("data/relations.csv:4: an opening quote is never closed; the rest of the file "
+               "(lines 4–6, 3 lines) is left out")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert f"warning: {message}\n" in result.output
+    assert "data/relations.csv (csv): 2 relations; 1 skipped or doubtful" in result.output
+    assert [r["id"] for r in build_json(config)["relations"]] == ["K1", "K2"]
+    strict = cli("build", "--config", config, "--strict", "--format", "json")
+    assert strict.exit_code == 1
+    assert f"failing because of --strict:\n  {message}\n" in strict.output
+
+
+def test_an_unclosed_quote_after_a_quoted_line_break_and_a_preamble_is_still_located(tmp_path):
+    """The quote opens on the second line of a record; lines count the preamble (skip_lines),
+    and the quoted line break before it keeps the earlier record's line right."""
+    relations = ("Export van 01-11-2026\n"                     # line 1, skipped
+                 "id;name;since;city\n"                        # line 2
+                 'K1;"Alfa\nBouw";01-03-2015;Utrecht\n'        # lines 3-4
+                 "K2;Beta Zorg;31-02-2020;Zwolle\n"            # line 5: a bad date
+                 'K3;"Gamma\nBouw";"01-03-2015;Utrecht\n'      # lines 6-7, the quote opens on 7
+                 "K4;Delta;01-01-2020;Ede")                     # line 8, no line break at the end
+    config = write_project(tmp_path, relations=relations)
+    with_option(config, "relations.csv", "skip_lines = 1")
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert ("warning: data/relations.csv:7: an opening quote is never closed; the rest of the file "
+            "(lines 6–8, 3 lines) is left out\n") in result.output
+    assert "data/relations.csv:5: since: expected a date" in result.output
+
+
+def test_an_unclosed_quote_in_the_header_is_an_error(tmp_path):
+    config = write_project(tmp_path, relations='id;"name;city\nK1;Alfa;Utrecht\n')
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1
+    assert ("data/relations.csv:1: an opening quote is never closed; the rest of the file "
+            "(lines 1–2, 2 lines) is left out\n") in result.output
+
+
 def test_unknown_relations_in_events_are_a_warning_and_left_out(tmp_path):
     config = write_project(tmp_path, files={"touchpoints.csv": "relation;date\nK1;01-10-2026\nZZ9;01-10-2026\n"})
     report = build_json(config)

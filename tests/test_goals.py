@@ -211,7 +211,7 @@ def test_counts_and_goals_per_relation(built):
 def test_goals_that_cannot_be_computed_are_warnings(built):
     warnings = [w for w in built.report["warnings"] if w["message"].startswith("goal ")]
     assert warnings == [
-        {"source": "config.toml", "location": "[[goals]] #4", "field": "metric",
+        {"source": "config.toml", "location": "35", "field": "[[goals]] #4 metric",
          "message": "goal G7 cannot be measured: no satisfaction values for the relations in scope"},
         {"source": "data/goals.csv", "location": "5", "field": "metric",
          "message": "goal G9 cannot be measured: unknown metric winst (known: new_relations, "
@@ -240,7 +240,7 @@ def test_check_lists_goals_that_cannot_be_computed_and_strict_fails(tmp_path):
     config = built.root / "config.toml"
     result = cli("check", "--config", config, "--as-of", "2026-11-01")
     assert result.exit_code == 0, result.output
-    assert ("warning: config.toml:[[goals]] #4: metric: goal G7 cannot be measured: no satisfaction "
+    assert ("warning: config.toml:35: [[goals]] #4 metric: goal G7 cannot be measured: no satisfaction "
             "values for the relations in scope") in result.output
     assert "warning: data/goals.csv:5: metric: goal G9 cannot be measured: unknown metric winst" in result.output
     strict = cli("check", "--config", config, "--as-of", "2026-11-01", "--strict")
@@ -254,12 +254,12 @@ def test_config_goals_are_checked_like_any_config(tmp_path):
         build(tmp_path, config_goals=bad, table_goals=[])
     assert failure.value.exit_code == 2
     assert failure.value.problems and [str(p) for p in failure.value.problems] == [
-        'config.toml: [[goals]] #1 target: expected a number, found "tien"',
-        'config.toml: [[goals]] #1 start: expected a date (YYYY-MM-DD), found "1 januari"',
-        "config.toml: [[goals]] #2 id: is required: A short unique name, shown in the report and "
+        'config.toml:2: [[goals]] #1 target: expected a number, found "tien"',
+        'config.toml:2: [[goals]] #1 start: expected a date (YYYY-MM-DD), found "1 januari"',
+        "config.toml:3: [[goals]] #2 id: is required: A short unique name, shown in the report and "
         "report.json.",
-        "config.toml: [[goals]] #3 id: expected a unique id, found 'X1' again (first in [[goals]] #1)",
-        "config.toml: [[goals]] #3 baseline_start: expected baseline_start and baseline_end together, "
+        "config.toml:4: [[goals]] #3 id: expected a unique id, found 'X1' again (first in [[goals]] #1)",
+        "config.toml:4: [[goals]] #3 baseline_start: expected baseline_start and baseline_end together, "
         "found only baseline_start"]
 
 

@@ -59,7 +59,7 @@ def test_the_guides_local_plugin_builds_and_its_test_passes(tmp_path):
     (project / "config.toml").write_text(wrong, encoding="utf-8")
     result = cli("check", "--config", project / "config.toml")
     assert result.exit_code == 2
-    assert "config.toml: [plugins.acme] key_share: expected a number from 0 to 1, found 2" in result.output
+    assert "config.toml:444: [plugins.acme] key_share: expected a number from 0 to 1, found 2" in result.output
 
     env = {key: value for key, value in os.environ.items() if key != "RELATIERAPPORT_NO_INSTALLED_PLUGINS"}
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],

@@ -46,9 +46,9 @@ def test_hook_config_options(tmp_path):
     with pytest.raises(ConfigError) as failure:
         build_project(tmp_path / "wrong", plugins=plugins, config={"plugins": {"acme": {"points": 0}}})
     assert failure.value.exit_code == 2
-    assert failure.value.message == ("1 configuration problem(s):\n  config.toml: [plugins.acme] "
+    assert failure.value.message == ("1 configuration problem(s):\n  config.toml:5: [plugins.acme] "
                                      "points: expected a whole number >= 1, found 0")
-    with pytest.raises(ConfigError, match=r"config.toml: \[plugins.acme\] punten: unknown key "
+    with pytest.raises(ConfigError, match=r"config.toml:5: \[plugins.acme\] punten: unknown key "
                        r"\(known keys: points\)"):     # a warning, fatal under strict
         build_project(tmp_path / "unknown", plugins=plugins, config={"plugins": {"acme": {"punten": 3}}})
 

@@ -221,7 +221,7 @@ def test_a_password_in_config_is_refused_naming_the_variable(project, server):
     configure(project, "[plugins.smtp]\n", f'[plugins.smtp]\npassword = "{PASSWORD}"\n')
     result = cli("mail", "--config", project)
     assert result.exit_code == 2
-    assert "config.toml: [plugins.smtp] password: expected no password in config.toml" in result.output
+    assert "config.toml:28: [plugins.smtp] password: expected no password in config.toml" in result.output
     assert "set the environment variable RELATIERAPPORT_SMTP_PASSWORD" in result.output
     assert PASSWORD not in result.output and server.connections == 0
     check = cli("check", "--config", project)          # refused by every command, not only mail
@@ -258,7 +258,7 @@ def test_unencrypted_mail_only_to_this_machine(project):
     configure(project, 'host = "127.0.0.1"', 'host = "smtp.testbureau.nl"\nsecurity = "none"')
     result = cli("mail", "--config", project)
     assert result.exit_code == 2
-    assert 'config.toml: [plugins.smtp] security: expected "starttls" or "tls" for smtp.testbureau.nl' \
+    assert 'config.toml:29: [plugins.smtp] security: expected "starttls" or "tls" for smtp.testbureau.nl' \
         in result.output
 
 
@@ -294,14 +294,14 @@ def test_bad_recipients_and_a_missing_sender_are_config_errors(project, server):
               'recipients = ["directie@testbureau.nl\\r\\nBcc: spion@elders.nl"]\nreply_to = "twee@a.nl; drie@b.nl"')
     result = cli("mail", "--config", project)
     assert result.exit_code == 2
-    assert 'config.toml: [plugins.mail] recipients[0]: expected an e-mail address on one line; a line ' \
+    assert 'config.toml:26: [plugins.mail] recipients[0]: expected an e-mail address on one line; a line ' \
            'break would add mail headers, found "directie@testbureau.nl\\r\\nBcc: spion@elders.nl"' in result.output
-    assert "config.toml: [plugins.mail] reply_to: expected one e-mail address" in result.output
+    assert "config.toml:27: [plugins.mail] reply_to: expected one e-mail address" in result.output
     configure(project, 'sender = "Relatiebeheer <rapporten@testbureau.nl>"', 'sender = ""')
     configure(project, '["directie@testbureau.nl\\r\\nBcc: spion@elders.nl"]\nreply_to = "twee@a.nl; drie@b.nl"', "[]")
     result = cli("mail", "--config", project)
     assert result.exit_code == 2
-    assert "config.toml: [plugins.mail] sender: expected the From address" in result.output
+    assert "config.toml:25: [plugins.mail] sender: expected the From address" in result.output
     assert server.connections == 0
 
 
@@ -341,3 +341,26 @@ def test_an_unreachable_server_stops_the_run_after_the_retries(project, server):
     assert "cannot connect to 127.0.0.1:" in result.output and "(tried 2 time(s))" in result.output
     assert "0 message(s) sent, 3 not sent" in result.output
     assert [entry["status"] for entry in ledger(project)] == ["failed"]     # nothing was handed over
+
+
+def test_mail_sends_nothing_when_the_data_makes_the_build_fail(project, server):
+    """A relations file emptied to its header: the build fails (0 relations) and keeps last
+    build's output; mail reads the data as the build does and refuses, saying why."""
+    site = project.parent / "site"
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    (project.parent / "data" / "relations.csv").write_text("id;name;kind;role;owner;category;since;city\n",
+                                                          encoding="utf-8")
+    build = cli("build", "--config", project, "--as-of", "2026-12-01", "--format", "json")
+    assert build.exit_code == 1
+    assert "config.toml:4: [[sources]]: expected relations to report on, found none" in build.output
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    for command in (("mail",), ("mail", "--dry-run")):
+        result = cli(*command, "--config", project)
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(
+            "Error: 1 data problem(s); the build fails on them, so nothing is sent:\n"
+            "  config.toml:4: [[sources]]: expected relations to report on, found none "
+            "(data/relations.csv: nothing; data/employees.csv: 2 employees; data/touchpoints.csv: "
+            "3 touchpoints; data/business.csv: 1 business); a report of 0 relations is not made\n")
+    assert server.connections == 0 and server.recorder.received == []
+    assert not (site / "mail").exists()

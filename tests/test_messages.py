@@ -56,8 +56,8 @@ def test_build_summary_keeps_every_location_of_a_grouped_error(tmp_path):
 
 def test_the_same_warning_on_many_rows_is_one_line_in_check_and_build(tmp_path):
     relations = "id;name\n" + "".join(f"K{n};Relatie {n}\n" for n in range(1, 41))    # lines 2-41
-    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\n",
-                                                                  "business.csv": "relation;date\n"})
+    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\nK1;01-10-2026\n",
+                                                                  "business.csv": "relation;date\nK1;01-02-2026\n"})
     add_plugin(tmp_path, "nagger", WARNS)
     for command in ("check", "build"):
         args = (command, "--config", config, "--as-of", "2026-11-01") + (
@@ -79,8 +79,8 @@ def test_the_same_warning_on_many_rows_is_one_line_in_check_and_build(tmp_path):
 
 def test_a_strict_failure_groups_its_warnings_too(tmp_path):
     relations = "id;name\n" + "".join(f"K{n};Relatie {n}\n" for n in range(1, 41))
-    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\n",
-                                                                  "business.csv": "relation;date\n"})
+    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\nK1;01-10-2026\n",
+                                                                  "business.csv": "relation;date\nK1;01-02-2026\n"})
     add_plugin(tmp_path, "nagger", WARNS)
     result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json", "--strict")
     assert result.exit_code == 1
@@ -125,20 +125,20 @@ def test_a_misspelled_section_plugin_table_key_and_source_type_get_the_close_nam
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
     assert warnings == [
-        "warning: config.toml: [projcet]: unknown section; did you mean [project]? "
+        "warning: config.toml:24: [projcet]: unknown section; did you mean [project]? "
         "(known: project, sources, identity, business, plugins, goals)",
-        "warning: config.toml: [plugins.health] trend_month: unknown key; did you mean trend_months? "
+        "warning: config.toml:31: [plugins.health] trend_month: unknown key; did you mean trend_months? "
         "(known keys: bands, cadence_zero_periods, fast_resolution_days, keywords, list_limit, "
         "min_known_indicators, no_response_after, proactive_exclude, referral_months, referral_target, repeat_months, "
         "repeat_target, response_days, response_months, signal_months, signals_per_relation, "
         "trend_months, trend_tolerance, value_add_months, value_add_target, weights)",
-        "warning: config.toml: [plugins.health] zzz: unknown key (known keys: bands, "
+        "warning: config.toml:32: [plugins.health] zzz: unknown key (known keys: bands, "
         "cadence_zero_periods, fast_resolution_days, keywords, list_limit, min_known_indicators, "
         "no_response_after, "
         "proactive_exclude, referral_months, referral_target, repeat_months, repeat_target, "
         "response_days, response_months, signal_months, signals_per_relation, trend_months, "
         "trend_tolerance, value_add_months, value_add_target, weights)",
-        "warning: config.toml: [plugins.cadance]: no loaded plugin declares options by this name; "
+        "warning: config.toml:27: [plugins.cadance]: no loaded plugin declares options by this name; "
         "did you mean [plugins.cadence]?"]
 
 
@@ -148,7 +148,7 @@ def test_a_misspelled_source_type_is_an_error_with_the_close_type(tmp_path):
                       encoding="utf-8")
     result = cli("check", "--config", config)
     assert result.exit_code == 2
-    assert ('config.toml: [[sources]] #1 type: expected one of crm, csv, hubspot, odoo, pipedrive, '
+    assert ('config.toml:5: [[sources]] #1 type: expected one of crm, csv, hubspot, odoo, pipedrive, '
             'salesforce, vcard, xlsx, found "CVS"; did you mean "csv"?') in result.output
 
 
@@ -159,9 +159,9 @@ def test_disabling_a_misspelled_plugin_in_config_names_the_close_one(tmp_path):
         encoding="utf-8")
     result = cli("check", "--config", config, "--as-of", "2026-11-01")
     assert result.exit_code == 0
-    assert ("warning: plugins: cannot disable 'netwerk': no plugin has that name; did you mean "
+    assert ("warning: config.toml:3: [project] disable_plugins: cannot disable 'netwerk': no plugin has that name; did you mean "
             "'network'? (`relatierapport plugins` lists them)") in result.output
-    assert ("warning: plugins: cannot disable 'xyz': no plugin has that name "
+    assert ("warning: config.toml:3: [project] disable_plugins: cannot disable 'xyz': no plugin has that name "
             "(`relatierapport plugins` lists them)") in result.output
 
 

@@ -128,11 +128,11 @@ def test_bad_planning_options_are_config_errors(tmp_path):
     result = cli("check", "--config", config)
     assert result.exit_code == 2
     out = result.output
-    assert "config.toml: [plugins.planning] months: expected a whole number >= 1 and <= 36, found 0" in out
-    assert 'config.toml: [plugins.planning] minutes.client.A: expected a whole number >= 1 and <= 480, ' \
+    assert "config.toml:25: [plugins.planning] months: expected a whole number >= 1 and <= 36, found 0" in out
+    assert 'config.toml:26: [plugins.planning] minutes.client.A: expected a whole number >= 1 and <= 480, ' \
            'found "twintig"' in out
-    assert 'config.toml: [plugins.planning] agenda.client.D: expected a key from A, B, C' in out
-    assert 'config.toml: [plugins.planning] holidays[0]: expected a date (YYYY-MM-DD), found "27-04-2027"' in out
+    assert 'config.toml:27: [plugins.planning] agenda.client.D: expected a key from A, B, C' in out
+    assert 'config.toml:28: [plugins.planning] holidays[0]: expected a date (YYYY-MM-DD), found "27-04-2027"' in out
 
 
 def test_without_the_cadence_analysis_nothing_is_planned(tmp_path):

@@ -40,7 +40,7 @@ def test_a_report_date_in_config_that_is_no_date_names_the_key(tmp_path, value):
         'name = "Testbureau"', f'name = "Testbureau"\nas_of = {value}'), encoding="utf-8")
     result = cli("check", "--config", config)
     assert result.exit_code == 2
-    assert "config.toml: [project] as_of: expected a date (YYYY-MM-DD), found" in result.output
+    assert "config.toml:3: [project] as_of: expected a date (YYYY-MM-DD), found" in result.output
 
 
 @pytest.mark.parametrize("command", ["build", "check"])

@@ -191,7 +191,7 @@ def test_strength_boundaries_out_of_order_are_a_config_error(tmp_path):
     with pytest.raises(ConfigError) as failure:
         build(tmp_path, {"strength": {"weak": 0.5, "moderate": 0.3}})
     assert [str(p) for p in failure.value.problems] == [
-        "config.toml: [plugins.satisfaction] strength: expected weak <= moderate <= strong, found a table"]
+        "config.toml:5: [plugins.satisfaction] strength: expected weak <= moderate <= strong, found a table"]
 
 
 def _employee(found, employee):

@@ -342,8 +342,10 @@ def test_folder_rules_nested_sorted_hidden_and_other_files_left_out(tmp_path):
         ("Zeta", "data/contacts/b/zeta.VCARD:1")]
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert messages(read(empty, display="data/empty").errors) == [
-        "data/empty: expected .vcf or .vcard files in this folder, found none"]
+    nothing = read(empty, display="data/empty")
+    assert nothing.errors == [] and messages(nothing.warnings) == [
+        "data/empty: expected .vcf or .vcard files in this folder, found none: this source adds "
+        "nothing to the report"]
 
 
 def test_a_folder_with_a_link_to_a_file_outside_does_not_read_it(tmp_path):
@@ -830,3 +832,37 @@ def test_organisation_ids_are_stable_and_normalised():
     assert organisation_id("Caf\u00e9 de Zw\u00e4an") == "org-cafe-de-zwaan"
     long = organisation_id("Stichting " + "Heel Lange Naam " * 10)
     assert len(long) <= 62 and long == organisation_id("stichting " + "heel lange naam " * 10)
+
+
+def _folded_inside(raw: bytes, char: bytes, at: int, fold: bytes) -> bytes:
+    """``raw`` with a line fold ``fold`` (CRLF and a space, encoded) ``at`` bytes into ``char``."""
+    split = raw.index(char) + at
+    return raw[:split] + fold + raw[split:]
+
+
+FOLDED_CARD = ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zo\u00eb \u00c6rts \U0001f600\r\n"
+               "ORG:Caf\u00e9 \u201eDe Zw\u00e4an\u201d\r\nEND:VCARD\r\n")
+
+
+@pytest.mark.parametrize("codec, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                        ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"")])
+def test_a_line_fold_inside_a_character_is_unfolded_before_decoding(tmp_path, codec, bom):
+    """RFC 6350 §3.2: a writer folds at 75 octets, which may fall inside a multi-byte character
+    (inside "ë" and "„" in UTF-8, between the halves of the emoji's surrogate pair in UTF-16);
+    unfolding comes before decoding, so the text reads as written, with or without a BOM."""
+    raw, fold = FOLDED_CARD.encode(codec), "\r\n ".encode(codec)
+    if codec == "utf-8":
+        raw = _folded_inside(raw, "\u00eb".encode(), 1, fold)
+        raw = _folded_inside(raw, "\u201e".encode(), 2, fold)
+    else:
+        raw = _folded_inside(raw, "\U0001f600".encode(codec), 2, fold)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "folded.vcf").write_bytes(bom + raw)
+    config = tmp_path / "config.toml"
+    config.write_text('[project]\nname = "Adresboek"\n\n[[sources]]\ntype = "vcard"\n'
+                      'path = "data/folded.vcf"\n', encoding="utf-8")
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "json", "--strict")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    assert sorted(r["name"] for r in report["relations"]) == [
+        "Caf\u00e9 \u201eDe Zw\u00e4an\u201d", "Zo\u00eb \u00c6rts \U0001f600"]

@@ -359,7 +359,7 @@ def test_sheets_option_mistakes_are_named(tmp_path):
         """)
     result = cli("check", "--config", config)
     assert result.exit_code == 2            # an unknown table in sheets: config.toml is wrong
-    assert ("config.toml: [[sources]] #2 sheets.klanten: expected a key from relations, employees, "
+    assert ("config.toml:14: [[sources]] #2 sheets.klanten: expected a key from relations, employees, "
             "goals, touchpoints, business, surveys, events") in result.output
     config.write_text(config.read_text(encoding="utf-8").replace("klanten =", "goals ="),
                       encoding="utf-8")

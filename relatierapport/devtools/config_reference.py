@@ -30,9 +30,11 @@ INLINE_DEFAULT = 60
 INTRO = """\
 Every table and key config.toml accepts, with its type, default and allowed
 values. Every key is checked before anything runs: a wrong value is an error
-naming the key (`config.toml: [plugins.cadence] months.A: expected a whole number
->= 1 and <= 60, found "monthly"`, exit 2), an unknown key is a warning (an error
-under `--strict`), and a key left out takes its default. `relatierapport init`
+naming the key and its line (`config.toml:12: [plugins.cadence] months.A: expected a
+whole number >= 1 and <= 60, found "monthly"`, exit 2), an unknown key, table or
+plugin name is a warning with its line and the close name when there is one
+(`config.toml:14: [plugins.health] weigths: unknown key; did you mean weights?`;
+an error under `--strict`), and a key left out takes its default. `relatierapport init`
 writes every plugin option with its help text into a new project's config.toml;
 `relatierapport plugins` lists the options of the plugins a project loads, its
 own and installed ones included. This page covers the core tables and the

@@ -254,6 +254,59 @@ def decode_text(raw: bytes, encoding: str, source: str, index: int | str = "?"
     return text, errors, warnings
 
 
+# -- a quote that is never closed ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnclosedQuote:
+    """Where a quoted value that runs to the end of the text opened (lines count from 1)."""
+
+    line: int                  # the line of the opening quote
+    record_line: int           # the line where the record holding it starts
+    record_start: int          # offset of that record in the text: what comes before is whole
+    last_line: int             # the text's last line
+
+    @property
+    def lost(self) -> str:
+        """ "lines 14–20, 7 lines" (or "line 20, 1 line"): what is left out from the record on."""
+        count = self.last_line - self.record_line + 1
+        if count == 1:
+            return f"line {self.record_line}, 1 line"
+        return f"lines {self.record_line}–{self.last_line}, {count} lines"
+
+
+def unclosed_quote(text: str, delimiter: str, quote: str = '"', first_line: int = 1
+                   ) -> UnclosedQuote | None:
+    """The quote that opens a value and is never closed, or None when every quoted value ends;
+    the text's first line is line ``first_line`` of its file.
+
+    Quoting as spreadsheets write it: a quote opens a value only at the start of a field, a
+    doubled quote inside one is a quote character, and a quoted value may hold line breaks.
+    Jumps from field to field (a search per field), so it is only for when a reader failed.
+    """
+    boundary = re.compile(f"[{re.escape(delimiter)}\n]")
+    last_line = first_line - 1 + text.count("\n") + (not text.endswith("\n"))
+    position, line = 0, first_line
+    record_start, record_line = 0, first_line
+    length = len(text)
+    while position < length:
+        if text.startswith(quote, position):       # a quoted value: find its closing quote
+            end = text.find(quote, position + 1)
+            while end >= 0 and text.startswith(quote, end + 1):
+                end = text.find(quote, end + 2)
+            if end < 0:
+                return UnclosedQuote(line, record_line, record_start, last_line)
+            line += text.count("\n", position, end)
+            position = end + 1
+        found = boundary.search(text, position)    # the rest of the field, to its end
+        if found is None:
+            break
+        position = found.end()
+        if found[0] == "\n":
+            line += 1
+            record_start, record_line = position, line
+    return None
+
+
 # -- cell parsers: each returns (parsed expression) from a stripped String expression ---------
 
 #: A time of day after a date ("2024-01-15 10:23", "2006-04-15T03:23:15.000Z", "…+0800"):

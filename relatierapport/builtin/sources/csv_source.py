@@ -25,7 +25,7 @@ from relatierapport.options import Integer, ListOf, Option, Text
 from relatierapport.sources import owners
 from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import (BOMS, FIELDS, MOJIBAKE_BYTES, Grid, convert, decode_text,
-                                            text_codec)
+                                            text_codec, unclosed_quote)
 
 DELIMITERS = (";", ",", "\t", "|")
 
@@ -159,13 +159,52 @@ def read_csv(spec, config) -> SourceData:
         frame = pl.read_csv(io.BytesIO(body.encode("utf-8")), separator=delimiter,
                             quote_char=opts["quote"], infer_schema=False, has_header=True)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        unclosed = unclosed_quote(body, delimiter, opts["quote"], first_line=1 + skip)
+        if unclosed is not None:
+            return _before_unclosed_quote(body, unclosed, spec, delimiter, data.warnings)
         data.errors.extend(_ragged_rows(body, delimiter, opts["quote"], skip, spec) or
                            [Problem(spec.display, f"cannot be read as CSV: {str(exc).splitlines()[0]}")])
         return data
+    if _multiline_header(frame):       # polars reads a quote left open in the header as one header
+        unclosed = unclosed_quote(body, delimiter, opts["quote"], first_line=1 + skip)
+        if unclosed is not None:
+            return _before_unclosed_quote(body, unclosed, spec, delimiter, data.warnings)
     physical = body.count("\n") + (not body.endswith("\n"))
     result = _convert(frame, spec, delimiter, _line_finder(lambda: body, physical, frame.height,
                                                             delimiter, opts["quote"], skip))
     result.warnings[:0] = data.warnings
+    return result
+
+
+def _multiline_header(frame: pl.DataFrame) -> bool:
+    return any("\n" in column for column in frame.columns)
+
+
+def _before_unclosed_quote(body: str, unclosed, spec, delimiter: str, warnings: list) -> SourceData:
+    """A quote that is never closed swallows the rest of the file into one value: the records
+    before the one it opens in still count, and what is left out is said, at the quote's line
+    (a warning; an error when even the header is lost)."""
+    skip = spec.options["skip_lines"]
+    problem = Problem(spec.display, f"an opening quote is never closed; the rest of the file "
+                      f"({unclosed.lost}) is left out", location=str(unclosed.line))
+    if unclosed.record_line == 1 + skip:   # in the header: nothing can be read
+        data = SourceData(warnings=warnings)
+        data.errors.append(problem)
+        return data
+    before = body[:unclosed.record_start]
+    try:
+        frame = pl.read_csv(io.BytesIO(before.encode("utf-8")), separator=delimiter,
+                            quote_char=spec.options["quote"], infer_schema=False, has_header=True)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        data = SourceData(warnings=warnings)
+        data.errors.extend(_ragged_rows(before, delimiter, spec.options["quote"], skip, spec) or
+                           [Problem(spec.display, f"cannot be read as CSV: {str(exc).splitlines()[0]}")])
+        data.errors.append(problem)
+        return data
+    physical = before.count("\n")
+    result = _convert(frame, spec, delimiter, _line_finder(lambda: before, physical, frame.height,
+                                                            delimiter, spec.options["quote"], skip))
+    result.warnings[:0] = warnings + [problem]
     return result
 
 
@@ -208,6 +247,8 @@ def _read_plain_utf8(spec) -> SourceData | None:
                             infer_schema=False, has_header=True)
     except Exception:   # noqa: BLE001 - whatever it is, the careful path explains it
         return None
+    if _multiline_header(frame):
+        return None     # perhaps a quote left open: the careful path looks
     text = None if physical == frame.height + 1 else (
         lambda: spec.path.read_bytes().decode("utf-8-sig"))   # only when a line is asked for
     return _convert(frame, spec, delimiter, _line_finder(text, physical, frame.height, delimiter,
@@ -271,6 +312,10 @@ def _convert(frame: pl.DataFrame, spec, delimiter: str, lines) -> SourceData:
     data = convert(grid, spec.table)
     if spec.table == "employees":      # the one employee field convert does not read
         data.errors += owners.table_aliases(frame, spec.columns, data.employees, spec.display)
+    if not data.counts() and not data.errors:
+        data.warnings.append(Problem(spec.display, "expected rows after the header, found none: this "
+                                     "source adds nothing to the report",
+                                     location=str(1 + opts["skip_lines"])))
     return data
 
 

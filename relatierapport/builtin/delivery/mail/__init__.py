@@ -32,13 +32,14 @@ import click
 from relatierapport import hookimpl
 from relatierapport.builtin.delivery.mail.addresses import Mailbox, MailboxOption
 from relatierapport.builtin.delivery.mail import smtp
+from relatierapport.config import errors_located
 from relatierapport.render.formatting import make_filters
-from relatierapport.errors import ConfigError, DataError, MailError, Problem
+from relatierapport.errors import ConfigError, DataError, MailError, Problem, grouped
 from relatierapport.builtin.delivery.mail.ledger import DONE, LEDGER, UNCERTAIN, Ledger
 from relatierapport.builtin.delivery.mail.message import Texts, compose, message_id
 from relatierapport.builtin.delivery.mail.routing import read_site, route
 from relatierapport.options import Boolean, ListOf, Number, Option, OptionGroup, Text
-from relatierapport.render.publish import output_lock
+from relatierapport.render.publish import MARKER, output_lock
 from relatierapport.render.site import template_dirs
 from relatierapport.render.slugs import slugify
 
@@ -96,7 +97,14 @@ def post_build(result, config):
               help="Also send the messages whose outcome is unknown (the ledger says why).")
 def mail_command(config_path: Path, out: Path | None, dry_run: bool, resend: bool) -> None:
     """Mail the built reports: each account manager their plans, the recipients the portfolio."""
-    run(config_path, out=out, dry_run=dry_run, resend=resend)
+    with errors_located(config_path):
+        run(config_path, out=out, dry_run=dry_run, resend=resend)
+
+
+class NothingSent(DataError):
+    """The data the reports come from has errors (so a build fails on them): exit code 1."""
+
+    heading = "data problem(s); the build fails on them, so nothing is sent"
 
 
 @dataclass
@@ -137,11 +145,18 @@ def run(config_path: Path, *, out: Path | None = None, dry_run: bool = False, re
     target = (out if out is not None else config.root / config.project["output"]).resolve()
 
     with output_lock(target):          # a build waits to swap in until we are done
-        site = read_site(target)
+        # the data as the build reads it: with errors (0 relations among them) the build fails
+        # and leaves the previous output, so nothing may go out, whatever output is there
         loaded = stages.load(plugins, config)
         if loaded.errors:
-            raise DataError(loaded.errors)
-        portfolio, load_warnings = loaded.portfolio, loaded.warnings
+            raise NothingSent(loaded.errors)
+        site = read_site(target)
+        if not site.relations:
+            raise NothingSent([Problem(str(target / MARKER), "expected the reports of relations, "
+                                       "found a build of 0 relations")])
+        portfolio = loaded.portfolio
+        for warning in grouped(loaded.warnings):
+            echo(f"warning: {warning}", err=True)
         deliveries, errors, warnings = route(site, portfolio.employees, options)
         for warning in warnings:
             echo(f"warning: {warning}", err=True)

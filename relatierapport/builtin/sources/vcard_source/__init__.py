@@ -18,6 +18,9 @@ This module does what that leaves to the caller:
 * character sets: a BOM, UTF-16 without a BOM, a property's own CHARSET
   (``N;CHARSET=windows-1252:…``), else UTF-8, falling back to windows-1252 with
   a warning naming the file (option ``encoding`` fixes the file's encoding);
+* line folds are undone on the bytes, before any decoding (RFC 6350 §3.2): a
+  fold inside a multi-byte character (UTF-8, or a surrogate pair in UTF-16)
+  reads as the character, with or without a BOM;
 * vCard 2.1 quoted-printable, also with soft line breaks (``=`` at the end of a
   line continues on the next, unindented, line);
 * line endings: CRLF, LF, CR and iPhone's damaged ``\\r\\r\\n``;

@@ -43,7 +43,8 @@ def vcard_files(spec, problems: Problems) -> list[tuple[Path, str]]:
             if path.is_file():
                 found.append((relative, path))
     if not found:
-        problems.error(Problem(spec.display, "expected .vcf or .vcard files in this folder, found none"))
+        problems.warn(Problem(spec.display, "expected .vcf or .vcard files in this folder, found none: "
+                              "this source adds nothing to the report"))
     return [(path, f"{prefix}/{relative}") for relative, path in sorted(found)]
 
 
@@ -67,7 +68,12 @@ def sniff_utf16(raw: bytes) -> str | None:
 
 
 def as_utf8(raw: bytes, encoding: str, source: str, problems: Problems) -> tuple[bytes, bool]:
-    """Files in UTF-16/32 (or with any BOM) become UTF-8 here; returns (bytes, trusted)."""
+    """Files in UTF-16/32 (or with any BOM) become UTF-8 here; returns (bytes, trusted).
+
+    Nothing is decoded across a line fold here (RFC 6350 §3.2: unfold, then decode): a fold
+    may split a character, so UTF-8 stays bytes (a UTF-8 BOM is only removed) and UTF-16/32
+    becomes UTF-8 code unit by code unit, a surrogate pair split by a fold as its two halves
+    (``surrogatepass``). ``values.decode`` decodes each property's bytes once unfolded."""
     codec = None
     if encoding == "auto":
         for bom, name in _BOMS:
@@ -84,14 +90,18 @@ def as_utf8(raw: bytes, encoding: str, source: str, problems: Problems) -> tuple
             codec = "utf-8-sig"
     if codec is None:
         return raw, False
+    if codec == "utf-8-sig":
+        while raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        return raw, True
     try:
-        text = raw.decode(codec)
+        text = raw.decode(codec, errors="surrogatepass")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].decode(codec, errors="replace").count("\n") + 1
-        problems.warn(Problem(source, f"expected text in {codec.replace('-sig', '')}, found "
+        problems.warn(Problem(source, f"expected text in {codec}, found "
                               f"bytes that are not: read as \ufffd", location=str(line)))
         text = raw.decode(codec, errors="replace")
-    return text.lstrip("\ufeff").encode("utf-8"), True
+    return text.lstrip("\ufeff").encode("utf-8", errors="surrogatepass"), True
 
 
 def codec_option(encoding: str) -> str | None:

@@ -29,6 +29,7 @@ LISTS = frozenset({"N", "ADR", "CATEGORIES"})   # "," separates values (vobject 
 _ESCAPES = re.compile(r"\\(.)|\\\Z|([,;])", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
+_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")      # U+D800-U+DFFF as UTF-8
 
 
 def decode(prop: Property, source: str, file: FileState, problems: Problems) -> str:
@@ -47,7 +48,12 @@ def decode(prop: Property, source: str, file: FileState, problems: Problems) -> 
     if file.trusted and not prop.qp:
         declared = None                   # the file was text already (BOM, UTF-16)
     codec = declared or ("utf-8" if file.trusted else file.codec)
-    if codec is None:                     # auto: UTF-8, else windows-1252 with a warning
+    if codec == "utf-8" and file.trusted:  # a BOM or UTF-16/32: see files.as_utf8
+        text, bad = _unfolded_utf8(data)
+        if bad is not None:
+            problems.warn_at(source, prop.line, f"expected text in utf-8, found byte "
+                             f"0x{data[bad]:02x} that is not valid utf-8: shown as \ufffd", field=prop.name)
+    elif codec is None:                   # auto: UTF-8, else windows-1252 with a warning
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -66,6 +72,19 @@ def decode(prop: Property, source: str, file: FileState, problems: Problems) -> 
     if prop.qp:
         text = _NEWLINES.sub(r"\\n", text)
     return text
+
+
+def _unfolded_utf8(data: bytes) -> tuple[str, int | None]:
+    """UTF-8 of a file that was text already; the halves of a surrogate pair that a line fold
+    split in a UTF-16 file (files.as_utf8 keeps them apart) become their character again."""
+    text, bad = _decoded(data, "utf-8")
+    if bad is None or not _SURROGATE_BYTES.search(data):
+        return text, bad
+    try:
+        paired = data.decode("utf-8", errors="surrogatepass").encode("utf-16-le", errors="surrogatepass")
+        return paired.decode("utf-16-le"), None
+    except UnicodeError:                  # a lone half, or bytes that are not UTF-8 at all
+        return text, bad
 
 
 def _decoded(data: bytes, codec: str) -> tuple[str, int | None]:
