@@ -24,6 +24,7 @@ from relatierapport.errors import Problem
 from relatierapport.hooktypes import SourceReader
 from relatierapport.model import SourceData
 from relatierapport.options import ListOf, Option, Text
+from relatierapport.sources.bounds import COLUMNS_OPTION, MEMBERS_OPTION, UNPACKED_OPTION
 from relatierapport.sources.date_patterns import strftime_formats
 
 ISO_DATES = ("%Y-%m-%d",)
@@ -59,6 +60,9 @@ OPTIONS = (
            'dd-mm-yyyy; for Salesforce also its US mm/dd/yyyy), or patterns such as "dd/mm/yyyy", '
            '"mm/dd/yyyy" or strftime "%d-%m-%Y".'),
     Option("sheet", Text(), "", "For .xlsx files: the sheet to read (default: the first)."),
+    UNPACKED_OPTION,
+    MEMBERS_OPTION,
+    COLUMNS_OPTION,
 )
 
 
@@ -100,14 +104,14 @@ def read_with(spec, profiles: Sequence[Profile], forced: bool = True,
     def known(header: str) -> bool:
         return any(p.known(norm(header)) for p in profiles)
 
-    sheets = read_sheets(spec, data, known, extra)
-    if data.errors and not sheets:
-        return data
+    files, sheets = read_sheets(spec, data, known, extra)
     collector = Collector(spec, "", data)
     auto = [strftime_formats(spec.options["date_format"], p.auto_dates) for p in profiles]
     used_formats: tuple[str, ...] | None = None
-    several = len(sheets) > 1
-    for sheet in sheets:
+    several = files > 1
+    read = 0
+    for sheet in sheets:            # read one file at a time: only one sheet is held
+        read += 1
         chosen = _choose(sheet, profiles, forced, spec, data, several, hints)
         if chosen is None:
             continue
@@ -124,6 +128,8 @@ def read_with(spec, profiles: Sequence[Profile], forced: bool = True,
         collector.end()
         formats = auto[profiles.index(profile)]
         used_formats = formats if used_formats is None else used_formats
+    if data.errors and not read:
+        return data
     return collector.finish(used_formats or auto[0])
 
 
