@@ -7,7 +7,7 @@ per-member cap) or to hold far more than the file suggests (a CSV header of
 yields is counted against one ``Budget`` for the whole archive (and the
 workbooks inside it), so is every member opened, and a reader stops at the
 first byte past the cap with one located error. The caps are source options
-(``max_unpacked_mb``, ``max_members``, ``max_columns``), documented in
+(``max_unpacked_mb``, ``max_members``, ``max_columns``, ``max_rows``), documented in
 docs/sources.md.
 
 ``outside_name`` tells which member names would point outside the archive's
@@ -26,6 +26,7 @@ from relatierapport.options import Integer, Option
 MAX_UNPACKED_MB = 256
 MAX_MEMBERS = 1000
 MAX_COLUMNS = 16_384            # Excel's widest sheet (XFD)
+MAX_ROWS = 1_000_000
 CHUNK = 1 << 20
 
 UNPACKED_OPTION = Option(
@@ -35,6 +36,10 @@ UNPACKED_OPTION = Option(
 MEMBERS_OPTION = Option(
     "max_members", Integer(minimum=1), MAX_MEMBERS,
     "The most CSV, .xlsx or XML files read from one .zip or folder.")
+ROWS_OPTION = Option(
+    "max_rows", Integer(minimum=1), MAX_ROWS,
+    "The most rows read from all files of the source together; each row read is held as a "
+    "record until the build ends.")
 COLUMNS_OPTION = Option(
     "max_columns", Integer(minimum=1), MAX_COLUMNS,
     "The most columns a header line may have (16,384 is Excel's widest sheet); a wider file "
@@ -52,6 +57,7 @@ class Budget:
         self.max_bytes, self.max_members, self.what = max_bytes, max_members, what
         self.unpacked = 0
         self.members = 0
+        self.over = False                 # a cap was passed: nothing more is read
 
     @classmethod
     def from_options(cls, options: dict, what: str = "the .zip") -> Budget:
@@ -61,12 +67,14 @@ class Budget:
     def member(self) -> None:
         self.members += 1
         if self.members > self.max_members:
+            self.over = True
             raise OverCap(f"expected at most {self.max_members:,} files in {self.what} "
                           f"(max_members), found more: nothing more is read")
 
     def take(self, size: int) -> None:
         self.unpacked += size
         if self.unpacked > self.max_bytes:
+            self.over = True
             raise OverCap(f"expected {self.what} to unpack to at most {self.max_bytes >> 20:,} MB "
                           f"(max_unpacked_mb), found more: reading stopped there")
 

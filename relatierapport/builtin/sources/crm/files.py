@@ -27,20 +27,39 @@ from relatierapport.sources.xlsx_grid import ERROR, EXCEL_MAX_ROW, OK, Workbook,
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 DELIMITERS = (",", ";", "\t", "|")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")   # a line as universal newlines split it
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 @dataclass
 class Sheet:
-    """One table of text read from a file: header, rows and where each row is."""
+    """One table of text read from a file: header, rows and where each row is.
+
+    CSV and .xlsx sheets read their rows only when ``records()`` asks for them, one at a time
+    (``more``), so a sheet that is passed over is never read past its header and a sheet that
+    is read holds only what its rows become."""
 
     display: str                          # file name for messages ("data/x.zip/Account.csv")
     headers: list[str]
-    rows: list[list[str | None]]
+    rows: list[list[str | None]]          # a row ends at its last cell: reading past it is empty
     lines: list[int]                      # physical line (CSV), row (xlsx) or line (XML) per row
     decimal: str = "."
     excel: bool = False                   # dates may be Excel serial numbers
     kind: str = "csv"                     # csv | xlsx | xml
+    more: Iterator[tuple[list[str | None], int]] | None = None   # rows still to read, lazily
+
+    def records(self) -> Iterator[tuple[list[str | None], int]]:
+        """(cells, line) of each row: the ones held, then the ones still to read."""
+        yield from zip(self.rows, self.lines)
+        more, self.more = self.more, None
+        if more is not None:
+            yield from more
+
+    def close(self) -> None:
+        """Stop reading (a sheet passed over): its file is closed, nothing more is read."""
+        if self.more is not None:
+            self.more.close()
+            self.more = None
 
 
 #: Readers for other file kinds a CRM may offer, by suffix: (raw bytes, display, spec) -> sheets.
@@ -144,9 +163,13 @@ def _zip_sheets(path: Path, spec, data: SourceData, known, extra,
                                                f"a damaged one ({type(exc).__name__}: {exc})"))
                     continue
                 try:
-                    yield from _read_member(content, display, spec, data, known, extra, budget)
+                    sheets = _read_member(content, display, spec, data, known, extra, budget)
+                    del content            # the sheet keeps only what it still has to read
+                    yield from sheets
                 except OverCap as exc:     # a workbook in the archive unpacked past the cap
                     data.errors.append(Problem(display, str(exc)))
+                    return
+                if budget.over:            # ... while its rows were read: said there, stop here
                     return
     return len(infos), members()
 
@@ -222,39 +245,50 @@ def _read_csv(raw: bytes, display: str, spec, data: SourceData, known) -> Sheet 
                                        f"{first[:80]!r}: set delimiter in [[sources]] #{spec.index}", "1"))
             return None
     decimal = opts["decimal"] if opts["decimal"] != "auto" else ("," if delimiter == ";" else ".")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    # lines one at a time from the text (a StringIO would copy it at 4 bytes a character)
+    reader = csv.reader((m.group() for m in _LINE.finditer(text)), delimiter=delimiter,
+                        quotechar='"')
+    del text
     headers: list[str] | None = None
-    rows: list[list[str | None]] = []
-    lines: list[int] = []
     previous = first_line - 1
     try:
         for record in reader:
             line, previous = previous + 1, reader.line_num + first_line - 1
             if not any(record):
                 continue
-            if headers is None:
-                if len(record) > (widest := opts.get("max_columns", MAX_COLUMNS)):
-                    data.errors.append(Problem(display, f"expected at most {widest:,} "
-                                               f"columns (max_columns in [[sources]] #{spec.index}), "
-                                               f"found {len(record):,}: not read", str(line)))
-                    return None
-                headers = [cell.strip() for cell in record]
-                continue
-            if len(record) > len(headers):
-                if any(cell.strip() for cell in record[len(headers):]):
-                    data.errors.append(Problem(display, f"expected at most {len(headers)} fields (as "
-                                               f"in the header), found {len(record)}", str(line)))
-                    continue
-                record = record[:len(headers)]
-            rows.append(record)           # a short row is not padded: Row reads past its end as empty
-            lines.append(line)
+            if len(record) > (widest := opts.get("max_columns", MAX_COLUMNS)):
+                data.errors.append(Problem(display, f"expected at most {widest:,} "
+                                           f"columns (max_columns in [[sources]] #{spec.index}), "
+                                           f"found {len(record):,}: not read", str(line)))
+                return None
+            headers = [cell.strip() for cell in record]
+            break
     except csv.Error as exc:
         data.errors.append(Problem(display, f"cannot be read as CSV: {exc}", str(previous + 1)))
         return None
     if headers is None:
         data.errors.append(Problem(display, "expected a header line, found an empty file", "1"))
         return None
-    return Sheet(display, headers, rows, lines, decimal)
+    width = len(headers)
+
+    def more() -> Iterator[tuple[list[str | None], int]]:
+        previous_line = previous
+        try:
+            for record in reader:
+                line, previous_line = previous_line + 1, reader.line_num + first_line - 1
+                if not any(record):
+                    continue
+                if len(record) > width:
+                    if any(cell.strip() for cell in record[width:]):
+                        data.errors.append(Problem(display, f"expected at most {width} fields (as "
+                                                   f"in the header), found {len(record)}", str(line)))
+                        continue
+                    record = record[:width]
+                yield record, line        # a short row is not padded: Row reads past its end as empty
+        except csv.Error as exc:
+            data.errors.append(Problem(display, f"cannot be read as CSV: {exc}; the rows after it "
+                                       "are not read", str(previous_line + 1)))
+    return Sheet(display, headers, [], [], decimal, more=more())
 
 
 def _cell_text(value, decimal: str) -> str | None:
@@ -289,51 +323,77 @@ def _read_xlsx(raw: bytes, display: str, spec, data: SourceData, budget: Budget)
                                    f"cannot be read as one ({type(exc).__name__}: {exc})"))
         return None
     names = [sheet.title for sheet in book.sheets]
+    if wanted and wanted not in names:
+        data.errors.append(Problem(display, f'expected a sheet "{wanted}" (option sheet), found '
+                                   f"sheets: {', '.join(names)}"))
+        book.close()
+        return None
+    if not names:
+        data.errors.append(Problem(display, "expected a sheet, found none"))
+        book.close()
+        return None
+    headers: list[str] | None = None
+    count = 0
+
+    def problem(exc: Exception) -> Problem:
+        return Problem(display, f"expected an Excel workbook (.xlsx), found one that cannot be "
+                       f"read ({type(exc).__name__}: {exc})")
+
+    def too_far(number: int) -> Problem | None:
+        return None if number <= EXCEL_MAX_ROW and count <= EXCEL_MAX_ROW else Problem(
+            display, f"expected rows up to {EXCEL_MAX_ROW:,} (the last Excel row), found row "
+            f"{max(number, count):,}: the rows after it are not read")
+
     try:
-        if wanted and wanted not in names:
-            data.errors.append(Problem(display, f'expected a sheet "{wanted}" (option sheet), found '
-                                       f"sheets: {', '.join(names)}"))
-            return None
-        if not names:
-            data.errors.append(Problem(display, "expected a sheet, found none"))
-            return None
-        headers: list[str] | None = None
-        rows, lines = [], []
-        with book.cells(book.sheets[names.index(wanted) if wanted else 0]) as sheet_rows:
-            count = 0
-            for number, raw_cells in sheet_rows:
-                count += 1
-                if number > EXCEL_MAX_ROW or count > EXCEL_MAX_ROW:
-                    data.errors.append(Problem(display, f"expected rows up to {EXCEL_MAX_ROW:,} (the "
-                                               f"last Excel row), found row {max(number, count):,}: "
-                                               "not read"))
-                    return None
-                cells = _row_texts(book, raw_cells, decimal,
-                                   len(headers) if headers is not None else max_columns + 1)
-                if not any(c and c.strip() for c in cells):
-                    continue
-                if headers is None:
-                    if len(cells) > max_columns:
-                        data.errors.append(Problem(display, f"expected at most {max_columns:,} columns "
-                                                   f"(max_columns in [[sources]] #{spec.index}), "
-                                                   "found more: not read", str(number)))
-                        return None
-                    headers = [(c or "").strip() for c in cells]
-                    continue
-                rows.append(cells)            # as long as its last cell: Row reads past it as empty
-                lines.append(number)
+        sheet_rows = book.cells(book.sheets[names.index(wanted) if wanted else 0])
+        rows = iter(sheet_rows)
+        for number, raw_cells in rows:
+            count += 1
+            if found := too_far(number):
+                data.errors.append(found)
+                break
+            cells = _row_texts(book, raw_cells, decimal, max_columns + 1)
+            if not any(c and c.strip() for c in cells):
+                continue
+            if len(cells) > max_columns:
+                data.errors.append(Problem(display, f"expected at most {max_columns:,} columns "
+                                           f"(max_columns in [[sources]] #{spec.index}), "
+                                           "found more: not read", str(number)))
+                break
+            headers = [(c or "").strip() for c in cells]
+            break
     except OverCap:
+        book.close()
         raise
     except Exception as exc:
-        data.errors.append(Problem(display, f"expected an Excel workbook (.xlsx), found one that "
-                                   f"cannot be read ({type(exc).__name__}: {exc})"))
-        return None
-    finally:
+        data.errors.append(problem(exc))
         book.close()
-    if headers is None:
-        data.errors.append(Problem(display, "expected a header row, found an empty sheet", "1"))
         return None
-    return Sheet(display, headers, rows, lines, decimal, excel=True, kind="xlsx")
+    if headers is None:
+        book.close()
+        if not data.errors or data.errors[-1].source != display:
+            data.errors.append(Problem(display, "expected a header row, found an empty sheet", "1"))
+        return None
+    width = len(headers)
+
+    def more() -> Iterator[tuple[list[str | None], int]]:
+        nonlocal count
+        try:
+            for number, raw_cells in rows:
+                count += 1
+                if found := too_far(number):
+                    data.errors.append(found)
+                    return
+                cells = _row_texts(book, raw_cells, decimal, width)
+                if any(c and c.strip() for c in cells):
+                    yield cells, number
+        except OverCap as exc:            # the workbook unpacked past max_unpacked_mb
+            data.errors.append(Problem(display, str(exc)))
+        except Exception as exc:
+            data.errors.append(problem(exc))
+        finally:
+            book.close()
+    return Sheet(display, headers, [], [], decimal, excel=True, kind="xlsx", more=more())
 
 
 def _row_texts(book: Workbook, cells: list, decimal: str, width: int) -> list[str | None]:
