@@ -226,7 +226,7 @@ def _read_csv(raw: bytes, display: str, spec, data: SourceData, known) -> Sheet 
     if text is None:
         data.errors.extend(errors)
         return None
-    if not text.strip():
+    if not text or text.isspace():
         data.errors.append(Problem(display, "expected a header line, found an empty file", "1"))
         return None
     delimiter = opts["delimiter"]
@@ -238,7 +238,8 @@ def _read_csv(raw: bytes, display: str, spec, data: SourceData, known) -> Sheet 
         if delimiter == "auto":
             delimiter = hint.group(1)
     if delimiter == "auto":
-        first = text.lstrip("\r\n").splitlines()[0]
+        start = len(text[:4096]) - len(text[:4096].lstrip("\r\n"))   # not splitlines(): a copy
+        first = _LINE.match(text, start).group().rstrip("\r\n")        # of the whole text
         delimiter = _detect_delimiter(first, known)
         if delimiter is None:
             data.errors.append(Problem(display, f"could not tell the delimiter from the header line "
