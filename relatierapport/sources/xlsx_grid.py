@@ -32,6 +32,8 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import ARC_STYLE
 from openpyxl.xml.functions import fromstring
 
+from relatierapport.sources.bounds import Budget
+
 #: What ``Workbook.value`` says a cell is.
 OK, ERROR, FORMULA, DAMAGED = "ok", "error", "formula", "damaged"
 EXCEL_MAX_ROW = 1_048_576
@@ -56,11 +58,18 @@ class Workbook:
     workbook; the callers turn that into one located problem.
     """
 
-    def __init__(self, source: IO[bytes]):
+    def __init__(self, source: IO[bytes], budget: Budget | None = None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")    # openpyxl warns about parts it skips
             reader = ExcelReader(source, read_only=True, data_only=True)
             try:
+                if budget is not None:
+                    # openpyxl reads these parts whole (shared strings, styles, the workbook):
+                    # charged before it does, at their stated size, which zipfile never
+                    # exceeds (a member that unpacks to more fails its CRC check)
+                    budget.take(sum(info.file_size for info in reader.archive.infolist()
+                                    if info.filename.endswith((".xml", ".rels"))
+                                    and not info.filename.startswith("xl/worksheets/")))
                 reader.read_manifest()
                 reader.read_strings()
                 reader.read_workbook()
@@ -73,6 +82,7 @@ class Workbook:
                 reader.archive.close()
                 raise
         self._archive = reader.archive
+        self._budget = budget
         self.shared: list[str] = reader.shared_strings
         self.epoch = reader.wb.epoch
 
@@ -86,8 +96,11 @@ class Workbook:
         self.close()
 
     def cells(self, sheet: Sheet) -> SheetCells:
-        """The rows of ``sheet``, streamed; raises KeyError when its part is missing."""
-        return SheetCells(self._archive.open(sheet.part))
+        """The rows of ``sheet``, streamed; raises KeyError when its part is missing. With a
+        budget, every byte of the sheet's XML is counted as it is unpacked (the rows stop with
+        ``bounds.OverCap`` at the cap), whatever the sheet's ``<dimension>`` says or leaves out."""
+        handle = self._archive.open(sheet.part)
+        return SheetCells(handle if self._budget is None else self._budget.stream(handle))
 
     def value(self, cell: RawCell) -> tuple[str, Any]:
         """A raw cell as (OK, value), (ERROR, "#N/A") or (FORMULA, formula without result).

@@ -23,6 +23,7 @@ from relatierapport.hooktypes import SourceReader
 from relatierapport.model import SourceData
 from relatierapport.options import Integer, ListOf, Option, Text
 from relatierapport.sources import owners
+from relatierapport.sources.bounds import COLUMNS_OPTION, header_fields
 from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import (BOMS, FIELDS, MOJIBAKE_BYTES, Grid, convert, decode_text,
                                             text_codec, unclosed_quote)
@@ -55,6 +56,7 @@ OPTIONS = (
            '"dd-mm-yyyy", "yyyymmdd" or strftime "%d/%m/%Y".'),
     Option("skip_lines", Integer(minimum=0), 0, "Lines to skip before the header (bank-style preambles)."),
     Option("quote", Text(), '"', "Quote character.", check=lambda v: None if len(v) == 1 else "expected one character"),
+    COLUMNS_OPTION,
 )
 
 
@@ -131,6 +133,10 @@ def read_csv(spec, config) -> SourceData:
     if not spec.path.is_file():
         data.errors.append(Problem(spec.display, "expected a CSV file, found a folder"))
         return data
+    wide = _too_wide(spec)
+    if wide:
+        data.errors.append(wide)
+        return data
     fast = _read_plain_utf8(spec)
     if fast is not None:
         return fast
@@ -206,6 +212,19 @@ def _before_unclosed_quote(body: str, unclosed, spec, delimiter: str, warnings: 
                                                             delimiter, spec.options["quote"], skip))
     result.warnings[:0] = warnings + [problem]
     return result
+
+
+def _too_wide(spec) -> Problem | None:
+    """A header of more than max_columns fields, refused before polars builds a frame of them
+    (a 1.8 MB header of 200,000 columns would take over a gigabyte)."""
+    opts = spec.options
+    delimiters = DELIMITERS if opts["delimiter"] == "auto" else (opts["delimiter"],)
+    found = header_fields(spec.path, opts["skip_lines"], delimiters, opts["max_columns"])
+    if found is None:
+        return None
+    return Problem(spec.display, f"expected at most {opts['max_columns']:,} columns (max_columns in "
+                   f"[[sources]] #{spec.index}), found more (split by {found[1]!r}): not read",
+                   location=str(1 + opts["skip_lines"]))
 
 
 #: How much of the file's start is looked at before handing the file to polars.

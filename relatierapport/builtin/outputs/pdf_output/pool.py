@@ -9,9 +9,16 @@ to repay its start-up. ``weasyprint`` is imported here only, lazily.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import logging
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +29,8 @@ from relatierapport.errors import RelatierapportError
 #: Below this many documents a pool costs more than it saves (~1.2 s to start).
 POOL_THRESHOLD = 12
 GC_THRESHOLD = (100_000, 50, 100)
+PR_SET_PDEATHSIG = 1          # linux/prctl.h
+WATCHDOG_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -88,8 +97,34 @@ class _Renderer:
         return printed[0]
 
 
-def _init_worker(settings: PdfSettings) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A pool worker ends when the build that started it ends, however it ends.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``,
+    even when the parent itself is killed with SIGKILL); elsewhere, and should the parent die
+    before the request is made, a watchdog thread exits as soon as the worker's parent
+    process is no longer the build."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="relatierapport-parent-watchdog", daemon=True).start()
+
+
+def _init_worker(settings: PdfSettings, parent: int | None = None) -> None:
     global _worker
+    if parent is not None:
+        _die_with_parent(parent)
     gc.set_threshold(*GC_THRESHOLD)
     logger = logging.getLogger("weasyprint")
     if _messages not in logger.handlers:
@@ -149,8 +184,8 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
             gc.set_threshold(*old)
         return rendered
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_init_worker, initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(settings, os.getpid())) as pool, _ended_by_signals(pool):
         pending: dict[Future, PdfJob] = {}
 
         def collect(done: set[Future]) -> None:
@@ -164,6 +199,39 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
                 pending[pool.submit(_render_in_worker, job)] = job
             collect(wait(pending).done)
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(pool)
             raise
     return rendered
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool now: queued pages are dropped, pages being rendered are killed."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(5)
+
+
+@contextlib.contextmanager
+def _ended_by_signals(pool: ProcessPoolExecutor):
+    """While the pool works, SIGTERM (and SIGHUP) end the build like Ctrl-C does: the workers
+    are killed on the way out, never left behind. Only the main thread can set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupted(number, frame):
+        raise SystemExit(128 + number)
+
+    previous = {}
+    for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if number is not None:
+            previous[number] = signal.signal(number, interrupted)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

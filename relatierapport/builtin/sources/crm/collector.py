@@ -64,6 +64,7 @@ class Collector:
         self._names: dict[str, str] = {}
         self._pending: list[_Pending] = []
         self.sheets: dict[str, Sheet] = {}
+        self.rows_read = 0                              # rows of all sheets, against max_rows
 
     # files
     def start(self, sheet: Sheet) -> None:

@@ -24,6 +24,8 @@ from relatierapport.errors import Problem
 from relatierapport.hooktypes import SourceReader
 from relatierapport.model import SourceData
 from relatierapport.options import ListOf, Option, Text
+from relatierapport.sources.bounds import (COLUMNS_OPTION, MAX_ROWS, MEMBERS_OPTION, ROWS_OPTION,
+                                          UNPACKED_OPTION)
 from relatierapport.sources.date_patterns import strftime_formats
 
 ISO_DATES = ("%Y-%m-%d",)
@@ -59,6 +61,10 @@ OPTIONS = (
            'dd-mm-yyyy; for Salesforce also its US mm/dd/yyyy), or patterns such as "dd/mm/yyyy", '
            '"mm/dd/yyyy" or strftime "%d-%m-%Y".'),
     Option("sheet", Text(), "", "For .xlsx files: the sheet to read (default: the first)."),
+    UNPACKED_OPTION,
+    MEMBERS_OPTION,
+    COLUMNS_OPTION,
+    ROWS_OPTION,
 )
 
 
@@ -100,31 +106,54 @@ def read_with(spec, profiles: Sequence[Profile], forced: bool = True,
     def known(header: str) -> bool:
         return any(p.known(norm(header)) for p in profiles)
 
-    sheets = read_sheets(spec, data, known, extra)
-    if data.errors and not sheets:
-        return data
+    files, sheets = read_sheets(spec, data, known, extra)
     collector = Collector(spec, "", data)
     auto = [strftime_formats(spec.options["date_format"], p.auto_dates) for p in profiles]
     used_formats: tuple[str, ...] | None = None
-    several = len(sheets) > 1
-    for sheet in sheets:
-        chosen = _choose(sheet, profiles, forced, spec, data, several, hints)
-        if chosen is None:
-            continue
-        profile, layout = chosen
-        problems = apply_columns(layout, spec.columns, profile.default_entity(layout), profile.fields,
-                                 sheet.display, spec.index)
-        if problems:
-            data.errors += problems
-            continue
-        collector.prefix, collector.org_word = profile.prefix, profile.org_word
-        collector.start(sheet)
-        for cells, line in zip(sheet.rows, sheet.lines):
-            profile.interpret(Row(cells, layout, sheet, line), collector)
-        collector.end()
-        formats = auto[profiles.index(profile)]
-        used_formats = formats if used_formats is None else used_formats
+    several = files > 1
+    read = 0
+    for sheet in sheets:            # read one file at a time: only one sheet is held
+        read += 1
+        if collector.rows_read > spec.options.get("max_rows", MAX_ROWS):
+            sheet.close()
+            break
+        try:
+            used_formats = _read_sheet(sheet, profiles, forced, spec, data, several, hints, collector,
+                                       auto, used_formats)
+        finally:
+            sheet.close()           # a sheet passed over is not read past its header
+    if data.errors and not read:
+        return data
     return collector.finish(used_formats or auto[0])
+
+
+def _read_sheet(sheet: Sheet, profiles: Sequence[Profile], forced: bool, spec, data: SourceData,
+                several: bool, hints: Sequence[Profile], collector: Collector,
+                auto: list[tuple[str, ...]], used_formats: tuple[str, ...] | None):
+    """Interpret one sheet's rows with the profile that recognises it; returns the date formats
+    used so far."""
+    chosen = _choose(sheet, profiles, forced, spec, data, several, hints)
+    if chosen is None:
+        return used_formats
+    profile, layout = chosen
+    problems = apply_columns(layout, spec.columns, profile.default_entity(layout), profile.fields,
+                             sheet.display, spec.index)
+    if problems:
+        data.errors += problems
+        return used_formats
+    collector.prefix, collector.org_word = profile.prefix, profile.org_word
+    collector.start(sheet)
+    most = spec.options.get("max_rows", MAX_ROWS)
+    for cells, line in sheet.records():
+        collector.rows_read += 1
+        if collector.rows_read > most:
+            data.errors.append(Problem(sheet.display, f"expected at most {most:,} rows in this source "
+                                       f"(max_rows in [[sources]] #{spec.index}), found more: the rows "
+                                       "from here on are not read", str(line)))
+            break
+        profile.interpret(Row(cells, layout, sheet, line), collector)
+    collector.end()
+    return used_formats if used_formats is not None else auto[profiles.index(profile)]
 
 
 def _choose(sheet: Sheet, profiles: Sequence[Profile], forced: bool, spec, data: SourceData,

@@ -103,7 +103,7 @@ class Row:
         """The first non-empty value among the columns for (entity, key), stripped."""
         cells = self.cells
         for index in self.layout.columns.get((entity, key), ()):
-            value = cells[index]
+            value = cells[index] if index < len(cells) else None   # rows end at their last cell
             if value:
                 value = clean(value)
                 if value:
@@ -114,7 +114,7 @@ class Row:
         """Like ``get``, with the header of the column the value came from: (value, header)."""
         cells = self.cells
         for index in self.layout.columns.get((entity, key), ()):
-            value = cells[index]
+            value = cells[index] if index < len(cells) else None
             if value and (value := clean(value)):
                 return value, self.layout.headers[index]
         return None

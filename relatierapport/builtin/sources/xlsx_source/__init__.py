@@ -45,7 +45,8 @@ empty cell from a formula never calculated and from an Excel error. Rows go
 into polars frames in chunks of 50,000, so a large sheet is never held as
 Python objects. A file that is not a readable .xlsx (a renamed CSV, an old
 .xls, a password-protected workbook, a truncated file, a zip bomb) is one
-located error, never an exception.
+located error, never an exception; what the workbook unpacks is counted while
+it is read and stops at ``max_unpacked_mb`` (sources/bounds.py).
 """
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ from relatierapport.errors import Problem
 from relatierapport.hooktypes import SourceReader
 from relatierapport.model import TABLES, SourceData
 from relatierapport.options import Integer, ListOf, Option, Table, Text
+from relatierapport.sources.bounds import UNPACKED_OPTION, Budget, OverCap
 from relatierapport.sources.tabular import FIELDS
 from relatierapport.sources.xlsx_grid import EXCEL_MAX_ROW, Workbook
 
@@ -80,6 +82,7 @@ OPTIONS = (
     Option("date_format", ListOf(Text()), ["auto"],
            'Formats of dates typed as text: "auto" (yyyy-mm-dd or dd-mm-yyyy), or patterns such as '
            '"dd-mm-yyyy", "yyyymmdd" or strftime "%d/%m/%Y". Date cells are read whatever this says.'),
+    UNPACKED_OPTION,
 )
 
 
@@ -107,7 +110,10 @@ def read(spec, config) -> SourceData:
             return data
         try:
             handle.seek(0)
-            workbook = Workbook(handle)
+            workbook = Workbook(handle, Budget.from_options(spec.options, "the workbook"))
+        except OverCap as exc:
+            data.errors.append(Problem(spec.display, str(exc)))
+            return data
         except Exception as exc:  # a broken file, whatever openpyxl trips over
             data.errors.append(Problem(spec.display, "expected an .xlsx workbook, found a file "
                                        f"that cannot be read as one ({reason(exc)})"))

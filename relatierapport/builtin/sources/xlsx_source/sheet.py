@@ -18,6 +18,7 @@ from relatierapport.builtin.sources.xlsx_source.problems import (SheetReport, fa
                                                                  only_problems, sheet_ref)
 from relatierapport.errors import Problem
 from relatierapport.model import SourceData
+from relatierapport.sources.bounds import OverCap
 from relatierapport.sources import owners
 from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import Grid, convert
@@ -70,6 +71,10 @@ def read_sheet(book: Workbook, ws: Sheet, table: str, targets, spec) -> SourceDa
                 index, cells = next(rows)
             except StopIteration:
                 break
+            except OverCap as exc:     # the sheet's XML unpacked past max_unpacked_mb
+                where = f"{sheet.ref}!{last_row + 1}" if last_row else sheet.ref
+                result.errors.append(Problem(spec.display, str(exc), location=where))
+                return only_problems(result, sheet)
             except Exception as exc:   # malformed XML, a truncated part, a bad row number
                 where = f"{sheet.ref}!{last_row + 1}" if last_row else sheet.ref
                 result.errors.append(Problem(spec.display, "expected a readable sheet, found "
