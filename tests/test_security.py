@@ -315,7 +315,8 @@ def test_a_source_path_leading_outside_is_refused_before_anything_is_read(tmp_pa
     assert result.exit_code == 2, result.output
     expected = ("expected a path inside the project folder" if kind in ("link", "absolute", "climbing")
                 else "expected an existing file or folder")    # %2e%2e and file: are names, not decoded
-    assert f"config.toml: [[sources]] #5 path: {expected}" in result.output
+    line = config.read_text(encoding="utf-8").splitlines().index(f'path = "{path}"') + 1
+    assert f"config.toml:{line}: [[sources]] #5 path: {expected}" in result.output
     assert SECRET_TEXT not in result.output and not (project / "site").exists()
 
 
