@@ -364,3 +364,19 @@ def test_mail_sends_nothing_when_the_data_makes_the_build_fail(project, server):
             "3 touchpoints; data/business.csv: 1 business); a report of 0 relations is not made\n")
     assert server.connections == 0 and server.recorder.received == []
     assert not (site / "mail").exists()
+
+
+def test_a_mail_template_that_links_outside_the_project_is_refused(project, server, tmp_path):
+    # templates/mail/body.txt as a link to a file elsewhere: not read, a warning, and the
+    # built-in body is used; nothing of the outside file reaches a message
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "body.txt").write_text("SECRET-ELSEWHERE {{ relation_count }}", encoding="utf-8")
+    folder = project.parent / "templates" / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "body.txt").symlink_to(elsewhere / "body.txt")
+    result = cli("mail", "--config", project, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "warning: templates/mail/body.txt: expected a template inside the project" in result.output
+    outbox = project.parent / "site" / "mail" / "dry-run"
+    assert all(b"SECRET-ELSEWHERE" not in path.read_bytes() for path in outbox.iterdir())

@@ -40,6 +40,7 @@ from relatierapport.builtin.delivery.mail.message import Texts, compose, message
 from relatierapport.builtin.delivery.mail.routing import read_site, route
 from relatierapport.options import Boolean, ListOf, Number, Option, OptionGroup, Text
 from relatierapport.render.publish import MARKER, output_lock
+from relatierapport.paths import Roots
 from relatierapport.render.site import template_dirs
 from relatierapport.render.slugs import slugify
 
@@ -162,8 +163,10 @@ def run(config_path: Path, *, out: Path | None = None, dry_run: bool = False, re
             echo(f"warning: {warning}", err=True)
         if errors:
             raise DataError(errors)
-        texts = Texts(template_dirs(config.root, plugins), site, options,
-                      make_filters(site.language), file)
+        dirs = template_dirs(config.root, plugins)
+        texts = Texts(dirs, site, options, make_filters(site.language), file,
+                      roots=Roots(config.root, dirs),
+                      refused=lambda problem: echo(f"warning: {problem}", err=True))
         ledger = Ledger(target / LEDGER)
         for line in ledger.damaged_lines:
             echo(f"warning: {target / LEDGER}:{line}: not a ledger entry (cut off?); ignored", err=True)

@@ -21,6 +21,7 @@ import email.policy
 import email.utils
 import hashlib
 import traceback
+from collections.abc import Callable
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
@@ -32,6 +33,7 @@ from relatierapport.builtin.delivery.mail.addresses import Mailbox
 from relatierapport.errors import ConfigError, Problem, RelatierapportError
 from relatierapport.render.i18n import translations
 from relatierapport.render.one_line import one_line
+from relatierapport.paths import ConfinedLoader, Roots
 from relatierapport.render.sandbox import WHAT_TEMPLATES_MAY_DO, TemplateEnvironment
 from relatierapport.builtin.delivery.mail.routing import BuiltSite, Delivery
 
@@ -49,11 +51,15 @@ class Texts:
     """Renders subject and body for each delivery, from config text or template files."""
 
     def __init__(self, dirs: list[Path], site: BuiltSite, options: dict, filters: dict,
-                 config_file: str):
+                 config_file: str, roots: Roots | None = None,
+                 refused: Callable[[Problem], None] = lambda problem: None):
         self.site = site
         self.config_file = config_file
         self.dirs = [Path(d) for d in dirs]
-        self.env = TemplateEnvironment(loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        # a template file that is a link leading outside the project is refused, as for the pages
+        loader = (ConfinedLoader([str(d) for d in dirs], roots, refused) if roots is not None
+                  else jinja2.FileSystemLoader([str(d) for d in dirs]))
+        self.env = TemplateEnvironment(loader=loader,
                                        autoescape=False, undefined=jinja2.StrictUndefined,
                                        extensions=["jinja2.ext.i18n"], trim_blocks=True,
                                        lstrip_blocks=True)
