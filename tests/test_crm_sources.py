@@ -166,6 +166,16 @@ def test_hubspot_deals_with_dutch_labels_and_decimal_comma(tmp_path):
     assert data.employees == []           # deal owners name employees; they are not made into ones
 
 
+def test_an_unclosed_quote_in_a_crm_export_is_located_and_the_rows_before_it_count(tmp_path):
+    # the deals without quotes, but deal 7003's name (line 4) opens one that never closes:
+    # before, the reader swallowed 7003 and 7004 into one value without a word
+    deals = DUTCH_DEALS.replace('"', "").replace(";Uitbreiding;", ';"Uitbreiding;')
+    data = read(tmp_path, {"deals.csv": deals}, type="hubspot")
+    assert messages(data.warnings)[0] == ("data/deals.csv:4: an opening quote is never closed; the rest "
+                                          "of the file (lines 4–5, 2 lines) is left out")
+    assert [b["amount"] for b in rows(data, "business")] == [12500.5, 1234.56]
+
+
 def test_hubspot_amount_in_the_wrong_locale_is_a_located_error_and_decimal_fixes_it(tmp_path):
     deals = DUTCH_DEALS.replace(";", ",").replace('"12.500,50"', '"12,500.50"').replace('"1.234,56"', '"1234.56"')
     data = read(tmp_path, {"deals.csv": deals}, type="hubspot", decimal=",")

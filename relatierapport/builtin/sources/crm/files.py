@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 from relatierapport.errors import Problem
 from relatierapport.model import SourceData
 from relatierapport.sources.bounds import MAX_COLUMNS, Budget, OverCap, outside_name
-from relatierapport.sources.tabular import decode_text
+from relatierapport.sources.tabular import decode_text, unclosed_quote
 from relatierapport.sources.xlsx_grid import ERROR, EXCEL_MAX_ROW, OK, Workbook, numbered
 
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
@@ -246,6 +246,19 @@ def _read_csv(raw: bytes, display: str, spec, data: SourceData, known) -> Sheet 
                                        f"{first[:80]!r}: set delimiter in [[sources]] #{spec.index}", "1"))
             return None
     decimal = opts["decimal"] if opts["decimal"] != "auto" else ("," if delimiter == ";" else ".")
+    # a quote that is never closed would swallow the rest of the file into one value: the rows
+    # before its record count, and what is left out is said at the quote's line. Every closed
+    # quoted value holds an even number of quotes, so only an odd count needs the scan.
+    if text.count('"') % 2:
+        unclosed = unclosed_quote(text, delimiter, '"', first_line)
+        if unclosed is not None:
+            problem = Problem(display, f"an opening quote is never closed; the rest of the file "
+                              f"({unclosed.lost}) is left out", str(unclosed.line))
+            if unclosed.record_line == first_line:      # in the header: nothing can be read
+                data.errors.append(problem)
+                return None
+            data.warnings.append(problem)
+            text = text[:unclosed.record_start]
     # lines one at a time from the text (a StringIO would copy it at 4 bytes a character)
     reader = csv.reader((m.group() for m in _LINE.finditer(text)), delimiter=delimiter,
                         quotechar='"')
