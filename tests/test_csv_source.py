@@ -139,6 +139,23 @@ def test_an_unclosed_quote_is_located_where_it_opened_and_the_rows_before_it_cou
     assert f"failing because of --strict:\n  {message}\n" in strict.output
 
 
+def test_a_quote_inside_an_unquoted_value_is_a_character_of_it(tmp_path):
+    # polars calls this file malformed (no line, the whole file rejected); spreadsheets and
+    # Python's csv module read Al"fa as a name with a quote in it. A bad date two lines on is
+    # still located at its line.
+    relations = ('id;name;owner;since\nK1;Al"fa;M1;01-01-2020\nK2;Beta;M1;01-02-2020\n'
+                 'K3;Gamma;M1;31-02-2020\n')
+    config = write_project(tmp_path, relations=relations, files={"touchpoints.csv": "relation;date\n"
+                                                                  "K1;01-10-2026\n"})
+    result = cli("check", "--config", config)
+    assert result.exit_code == 1 and "cannot be read as CSV" not in result.output
+    assert 'data/relations.csv:4: since: expected a date as yyyy-mm-dd or dd-mm-yyyy, found ' \
+           '"31-02-2020"' in result.output                            # K3's impossible date
+    data = tmp_path / "data" / "relations.csv"
+    data.write_text(relations.replace("31-02-2020", "28-02-2020"), encoding="utf-8")
+    assert [r["name"] for r in build_json(config)["relations"]] == ['Al"fa', "Beta", "Gamma"]
+
+
 def test_an_unclosed_quote_after_a_quoted_line_break_and_a_preamble_is_still_located(tmp_path):
     """The quote opens on the second line of a record; lines count the preamble (skip_lines),
     and the quoted line break before it keeps the earlier record's line right."""

@@ -168,9 +168,12 @@ def read_csv(spec, config) -> SourceData:
         unclosed = unclosed_quote(body, delimiter, opts["quote"], first_line=1 + skip)
         if unclosed is not None:
             return _before_unclosed_quote(body, unclosed, spec, delimiter, data.warnings)
-        data.errors.extend(_ragged_rows(body, delimiter, opts["quote"], skip, spec) or
-                           [Problem(spec.display, f"cannot be read as CSV: {str(exc).splitlines()[0]}")])
-        return data
+        ragged = _ragged_rows(body, delimiter, opts["quote"], skip, spec)
+        frame = None if ragged else _read_with_python(body, delimiter, opts["quote"])
+        if frame is None:
+            data.errors.extend(ragged or [Problem(spec.display, "cannot be read as CSV: "
+                                                  f"{str(exc).splitlines()[0]}")])
+            return data
     if _multiline_header(frame):       # polars reads a quote left open in the header as one header
         unclosed = unclosed_quote(body, delimiter, opts["quote"], first_line=1 + skip)
         if unclosed is not None:
@@ -336,6 +339,26 @@ def _convert(frame: pl.DataFrame, spec, delimiter: str, lines) -> SourceData:
                                      "source adds nothing to the report",
                                      location=str(1 + opts["skip_lines"])))
     return data
+
+
+def _read_with_python(body: str, delimiter: str, quote: str) -> pl.DataFrame | None:
+    """The file as Python's csv module and spreadsheets read it, for what polars calls malformed:
+    a quote inside an unquoted value (``Al"fa``) is a character of it. Every value is text, an
+    empty one null, short rows padded (as polars reads them)."""
+    try:
+        records = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, quotechar=quote))
+    except csv.Error:
+        return None
+    records = [record for record in records if record]
+    if not records:
+        return None
+    header, rows = records[0], records[1:]
+    if len(set(header)) != len(header):
+        return None                      # duplicate headers: polars' own message says which
+    width = len(header)
+    columns = {name: [(row[i] if i < len(row) else "") or None for row in rows]
+               for i, name in enumerate(header)}
+    return pl.DataFrame(columns, schema={name: pl.String for name in header}) if width else None
 
 
 def _ragged_rows(body: str, delimiter: str, quote: str, skip: int, spec) -> list[Problem]:
