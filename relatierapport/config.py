@@ -172,7 +172,9 @@ def locate(problems: list[Problem], path: Path, lines: KeyLines | None = None) -
     name = display_name(path)
     result = []
     for problem in problems:
-        ours = problem.source == name
+        ours = problem.source in (name, "config.toml")
+        if ours and problem.source != name:   # a source reader names the config by its usual name
+            problem = dataclasses.replace(problem, source=name)
         if ours and problem.location.startswith("["):      # a record's origin: "[[goals]] #4"
             problem = dataclasses.replace(problem, location="", field=" ".join(
                 part for part in (problem.location, problem.field) if part))

@@ -212,6 +212,21 @@ def test_config_messages_carry_their_line_and_the_close_name(tmp_path):
     assert "  config.toml:22: [plugins.health] weigths: unknown key; did you mean weights?" in strict.output
 
 
+def test_a_source_readers_config_message_has_the_line_under_another_config_name(tmp_path):
+    # a CSV source without table: the reader names the config as "config.toml"; the project's
+    # file is called maand.toml, and the message names that file and the source's line
+    config = write_project(tmp_path)
+    text = config.read_text(encoding="utf-8").replace('table = "touchpoints"\n', "", 1)
+    other = config.with_name("maand.toml")
+    other.write_text(text, encoding="utf-8")
+    line = next(number for number, row in enumerate(text.splitlines(), 1)
+                if 'path = "data/touchpoints.csv"' in row) - 2      # the [[sources]] header
+    result = cli("check", "--config", other)
+    assert result.exit_code == 1
+    assert re.search(rf"maand\.toml:{line}: \[\[sources\]\] #\d+ table: expected the model table "
+                     r"this CSV fills", result.output), result.output
+
+
 def test_a_toml_syntax_error_has_its_line(tmp_path):
     config = write_project(tmp_path)
     config.write_text('[project]\nname = "Testbureau"\n\n[plugins.cadence]\nmonths = = 3\n',
