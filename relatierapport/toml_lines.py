@@ -180,42 +180,39 @@ class _Scanner:
         self.note(path, line)
         self.value(path)
 
+    def items(self, closing: str, item) -> None:
+        """``item(index)`` for each item of an inline table or array, up to ``closing`` (commas
+        and blank lines between; a position that does not move is stepped over)."""
+        text, index = self.text, 0
+        while self.position < len(text):
+            self.skip_blank(inline=True)
+            if text.startswith(closing, self.position):
+                self.position += 1
+                return
+            if text.startswith(",", self.position):
+                self.position += 1
+                continue
+            before = self.position
+            index += 1
+            item(index)
+            if self.position == before:
+                self.position += 1
+
     def value(self, path: tuple[object, ...]) -> None:
         self.position = _SPACE.match(self.text, self.position).end()
         text = self.text
         if text.startswith("{", self.position):
             self.note(path, self.line)
             self.position += 1
-            while self.position < len(text):
-                self.skip_blank(inline=True)
-                if text.startswith("}", self.position):
-                    self.position += 1
-                    return
-                if text.startswith(",", self.position):
-                    self.position += 1
-                    continue
-                before = self.position
-                self.pair(path)
-                if self.position == before:
-                    self.position += 1
+            self.items("}", lambda index: self.pair(path))
             return
         if text.startswith("[", self.position):     # items count from 1, as [[tables]] do
             self.position += 1
-            index = 0
-            while self.position < len(text):
-                self.skip_blank(inline=True)
-                if text.startswith("]", self.position):
-                    self.position += 1
-                    return
-                if text.startswith(",", self.position):
-                    self.position += 1
-                    continue
-                before = self.position
-                index += 1
+
+            def item(index: int) -> None:
                 self.note((*path, index), self.line)
                 self.value((*path, index))
-                if self.position == before:
-                    self.position += 1
+            self.items("]", item)
             return
         if text.startswith(('"""', "'''"), self.position):
             quote = text[self.position:self.position + 3]

@@ -14,15 +14,7 @@ from relatierapport.errors import PluginError
 from relatierapport.hooktypes import Analysis, Findings
 from relatierapport.readonly import ReadOnlyError, seal
 from relatierapport.testing import build_project
-
-
-class Analyses:
-    def __init__(self, *analyses):
-        self.offered = list(analyses)
-
-    @hookimpl
-    def analyses(self):
-        return self.offered
+from test_plugins import Analyses      # a plugin offering the analyses it is given
 
 
 def _fails(tmp_path, run, match: str):
