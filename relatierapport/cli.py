@@ -77,9 +77,10 @@ class _Group(click.Group):
         if self._loaded:
             return
         self._loaded = True
+        from relatierapport.builtin import COMMAND_PLUGINS
         from relatierapport.plugins import make_plugins
         try:
-            plugins = make_plugins(None)
+            plugins = make_plugins(None, builtins=COMMAND_PLUGINS)
         except click.ClickException:
             return  # the broken plugin is reported when a command that needs plugins runs
         for _ in plugins.call_each("register_commands", cli=self):

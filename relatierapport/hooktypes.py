@@ -7,17 +7,18 @@ compared, sorted and shown by ``relatierapport plugins`` without calling it.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
 
-import polars as pl
-
 from relatierapport.options import Option, OptionGroup
-from relatierapport.relation_table import RelationTable, relation_columns
 
 if TYPE_CHECKING:  # pragma: no cover
+    import polars as pl
+
+    from relatierapport.relation_table import RelationTable, relation_columns
     from relatierapport.config import Config, SourceSpec
     from relatierapport.errors import Problem
     from relatierapport.model import Portfolio, SourceData
@@ -26,6 +27,19 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Analysis", "BuildResult", "BuildState", "Findings", "GoalMetric", "Option", "OptionGroup",
            "OutputFormat", "Page", "RelationTable", "Report", "Section", "SiteFiles", "SourceReader",
            "SourceSummary", "relation_columns"]
+
+#: Names that need polars, imported on first use so that ``relatierapport --help`` need not.
+_FROM_RELATION_TABLE = ("RelationTable", "relation_columns")
+
+
+def __getattr__(name: str):
+    if name in _FROM_RELATION_TABLE:
+        from relatierapport import relation_table
+
+        value = getattr(relation_table, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -60,7 +74,10 @@ class Findings:
     warnings: list["Problem"] = field(default_factory=list)
 
     def __post_init__(self):
-        if isinstance(self.relations, pl.DataFrame):
+        polars = sys.modules.get("polars")      # not imported: relations cannot be a DataFrame
+        if polars is not None and isinstance(self.relations, polars.DataFrame):
+            from relatierapport.relation_table import RelationTable
+
             self.relations = RelationTable(self.relations)
 
 

@@ -303,7 +303,7 @@ def skip_installed() -> bool:
 
 def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset = frozenset(),
                  strict: bool = False, *, extra: Mapping[str, object] | None = None,
-                 installed: bool | None = None) -> Plugins:
+                 installed: bool | None = None, builtins: tuple[str, ...] | None = None) -> Plugins:
     """Build the plugin manager for one run: built-ins, installed packages, local files.
 
     ``disabled`` names plugins not to load (config ``disable_plugins`` and
@@ -311,6 +311,7 @@ def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset
     ``extra`` registers further plugins (modules or objects) by name, after all
     others: how ``relatierapport.testing`` runs a plugin under test.
     ``installed=False`` skips entry points; None follows ``RELATIERAPPORT_NO_INSTALLED_PLUGINS``.
+    ``builtins`` loads only these of the built-in modules (default: all of them).
     """
     from relatierapport.builtin import BUILTIN_PLUGINS
 
@@ -318,7 +319,7 @@ def make_plugins(project_dir: Path | None = None, disabled: set[str] | frozenset
     pm.add_hookspecs(hookspecs)
     plugins = Plugins(pm)
 
-    for module_name in BUILTIN_PLUGINS:
+    for module_name in BUILTIN_PLUGINS if builtins is None else builtins:
         name = module_name.rsplit(".", 1)[-1]
         if name in disabled:
             plugins.disabled[name] = "built-in"

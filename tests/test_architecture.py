@@ -86,3 +86,47 @@ def test_the_option_check_sees_a_literal_plugin_name(tmp_path):
     file = tmp_path / "x.py"
     file.write_text('months = config.plugin("cadence")["months"]\nother = sections["plugins.planning"]\n')
     assert _plugin_tables_read(file) == {"cadence", "planning"}
+
+
+def test_only_the_listed_builtins_register_commands():
+    """The CLI lists its commands by loading only ``COMMAND_PLUGINS`` (issue 17): a built-in
+    with a ``register_commands`` hook outside that list would lose its command in ``--help``."""
+    import importlib
+
+    from relatierapport.builtin import COMMAND_PLUGINS
+
+    registering = {module for module in BUILTIN_PLUGINS
+                   if hasattr(importlib.import_module(module), "register_commands")}
+    assert registering == set(COMMAND_PLUGINS)
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """``relatierapport --help`` imports neither polars, WeasyPrint, icalendar nor Jinja2 (issue 17).
+
+    Behaviour, not timing: the modules a fresh process holds after ``--help`` and after
+    ``from relatierapport.hooktypes import …`` (the public names a plugin imports)."""
+    import subprocess
+    import sys
+
+    heavy = ("polars", "weasyprint", "icalendar", "jinja2", "babel", "openpyxl")
+    probe = ("import sys\n"
+             "from relatierapport.cli import main\n"
+             "from relatierapport.hooktypes import Analysis, Findings, Section\n"
+             "try:\n"
+             "    main(['--help'], prog_name='relatierapport')\n"
+             "except SystemExit:\n"
+             "    pass\n"
+             f"print('heavy:', [m for m in {heavy!r} if m in sys.modules])\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "RELATIERAPPORT_NO_INSTALLED_PLUGINS": "1"})
+    assert "Commands:" in done.stdout and "mail" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "heavy: []"
+
+
+def test_hooktypes_still_offers_the_polars_names():
+    from relatierapport import hooktypes
+    from relatierapport.hooktypes import RelationTable, relation_columns
+    from relatierapport.relation_table import RelationTable as table, relation_columns as columns
+
+    assert (RelationTable, relation_columns) == (table, columns)
+    assert set(hooktypes.__all__) <= set(dir(hooktypes)) | {"RelationTable", "relation_columns"}

@@ -35,3 +35,9 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.outputs.calendar_output",
     "relatierapport.builtin.delivery.mail",
 )
+
+#: The built-in plugins that implement ``register_commands``: the only ones the CLI
+#: imports to list its commands (``relatierapport --help``), so that listing them does
+#: not import polars, Jinja2 or WeasyPrint through the analyses and outputs (issue 17).
+#: tests/test_architecture.py checks that no other built-in implements the hook.
+COMMAND_PLUGINS = ("relatierapport.builtin.delivery.mail",)

@@ -32,17 +32,12 @@ import click
 from relatierapport import hookimpl
 from relatierapport.builtin.delivery.mail.addresses import Mailbox, MailboxOption
 from relatierapport.builtin.delivery.mail import smtp
-from relatierapport.config import errors_located
-from relatierapport.render.formatting import make_filters
 from relatierapport.errors import ConfigError, DataError, MailError, Problem, grouped
-from relatierapport.builtin.delivery.mail.ledger import DONE, LEDGER, UNCERTAIN, Ledger
-from relatierapport.builtin.delivery.mail.message import Texts, compose, message_id
-from relatierapport.builtin.delivery.mail.routing import read_site, route
 from relatierapport.options import Boolean, ListOf, Number, Option, OptionGroup, Text
-from relatierapport.render.publish import MARKER, output_lock
-from relatierapport.paths import Roots
-from relatierapport.render.site import template_dirs
-from relatierapport.render.slugs import slugify
+
+# What the command uses (config, Jinja2, Babel, polars through the model) is imported
+# in run(): loading the plugin, which `relatierapport --help` does to list the `mail`
+# command, stays cheap (issue 17).
 
 NAME = "mail"
 DRY_RUN_FOLDER = "mail/dry-run"
@@ -98,6 +93,8 @@ def post_build(result, config):
               help="Also send the messages whose outcome is unknown (the ledger says why).")
 def mail_command(config_path: Path, out: Path | None, dry_run: bool, resend: bool) -> None:
     """Mail the built reports: each account manager their plans, the recipients the portfolio."""
+    from relatierapport.config import errors_located
+
     with errors_located(config_path):
         run(config_path, out=out, dry_run=dry_run, resend=resend)
 
@@ -130,6 +127,13 @@ def run(config_path: Path, *, out: Path | None = None, dry_run: bool = False, re
         echo=click.echo, sleep=time.sleep) -> Run:
     """Mail (or, with ``dry_run``, write) the messages of the built output. Raises on problems."""
     from relatierapport import build as stages     # build imports the plugin machinery
+    from relatierapport.builtin.delivery.mail.ledger import DONE, LEDGER, UNCERTAIN, Ledger
+    from relatierapport.builtin.delivery.mail.message import Texts, compose, message_id
+    from relatierapport.builtin.delivery.mail.routing import read_site, route
+    from relatierapport.paths import Roots
+    from relatierapport.render.formatting import make_filters
+    from relatierapport.render.publish import MARKER, output_lock
+    from relatierapport.render.site import template_dirs
 
     plugins, config = stages.configure(stages.BuildOptions(config_path))
     file = config.path.name
@@ -221,6 +225,8 @@ def run(config_path: Path, *, out: Path | None = None, dry_run: bool = False, re
 
 
 def _send(to_send, texts, site, sender, reply_to, settings, ledger, result, echo, sleep) -> None:
+    from relatierapport.builtin.delivery.mail.message import compose
+
     sent_before = 0
     with smtp.Connection(settings, sleep=sleep) as connection:
         for index, item in enumerate(to_send):
@@ -247,6 +253,9 @@ def _send(to_send, texts, site, sender, reply_to, settings, ledger, result, echo
 
 
 def _write_dry_run(folder: Path, to_send, texts, site, sender, reply_to, now) -> None:
+    from relatierapport.builtin.delivery.mail.message import compose
+    from relatierapport.render.slugs import slugify
+
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for number, item in enumerate(to_send, start=1):
