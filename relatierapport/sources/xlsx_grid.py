@@ -26,11 +26,6 @@ from dataclasses import dataclass
 from typing import IO, Any, Iterator
 from xml.etree.ElementTree import XMLParser
 
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import Stylesheet
-from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.xml.constants import ARC_STYLE
-from openpyxl.xml.functions import fromstring
 
 from relatierapport.sources.bounds import Budget
 
@@ -51,6 +46,17 @@ class Sheet:
     part: str                        # its XML inside the zip, e.g. xl/worksheets/sheet1.xml
 
 
+from_excel = from_ISO8601 = None     # openpyxl's date decoders, set by _openpyxl()
+
+
+def _openpyxl():
+    """Import openpyxl (0.1 s) when a workbook is opened, not when the plugins load (issue 17).
+
+    The per-cell date decoders become module globals, so decoding a cell pays no import."""
+    global from_excel, from_ISO8601
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+
 class Workbook:
     """An open .xlsx: its worksheets, and what decoding a cell needs.
 
@@ -59,6 +65,9 @@ class Workbook:
     """
 
     def __init__(self, source: IO[bytes], budget: Budget | None = None):
+        from openpyxl.reader.excel import ExcelReader
+
+        _openpyxl()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")    # openpyxl warns about parts it skips
             reader = ExcelReader(source, read_only=True, data_only=True)
@@ -153,6 +162,10 @@ class _DateStyles:
 
 def _date_styles(archive) -> _DateStyles:
     """Which cell styles (``s`` attributes) show dates, and which of those durations."""
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.xml.constants import ARC_STYLE
+    from openpyxl.xml.functions import fromstring
+
     try:
         source = archive.read(ARC_STYLE)
     except KeyError:

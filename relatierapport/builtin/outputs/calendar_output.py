@@ -26,8 +26,6 @@ import hashlib
 from pathlib import Path
 
 import polars as pl
-from icalendar.parser import Contentline, Parameters
-from icalendar.prop import vDate, vDatetime, vText
 
 from relatierapport import __version__, hookimpl
 from relatierapport.errors import ConfigError, Problem
@@ -64,6 +62,18 @@ def event_uid(project: str, relation_id: str, period: str) -> str:
     return f"{digest[:32]}@relatierapport"
 
 
+Contentline = Parameters = vDate = vDatetime = vText = None    # set by _icalendar()
+
+
+def _icalendar():
+    """Import icalendar when calendars are written, not when the plugins load (issue 17).
+
+    Its encoders become module globals, so an event pays no import."""
+    global Contentline, Parameters, vDate, vDatetime, vText
+    from icalendar.parser import Contentline, Parameters
+    from icalendar.prop import vDate, vDatetime, vText
+
+
 def write_calendars(pages, out_dir: Path, state) -> list[str]:
     report = state.report
     config = report.config
@@ -80,6 +90,7 @@ def write_calendars(pages, out_dir: Path, state) -> list[str]:
     gettext = translations(config.language).gettext
     project = config.project["name"]          # the UIDs' key: as it is, so they stay the same
     project_name = one_line(project)
+    _icalendar()
     stamp = vDatetime(dt.datetime.combine(report.as_of, dt.time(), tzinfo=dt.timezone.utc)).to_ical()
     sequence = (report.as_of - _EPOCH).days
     employees = report.portfolio.employees
