@@ -1,7 +1,8 @@
 """How long the CLI takes to start: ``--help``, ``plugins`` and ``check`` (issue 17).
 
 Each case is a fresh subprocess, ``python -m relatierapport …``, run in the repository
-root (the example project: ``config.toml``, ``data/``), so interpreter start-up and every
+root (the example project: ``config.toml``, ``data/``; for ``--before`` the root of that
+checkout, the same example at that commit), so interpreter start-up and every
 import count as they do for a user. The baseline, in the same rounds, is ``python -c pass``
 (the interpreter alone); the figures are best-of-``--repeat`` wall seconds and their
 ratio to that baseline. Rounds alternate the cases, so a burst of load elsewhere spoils
@@ -44,7 +45,8 @@ HEAVY = ("polars", "weasyprint", "icalendar", "jinja2", "babel", "openpyxl", "vo
 def run(args: list[str], pythonpath: str) -> float:
     env = {**os.environ, "PYTHONPATH": pythonpath}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env,
+    # run in the checkout itself: ``-m`` puts the working folder first on sys.path
+    done = subprocess.run([sys.executable, *args], cwd=pythonpath, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
     if done.returncode not in (0,):
@@ -62,7 +64,7 @@ def heavy_imports(args: list[str], pythonpath: str) -> str:
              f"sys.argv = ['relatierapport', *{args[2:]!r}]\n"
              "import runpy; runpy.run_module('relatierapport', run_name='__main__')\n")
     env = {**os.environ, "PYTHONPATH": pythonpath}
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-c", probe], cwd=pythonpath, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     return done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
 
