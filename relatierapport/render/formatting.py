@@ -8,35 +8,85 @@ rather than "None"; a change carries its sign ("+1,2").
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache, lru_cache
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel import Locale
+from babel.dates import DateTimePattern, get_date_format
+from babel.dates import parse_pattern as parse_date_pattern
+from babel.numbers import NumberPattern, format_currency
+from babel.numbers import parse_pattern as parse_number_pattern
 
 from relatierapport.render.i18n import BABEL_LOCALES, translations
 from relatierapport.render.labels import label
 
 MISSING = "–"
+#: Formatted values remembered per filter set: reports repeat the same counts, scores, amounts
+#: and dates thousands of times, and Babel's rounding is most of a value's cost.
+REMEMBERED = 1 << 14
+
+
+@cache
+def babel_locale(language: str) -> Locale:
+    """The Babel locale of a report language, parsed once (Babel parses a locale name anew on
+    every call that is given one)."""
+    return Locale.parse(BABEL_LOCALES.get(language, "nl_NL"))
+
+
+@cache
+def number_pattern(pattern: str) -> NumberPattern:
+    """A number pattern such as "#,##0.0", parsed once."""
+    return parse_number_pattern(pattern)
+
+
+@cache
+def date_pattern(locale: Locale, form: str) -> DateTimePattern:
+    """A date pattern, "long" and the like in the locale's own form, parsed once."""
+    if form in ("full", "long", "medium", "short"):
+        return get_date_format(form, locale=locale)
+    return parse_date_pattern(form)
+
+
+def _digits_pattern(digits: int, suffix: str = "") -> NumberPattern:
+    return number_pattern(f"#,##0{'.' + '0' * digits if digits else ''}{suffix}")
 
 
 def make_filters(language: str) -> dict:
-    locale = BABEL_LOCALES.get(language, "nl_NL")
+    """The filters of one report language. What Babel would do per call (parse the locale and
+    the pattern) is done once; each formatted value is remembered, keyed by its type too, so
+    that 1, 1.0 and Decimal("1") are never taken for one another."""
+    locale = babel_locale(language)
+    money_pattern = number_pattern("¤ #,##0;¤ -#,##0" if language == "nl" else "¤#,##0")
+
+    @lru_cache(maxsize=REMEMBERED)
+    def _date(value: dt.date, form: str) -> str:
+        return date_pattern(locale, form).apply(value, locale)
 
     def date(value: dt.date | None, form: str = "long") -> str:
-        return MISSING if value is None else format_date(value, format=form, locale=locale)
-
-    def money(value: float | None, digits: int = 0) -> str:
         if value is None:
             return MISSING
-        pattern = None if digits else "¤ #,##0;¤ -#,##0" if language == "nl" else "¤#,##0"
-        return format_currency(value, "EUR", format=pattern, locale=locale,
-                               currency_digits=digits != 0)
+        if isinstance(value, dt.datetime):      # as format_date: the day of a moment
+            value = value.date()
+        if type(value) is not dt.date:          # a subclass of its own: formatted, not kept
+            return date_pattern(locale, form).apply(value, locale)
+        return _date(value, form)
+
+    @lru_cache(maxsize=REMEMBERED)
+    def _money(kind: type, value, digits: int) -> str:
+        return format_currency(value, "EUR", format=None if digits else money_pattern,
+                               locale=locale, currency_digits=digits != 0)
+
+    def money(value: float | None, digits: int = 0) -> str:
+        return MISSING if value is None else _money(type(value), value, digits)
+
+    @lru_cache(maxsize=REMEMBERED)
+    def _number(kind: type, rounded, digits: int) -> str:
+        return _digits_pattern(digits).apply(rounded, locale)
 
     def number(value: float | None, digits: int = 0) -> str:
         if value is None:
             return MISSING
         rounded = round(value, digits) + 0.0      # + 0.0: a tiny negative shows as 0, not -0
-        return format_decimal(rounded, format=f"#,##0{'.' + '0' * digits if digits else ''}",
-                              locale=locale)
+        return _number(type(rounded), rounded, digits)
 
     def change(value: float | None, digits: int = 1) -> str:
         """A difference with its sign: "+1,2", "-0,3", and "0,0" for what rounds to nothing."""
@@ -48,8 +98,7 @@ def make_filters(language: str) -> dict:
     def percent(value: float | None, digits: int = 0) -> str:
         if value is None:
             return MISSING
-        return format_percent(value, format=f"#,##0{'.' + '0' * digits if digits else ''}%",
-                              locale=locale)
+        return _digits_pattern(digits, "%").apply(value, locale)
 
     gettext = translations(language).gettext
     return {"date": date, "money": money, "number": number, "change": change, "percent": percent,
@@ -64,5 +113,5 @@ def filters_for(report) -> dict:
 def month_label(period: str, language: str, form: str = "MMM") -> str:
     """A "YYYY-MM" period as a month name in the report's language: "nov." / "Nov"."""
     year, month = period.split("-")
-    return format_date(dt.date(int(year), int(month), 1), format=form,
-                       locale=BABEL_LOCALES.get(language, "nl_NL"))
+    locale = babel_locale(language)
+    return date_pattern(locale, form).apply(dt.date(int(year), int(month), 1), locale)

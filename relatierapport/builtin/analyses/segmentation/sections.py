@@ -107,11 +107,8 @@ def _r_text(r: str, value, _, f, options) -> str:
 
 def _weight_text(weight: float, report) -> str:
     """A weight as written: 3 or 0,5 (no needless decimals)."""
-    from babel.numbers import format_decimal
-
-    from relatierapport.render.i18n import BABEL_LOCALES
-    return format_decimal(weight, format="#,##0.##",
-                          locale=BABEL_LOCALES.get(report.config.language, "nl_NL"))
+    from relatierapport.render.formatting import babel_locale, number_pattern
+    return number_pattern("#,##0.##").apply(weight, babel_locale(report.config.language))
 
 
 def _r_bands(r: str, summary: dict, report, options) -> list[dict]:
