@@ -121,15 +121,24 @@ class GoalView:
         return _data(self._, metric["description"]) if metric and metric["description"] else (
             row["metric"] or "–")
 
+    @staticmethod
+    def _signed(row: dict) -> bool:
+        """A growth or change in percent or points shows its sign (+3,0)."""
+        return row["unit"] in ("percent", "points") and row["aggregate"] in ("growth", "change")
+
+    def target(self, row: dict) -> str:
+        """The target as it reads: "+10,0%", or for a limit "at least -25,0%"."""
+        target = self.value(row["target"], row["unit"], self._signed(row))
+        if row.get("kind") == "limit" and row.get("limit"):
+            target = _data(self._, LIMIT_WORDS[row["limit"]]) % {"limit": target}
+        return target
+
     def row(self, row: dict) -> dict:
         _ = self._
         unit, status, kind = row["unit"], row["status"], row.get("kind")
-        signed = unit in ("percent", "points") and row["aggregate"] in ("growth", "change")
+        signed = self._signed(row)
         elapsed = row["elapsed"]["share"] if row["elapsed"] else None
         progress = row.get("progress")
-        target = self.value(row["target"], unit, signed)
-        if kind == "limit" and row.get("limit"):
-            target = _data(_, LIMIT_WORDS[row["limit"]]) % {"limit": target}
         shown = {
             "id": row["id"], "scope": self.scope(row), "metric": self.metric(row),
             "owner": row["owner_name"] or row["owner"] or "–",
@@ -138,7 +147,7 @@ class GoalView:
                        self.f["date"](row["start"] or row["end"], "medium")
                        if row["start"] or row["end"] else "–"),
             "baseline": self.value(row["baseline"], unit, signed),
-            "target": target, "kind": kind,
+            "target": self.target(row), "kind": kind,
             "actual": self.value(row["actual"], unit, signed),
             "status": status, "band": STATUS_BANDS[status],
             "status_text": _data(_, STATUS_NAMES[status]) if status else _("unknown"),
@@ -256,14 +265,12 @@ class GoalView:
     def brief(self, row: dict) -> str | None:
         """One goal on the first page: a flow against the time passed, a level or change against
         its target, a limit against its bound."""
-        _, unit, kind = self._, row["unit"], row.get("kind")
-        signed = unit in ("percent", "points") and row["aggregate"] in ("growth", "change")
+        _, kind = self._, row.get("kind")
         if row["actual"] is None:
             return None
-        actual, target = self.value(row["actual"], unit, signed), self.value(row["target"], unit, signed)
+        actual, target = self.value(row["actual"], row["unit"], self._signed(row)), self.target(row)
         if kind == "limit":
-            return _data(_, LIMIT_WORDS[row["limit"]] if row.get("limit") else "%(limit)s") % {
-                "limit": target} + ": " + _("now %(actual)s") % {"actual": actual}
+            return target + ": " + _("now %(actual)s") % {"actual": actual}
         if kind == "flow" and row.get("progress") is not None and row.get("expected_progress") is not None:
             return _("%(progress)s of %(expected)s expected by now") % {
                 "progress": self.f["percent"](row["progress"], 0),

@@ -25,11 +25,6 @@ def one_line(text: str | None) -> str:
     return " ".join(CONTROL.sub("", str(text)).split())
 
 
-def is_one_line(text: str | None) -> bool:
-    """Whether ``text`` is already what :func:`one_line` makes of it."""
-    return text is None or one_line(text) == text
-
-
 def has_line_break(text: str | None) -> bool:
     """A line or paragraph break of any kind (not a tab or a double space)."""
     return bool(text) and any(unicodedata.category(c) in ("Zl", "Zp") or c in "\r\n\x0b\x0c\x1c\x1d\x1e\x85"

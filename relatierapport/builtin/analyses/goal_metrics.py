@@ -25,12 +25,6 @@ def _rows(frame: pl.DataFrame, relation: str, date: str, value: pl.Expr) -> pl.D
                         value.cast(pl.Float64).alias("value"))
 
 
-def won(portfolio, config) -> pl.DataFrame:
-    """Won business as ``[business] no_status_is_won`` has it, so goals and segmentation agree
-    on revenue."""
-    return portfolio.business.filter(won_condition(config.business))
-
-
 def revenue(portfolio, config):
     """Won amounts; other business counts as 0, so the data's first day is the first record's."""
     business = portfolio.business

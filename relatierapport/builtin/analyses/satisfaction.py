@@ -409,26 +409,23 @@ def _statement(found: dict, translate, number, ngettext) -> str:
         return _("No conclusion: the scores of these %(employees)s employees do not vary.") % {
             "employees": found["employees"]}
     interval = found["interval"]
+    figures = {"rho": number(found["rho"], 2), "employees": found["employees"],
+               "relations": found["relations"], "level": f"{round(interval['level'] * 100)}%"}
+    if interval["low"] is not None:
+        figures.update(low=number(interval["low"], 2), high=number(interval["high"], 2))
     if found["conclusion"] == "spans_zero":
         if interval["low"] is None:
             return _("No conclusion: Spearman's rank correlation %(rho)s from only %(employees)s "
-                     "employees has no interval.") % {"rho": number(found["rho"], 2),
-                                                      "employees": found["employees"]}
+                     "employees has no interval.") % figures
         return _("No conclusion: Spearman's rank correlation %(rho)s, but its %(level)s interval "
                  "from %(low)s to %(high)s holds 0 (%(employees)s employees, %(relations)s "
-                 "relations).") % {
-            "rho": number(found["rho"], 2), "level": f"{round(interval['level'] * 100)}%",
-            "low": number(interval["low"], 2), "high": number(interval["high"], 2),
-            "employees": found["employees"], "relations": found["relations"]}
+                 "relations).") % figures
     text = _data(_, STRENGTH_TEXTS[found["strength"]])
     if found["direction"] and found["strength"] != "none":
         text += f" ({_data(_, DIRECTION_TEXTS[found['direction']])})"
     return text[0].upper() + text[1:] + ": " + _(
         "Spearman's rank correlation %(rho)s (%(level)s interval %(low)s to %(high)s), from "
-        "%(employees)s employees and %(relations)s relations.") % {
-        "rho": number(found["rho"], 2), "employees": found["employees"],
-        "relations": found["relations"], "level": f"{round(interval['level'] * 100)}%",
-        "low": number(interval["low"], 2), "high": number(interval["high"], 2)}
+        "%(employees)s employees and %(relations)s relations.") % figures
 
 
 @hookimpl

@@ -72,14 +72,13 @@ def analyse(portfolio, config, findings, goal_metrics) -> Findings:
     for row in rows:
         del row["_goal"]
     counts = dict.fromkeys((*STATUSES, "unknown"), 0)
-    for row in rows:
-        counts[row["status"] or "unknown"] += 1
     aims = {aim: {"goals": 0, "statuses": dict.fromkeys((*STATUSES, "unknown"), 0)}
             for aim in (*AIMS, "none")}
     for row in rows:
-        aim = aims[row["aim"] or "none"]
+        status, aim = row["status"] or "unknown", aims[row["aim"] or "none"]
+        counts[status] += 1
         aim["goals"] += 1
-        aim["statuses"][row["status"] or "unknown"] += 1
+        aim["statuses"][status] += 1
     portfolio_findings = {
         "goals": rows, "counts": counts, "aims": aims,
         "with_problems": sum(1 for row in rows if row["problems"]),
