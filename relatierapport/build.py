@@ -56,6 +56,7 @@ class BuildOptions:
     formats: tuple[str, ...] = ()
     jobs: int | None = None
     progress: bool = False
+    clean: bool = False        # make every file anew instead of carrying unchanged ones over
 
 
 @dataclass
@@ -308,7 +309,9 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
 
     from relatierapport.render.site import Site
     site = Site(report, plugins) if any(available[n].needs_pages for n in chosen) else None
-    state = BuildState(report, site, options.jobs or os.cpu_count() or 1, options.progress)
+    state = BuildState(report, site, options.jobs or os.cpu_count() or 1, options.progress,
+                       previous_output=None if options.clean or not (target / "report.json").is_file()
+                       else target)
     files: list[str] = []
     with staging(target) as tmp:
         # json last, so report.json also lists what rendering warned about
@@ -322,7 +325,7 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
             raise StrictError(state.warnings)
         swap_in(tmp, target)
     result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report,
-                         state.notices, state.printed_pages)
+                         state.notices, state.printed_pages, state.carried_over)
     plugins.post_build(result, config)
     return result
 

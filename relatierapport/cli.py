@@ -114,11 +114,14 @@ def main() -> None:
 @click.option("--as-of", type=ReportDate(), metavar="DATE", help=AS_OF_HELP)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel PDF workers (default: CPU count).")
+@click.option("--clean", is_flag=True,
+              help="Make every file anew; by default a PDF whose inputs did not change since the "
+                   "last build is carried over from it.")
 @click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write what the build did as JSON (counts, warnings, files; or the error) for CI.")
 @_disable_option
 def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, strict: bool,
-          jobs: int | None, summary_path: Path | None, disable: tuple[str, ...]) -> None:
+          jobs: int | None, clean: bool, summary_path: Path | None, disable: tuple[str, ...]) -> None:
     """Read, analyse and render the reports into the output folder."""
     from relatierapport import summary
     from relatierapport.build import BuildOptions, build as run_build
@@ -131,7 +134,8 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
             click.echo(f"{stage}…", err=True)
 
     options = BuildOptions(config_path, as_of=as_of, strict=strict,
-                           disable=disable, out=out, formats=formats, jobs=jobs, progress=progress)
+                           disable=disable, out=out, formats=formats, jobs=jobs, progress=progress,
+                           clean=clean)
     try:
         with _config_lines(config_path):
             result = run_build(options, on_stage=on_stage)

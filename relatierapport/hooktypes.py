@@ -252,6 +252,10 @@ class BuildState:
     warnings: list["Problem"] = field(default_factory=list)   # output formats add theirs here
     notices: list[str] = field(default_factory=list)
     printed_pages: int | None = None    # pages of the PDFs written, when a format made PDFs
+    #: the output folder of the previous build, whose unchanged files may be carried over
+    #: (``relatierapport.render.reuse``); None on a first build and with ``build --clean``
+    previous_output: Path | None = None
+    carried_over: int = 0               # files carried over from it unchanged
 
     def notify(self, notice: str) -> None:
         """Note something about the machine, once per build however often it is said."""
@@ -271,6 +275,7 @@ class BuildResult:
     report: Report = field(repr=False)
     notices: list[str] = field(default_factory=list)
     printed_pages: int | None = None    # pages of the PDFs written (None: no PDF was made)
+    carried_over: int = 0               # of the files, those carried over from the previous build
 
 
 @dataclass

@@ -19,7 +19,7 @@ from relatierapport import __version__
 def written(result) -> dict:
     """What a build wrote, files and printed pages apart: ``pages`` are HTML and PDF files (the
     report's pages as files), ``printed_pages`` the pages of all PDFs together (None when no PDF
-    was made)."""
+    was made); ``carried_over`` the files carried over unchanged from the previous build."""
     files = [f for f in result.files if not f.startswith("assets/")]
     return {
         "pages": sum(1 for f in files if f.endswith((".html", ".pdf"))),
@@ -28,6 +28,7 @@ def written(result) -> dict:
         "printed_pages": result.printed_pages,
         "calendars": sum(1 for f in files if f.endswith(".ics")),
         "files": len(result.files),
+        "carried_over": result.carried_over,
     }
 
 
@@ -39,7 +40,8 @@ def line(result, seconds: float) -> str:
     if counts["html"]:
         parts.append(f"{counts['html']} HTML pages")
     if counts["pdf"]:
-        parts.append(f"{counts['pdf']} PDFs ({counts['printed_pages']} printed pages)")
+        unchanged = f", {counts['carried_over']} unchanged" if counts["carried_over"] else ""
+        parts.append(f"{counts['pdf']} PDFs ({counts['printed_pages']} printed pages{unchanged})")
     if counts["calendars"]:
         parts.append(f"{counts['calendars']} calendars")
     if "report.json" in result.files:

@@ -18,7 +18,8 @@ def test_summary_file_lists_counts_warnings_and_outputs(project, tmp_path):
     summary = json.loads((tmp_path / "ci" / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "ok" and summary["exit_code"] == 0 and summary["as_of"] == "2026-11-01"
     assert summary["counts"] == {"relations": 3, "pages": 4, "html": 4, "pdf": 0, "printed_pages": None,
-                                 "calendars": 3, "files": len(summary["outputs"]), "warnings": 0}
+                                 "calendars": 3, "files": len(summary["outputs"]), "carried_over": 0,
+                                 "warnings": 0}
     assert {"index.html", "relations/k1.html", "calendar.ics", "calendar/m1.ics", "report.json"} \
         <= set(summary["outputs"])
     first = (tmp_path / "ci" / "summary.json").read_bytes()

@@ -8,6 +8,7 @@ are enough of them (``--jobs``).
 
 from __future__ import annotations
 
+import itertools
 import sys
 from pathlib import Path
 
@@ -21,12 +22,15 @@ from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET
 
 
 def write_pdf(pages, out_dir: Path, state) -> list[str]:
-    """Every page as a PDF. What WeasyPrint says about the machine (a missing HarfBuzz
-    subsetting library, the report font) becomes one notice per build, characters without a
-    font one warning per build, the rest warnings; dates are kept on one line."""
+    """Every page as a PDF, or carried over from the previous build when made from the same
+    inputs (``relatierapport.render.reuse``). What WeasyPrint says about the machine (a missing
+    HarfBuzz subsetting library, the report font) becomes one notice per build, characters
+    without a font one warning per build, the rest warnings; dates are kept on one line."""
     from relatierapport.builtin.outputs.pdf_output.dates import keep_dates_together
     from relatierapport.builtin.outputs.pdf_output.glyphs import missing_glyph, missing_glyphs_warning
-    from relatierapport.builtin.outputs.pdf_output.pool import PdfJob, PdfSettings, render_all
+    from relatierapport.builtin.outputs.pdf_output.pool import (POOL_THRESHOLD, PdfJob, PdfSettings,
+                                                               Rendered, render_all)
+    from relatierapport.render.reuse import Reuse, digest
 
     stylesheet = state.site.stylesheet()
     for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
@@ -38,23 +42,50 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     # (not a template folder's own path: templates/ may itself be a link leading elsewhere)
     roots = tuple(str(p) for p in (out_dir, *state.site.roots.roots))
     settings = PdfSettings((str(stylesheet),), roots, pdf_variant(config))
+    reuse = Reuse("pdf", stamp(settings, stylesheet, out_dir), state.previous_output)
     written: list[str] = []
     files: dict[str, str] = {}          # the page's label -> its PDF, to say where glyphs are missing
+    inputs: dict[str, str] = {}         # the PDF -> the digest of what it is made from
+    carried = Rendered()
+    tick = lambda: None                 # noqa: E731 (the progress bar's, when there is one)
 
     def jobs():
         for page in pages:
             name = "portfolio.pdf" if page.kind == "portfolio" else f"{page.path}.pdf"
             written.append(name)
             files.setdefault(page.title, name)
-            yield PdfJob(keep_dates_together(page.render("pdf"), config.language),
-                         (out_dir / f"{page.path}.html").as_uri(), str(out_dir / name), page.title)
+            html = keep_dates_together(page.render("pdf"), config.language)
+            inputs[name] = digest(page.path, html)
+            kept = reuse.carry(name, inputs[name], out_dir)
+            if kept is not None:
+                carried.warnings.extend((page.title, message) for message in kept["warnings"])
+                carried.printed_pages += kept["printed_pages"]
+                tick()
+                continue
+            yield PdfJob(html, (out_dir / f"{page.path}.html").as_uri(), str(out_dir / name), page.title)
 
-    count = state.site.page_count()
+    def done(job, messages: list[str], printed: int) -> None:
+        name = Path(job.target).relative_to(out_dir).as_posix()
+        reuse.record(name, inputs.pop(name), out_dir, {"warnings": messages, "printed_pages": printed})
+        tick()
+
+    # how many pages need WeasyPrint decides whether a worker pool pays: look ahead that far
+    pending = jobs()
+    ahead = list(itertools.islice(pending, POOL_THRESHOLD))
+    to_render = len(ahead) if len(ahead) < POOL_THRESHOLD else state.site.page_count()
     if state.progress:
-        with click.progressbar(length=count, label="PDF", file=sys.stderr) as bar:
-            rendered = render_all(jobs(), count, settings, state.jobs, on_done=lambda: bar.update(1))
+        with click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr) as bar:
+            tick = lambda: bar.update(1)     # noqa: E731
+            bar.update(reuse.carried)
+            rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
+                                  on_done=done)
     else:
-        rendered = render_all(jobs(), count, settings, state.jobs)
+        rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
+                              on_done=done)
+    reuse.save(out_dir)
+    state.carried_over += reuse.carried
+    rendered.warnings[:0] = carried.warnings
+    rendered.printed_pages += carried.printed_pages
     state.printed_pages = (state.printed_pages or 0) + rendered.printed_pages
     characters: dict[int, None] = {}
     missing_in: dict[str, None] = {}
@@ -71,6 +102,21 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     if characters:
         state.warnings.append(Problem("pdf", missing_glyphs_warning(characters, missing_in)))
     return written
+
+
+def stamp(settings, stylesheet: Path, out_dir: Path) -> dict:
+    """What every PDF of this build is made with besides its HTML: a previous build's PDFs are
+    carried over only when all of it is the same (``relatierapport.render.reuse``)."""
+    import pydyf
+    import weasyprint
+
+    from relatierapport import __version__
+    from relatierapport.render.reuse import file_digest, fonts_fingerprint, tree_digest
+
+    return {"relatierapport": __version__, "weasyprint": weasyprint.__version__,
+            "pydyf": pydyf.__version__, "renderer": tree_digest(Path(__file__).parent),
+            "variant": settings.variant, "stylesheet": file_digest(stylesheet),
+            "assets": tree_digest(out_dir / "assets"), "fonts": fonts_fingerprint()}
 
 
 @hookimpl

@@ -44,7 +44,7 @@ class PdfJob:
 @dataclass(frozen=True)
 class PdfSettings:
     stylesheets: tuple[str, ...]   # parsed once per process
-    roots: tuple[str, ...]         # folders the fetcher may read
+    roots: tuple[str, ...]         # folders the fetcher may read, the output folder first
     variant: str | None = None     # WeasyPrint's pdf_variant ("pdf/ua-1" tags the PDF), None: untagged
 
 
@@ -75,6 +75,7 @@ class _Renderer:
         from relatierapport.builtin.outputs.pdf_output.fetcher import ProjectFetcher
 
         self.fetcher = ProjectFetcher([Path(root) for root in settings.roots])
+        self.output_url = Path(settings.roots[0]).as_uri() + "/"
         self.font_config = FontConfiguration()
         self.variant = settings.variant
         self.stylesheets = [CSS(filename=path, font_config=self.font_config, url_fetcher=self.fetcher)
@@ -85,6 +86,7 @@ class _Renderer:
         WeasyPrint hands the laid-out document before writing; it changes nothing)."""
         from weasyprint import DEFAULT_OPTIONS, HTML
 
+        from relatierapport.builtin.outputs.pdf_output.links import relative_links
         from relatierapport.builtin.outputs.pdf_output.metadata import flatten
 
         printed: list[int] = []
@@ -92,6 +94,7 @@ class _Renderer:
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=self.fetcher
                         ).render(font_config=self.font_config, **options)
         flatten(document.metadata)       # title, author, … on one line (HTML.write_pdf in two steps)
+        relative_links(document, job.base_url, self.output_url)
         document.write_pdf(job.target, finisher=lambda laid_out, pdf: printed.append(len(laid_out.pages)),
                            **options)
         return printed[0]
@@ -161,8 +164,10 @@ class Rendered:
 
 
 def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
-               on_done: Callable[[], None] = lambda: None) -> Rendered:
-    """Render every job; raise PdfError naming a page that failed."""
+               on_done: Callable[[PdfJob, list[str], int], None] = lambda job, messages, printed: None
+               ) -> Rendered:
+    """Render every job; raise PdfError naming a page that failed. ``on_done`` hears of each
+    page written, with WeasyPrint's warnings about it and its printed pages."""
     rendered = Rendered()
     warnings = rendered.warnings
 
@@ -172,7 +177,7 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
             raise PdfError(job.label, error)
         warnings.extend((job.label, message) for message in messages)
         rendered.printed_pages += printed
-        on_done()
+        on_done(job, messages, printed)
 
     if workers <= 1 or count < POOL_THRESHOLD:
         old = gc.get_threshold()
