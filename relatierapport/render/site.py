@@ -51,8 +51,11 @@ def make_environment(report: "Report", plugins: "Plugins") -> jinja2.Environment
         jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(BUILTIN_TEMPLATES)}),
         jinja2.FileSystemLoader([str(d) for d in dirs]),
     ])
+    # auto_reload off: one build renders every template thousands of times and none changes
+    # meanwhile (``serve`` makes a new environment per build); on, each include stats its file
     env = TemplateEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+                              extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                              auto_reload=False)
     env.install_gettext_translations(translations(report.config.language), newstyle=True)
     env.filters["boxed_tables"] = boxed_tables
     plugins.prepare_jinja_env(env, report.config)

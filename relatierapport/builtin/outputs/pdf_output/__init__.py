@@ -33,8 +33,6 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     from relatierapport.render.reuse import Reuse, digest
 
     stylesheet = state.site.stylesheet()
-    for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
-        state.notify(notice)
     state.site.copy_assets(out_dir)
     (out_dir / "relations").mkdir(exist_ok=True)
     config = state.report.config
@@ -50,6 +48,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     tick = lambda: None                 # noqa: E731 (the progress bar's, when there is one)
 
     def jobs():
+        machine_checked = False       # WeasyPrint is imported once a page needs it, not before
         for page in pages:
             name = "portfolio.pdf" if page.kind == "portfolio" else f"{page.path}.pdf"
             written.append(name)
@@ -62,6 +61,10 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
                 carried.printed_pages += kept["printed_pages"]
                 tick()
                 continue
+            if not machine_checked:
+                for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
+                    state.notify(notice)
+                machine_checked = True
             yield PdfJob(html, (out_dir / f"{page.path}.html").as_uri(), str(out_dir / name), page.title)
 
     def done(job, messages: list[str], printed: int) -> None:
@@ -107,14 +110,13 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
 def stamp(settings, stylesheet: Path, out_dir: Path) -> dict:
     """What every PDF of this build is made with besides its HTML: a previous build's PDFs are
     carried over only when all of it is the same (``relatierapport.render.reuse``)."""
-    import pydyf
-    import weasyprint
+    from importlib.metadata import version
 
     from relatierapport import __version__
     from relatierapport.render.reuse import file_digest, fonts_fingerprint, tree_digest
 
-    return {"relatierapport": __version__, "weasyprint": weasyprint.__version__,
-            "pydyf": pydyf.__version__, "renderer": tree_digest(Path(__file__).parent),
+    return {"relatierapport": __version__, "weasyprint": version("weasyprint"),
+            "pydyf": version("pydyf"), "renderer": tree_digest(Path(__file__).parent),
             "variant": settings.variant, "stylesheet": file_digest(stylesheet),
             "assets": tree_digest(out_dir / "assets"), "fonts": fonts_fingerprint()}
 
