@@ -27,6 +27,11 @@ under 15 s and 1.5 GB on the 2-core benchmark machine. This script
 
     python benchmarks/bench_analyse.py              # ~4 min on 2 cores (+25 s the first time)
     python benchmarks/bench_analyse.py --relations 10000 --repeat 1
+    git archive <commit> relatierapport | tar -x -C benchmarks/work/before   # an older package, then:
+    python benchmarks/bench_analyse.py --before benchmarks/work/before
+
+``--before DIR`` times the build of the package in DIR (first on ``sys.path`` in the child) in
+the same rounds as the current one, and checks that both write the same report.json.
 """
 
 from __future__ import annotations
@@ -319,7 +324,15 @@ def measure_all(project: Path, args: argparse.Namespace) -> dict:
     build_cmd = [PYTHON, "-m", "relatierapport", "build", "--config", str(project / "config.toml"),
                  "--out", str(out), "--format", "json", "--as-of", args.as_of]
     builds: list = []           # bench_build.Run
+    befores: list = []          # bench_build.Run of the older package (--before)
     baselines: list[tuple] = []  # (Run, in-process figures)
+    before_out = project / "site-json-before"
+    before_cmd = None
+    if args.before is not None:
+        # the older package first on sys.path, then run as `python -m relatierapport` would
+        before_cmd = [PYTHON, "-c", f"import sys, runpy; sys.path.insert(0, {str(args.before.resolve())!r}); "
+                      "runpy.run_module('relatierapport', run_name='__main__', alter_sys=True)",
+                      *build_cmd[3:-5], str(before_out), *build_cmd[-4:]]
     stage_file, baseline_file = project / ".stages.json", project / ".baseline.json"
     me = str(Path(__file__).resolve())
     for round_no in range(args.repeat):
@@ -330,6 +343,14 @@ def measure_all(project: Path, args: argparse.Namespace) -> dict:
         log(f"  build run {round_no + 1}/{args.repeat}: {run.wall_s:.2f} s wall, {run.cpu_s:.2f} s CPU, "
             f"max RSS {run.maxrss_mb:.0f} MB, other load {run.other_cpu_cores:.2f} cores | "
             f"{run.stdout.strip()}")
+        if before_cmd is not None:
+            wait_for_quiet(args.quiet_wait)
+            shutil.rmtree(before_out, ignore_errors=True)
+            run = run_measured(before_cmd, project)
+            befores.append(run)
+            log(f"  build (before) run {round_no + 1}/{args.repeat}: {run.wall_s:.2f} s wall, "
+                f"{run.cpu_s:.2f} s CPU, max RSS {run.maxrss_mb:.0f} MB, other load "
+                f"{run.other_cpu_cores:.2f} cores | {run.stdout.strip()}")
         wait_for_quiet(args.quiet_wait)
         run = run_measured([PYTHON, me, "--baseline", str(project), args.as_of, str(baseline_file)],
                            project)
@@ -353,8 +374,13 @@ def measure_all(project: Path, args: argparse.Namespace) -> dict:
     same = same_bytes(project / "stages-out" / "report.json", out / "report.json") \
         if args.compare_output else None
     shutil.rmtree(project / "stages-out", ignore_errors=True)
-    return {"builds": builds, "baselines": baselines, "stage_runs": stage_runs,
-            "report_json_bytes": report_bytes, "same_output": same}
+    same_before = None
+    if before_cmd is not None:
+        same_before = same_bytes(before_out / "report.json", out / "report.json")
+        shutil.rmtree(before_out, ignore_errors=True)
+    return {"builds": builds, "befores": befores, "baselines": baselines, "stage_runs": stage_runs,
+            "report_json_bytes": report_bytes, "same_output": same, "same_as_before": same_before,
+            "before": str(args.before) if args.before is not None else None}
 
 
 def same_bytes(a: Path, b: Path) -> bool:
@@ -400,16 +426,21 @@ def tables(project: Path, rows: dict[str, int], m: dict) -> str:
         f"{rows.get('gebeurtenissen.csv', 0):,} events; CSVs "
         f"{sum(p.stat().st_size for p in (project / 'data').glob('*.csv')) / 1e6:.0f} MB.",
         "",
-        "| case | best wall s | CPU s | max RSS MB | target | within target | runs (wall s) | other load (cores) |",
-        "|---|---:|---:|---:|---|---|---|---:|",
-        f"| `build --format json` (CSV → report.json, every lens) | {build.wall_s:.2f} | {build.cpu_s:.2f} "
-        f"| {build.maxrss_mb:.0f} | {TARGET_S:.0f} s, {TARGET_MB:,.0f} MB "
-        f"| time {ok(build.wall_s < TARGET_S)}, memory {ok(build.maxrss_mb < TARGET_MB)} "
-        f"| {', '.join(f'{r.wall_s:.2f}' for r in m['builds'])} | {build.other_cpu_cores:.2f} |",
-        f"| plain polars: read 2 CSVs + aggregate per relation | {base_run.wall_s:.2f} "
-        f"| {base_run.cpu_s:.2f} | {base_run.maxrss_mb:.0f} | – | – "
+        "| case | best wall s | × plain polars (wall) | CPU s | × plain polars (CPU) | max RSS MB | target | within target | runs (wall s) | other load (cores) |",
+        "|---|---:|---:|---:|---:|---:|---|---|---|---:|",
+        *(f"| {label} | {b.wall_s:.2f} | {b.wall_s / base_run.wall_s:.1f} | {b.cpu_s:.2f} "
+          f"| {b.cpu_s / base_run.cpu_s:.1f} | {b.maxrss_mb:.0f} | {TARGET_S:.0f} s, {TARGET_MB:,.0f} MB "
+          f"| time {ok(b.wall_s < TARGET_S)}, memory {ok(b.maxrss_mb < TARGET_MB)} "
+          f"| {', '.join(f'{r.wall_s:.2f}' for r in runs)} | {b.other_cpu_cores:.2f} |"
+          for label, b, runs in [("`build --format json` (CSV → report.json, every lens)", build, m["builds"])]
+          + ([(f"the same, before (`{m['before']}`)", best(m["befores"]), m["befores"])]
+             if m.get("befores") else [])),
+        f"| plain polars: read 2 CSVs + aggregate per relation | {base_run.wall_s:.2f} | 1.0 "
+        f"| {base_run.cpu_s:.2f} | 1.0 | {base_run.maxrss_mb:.0f} | – | – "
         f"| {', '.join(f'{r.wall_s:.2f}' for r, _ in m['baselines'])} | {base_run.other_cpu_cores:.2f} |",
         "",
+        *([f"Before and after wrote {'the same' if m['same_as_before'] else 'DIFFERENT'} report.json bytes.",
+           ""] if m.get("same_as_before") is not None else []),
         f"report.json: {m['report_json_bytes'] / 1e9:.2f} GB ({m['report_json_bytes']:,} bytes, "
         f"{m['report_json_bytes'] / stages['relations'] / 1024:.1f} KiB per relation)."
         + ("" if m["same_output"] is None else
@@ -474,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet-wait", type=float, default=120, metavar="S",
                         help="before each run, wait up to S seconds for other processes to go idle")
     parser.add_argument("--regenerate", action="store_true", help="write the project anew")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also time the build with an older package (DIR holds its relatierapport/, "
+                        "e.g. from git archive) in the same rounds, and check it writes the same report.json")
     parser.add_argument("--no-compare-output", dest="compare_output", action="store_false",
                         help="skip checking that the stage breakdown wrote the build's report.json")
     args = parser.parse_args(argv)
@@ -496,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows, "report_json_bytes": measured["report_json_bytes"],
         "same_output": measured["same_output"],
         "builds": [{k: v for k, v in asdict(r).items() if k != "stdout"} for r in measured["builds"]],
+        "befores": [{k: v for k, v in asdict(r).items() if k != "stdout"} for r in measured["befores"]],
+        "same_as_before": measured["same_as_before"], "before": measured["before"],
         "baselines": [{**{k: v for k, v in asdict(r).items() if k != "stdout"}, **d}
                       for r, d in measured["baselines"]],
         "stage_runs": [{"run": {k: v for k, v in asdict(r).items() if k != "stdout"}, **d}

@@ -24,15 +24,17 @@ SHOWN_NAMES = 5
 def link_by_name(relations: dict[str, Relation]) -> list[Problem]:
     """Link persons that name their organisation; the warnings for names that link to none or
     to several organisations."""
+    linking = [relation for relation in relations.values()
+               if not relation.organisation and relation.organisation_name]
+    if not linking:         # the usual case: no name to look up, no index of every organisation
+        return []
     index: dict[str, list[str]] = {}
     for relation in relations.values():
         if relation.kind == "organisation" and (key := normalised_name(relation.name)):
             index.setdefault(key, []).append(relation.id)
     missing: dict[str, dict[str, list[Relation]]] = {}     # file -> name -> persons
     several: dict[str, dict[str, list[Relation]]] = {}
-    for relation in relations.values():
-        if relation.organisation or not relation.organisation_name:
-            continue
+    for relation in linking:
         ids = [i for i in index.get(normalised_name(relation.organisation_name), []) if i != relation.id]
         if len(ids) == 1:
             relation.organisation = ids[0]

@@ -114,8 +114,10 @@ def _relation_lines(report, findings) -> Iterator[memoryview]:
         relations = found.relations
         if isinstance(relations, RelationTable) and relations.frame.width > 1:
             framed.append(_as_struct(relations.frame, ids, name))
-        else:               # a dict, or a frame with no findings but the relation: {} each
+        elif len(relations):    # a dict, or a frame with no findings but the relation: {} each
             plain[name] = relations
+        # (an analysis with no relation at all adds nothing to any line: no second pass over
+        # every line to append nothing)
     wide = pl.concat(framed, how="horizontal")
     entry = pl.struct(wide.columns[1:]).struct.json_encode()
     if plain:

@@ -92,9 +92,14 @@ def flags(portfolio, as_of, options) -> pl.DataFrame:
     raised = Counter(kind for kinds, _ in parts for kind in kinds)
     shared = [frame for kinds, frame in parts if any(raised[kind] > 1 for kind in kinds)]
     alone = [frame for kinds, frame in parts if all(raised[kind] == 1 for kind in kinds)]
+    # Even there most (touchpoint, flag) pairs come once: only the repeated ones are grouped (a
+    # group-by taking the largest of three text columns costs five times finding them).
     key = pl.col("row").cast(pl.UInt64) * 16 + pl.col("flag_code")
     if shared:
-        alone.append(pl.concat(shared).group_by(key.alias("key")).agg(
+        shared = pl.concat(shared)
+        repeated = shared.select(key.is_duplicated()).to_series()
+        alone.append(shared.filter(~repeated))
+        alone.append(shared.filter(repeated).group_by(key.alias("key")).agg(
             pl.col("signal").max(), pl.col("matched_text").max(), pl.col("rule").max(),
             pl.col("unanswered").max())
             .select((pl.col("key") // 16).cast(pl.UInt32).alias("row"),

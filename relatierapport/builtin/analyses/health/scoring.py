@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from relatierapport.builtin.analyses.distinct import with_distinct
 from relatierapport.builtin.analyses.evidence import window
 from relatierapport.builtin.analyses.health.options import INDICATORS
 from relatierapport.business import deal_condition
@@ -174,11 +175,17 @@ def measure(portfolio, as_of, options, relations: pl.DataFrame, now: bool,
     frame = frame.with_columns(
         pl.sum_horizontal(f"{key}_w" for key in INDICATORS).alias("total"),
         pl.sum_horizontal(pl.col(f"{key}_raw").is_not_null().cast(pl.Int64) for key in weighted)
-        .alias("known_indicators"),
-        pl.concat_list([pl.when(pl.col(f"{key}_raw").is_null())
-                        .then(pl.struct(pl.lit(key).alias("indicator"),
-                                        pl.col(f"{key}_unknown").alias("reason")))
-                        for key in weighted]).list.drop_nulls().alias("missing"))
+        .alias("known_indicators"))
+    # the unknown indicators with their reasons: a few dozen combinations across a portfolio,
+    # each list built once (a list per row costs seconds at 100,000 relations)
+    frame = with_distinct(
+        frame.collect(),
+        [pl.col(f"{key}_raw").is_null().alias(f"{key}_is_unknown") for key in weighted]
+        + [pl.col(f"{key}_unknown") for key in weighted],
+        [pl.concat_list([pl.when(pl.col(f"{key}_is_unknown"))
+                         .then(pl.struct(pl.lit(key).alias("indicator"),
+                                         pl.col(f"{key}_unknown").alias("reason")))
+                         for key in weighted]).list.drop_nulls().alias("missing")]).lazy()
     total = pl.col("total")
     enough = pl.col("known_indicators") >= needed
     frame = frame.with_columns(

@@ -58,17 +58,12 @@ def _relation_frame(portfolio, options) -> tuple[pl.DataFrame, list[Problem]]:
         r.scores for r in records)))
     scores = [r.scores for r in records] if folded else [
         {k.casefold(): v for k, v in r.scores.items()} for r in records]
-    columns = {
-        "id": [r.id for r in records], "name": [r.name for r in records],
-        "kind": [r.kind for r in records], "organisation": [r.organisation for r in records],
-        "category_data": [r.category if r.category in CATEGORIES else None for r in records],
-        "phase_data": [r.phase if r.phase in PHASES else None for r in records],
-        "since": [r.since for r in records], "sow": shares,
-    }
-    schema = {"id": pl.String, "name": pl.String, "kind": pl.String, "organisation": pl.String,
-              "category_data": pl.String, "phase_data": pl.String, "since": pl.Date,
-              "sow": pl.Float64}
-    frame = pl.DataFrame(columns, schema=schema)
+    # the plain fields from the portfolio's own columns (built once per build, in the same order)
+    frame = portfolio.relation_frame().select(
+        pl.col("relation").alias("id"), "name", "kind", "organisation",
+        pl.when(pl.col("category").is_in(CATEGORIES)).then(pl.col("category")).alias("category_data"),
+        pl.when(pl.col("phase").is_in(PHASES)).then(pl.col("phase")).alias("phase_data"),
+        "since", pl.Series("sow", shares, dtype=pl.Float64))
     return frame.with_columns(pl.Series(f"c:{name}", [m.get(name) for m in scores],
                                         dtype=pl.Float64) for name in criteria), warnings
 

@@ -7,6 +7,7 @@ by ``PLAIN``) and the pages' (translated, formatted for the report's language):
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Callable
@@ -38,12 +39,26 @@ def _pattern(digits: int, money: bool) -> NumberPattern:
     return parse_pattern(f"¤¤ {number};-¤¤ {number}" if money else number)
 
 
-@lru_cache(maxsize=1 << 16)
 def _english(kind: str, value: float, digits: int) -> str:
-    """One number of a reason in report.json. Babel formats the exact binary value
-    (``Decimal(value)``), so it rounds as Python's float formatting does; a percentage is of
-    value x 100 as a float (1.1% for 0.0105, as report.json has always had it). Remembered:
-    most reasons repeat a threshold, a count or 0, and Babel is their main cost."""
+    """One number of a reason in report.json: Babel's English text (``_babel_english``), written
+    by Python's own float formatting, which gives the same text for every finite number
+    (grouping with commas, the exact binary value rounded half to even, a minus sign kept
+    when the value rounds to 0) at a fraction of the cost: a large portfolio has tens of
+    thousands of distinct amounts and hours in its reasons."""
+    number = value * 100 if kind == "percent" else value
+    if not math.isfinite(number):
+        return _babel_english(kind, value, digits)
+    text = f"{number:,.{digits}f}"
+    if kind == "money":
+        return "-EUR " + text[1:] if text.startswith("-") else "EUR " + text
+    return text + "%" if kind == "percent" else text
+
+
+@lru_cache(maxsize=1 << 10)
+def _babel_english(kind: str, value: float, digits: int) -> str:
+    """One number of a reason in report.json as Babel writes it. Babel formats the exact binary
+    value (``Decimal(value)``), so it rounds as Python's float formatting does; a percentage is
+    of value x 100 as a float (1.1% for 0.0105, as report.json has always had it)."""
     number = Decimal(value * 100 if kind == "percent" else value)
     pattern = _pattern(digits, money=kind == "money")
     if kind == "money":

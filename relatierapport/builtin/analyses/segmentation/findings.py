@@ -10,14 +10,15 @@ from typing import Any
 
 import polars as pl
 
-from relatierapport.builtin.analyses.segmentation.explain import (PLAIN, explain_category,
+from relatierapport.builtin.analyses.segmentation.explain import (PLAIN, _fails, explain_category,
                                                                   explain_phase, explain_segment,
-                                                                  explain_type, identity)
+                                                                  explain_type, identity, translated)
 from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, CATEGORY_METHODS,
                                                                 CONDITIONS, LATER_SINCE,
                                                                 NO_BUSINESS, NO_SINCE,
                                                                 NO_TOUCHPOINTS, NO_WON_BUSINESS,
-                                                                PHASES, RS, SEGMENTS, TYPES)
+                                                                PHASES, RS, SEGMENTS, TYPE_NAMES,
+                                                                TYPES)
 from relatierapport.exact import exact_sum, exact_total
 
 VALUE_FIELDS = ("revenue", "hours", "hours_cost", "profit", "margin", "won_window", "won_regular",
@@ -154,19 +155,74 @@ def _python_values(series: pl.Series) -> list:
     return values
 
 
+def _texts(frame: pl.DataFrame, explain_one, inputs, options) -> pl.Series:
+    """``explain_one`` of every row, called once per distinct combination of ``inputs``."""
+    keys = frame.select(inputs)
+    distinct = keys.unique(maintain_order=True)
+    entries = (dict(zip(distinct.columns, row))
+               for row in zip(*(_python_values(distinct[c]) for c in distinct.columns)))
+    texts = [explain_one(entry, identity, PLAIN, options) for entry in entries]
+    distinct = distinct.with_columns(pl.Series("__text", texts, dtype=pl.String))
+    return keys.join(distinct, on=keys.columns, how="left", nulls_equal=True,
+                     maintain_order="left")["__text"]
+
+
+#: What ``explain._fails`` reads of a relation's ``value`` to say why each condition fails.
+FAILS_READS = {"had_business": (), "active": (), "quiet": ("won_deals_sleeping_months",),
+               "disloyal": ("share_of_wallet", "disloyal_signals"),
+               "loyal": ("share_of_wallet", "disloyal_signals"),
+               "effort": ("hours", "hours_unknown", "touchpoints"), "regular": ("won_deals_regular",),
+               "low_value": ("profit", "profit_unknown"),
+               "profitable": ("profit", "profit_unknown", "margin")}
+
+
+def _type_reasons(frame: pl.DataFrame, options) -> pl.Series:
+    """``explain_type`` of every relation. When no type fits, the text is a lead and one part per
+    type (why its decisive condition fails), and each part reads only a few values: the parts
+    are written once per distinct combination of what each reads and joined in polars, where
+    the whole text would have tens of thousands of combinations at 100,000 relations. The other
+    relations get ``explain_type`` once per distinct combination of all it reads."""
+    explain_one, inputs = _reason_inputs()["type_reason"]
+    types = options["types"]
+    none_fits = pl.col("type_conditions").is_not_null() & pl.col("type").is_null()
+    if not types:
+        return _texts(frame, explain_one, inputs, options)
+    general = _texts(frame, explain_one, [pl.when(~none_fits).then(i).alias(i.meta.output_name())
+                                          for i in inputs], options)
+    parts = []
+    for name in types:
+        condition = {c: pl.col("type_conditions").struct.field(f"{name}.{c}") for c in CONDITIONS[name]}
+        decisive = None             # the first condition that fails, else the first unknown one
+        for c, holds in [*((c, held == False) for c, held in condition.items()),      # noqa: E712
+                         *((c, held.is_null()) for c, held in condition.items())]:
+            decisive = (pl.when(holds) if decisive is None else decisive.when(holds)).then(pl.lit(c))
+        decisive = pl.when(none_fits).then(decisive.otherwise(None))
+        read = {field: [c for c in CONDITIONS[name] if field in FAILS_READS[c]]
+                for c in CONDITIONS[name] for field in FAILS_READS[c]}
+        value = pl.struct(*(pl.when(decisive.is_in(conditions))
+                            .then(pl.col("value").struct.field(field)).alias(field)
+                            for field, conditions in read.items())) if read else pl.lit(None)
+
+        def part(entry, _, f, o, name=name):
+            if entry["decisive"] is None:
+                return None
+            return f"{translated(_, TYPE_NAMES[name])}: {_fails(entry['decisive'], entry['value'], _, f, o)}"
+        parts.append(_texts(frame, part, [decisive.alias("decisive"), value.alias("value")], options))
+    lead = (pl.when(pl.col("type_unknown").is_not_null() & (pl.col("type_unknown") != ""))
+            .then(pl.lit("unknown, not every type could be checked"))
+            .otherwise(pl.lit("none of the types fits")))
+    return frame.select(
+        pl.when(none_fits).then(pl.concat_str(lead, pl.lit(": "), pl.concat_str(parts, separator="; ")))
+        .otherwise(general).alias("type_reason")).to_series()
+
+
 def _with_reasons(frame: pl.DataFrame, options) -> pl.DataFrame:
     """The four English reason texts for report.json, each written once per distinct combination
     of what it reads (many relations share one), then joined back."""
     columns = {}
     for name, (explain_one, inputs) in _reason_inputs().items():
-        keys = frame.select(inputs)
-        distinct = keys.unique(maintain_order=True)
-        entries = (dict(zip(distinct.columns, row))
-                   for row in zip(*(_python_values(distinct[c]) for c in distinct.columns)))
-        texts = [explain_one(entry, identity, PLAIN, options) for entry in entries]
-        distinct = distinct.with_columns(pl.Series(name, texts, dtype=pl.String))
-        columns[name] = keys.join(distinct, on=keys.columns, how="left", nulls_equal=True,
-                                  maintain_order="left")[name]
+        columns[name] = (_type_reasons(frame, options) if name == "type_reason"
+                         else _texts(frame, explain_one, inputs, options))
     return frame.with_columns(**columns)
 
 
