@@ -271,3 +271,67 @@ def new_plugin(name: str, out: Path | None) -> None:
                f"  pip install -e \".[test]\"    # into the environment relatierapport runs in\n"
                f"  pytest\n"
                f"  relatierapport plugins")
+
+
+@main.command()
+@_config_option
+@click.option("--dev-addr", "address", default="127.0.0.1:8000", show_default=True,
+              metavar="HOST:PORT",
+              help="Where to serve the preview. A loopback address only (127.0.0.1, ::1, "
+                   "localhost) unless --allow-remote: the reports hold personal data and the "
+                   "preview has no login.")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow a --dev-addr that other machines can reach. Anyone who can reach it "
+                   "reads every relation's report: use it only on a network you trust.")
+@click.option("--format", "formats", multiple=True, metavar="FORMAT",
+              help="As for build; default html only (quick). Add --format pdf for the PDFs.")
+@click.option("--as-of", type=ReportDate(), metavar="DATE", help=AS_OF_HELP)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Build into this folder, inside the project folder or the configured output "
+                   "folder itself (default: .preview/ in the project folder, removed when the "
+                   "preview stops).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel PDF workers (default: CPU count).")
+@_disable_option
+def serve(config_path: Path, address: str, allow_remote: bool, formats: tuple[str, ...], as_of,
+          out: Path | None, jobs: int | None, disable: tuple[str, ...]) -> None:
+    """Live preview: build, serve on 127.0.0.1 and rebuild on every change.
+
+    Watches config.toml, the sources' files, templates/ and plugins/; the browser reloads after
+    each build. A failed build keeps the last good reports on screen with the error above them.
+    The preview never mails (the mail plugin is not loaded). Stop it with Ctrl-C.
+    """
+    import signal
+
+    from relatierapport.errors import ConfigError, Problem
+    from relatierapport.serve.preview import Preview, ServeOptions
+    from relatierapport.serve.server import AddressError, is_loopback, parse_address
+
+    try:
+        host, _ = parse_address(address)
+    except AddressError as exc:
+        raise click.BadParameter(str(exc), param_hint="--dev-addr") from None
+    remote = not is_loopback(host)
+    if remote and not allow_remote:
+        raise click.BadParameter(
+            f"{host} is not a loopback address: the preview shows personal data without a login; "
+            "use 127.0.0.1, or add --allow-remote if every machine that can reach it may read it",
+            param_hint="--dev-addr")
+    options = ServeOptions(config_path, address=address, check_host=not remote,
+                           formats=formats or ("html",), as_of=as_of, out=out, disable=disable,
+                           jobs=jobs)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))   # cleans up as Ctrl-C does
+
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
+    with _config_lines(config_path):
+        preview = Preview(options, echo=echo)
+    try:
+        with _config_lines(config_path):
+            preview.start()
+        click.echo(f"serving {preview.target} at {preview.url} (Ctrl-C to stop)", err=True)
+        preview.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()

@@ -1,0 +1,106 @@
+"""What the browser is told: the build counter it polls, and what is added to every HTML page.
+
+Each finished build, good or failed, raises the version by one. A page carries the version it
+was served at; its script long-polls ``/__livereload?since=N`` and reloads when the answer
+differs. A failed build keeps the last good output on disk, so the reloaded page still shows
+the last good report, with a banner saying why it is not the newest. Nothing here touches the
+files on disk: the script and the banner are added to the response only.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from dataclasses import dataclass
+
+ENDPOINT = "/__livereload"
+#: How long one poll waits for a new build before it answers "nothing new" (the script asks again).
+POLL_SECONDS = 20.0
+
+_SCRIPT = """<script>/* relatierapport serve: live reload */
+(function () {
+  var version = %d;
+  function poll() {
+    fetch("%s?since=" + version, {cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (d) { if (d.version !== version) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>
+"""
+
+_BANNER = """<div id="relatierapport-serve-error" role="alert" style="position:fixed;z-index:2147483647;\
+top:0;left:0;right:0;max-height:60vh;overflow:auto;margin:0;padding:1em 1.5em;background:#fff3f3;\
+color:#5c0000;border-bottom:3px solid #b00020;font:14px/1.4 system-ui,sans-serif;\
+box-shadow:0 2px 8px rgba(0,0,0,.3)"><strong>%s</strong>\
+<pre style="white-space:pre-wrap;margin:.5em 0 0;font:13px/1.4 monospace">%s</pre></div>
+"""
+
+_ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>relatierapport serve: build failed</title></head>
+<body>
+</body></html>
+"""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The status at one moment: which build, and the error of the last one if it failed."""
+
+    version: int
+    error: str | None
+    built: bool              # some build succeeded: there is output to show
+
+    def as_json(self) -> bytes:
+        return json.dumps({"version": self.version, "error": self.error,
+                           "built": self.built}).encode()
+
+
+class BuildStatus:
+    """The counter the builder raises and the server's polls wait on (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._snapshot = Snapshot(0, None, False)
+
+    def snapshot(self) -> Snapshot:
+        with self._changed:
+            return self._snapshot
+
+    def finished(self, error: str | None = None) -> Snapshot:
+        """A build ended: ``error`` None when it succeeded, else what to show."""
+        with self._changed:
+            old = self._snapshot
+            self._snapshot = Snapshot(old.version + 1, error, old.built or error is None)
+            self._changed.notify_all()
+            return self._snapshot
+
+    def wait_newer(self, since: int, timeout: float = POLL_SECONDS) -> Snapshot:
+        """The status once its version differs from ``since``, or as it is after ``timeout``."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._snapshot.version != since, timeout)
+            return self._snapshot
+
+
+def banner(error: str) -> str:
+    return _BANNER % (html.escape("Build failed: showing the last good build. Fix the problem and "
+                                  "save; the page reloads by itself."), html.escape(error))
+
+
+def inject(page: bytes, snapshot: Snapshot) -> bytes:
+    """``page`` with the reload script (and, after a failed build, the error banner) added just
+    before its last ``</body>`` (at the end when it has none)."""
+    added = (banner(snapshot.error) if snapshot.error else "") + _SCRIPT % (snapshot.version, ENDPOINT)
+    added_bytes = added.encode("utf-8")
+    at = page.lower().rfind(b"</body>")
+    if at < 0:
+        return page + added_bytes
+    return page[:at] + added_bytes + page[at:]
+
+
+def error_page(snapshot: Snapshot) -> bytes:
+    """What every page shows while no build has succeeded yet."""
+    return inject(_ERROR_PAGE.encode(), snapshot)
