@@ -101,14 +101,16 @@ def test_only_the_listed_builtins_register_commands():
 
 
 def test_the_command_line_starts_without_the_heavy_libraries():
-    """``relatierapport --help`` imports neither polars, WeasyPrint, icalendar nor Jinja2 (issue 17).
+    """``relatierapport --help`` imports neither polars, WeasyPrint, icalendar, Jinja2 nor what
+    ``serve`` needs (watchfiles, http.server) (issue 17).
 
     Behaviour, not timing: the modules a fresh process holds after ``--help`` and after
     ``from relatierapport.hooktypes import …`` (the public names a plugin imports)."""
     import subprocess
     import sys
 
-    heavy = ("polars", "weasyprint", "icalendar", "jinja2", "babel", "openpyxl")
+    heavy = ("polars", "weasyprint", "icalendar", "jinja2", "babel", "openpyxl",
+             "watchfiles", "http.server")
     probe = ("import sys\n"
              "from relatierapport.cli import main\n"
              "from relatierapport.hooktypes import Analysis, Findings, Section\n"

@@ -93,6 +93,11 @@ class Preview:
         from relatierapport.config import read_toml
 
         read_toml(self.config_path)          # no config.toml, or not TOML at all: exit 2 now
+        try:
+            import watchfiles  # noqa: F401
+        except ImportError:
+            raise ConfigError([Problem("serve", "needs the watchfiles package, which is not "
+                                       "installed: pip install \"relatierapport[serve]\"")]) from None
         host, port = parse_address(self.options.address)
         try:
             self.server = PreviewServer((host, port), self.target, self.status,
@@ -106,7 +111,6 @@ class Preview:
         self._server_thread = threading.Thread(target=self.server.serve_forever, name="serve-http",
                                                daemon=True)
         self._server_thread.start()
-        self._watch()
         return self
 
     def wait_watching(self, timeout: float | None = None) -> bool:
@@ -134,7 +138,6 @@ class Preview:
                 break
             self.echo(f"changed: {', '.join(sorted(self._shown(p) for p in changed))}")
             self.build()
-            self._watch()
 
     def close(self) -> None:
         """Stop serving and watching; remove the preview's own folder."""
@@ -181,12 +184,13 @@ class Preview:
             result.warnings = [w for w in result.warnings if not _about_mail(w)]
             self._show_warnings(result.warnings)
             self.echo(summary.line(result, time.monotonic() - started))
-            self.status.finished(None)
-            return True
-        self.echo(f"build failed ({time.monotonic() - started:.1f} s); still serving the last good "
-                  f"build:\n{message}")
+            message = None
+        if message is not None:
+            self.echo(f"build failed ({time.monotonic() - started:.1f} s); still serving the last "
+                      f"good build:\n{message}")
+        self._watch()          # what config.toml names now, before the browser hears of the build
         self.status.finished(message)
-        return False
+        return message is None
 
     def _show_warnings(self, warnings) -> None:
         from relatierapport.errors import grouped

@@ -1,0 +1,268 @@
+"""``relatierapport serve``: a real server on 127.0.0.1, real file changes, real HTTP requests.
+
+No test measures time: a rebuild is awaited through the preview's own long-poll endpoint, as
+the browser's script awaits it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import RELATIONS, cli, write_project
+from relatierapport.serve.preview import PREVIEW_FOLDER, Preview, ServeOptions
+from relatierapport.serve.server import is_loopback, parse_address
+from relatierapport.serve.watch import watch_set
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+class Running:
+    """A preview built and serving in a thread of this process."""
+
+    def __init__(self, config: Path, **options):
+        self.config = config
+        self.lines: list[str] = []
+        self.preview = Preview(ServeOptions(config, address="127.0.0.1:0", as_of=AS_OF, **options),
+                               echo=self.lines.append).start()
+        self.thread = threading.Thread(target=self.preview.serve, daemon=True)
+        self.thread.start()
+        assert self.preview.wait_watching(timeout=30), "the watchers never started"
+        host, port = self.preview.server.server_address[:2]
+        self.host, self.port = host, port
+
+    def get(self, path: str, host: str | None = None) -> tuple[int, str]:
+        """A raw request: the path goes out exactly as written (no client-side normalising)."""
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", host or f"127.0.0.1:{self.port}")
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        connection.close()
+        return response.status, body
+
+    def version(self) -> dict:
+        with urllib.request.urlopen(f"{self.preview.url}__livereload", timeout=60) as response:
+            return json.load(response)
+
+    def next_build(self, since: int) -> dict:
+        """The status after the build that follows version ``since`` (long-polls, as the page does)."""
+        for _ in range(4):
+            with urllib.request.urlopen(f"{self.preview.url}__livereload?since={since}",
+                                        timeout=60) as response:
+                status = json.load(response)
+            if status["version"] != since:
+                return status
+        raise AssertionError(f"no build after version {since}; the preview said: {self.lines}")
+
+    def close(self) -> None:
+        self.preview.close()
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture
+def running(tmp_path):
+    (tmp_path / "templates").mkdir()
+    config = write_project(tmp_path)
+    preview = Running(config)
+    yield preview
+    preview.close()
+
+
+def test_the_portfolio_is_served_with_the_reload_script_added_to_the_response_only(running):
+    code, page = running.get("/")
+    assert code == 200 and "Alfa Bouw" in page and "/__livereload?since=" in page
+    on_disk = (running.preview.target / "index.html").read_text(encoding="utf-8")
+    assert "__livereload" not in on_disk
+    assert running.preview.target == running.config.parent / PREVIEW_FOLDER
+    code, plan = running.get("/relations/")
+    assert code == 404                       # no listing of a folder without index.html
+    slug = next((running.preview.target / "relations").glob("*.html")).name
+    code, plan = running.get(f"/relations/{slug}")
+    assert code == 200 and "__livereload" in plan
+
+
+def test_a_changed_data_file_makes_a_new_version_and_the_page_shows_the_change(running):
+    before = running.version()["version"]
+    data = running.config.parent / "data" / "relations.csv"
+    data.write_text(RELATIONS.replace("Alfa Bouw", "Alfa Bouwgroep"), encoding="utf-8")
+    status = running.next_build(before)
+    assert status == {"version": before + 1, "error": None, "built": True}
+    code, page = running.get("/")
+    assert code == 200 and "Alfa Bouwgroep" in page and f"var version = {before + 1};" in page
+    assert any(line == "changed: data/relations.csv" for line in running.lines)
+
+
+def test_a_failed_build_keeps_the_last_good_pages_and_shows_why_until_fixed(running):
+    before = running.version()["version"]
+    data = running.config.parent / "data" / "relations.csv"
+    data.write_text(RELATIONS.replace("K2;Beta Zorg", ";Beta Zorg"), encoding="utf-8")
+    status = running.next_build(before)
+    assert status["built"] and "relations.csv:3" in status["error"]
+    code, page = running.get("/")
+    assert code == 200 and "Beta Zorg" in page                 # the last good build
+    assert 'id="relatierapport-serve-error"' in page and "relations.csv:3" in page
+    assert any(line.startswith("build failed") for line in running.lines)
+    assert "relations.csv:3" in "\n".join(running.lines)
+
+    data.write_text(RELATIONS.replace("Beta Zorg", "Beta Zorggroep"), encoding="utf-8")
+    status = running.next_build(status["version"])
+    assert status["error"] is None
+    code, page = running.get("/")
+    assert "Beta Zorggroep" in page and "relatierapport-serve-error" not in page
+
+
+def test_a_template_error_is_shown_and_a_fixed_template_is_used(running):
+    templates = running.config.parent / "templates"
+    before = running.version()["version"]
+    (templates / "portfolio.html").write_text('{% extends "builtin/portfolio.html" %}\n'
+                                              "{% block title %}{{ broken( }}{% endblock %}\n",
+                                              encoding="utf-8")
+    status = running.next_build(before)
+    assert "portfolio.html" in status["error"]
+    assert "Alfa Bouw" in running.get("/")[1]
+    (templates / "portfolio.html").write_text('{% extends "builtin/portfolio.html" %}\n'
+                                              "{% block title %}Voorbeeldtitel{% endblock %}\n",
+                                              encoding="utf-8")
+    status = running.next_build(status["version"])
+    assert status["error"] is None and "<title>Voorbeeldtitel</title>" in running.get("/")[1]
+
+
+def test_a_source_added_to_config_toml_is_watched_from_then_on(running):
+    root = running.config.parent
+    (root / "extra").mkdir()
+    (root / "extra" / "more.csv").write_text("id;name;kind\nK9;Gamma Groep;organisatie\n",
+                                             encoding="utf-8")
+    before = running.version()["version"]
+    with running.config.open("a", encoding="utf-8") as config:
+        config.write('\n[[sources]]\ntype = "csv"\npath = "extra/more.csv"\ntable = "relations"\n')
+    status = running.next_build(before)
+    assert status["error"] is None and "Gamma Groep" in running.get("/")[1]
+    assert running.preview.wait_watching(timeout=30)
+    (root / "extra" / "more.csv").write_text("id;name;kind\nK9;Gamma Holding;organisatie\n",
+                                             encoding="utf-8")
+    running.next_build(status["version"])
+    assert "Gamma Holding" in running.get("/")[1]
+
+
+TRAVERSALS = ("/../config.toml", "/%2e%2e/config.toml", "/%2E%2E%2Fconfig.toml", "/..%2fconfig.toml",
+              "/relations/../../config.toml", "/relations/%2e%2e/%2e%2e/config.toml",
+              "/%2e%2e%5cconfig.toml", "//config.toml", "/data/relations.csv",
+              "/../data/relations.csv", "/%2fetc%2fpasswd", "/.preview/index.html",
+              "/%00/index.html")
+
+
+def test_nothing_outside_the_output_folder_is_served(running):
+    target = running.preview.target
+    (target / "leak.csv").symlink_to(running.config.parent / "data" / "relations.csv")
+    (target / "mail").mkdir()                  # messages and the mail ledger: never served
+    (target / "mail" / "ledger.jsonl").write_text("sent to someone\n")
+    for path in (*TRAVERSALS, "/leak.csv", "/mail/ledger.jsonl"):
+        code, body = running.get(path)
+        assert code in (403, 404), path
+        assert "Alfa Bouw" not in body and "Testbureau" not in body and "someone" not in body, path
+    assert running.get("/index.html")[0] == 200
+
+
+def test_a_request_naming_another_host_is_refused(running):
+    assert running.get("/", host=f"localhost:{running.port}")[0] == 200
+    code, body = running.get("/", host="rebound.example:8000")     # DNS rebinding
+    assert code == 403 and "Alfa Bouw" not in body
+
+
+def test_the_preview_never_mails(tmp_path):
+    """send_after_build mails after every build (here: tries, and writes its ledger); a
+    preview's builds do not (the plugin is not loaded), and config.toml's mail tables are not
+    reported as unknown."""
+    config = write_project(tmp_path, extra_config="""
+        [plugins.mail]
+        send_after_build = true
+        sender = "rapport@example.com"
+        [plugins.smtp]
+        host = "127.0.0.1"
+        port = 9
+        """)
+    preview = Running(config)
+    try:
+        status = preview.version()
+        assert status["error"] is None and status["built"], preview.lines
+        assert not any(line.startswith("warning") for line in preview.lines), preview.lines
+        # a build with this config.toml runs mail after it, which writes its ledger in mail/
+        assert not (preview.preview.target / "mail").exists()
+    finally:
+        preview.close()
+    assert not (tmp_path / PREVIEW_FOLDER).exists()          # its own folder goes when it stops
+
+
+def test_the_watch_set_wants_the_inputs_and_never_the_outputs(tmp_path):
+    config = write_project(tmp_path)
+    root = tmp_path.resolve()
+    watched = watch_set(config, [root / "site", root / PREVIEW_FOLDER])
+    for wanted in ("config.toml", "data/relations.csv", "templates/portfolio.html",
+                   "plugins/acme.py", "templates"):
+        assert watched.wants(root / wanted), wanted
+    for unwanted in ("site/index.html", ".preview/report.json", ".site.building-12-ab/x.html",
+                     "..preview.building-12-ab", "plugins/__pycache__/acme.cpython-311.pyc",
+                     "data/other.csv", "README.md", ".venv/lib/x.py", "templates/.#base.html"):
+        assert not watched.wants(root / unwanted), unwanted
+    assert root in watched.flat and root / "data" in watched.flat
+    assert root / "templates" in watched.trees
+
+
+def test_only_loopback_addresses_count_as_local():
+    assert parse_address("127.0.0.1:8000") == ("127.0.0.1", 8000)
+    assert parse_address("[::1]:0") == ("::1", 0)
+    for host in ("127.0.0.1", "127.1.2.3", "::1", "localhost"):
+        assert is_loopback(host), host
+    for host in ("0.0.0.0", "::", "192.0.2.1", "10.0.0.5"):
+        assert not is_loopback(host), host
+
+
+def test_a_non_loopback_address_is_refused_without_allow_remote(project):
+    result = cli("serve", "--config", project, "--dev-addr", "0.0.0.0:8000")
+    assert result.exit_code == 2
+    assert "not a loopback address" in result.output and "personal data" in result.output
+    assert not (project.parent / PREVIEW_FOLDER).exists()
+
+
+def test_an_out_folder_outside_the_project_is_refused(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "site"
+    result = cli("serve", "--config", project, "--dev-addr", "127.0.0.1:0", "--out", elsewhere)
+    assert result.exit_code == 2 and "inside the project folder" in result.output
+    assert not elsewhere.exists()
+
+
+def test_the_command_serves_until_stopped_and_removes_its_folder(project):
+    """The real command in a subprocess: it prints where it serves, serves, and on SIGTERM
+    stops and removes .preview/."""
+    process = subprocess.Popen([sys.executable, "-m", "relatierapport", "serve", "--config",
+                                str(project), "--dev-addr", "127.0.0.1:0", "--as-of", "2026-11-01"],
+                               stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "RELATIERAPPORT_NO_INSTALLED_PLUGINS": "1"})
+    try:
+        seen = []
+        for line in process.stderr:
+            seen.append(line)
+            if line.startswith("serving "):
+                break
+        url = re.search(r"at (http://\S+)", seen[-1])[1]
+        with urllib.request.urlopen(url, timeout=60) as response:
+            assert "Alfa Bouw" in response.read().decode()
+        assert (project.parent / PREVIEW_FOLDER / "report.json").exists()
+        assert not (project.parent / "site").exists()           # the real output is untouched
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    assert process.returncode == 0
+    assert not (project.parent / PREVIEW_FOLDER).exists()
