@@ -8,6 +8,7 @@ page for its text, its links and whether every image actually decoded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -79,13 +80,9 @@ class _Pipe:
         raise TimeoutError(method)
 
 
-def open_page(path: Path, width: int = 1200, height: int = 900, *, expression: str | None = None,
-              screenshot: Path | None = None) -> PageReport:
-    """Load ``path`` in headless Chromium and report what a reader would run into.
-
-    ``expression`` (JavaScript returning JSON text) adds its result to the facts as
-    ``extra``; ``screenshot`` saves the whole page as a PNG, to look at.
-    """
+@contextlib.contextmanager
+def _chromium(width: int, height: int):
+    """A headless Chromium with one blank page: yields the DevTools pipe and the page's session."""
     assert CHROMIUM, "chromium is not installed (apt-get install chromium)"
     commands_r, commands_w = os.pipe()
     events_r, events_w = os.pipe()
@@ -105,7 +102,6 @@ def open_page(path: Path, width: int = 1200, height: int = 900, *, expression: s
     os.close(commands_r)
     os.close(events_w)
     pipe = _Pipe(commands_w, events_r)
-    report = PageReport()
     try:
         target = pipe.send("Target.createTarget", url="about:blank")["targetId"]
         session = pipe.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
@@ -113,6 +109,24 @@ def open_page(path: Path, width: int = 1200, height: int = 900, *, expression: s
             pipe.send(f"{domain}.enable", session)
         pipe.send("Emulation.setDeviceMetricsOverride", session, width=width, height=height,
                   deviceScaleFactor=1, mobile=width < 600)
+        yield pipe, session
+    finally:
+        process.kill()
+        process.wait()
+        os.close(commands_w)
+        os.close(events_r)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def open_page(path: Path, width: int = 1200, height: int = 900, *, expression: str | None = None,
+              screenshot: Path | None = None) -> PageReport:
+    """Load ``path`` in headless Chromium and report what a reader would run into.
+
+    ``expression`` (JavaScript returning JSON text) adds its result to the facts as
+    ``extra``; ``screenshot`` saves the whole page as a PNG, to look at.
+    """
+    report = PageReport()
+    with _chromium(width, height) as (pipe, session):
         pipe.send("Page.navigate", session, url=path.resolve().as_uri())
         pipe.wait_for("Page.loadEventFired")
         facts = pipe.send("Runtime.evaluate", session, expression=PAGE_FACTS, returnByValue=True)
@@ -139,13 +153,24 @@ def open_page(path: Path, width: int = 1200, height: int = 900, *, expression: s
                 report.errors.append(f"log: {params['entry'].get('text')} {params['entry'].get('url', '')}")
             elif method == "Network.loadingFailed" and not params.get("canceled"):
                 report.errors.append(f"load failed: {params.get('errorText')}")
-    finally:
-        process.kill()
-        process.wait()
-        os.close(commands_w)
-        os.close(events_r)
-        shutil.rmtree(profile, ignore_errors=True)
     return report
+
+
+def text_after_reloads(url: str, change, reloads: int = 1, timeout: float = 120) -> tuple[str, str]:
+    """Open ``url``, call ``change()``, and wait until the page has loaded ``reloads`` more times
+    by itself (a live preview's reload); returns the page's text before and after."""
+    text = "document.body.innerText"
+    with _chromium(1200, 900) as (pipe, session):
+        pipe.send("Page.navigate", session, url=url)
+        pipe.wait_for("Page.loadEventFired")
+        before = pipe.send("Runtime.evaluate", session, expression=text, returnByValue=True)
+        pipe.events.clear()
+        change()
+        for _ in range(reloads):
+            pipe.wait_for("Page.loadEventFired", timeout)
+            pipe.events.clear()
+        after = pipe.send("Runtime.evaluate", session, expression=text, returnByValue=True)
+    return before["result"]["value"], after["result"]["value"]
 
 
 #: axe-core from npm, committed with its licence (tests/data/axe-core/SOURCE.txt): no network.

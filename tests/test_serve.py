@@ -266,3 +266,17 @@ def test_the_command_serves_until_stopped_and_removes_its_folder(project):
         process.wait(timeout=60)
     assert process.returncode == 0
     assert not (project.parent / PREVIEW_FOLDER).exists()
+
+
+@pytest.mark.needs("chromium")
+def test_the_browser_reloads_by_itself_and_shows_a_failed_build_above_the_last_page(running):
+    from browser import text_after_reloads
+
+    data = running.config.parent / "data" / "relations.csv"
+    before, after = text_after_reloads(running.preview.url, lambda: data.write_text(
+        RELATIONS.replace("Alfa Bouw", "Alfa Bouwgroep"), encoding="utf-8"))
+    assert "Alfa Bouw" in before and "Alfa Bouwgroep" not in before
+    assert "Alfa Bouwgroep" in after
+    _, failed = text_after_reloads(running.preview.url, lambda: data.write_text(
+        RELATIONS.replace("K2;Beta Zorg", ";Beta Zorg"), encoding="utf-8"))
+    assert "Build failed" in failed and "relations.csv:3" in failed and "Alfa Bouwgroep" in failed
