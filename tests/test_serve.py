@@ -280,3 +280,41 @@ def test_the_browser_reloads_by_itself_and_shows_a_failed_build_above_the_last_p
     _, failed = text_after_reloads(running.preview.url, lambda: data.write_text(
         RELATIONS.replace("K2;Beta Zorg", ";Beta Zorg"), encoding="utf-8"))
     assert "Build failed" in failed and "relations.csv:3" in failed and "Alfa Bouwgroep" in failed
+
+
+def test_compiled_templates_are_kept_between_builds_and_never_used_for_other_sources():
+    import jinja2
+
+    from relatierapport.serve.templates import TemplateCache
+
+    cache = TemplateCache()
+    sources = {"page.html": "{{ name }} {{ name|upper }}"}
+
+    def render(**settings) -> str:
+        env = jinja2.Environment(loader=jinja2.DictLoader(sources), bytecode_cache=cache, **settings)
+        return env.get_template("page.html").render(name="<Alfa>")
+
+    assert render() == "<Alfa> <ALFA>" and (cache.hits, cache.misses) == (0, 1)
+    assert render() == "<Alfa> <ALFA>" and (cache.hits, cache.misses) == (1, 1)
+    assert render(autoescape=True) == "&lt;Alfa&gt; &lt;ALFA&gt;"        # other settings: compiled anew
+    sources["page.html"] = "{{ name|lower }}"                         # an edited template too
+    assert render() == "<alfa>" and cache.misses == 3
+
+
+def test_a_preview_build_is_the_same_as_a_build(running, tmp_path):
+    """Byte for byte, with the template cache warm (the fixture built once, this builds again)."""
+    import filecmp
+
+    from relatierapport.build import BuildOptions, build
+
+    assert running.preview.build() and running.preview.template_cache.hits
+    build(BuildOptions(running.config, as_of=AS_OF, out=tmp_path / "plain", formats=("html",)))
+    compared = filecmp.dircmp(running.preview.target, tmp_path / "plain")
+    different = []
+
+    def walk(node, prefix=""):
+        different.extend(prefix + name for name in node.diff_files + node.left_only + node.right_only)
+        for name, sub in node.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+    walk(compared)
+    assert different == []

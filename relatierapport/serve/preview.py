@@ -86,6 +86,8 @@ class Preview:
         self._closing = threading.Event()
         self._server_thread: threading.Thread | None = None
         self._last_warnings: list[str] | None = None
+        from relatierapport.serve.templates import TemplateCache
+        self.template_cache = TemplateCache()
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -168,10 +170,13 @@ class Preview:
         from relatierapport import summary
         from relatierapport.build import BuildOptions, build
         from relatierapport.config import errors_located
+        from relatierapport.serve.templates import TEMPLATE_CACHE_PLUGIN, TemplateCachePlugin
 
         options = BuildOptions(self.config_path, as_of=self.options.as_of,
                                disable=tuple(dict.fromkeys(self.options.disable + NOT_LOADED)),
-                               out=self.target, formats=self.options.formats, jobs=self.options.jobs)
+                               out=self.target, formats=self.options.formats, jobs=self.options.jobs,
+                               extra_plugins={TEMPLATE_CACHE_PLUGIN:
+                                              TemplateCachePlugin(self.template_cache)})
         started = time.monotonic()
         try:
             with errors_located(self.config_path):
