@@ -284,7 +284,8 @@ def new_plugin(name: str, out: Path | None) -> None:
               help="Allow a --dev-addr that other machines can reach. Anyone who can reach it "
                    "reads every relation's report: use it only on a network you trust.")
 @click.option("--format", "formats", multiple=True, metavar="FORMAT",
-              help="As for build; default html only (quick). Add --format pdf for the PDFs.")
+              help="As for build, but html is always made (it is what the browser shows); "
+                   "default html only, for quick rebuilds. Add --format pdf for the PDFs.")
 @click.option("--as-of", type=ReportDate(), metavar="DATE", help=AS_OF_HELP)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Build into this folder, inside the project folder or the configured output "
@@ -317,7 +318,7 @@ def serve(config_path: Path, address: str, allow_remote: bool, formats: tuple[st
             "use 127.0.0.1, or add --allow-remote if every machine that can reach it may read it",
             param_hint="--dev-addr")
     options = ServeOptions(config_path, address=address, check_host=not remote,
-                           formats=formats or ("html",), as_of=as_of, out=out, disable=disable,
+                           formats=tuple(dict.fromkeys(("html", *formats))), as_of=as_of, out=out, disable=disable,
                            jobs=jobs)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))   # cleans up as Ctrl-C does
 
