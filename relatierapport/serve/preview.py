@@ -28,6 +28,7 @@ from typing import Callable
 from relatierapport.errors import ConfigError, Problem
 from relatierapport.serve.reload import BuildStatus
 from relatierapport.serve.server import PreviewServer, parse_address
+from relatierapport.serve.templates import TEMPLATE_CACHE_PLUGIN, TemplateCache, TemplateCachePlugin
 from relatierapport.serve.watch import Watcher, WatchSet, watch_set
 
 #: The folder a preview builds into, in the project folder, unless --out says otherwise.
@@ -86,7 +87,6 @@ class Preview:
         self._closing = threading.Event()
         self._server_thread: threading.Thread | None = None
         self._last_warnings: list[str] | None = None
-        from relatierapport.serve.templates import TemplateCache
         self.template_cache = TemplateCache()
 
     # -- life cycle ------------------------------------------------------------------
@@ -170,7 +170,6 @@ class Preview:
         from relatierapport import summary
         from relatierapport.build import BuildOptions, build
         from relatierapport.config import errors_located
-        from relatierapport.serve.templates import TEMPLATE_CACHE_PLUGIN, TemplateCachePlugin
 
         options = BuildOptions(self.config_path, as_of=self.options.as_of,
                                disable=tuple(dict.fromkeys(self.options.disable + NOT_LOADED)),
