@@ -115,9 +115,11 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int) -> list[di
             cpu = time.process_time() + _children_cpu() - cpu
             assert status["error"] is None, status["error"]
             built = float(re.search(r" in ([0-9.]+) s", lines[-1])[1])
+            pdfs = re.search(r"(\d+) PDFs \(\d+ printed pages(?:, (\d+) unchanged)?\)", lines[-1])
             with urllib.request.urlopen(preview.url) as response:
                 assert fields[1].decode() in response.read().decode()
-            results.append({"change_to_page": waited, "build": built, "cpu": cpu})
+            results.append({"change_to_page": waited, "build": built, "cpu": cpu,
+                            "pdfs_made": int(pdfs[1]) - int(pdfs[2] or 0) if pdfs else None})
     finally:
         data.write_bytes(original)
         preview.close()
@@ -140,12 +142,16 @@ def main() -> None:
     html, html_cpu = timed_build(config, "html")
     rows.append(("build (all), fresh process", [full], [full_cpu]))
     rows.append(("build (html), fresh process", [html], [html_cpu]))
+    made: list[str] = []
     cases = [("html", ("html",))] + ([("html+pdf", ("html", "pdf"))] if args.pdf else [])
     for label, formats in cases:
         done = serve_rounds(config, formats, args.rounds)
         rows.append((f"serve rebuild ({label}): change → page", [r["change_to_page"] for r in done],
                      [r["cpu"] for r in done]))
         rows.append((f"serve rebuild ({label}): build alone", [r["build"] for r in done], None))
+        if "pdf" in formats:
+            made.append(f"serve rebuild ({label}): PDFs made again per round: "
+                        f"{', '.join(str(r['pdfs_made']) for r in done)}")
 
     print(f"\n{name}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")
     print("| case | median wall s | runs wall s | median CPU s | × build (all), wall | × build (all), CPU |")
@@ -156,6 +162,9 @@ def main() -> None:
         print(f"| {label} | {median:.2f} | {', '.join(f'{v:.2f}' for v in values)} | "
               f"{f'{cpu:.2f}' if cpu is not None else '–'} | {median / full:.3f} | "
               f"{f'{cpu / full_cpu:.3f}' if cpu is not None else '–'} |")
+    for line in made:
+        print(f"\n{line}")
+
 
 if __name__ == "__main__":
     main()
