@@ -318,3 +318,18 @@ def test_a_preview_build_is_the_same_as_a_build(running, tmp_path):
             walk(sub, f"{prefix}{name}/")
     walk(compared)
     assert different == []
+
+
+def test_where_a_preview_builds(project):
+    from relatierapport.errors import ConfigError
+    from relatierapport.serve.preview import preview_target
+
+    root = project.parent.resolve()
+    assert preview_target(project, None) == (root / PREVIEW_FOLDER, True)       # removed on exit
+    assert preview_target(project, root / "site") == (root / "site", False)     # the output itself
+    assert preview_target(project, root / "tmp" / "preview") == (root / "tmp" / "preview", False)
+    outside = project.with_name("config-outside.toml")
+    outside.write_text('[project]\nname = "X"\noutput = "../elders"\n', encoding="utf-8")
+    assert preview_target(outside, root.parent / "elders")[0] == root.parent / "elders"
+    with pytest.raises(ConfigError):
+        preview_target(project, root.parent / "elders")
