@@ -91,6 +91,8 @@ def test_the_portfolio_is_served_with_the_reload_script_added_to_the_response_on
     slug = next((running.preview.target / "relations").glob("*.html")).name
     code, plan = running.get(f"/relations/{slug}")
     assert code == 200 and "__livereload" in plan
+    code, text = running.get(f"/relations/{slug[:-5]}.pdf")
+    assert code == 404 and "--format pdf" in text            # the default preview makes no PDFs
 
 
 def test_a_changed_data_file_makes_a_new_version_and_the_page_shows_the_change(running):

@@ -130,7 +130,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         # a folder without its trailing slash: redirect so the page's relative links work
         file = resolve(self.server.root, url.path)
         if file is None:
-            return self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain", head)
+            missing = b"not found\n"
+            if url.path.endswith(".pdf"):
+                missing = (b"not found: this preview makes no PDFs; start it with "
+                           b"`relatierapport serve --format pdf` to see them\n")
+            return self._send(HTTPStatus.NOT_FOUND, missing, "text/plain", head)
         if file.name == "index.html" and not url.path.endswith(("/", "index.html")):
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
             self.send_header("Location", url.path + "/")
