@@ -181,6 +181,8 @@ def test_a_request_naming_another_host_is_refused(running):
     assert running.get("/", host=f"localhost:{running.port}")[0] == 200
     code, body = running.get("/", host="rebound.example:8000")     # DNS rebinding
     assert code == 403 and "Alfa Bouw" not in body
+    assert running.get("/", host="[")[0] == 403
+    assert running.get("/", host=f"[::1]:{running.port}")[0] == 200
 
 
 def test_the_preview_never_mails(tmp_path):

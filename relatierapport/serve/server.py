@@ -164,7 +164,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _host_is_local(self) -> bool:
         host = self.headers.get("Host", "")
-        name = urllib.parse.urlsplit(f"//{host}").hostname or ""
+        try:
+            name = urllib.parse.urlsplit(f"//{host}").hostname or ""
+        except ValueError:        # not a host at all ("[", "a:b:c")
+            return False
         return name in ("localhost", "127.0.0.1", "::1") or name.endswith(".localhost") or (
             name.startswith("127.") and is_loopback(name))
 
