@@ -337,3 +337,12 @@ def test_where_a_preview_builds(project):
     assert preview_target(outside, root.parent / "elders")[0] == root.parent / "elders"
     with pytest.raises(ConfigError):
         preview_target(project, root.parent / "elders")
+
+
+def test_a_preview_folder_someone_else_wrote_is_refused_before_serving(project):
+    mine = project.parent / PREVIEW_FOLDER
+    mine.mkdir()
+    (mine / "notes.txt").write_text("not a report\n")
+    result = cli("serve", "--config", project, "--dev-addr", "127.0.0.1:0")
+    assert result.exit_code == 2 and "was not written by relatierapport" in result.output
+    assert (mine / "notes.txt").exists()

@@ -95,6 +95,8 @@ class Preview:
         from relatierapport.config import read_toml
 
         read_toml(self.config_path)          # no config.toml, or not TOML at all: exit 2 now
+        from relatierapport.render.publish import check_target
+        check_target(self.target, self.root)  # a folder we did not write: refused now, not per build
         try:
             import watchfiles  # noqa: F401
         except ImportError:
