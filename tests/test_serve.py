@@ -346,3 +346,28 @@ def test_a_preview_folder_someone_else_wrote_is_refused_before_serving(project):
     result = cli("serve", "--config", project, "--dev-addr", "127.0.0.1:0")
     assert result.exit_code == 2 and "was not written by relatierapport" in result.output
     assert (mine / "notes.txt").exists()
+
+
+def test_an_edited_plugin_is_imported_afresh(tmp_path):
+    """plugins/ is watched and each build imports its files again: an edit of the same size
+    in the same second (a stale .pyc would hide it) shows on the next page."""
+    config = write_project(tmp_path)
+    (tmp_path / "plugins").mkdir()
+    plugin = tmp_path / "plugins" / "stempel.py"
+    source = ("from relatierapport import hookimpl\n\n\n@hookimpl\n"
+              "def prepare_jinja_env(env, config):\n    env.globals['stempel'] = 'versie 1'\n")
+    plugin.write_text(source, encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "portfolio.html").write_text(
+        '{% extends "builtin/portfolio.html" %}\n{% block title %}{{ stempel }}{% endblock %}\n',
+        encoding="utf-8")
+    preview = Running(config)
+    try:
+        assert "<title>versie 1</title>" in preview.get("/")[1]
+        before = preview.version()["version"]
+        plugin.write_text(source.replace("versie 1", "versie 2"), encoding="utf-8")
+        assert preview.next_build(before)["error"] is None
+        assert "<title>versie 2</title>" in preview.get("/")[1]
+        assert not (tmp_path / "plugins" / "__pycache__").exists()
+    finally:
+        preview.close()
