@@ -4,5 +4,6 @@ server.py serves the output folder on a loopback address; reload.py is what the 
 told (the build counter it polls, the script and error banner added to each HTML response);
 watch.py watches config.toml, the sources, templates/ and plugins/ with watchfiles;
 preview.py ties them together: build, serve, and build again on every change, with
-``build()`` itself, so a preview gets whatever makes builds quicker.
+``build()`` itself, so a preview gets whatever makes builds quicker; templates.py keeps the
+compiled templates from one of its builds to the next.
 """
