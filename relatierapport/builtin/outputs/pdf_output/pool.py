@@ -5,6 +5,15 @@ work around it: one FontConfiguration and one parsed stylesheet per process,
 a raised garbage-collector threshold while rendering, each page its own
 document, and a pool of warm worker processes only when there are enough pages
 to repay its start-up. ``weasyprint`` is imported here only, lazily.
+
+The pool (``WorkerPool``) can be started before the pages exist, when the build starts:
+its workers import WeasyPrint and make their FontConfiguration while the main process
+reads and analyses; the stylesheet and the fetcher's roots (``PdfSettings``) come with the
+jobs and are set up in each worker on its first job. A worker retires after
+``MAX_DOCUMENTS_PER_WORKER`` documents and a fresh one takes its place, so memory stays
+flat however many plans there are; the replacement skips WeasyPrint's ~20 library
+look-ups (``ctypes.util.find_library``, each an ``ldconfig``, ``gcc`` and ``ld`` run): the
+first workers report what they found and later ones are given it.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -28,6 +38,9 @@ from relatierapport.errors import RelatierapportError
 
 #: Below this many documents a pool costs more than it saves (~1.2 s to start).
 POOL_THRESHOLD = 12
+#: Documents a worker renders before a fresh process replaces it (memory stays flat; see
+#: benchmarks/README.md, "Parallel rendering"). None: workers live as long as the pool.
+MAX_DOCUMENTS_PER_WORKER = 100
 GC_THRESHOLD = (100_000, 50, 100)
 PR_SET_PDEATHSIG = 1          # linux/prctl.h
 WATCHDOG_SECONDS = 0.5
@@ -49,6 +62,8 @@ class PdfSettings:
 
 
 _worker: "_Renderer | None" = None
+_font_config = None              # a warm worker's FontConfiguration, until its first job takes it
+_looked_up: dict[str, str | None] = {}   # library look-ups this worker made itself, reported once
 
 
 class _Messages(logging.Handler):
@@ -68,14 +83,15 @@ _messages = _Messages()
 class _Renderer:
     """Per-process WeasyPrint state that every document reuses."""
 
-    def __init__(self, settings: PdfSettings):
+    def __init__(self, settings: PdfSettings, font_config=None):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         from relatierapport.builtin.outputs.pdf_output.fetcher import ProjectFetcher
 
+        self.settings = settings
         self.fetcher = ProjectFetcher([Path(root) for root in settings.roots])
-        self.font_config = FontConfiguration()
+        self.font_config = font_config or FontConfiguration()
         self.variant = settings.variant
         self.stylesheets = [CSS(filename=path, font_config=self.font_config, url_fetcher=self.fetcher)
                             for path in settings.stylesheets]
@@ -121,28 +137,87 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="relatierapport-parent-watchdog", daemon=True).start()
 
 
-def _init_worker(settings: PdfSettings, parent: int | None = None) -> None:
-    global _worker
+def cache_find_library(known: dict[str, str | None]) -> None:
+    """Answer ``ctypes.util.find_library`` from ``known`` (name -> what it returns) in this
+    process; a name not in it is looked up as usual, then remembered (and reported once, see
+    ``_render_in_worker``). WeasyPrint loads Pango, HarfBuzz and fontconfig through cffi,
+    which asks ``find_library`` for several spellings of each: on Linux every spelling that
+    is not in ldconfig's cache runs ``gcc`` and ``ld``, ~0.35 s of a worker's start.
+    The answers only depend on the machine, so one process's are good for the others
+    during a build (they are never kept longer)."""
+    import ctypes.util
+
+    original = getattr(ctypes.util.find_library, "__wrapped__", ctypes.util.find_library)
+
+    def find_library(name):
+        if name in known:
+            return known[name]
+        found = known[name] = original(name)
+        _looked_up[name] = found
+        return found
+
+    find_library.__wrapped__ = original
+    ctypes.util.find_library = find_library
+
+
+def _init_worker(settings: PdfSettings | None = None, parent: int | None = None,
+                 libraries: dict[str, str | None] | None = None) -> None:
+    """Set up this process for rendering: with ``settings`` (as a build's single process and
+    the benchmarks do) the renderer is made now; without, as a warm pool worker does, only
+    WeasyPrint is imported and a FontConfiguration made, and the first job brings the
+    settings. ``parent`` (a pool worker): end with that process; ``libraries``: the library
+    look-ups already made (``cache_find_library``)."""
+    global _worker, _font_config
     if parent is not None:
         _die_with_parent(parent)
+    if libraries is not None:
+        cache_find_library(dict(libraries))
     gc.set_threshold(*GC_THRESHOLD)
     logger = logging.getLogger("weasyprint")
     if _messages not in logger.handlers:
         logger.addHandler(_messages)
     logger.propagate = False
-    _worker = _Renderer(settings)
+    if settings is not None:
+        _worker = _Renderer(settings)
+    else:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
 
 
-def _render_in_worker(job: PdfJob) -> tuple[str, list[str], int]:
-    """Render one page; return (error text or "", WeasyPrint's warnings, printed pages) — plain,
-    picklable."""
+def _renderer(settings: PdfSettings | None) -> _Renderer:
+    """The renderer for ``settings`` (None: the one set up by ``_init_worker``), made on the
+    first job that brings them."""
+    global _worker, _font_config
+    if settings is not None and (_worker is None or _worker.settings != settings):
+        font_config, _font_config = _font_config, None
+        _worker = _Renderer(settings, font_config)
     assert _worker is not None
+    return _worker
+
+
+def _warm() -> dict[str, str | None]:
+    """A pool's first call to each worker: nothing to do (the initializer did the work), but
+    it makes the pool start its processes now. Returns the library look-ups made."""
+    return _take_looked_up()
+
+
+def _take_looked_up() -> dict[str, str | None]:
+    found = dict(_looked_up)
+    _looked_up.clear()
+    return found
+
+
+def _render_in_worker(job: PdfJob, settings: PdfSettings | None = None
+                      ) -> tuple[str, list[str], int, dict[str, str | None]]:
+    """Render one page; return (error text or "", WeasyPrint's warnings, printed pages, library
+    look-ups this worker made and has not reported yet) — plain, picklable."""
     _messages.messages = []
     try:
-        printed = _worker.render(job)
+        printed = _renderer(settings).render(job)
     except Exception as exc:  # sent back as text: WeasyPrint's exceptions may not pickle
-        return f"{type(exc).__name__}: {exc}", _messages.messages, 0
-    return "", _messages.messages, printed
+        return f"{type(exc).__name__}: {exc}", _messages.messages, 0, _take_looked_up()
+    return "", _messages.messages, printed, _take_looked_up()
 
 
 class PdfError(RelatierapportError):
@@ -160,21 +235,115 @@ class Rendered:
     printed_pages: int = 0
 
 
+class _LibraryCache:
+    """The library look-ups pool workers made (name -> ``find_library``'s answer), for the
+    workers started after them. Pickled (when a worker is spawned) as a plain dict: a
+    snapshot, since workers report from the pool's manager thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[str, str | None] = {}
+
+    def learn(self, found: dict[str, str | None]) -> None:
+        if found:
+            with self._lock:
+                self._found = {**self._found, **found}     # replaced, never changed in place
+
+    def snapshot(self) -> dict[str, str | None]:
+        return self._found
+
+    def __reduce__(self):
+        return dict, (self._found,)
+
+
+class _Executor(ProcessPoolExecutor):
+    """A ProcessPoolExecutor that always replaces a worker that retired after
+    ``max_tasks_per_child`` tasks. Python 3.11–3.13's own replacement first takes a token of
+    the idle-worker semaphore, which counts finished tasks rather than idle workers, and if
+    it gets one spawns nobody: with a queue of pages the pool runs out of workers and the
+    build hangs (CPython gh-115634, fixed in later releases without this method being used
+    for it)."""
+
+    _stopping = False
+
+    def _adjust_process_count(self):
+        if threading.current_thread() is self._executor_manager_thread:   # a worker retired
+            if not self._stopping and len(self._processes) < self._max_workers:
+                self._spawn_process()
+            return
+        super()._adjust_process_count()
+
+
+class WorkerPool:
+    """PDF worker processes (spawned), started before there is work for them.
+
+    Each worker ends with the build (``_die_with_parent``), imports WeasyPrint and makes its
+    FontConfiguration at once, and sets up the stylesheet on its first job (the settings come
+    with every job); after ``max_documents`` documents it is replaced by a fresh one. Use as a
+    context manager, or ``close()`` (waits for submitted work) / ``stop()`` (kills).
+    """
+
+    def __init__(self, workers: int, max_documents: int | None = MAX_DOCUMENTS_PER_WORKER):
+        self.workers = workers
+        self.libraries = _LibraryCache()
+        self.executor = _Executor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_init_worker, initargs=(None, os.getpid(), self.libraries),
+                                  max_tasks_per_child=max_documents)
+        for _ in range(workers):     # the executor spawns a worker per submission while none is idle
+            self.executor.submit(_warm).add_done_callback(self._learn)
+
+    def _learn(self, future: Future) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self.libraries.learn(future.result())
+
+    def submit(self, job: PdfJob, settings: PdfSettings) -> Future:
+        return self.executor.submit(_render_in_worker, job, settings)
+
+    def processes(self) -> list:
+        """The live worker processes (for measurements)."""
+        return list((getattr(self.executor, "_processes", None) or {}).values())
+
+    def close(self) -> None:
+        """Wait for submitted work, then end the workers."""
+        self.executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """End the pool now: queued pages are dropped, pages being rendered are killed."""
+        _stop(self.executor)
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.stop()
+
+
+def start_pool(workers: int, max_documents: int | None = MAX_DOCUMENTS_PER_WORKER) -> WorkerPool:
+    """A warm pool of ``workers`` PDF workers, starting now (see ``WorkerPool``)."""
+    return WorkerPool(workers, max_documents)
+
+
 def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
-               on_done: Callable[[], None] = lambda: None) -> Rendered:
-    """Render every job; raise PdfError naming a page that failed."""
+               on_done: Callable[[], None] = lambda: None, pool: WorkerPool | None = None) -> Rendered:
+    """Render every job; raise PdfError naming a page that failed. ``pool``: a started pool to
+    use (it stays open), else one is started here when there are enough jobs."""
     rendered = Rendered()
     warnings = rendered.warnings
 
-    def finished(job: PdfJob, outcome: tuple[str, list[str], int]) -> None:
-        error, messages, printed = outcome
+    def finished(job: PdfJob, outcome: tuple[str, list[str], int, dict]) -> None:
+        error, messages, printed, looked_up = outcome
+        if pool is not None:
+            pool.libraries.learn(looked_up)
         if error:
             raise PdfError(job.label, error)
         warnings.extend((job.label, message) for message in messages)
         rendered.printed_pages += printed
         on_done()
 
-    if workers <= 1 or count < POOL_THRESHOLD:
+    if pool is None and (workers <= 1 or count < POOL_THRESHOLD):
         old = gc.get_threshold()
         _init_worker(settings)
         try:
@@ -183,30 +352,40 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
         finally:
             gc.set_threshold(*old)
         return rendered
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(settings, os.getpid())) as pool, _ended_by_signals(pool):
+    if pool is None:
+        with WorkerPool(workers) as own:
+            return render_all(jobs, count, settings, workers, on_done, own)
+    with _ended_by_signals():
         pending: dict[Future, PdfJob] = {}
 
         def collect(done: set[Future]) -> None:
             for future in sorted(done, key=lambda f: pending[f].target):
-                finished(pending.pop(future), future.result())
+                job = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool as exc:     # a worker died (killed, out of memory)
+                    raise PdfError(job.label, f"the PDF worker ended unexpectedly ({exc})") from exc
+                finished(job, outcome)
 
         try:
             for job in jobs:   # keep the queue short: pages are made lazily and hold memory
-                if len(pending) >= workers * 4:
+                if len(pending) >= pool.workers * 4:
                     collect(wait(pending, return_when=FIRST_COMPLETED).done)
-                pending[pool.submit(_render_in_worker, job)] = job
+                pending[pool.submit(job, settings)] = job
             collect(wait(pending).done)
         except BaseException:
-            _stop(pool)
+            pool.stop()
             raise
     return rendered
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the pool now: queued pages are dropped, pages being rendered are killed."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    """End the pool now: queued pages are dropped, pages being rendered are killed. No worker
+    is replaced from here on (``_Executor``), and one being replaced is started before the
+    list is taken (replacement happens under the executor's shutdown lock)."""
+    pool._stopping = True
+    with getattr(pool, "_shutdown_lock", None) or contextlib.nullcontext():
+        processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -216,7 +395,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 @contextlib.contextmanager
-def _ended_by_signals(pool: ProcessPoolExecutor):
+def _ended_by_signals():
     """While the pool works, SIGTERM (and SIGHUP) end the build like Ctrl-C does: the workers
     are killed on the way out, never left behind. Only the main thread can set handlers."""
     if threading.current_thread() is not threading.main_thread():
