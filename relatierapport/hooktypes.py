@@ -252,6 +252,7 @@ class BuildState:
     warnings: list["Problem"] = field(default_factory=list)   # output formats add theirs here
     notices: list[str] = field(default_factory=list)
     printed_pages: int | None = None    # pages of the PDFs written, when a format made PDFs
+    pdf_pool: Any = None    # PDF workers the build started early (pdf_output's WorkerPool), or None
 
     def notify(self, notice: str) -> None:
         """Note something about the machine, once per build however often it is said."""

@@ -17,7 +17,6 @@ from relatierapport import environment, hookimpl
 from relatierapport.errors import Problem
 from relatierapport.hooktypes import OutputFormat
 from relatierapport.builtin.outputs.pdf_output.options import config_options, pdf_variant  # noqa: F401 (a hook)
-from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET
 
 
 def write_pdf(pages, out_dir: Path, state) -> list[str]:
@@ -27,6 +26,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     from relatierapport.builtin.outputs.pdf_output.dates import keep_dates_together
     from relatierapport.builtin.outputs.pdf_output.glyphs import missing_glyph, missing_glyphs_warning
     from relatierapport.builtin.outputs.pdf_output.pool import PdfJob, PdfSettings, render_all
+    from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET   # here: PDF workers need not import Jinja2
 
     stylesheet = state.site.stylesheet()
     for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
@@ -52,9 +52,10 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     count = state.site.page_count()
     if state.progress:
         with click.progressbar(length=count, label="PDF", file=sys.stderr) as bar:
-            rendered = render_all(jobs(), count, settings, state.jobs, on_done=lambda: bar.update(1))
+            rendered = render_all(jobs(), count, settings, state.jobs, on_done=lambda: bar.update(1),
+                                  pool=state.pdf_pool)
     else:
-        rendered = render_all(jobs(), count, settings, state.jobs)
+        rendered = render_all(jobs(), count, settings, state.jobs, pool=state.pdf_pool)
     state.printed_pages = (state.printed_pages or 0) + rendered.printed_pages
     characters: dict[int, None] = {}
     missing_in: dict[str, None] = {}

@@ -182,6 +182,9 @@ def _init_worker(settings: PdfSettings | None = None, parent: int | None = None,
     else:
         from weasyprint.text.fonts import FontConfiguration
 
+        import relatierapport.builtin.outputs.pdf_output.fetcher  # noqa: F401  (what the first job needs)
+        import relatierapport.builtin.outputs.pdf_output.metadata  # noqa: F401
+
         _font_config = FontConfiguration()
 
 
@@ -295,6 +298,10 @@ class WorkerPool:
     def _learn(self, future: Future) -> None:
         if not future.cancelled() and future.exception() is None:
             self.libraries.learn(future.result())
+
+    def pays(self, count: int) -> bool:
+        """Whether ``count`` documents are worth this pool (else render_all without it)."""
+        return count >= POOL_THRESHOLD
 
     def submit(self, job: PdfJob, settings: PdfSettings) -> Future:
         return self.executor.submit(_render_in_worker, job, settings)
