@@ -112,3 +112,61 @@ def test_library_cache_pickles_as_a_snapshot():
     cache.learn({"a": "liba.so.1"})
     cache.learn({"b": None})
     assert pickle.loads(pickle.dumps(cache)) == {"a": "liba.so.1", "b": None}
+
+
+# -- the pool a build starts early (build.py) --------------------------------------------------
+
+#: Documents enough for the pool (its threshold, 12: the portfolio and 11 plans), so --jobs 2
+#: keeps the early pool.
+MANY = "id;name;kind;role;owner;category;since;city\n" + "".join(
+    f"K{i};Relatie {i};organisatie;opdrachtgever;M{1 + i % 2};A;01-03-2015;Utrecht\n"
+    for i in range(1, pdf.POOL_THRESHOLD))
+
+
+@pytest.fixture
+def started(monkeypatch) -> list:
+    """The pools build() starts (pdf.start_pool, watched)."""
+    pools = []
+    real = pdf.start_pool
+
+    def start_pool(*args, **kwargs):
+        pools.append(real(*args, **kwargs))
+        return pools[-1]
+
+    monkeypatch.setattr(pdf, "start_pool", start_pool)
+    return pools
+
+
+def _build(tmp_path: Path, relations: str | None, formats: tuple[str, ...], jobs: int = 2):
+    import datetime as dt
+
+    from conftest import write_project
+    from relatierapport.build import BuildOptions, build
+
+    config = write_project(tmp_path, **({"relations": relations} if relations else {}))
+    return build(BuildOptions(config, as_of=dt.date(2026, 11, 1), formats=formats, jobs=jobs, out=tmp_path / "site"))
+
+
+def test_a_build_renders_its_pdfs_with_the_pool_it_started_early(tmp_path, started):
+    result = _build(tmp_path, MANY, ("pdf",))
+    assert len(started) == 1
+    assert started[0].libraries.snapshot(), "the early pool's workers did not render"
+    assert len(list((tmp_path / "site").rglob("*.pdf"))) == pdf.POOL_THRESHOLD
+    assert result.printed_pages >= pdf.POOL_THRESHOLD
+    assert not started[0].processes() or not any(p.is_alive() for p in started[0].processes())
+
+
+def test_a_small_report_stops_the_early_pool_and_renders_here(tmp_path, started, monkeypatch):
+    submitted = []
+    monkeypatch.setattr(pdf.WorkerPool, "submit", lambda self, *args: submitted.append(args))
+    _build(tmp_path, None, ("pdf",))                 # 3 relations: 4 documents
+    assert len(started) == 1 and submitted == []
+    assert sorted(p.name for p in (tmp_path / "site").rglob("*.pdf")) == [
+        "c1.pdf", "k1.pdf", "k2.pdf", "portfolio.pdf"]
+    assert started[0].executor._stopping
+
+
+@pytest.mark.parametrize("relations, formats, jobs", [(MANY, ("html",), 2), (None, ("pdf",), 1)])
+def test_no_early_pool_without_pdfs_or_with_one_job(tmp_path, started, relations, formats, jobs):
+    _build(tmp_path, relations, formats, jobs)
+    assert started == []
