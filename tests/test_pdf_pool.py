@@ -51,6 +51,18 @@ def test_recycled_workers_render_every_page(tmp_path):
         assert [text.strip() for text in printed] == [f"Pagina {number}-{page}" for page in range(1 + number % 3)]
 
 
+def test_a_backlog_outlives_retiring_workers():
+    """Python 3.11's own ProcessPoolExecutor(1, max_tasks_per_child=2) stops after 2 of a
+    backlog of tasks and hangs (CPython gh-115634); the pool's executor replaces every retiring
+    worker."""
+    from concurrent.futures import wait
+
+    with pdf.WorkerPool(1, max_documents=2) as pool:
+        futures = [pool.executor.submit(pdf._warm) for _ in range(6)]
+        done, not_done = wait(futures, timeout=300)
+    assert not not_done, f"{len(not_done)} of 6 tasks never ran: the pool ran out of workers"
+
+
 def test_a_failing_page_is_named_and_the_pool_ends(tmp_path):
     (tmp_path / "out").mkdir()
     jobs = _jobs(tmp_path, 6, broken=4)
