@@ -4,7 +4,7 @@ against a baseline measured in the same run.
     git archive 89c3856 relatierapport | tar -x -C benchmarks/work/before-pool   # once
     python benchmarks/bench_pool.py --before benchmarks/work/before-pool         # everything
     python benchmarks/bench_pool.py --parts start                                # ~1 minute
-    python benchmarks/bench_pool.py --parts memory --max-documents 0 50 100 200  # 0: never replaced
+    python benchmarks/bench_pool.py --parts memory --memory-cases 0/0 200/10 --documents 300
 
 Parts (``--parts``, default all three):
 
@@ -17,12 +17,18 @@ speedup  The example project (copied as bench_build.py --example does) built wit
          ``--format html --format pdf`` and ``--jobs 1`` / ``--jobs 2``, each a fresh
          ``python -m relatierapport build``, in rounds; with ``--before`` the same builds of an
          export of an older package (PYTHONPATH) in the same rounds. Best of ``--repeat``.
-memory   Every page of a generated project (``--relations``, default 1,000: 1,132 documents)
-         rendered by a pool of 2 workers (``render_all`` with a ``WorkerPool``) from the HTML of
-         an html-only build (stylesheet passed pre-parsed, as bench_build.py's "WeasyPrint
-         alone"); after each document the RSS of every live worker is read from /proc. For
-         each ``--max-documents`` (0 = workers never replaced, the baseline): mean and largest
-         worker RSS over the first 100 and the last 100 documents, and their ratio.
+memory   Every page of a generated project (``--relations``, default 1,000: 1,132 documents;
+         ``--documents`` the first so many) rendered by a pool of 2 workers (``render_all``
+         with a ``WorkerPool``) from the HTML of an html-only build (stylesheet passed
+         pre-parsed, as bench_build.py's "WeasyPrint alone"); after each document the RSS of
+         every live worker is read from /proc. For each of ``--memory-cases`` REPLACE/COLLECT
+         (workers replaced after REPLACE documents, a full garbage collection every COLLECT;
+         0 = never; 0/0 is the pool before this work): mean and largest worker RSS over the
+         first 100 and the last 100 documents, and their ratio.
+
+The start and memory parts run in a ``python -c`` child, so that the spawned workers import
+no ``__main__`` (in a build it is relatierapport's ``__main__``, which multiprocessing does not
+import in workers), not this script and what it imports.
 
 Markdown to stdout and to benchmarks/work/results-pool.md (raw figures in .json).
 """
@@ -204,18 +210,20 @@ def prepare_memory_project(relations: int) -> tuple[Path, Path]:
     return project, site
 
 
-def measure_memory(relations: int, max_documents: list[int], quiet_wait: float) -> dict:
+def measure_memory(relations: int, cases: list[str], quiet_wait: float, limit_pages: int | None = None
+                   ) -> dict:
     from relatierapport.builtin.outputs.pdf_output import pool as pdf
     from relatierapport.render.site import BUILTIN_TEMPLATES
 
     project, site = prepare_memory_project(relations)
-    pages = [site / "index.html", *sorted((site / "relations").glob("*.html"))]
+    pages = [site / "index.html", *sorted((site / "relations").glob("*.html"))][:limit_pages]
     settings = pdf.PdfSettings((str(site / "assets" / "report.css"),),
                                tuple(str(p) for p in (site, project, BUILTIN_TEMPLATES)),
                                build_variant(project))
     results = {}
-    for limit in max_documents:
-        out = project / f"pdf-{limit}"
+    for case in cases:
+        limit, collect = (int(part) for part in case.split("/"))
+        out = project / f"pdf-{limit}-{collect}"
         shutil.rmtree(out, ignore_errors=True)
         (out / "relations").mkdir(parents=True)
 
@@ -229,7 +237,7 @@ def measure_memory(relations: int, max_documents: list[int], quiet_wait: float) 
         pids: set[int] = set()
         load = wait_for_quiet(quiet_wait)
         busy0, started = _busy_seconds(), time.perf_counter()
-        with pdf.WorkerPool(2, max_documents=limit or None) as pool:
+        with pdf.WorkerPool(2, max_documents=limit or None, collect_every=collect) as pool:
             def done() -> None:
                 live = [p.pid for p in pool.processes()]
                 pids.update(live)
@@ -245,18 +253,20 @@ def measure_memory(relations: int, max_documents: list[int], quiet_wait: float) 
                   "first100_max": max(max(s) for s in first if s), "last100_max": max(max(s) for s in last if s),
                   "peak": max(max(s) for s in samples if s),
                   "curve": [round(statistics.fmean(s), 1) if s else None for s in samples]}
-        log(f"  max_documents={limit or 'never'}: {wall:.1f} s, {len(pids)} workers, RSS mean first 100 "
+        log(f"  replaced after {limit or 'never'}, collected every {collect or 'never'}: {wall:.1f} s, {len(pids)} workers, RSS mean first 100 "
             f"{result['first100_mean']:.0f} MB, last 100 {result['last100_mean']:.0f} MB, peak {result['peak']:.0f} MB")
-        results[str(limit)] = result
+        results[case] = result
     return results
 
 
 def memory_table(memory: dict) -> str:
-    rows = ["| workers replaced after | documents | workers started | wall s | machine busy, cores | "
+    rows = ["| workers replaced after | full collection every | documents | workers started | wall s | machine busy, cores | "
             "worker RSS MB, first 100 docs: mean | max | last 100 docs: mean | max | last ÷ first (mean) | "
-            "last ÷ first (max) | peak MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for limit, r in memory.items():
-        rows.append(f"| {'never' if limit == '0' else limit + ' documents'} | {r['documents']} | {r['workers_started']} | "
+            "last ÷ first (max) | peak MB |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for case, r in memory.items():
+        limit, collect = case.split("/")
+        rows.append(f"| {'never' if limit == '0' else limit + ' documents'} | "
+                    f"{'never' if collect == '0' else collect + ' documents'} | {r['documents']} | {r['workers_started']} | "
                     f"{r['wall_s']:.1f} | {r['machine_busy_cores']:.2f} | {r['first100_mean']:.0f} | "
                     f"{r['first100_max']:.0f} | {r['last100_mean']:.0f} | {r['last100_max']:.0f} | "
                     f"**{r['last100_mean'] / r['first100_mean']:.2f}** | {r['last100_max'] / r['first100_max']:.2f} | "
@@ -266,6 +276,14 @@ def memory_table(memory: dict) -> str:
 
 # -- main -------------------------------------------------------------------------------------
 
+def in_child(call: str):
+    """``bench_pool.<call>`` in a ``python -c`` child (see the module's docstring); its JSON."""
+    code = (f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import bench_pool; "
+            f"print(json.dumps(bench_pool.{call}))")
+    return json.loads(subprocess.run([PYTHON, "-c", code], check=True, stdout=subprocess.PIPE, text=True,
+                                     env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parts", nargs="+", choices=("start", "speedup", "memory"),
@@ -274,8 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=2, help="rounds of the speedup builds (best reported)")
     parser.add_argument("--start-rounds", type=int, default=5)
     parser.add_argument("--relations", type=int, default=1000)
-    parser.add_argument("--max-documents", type=int, nargs="+", default=[0, 100],
-                        help="memory: replace workers after this many documents (0: never)")
+    parser.add_argument("--memory-cases", nargs="+", default=["0/0", "200/10"],
+                        help="memory: REPLACE/COLLECT: workers replaced after REPLACE documents, a full "
+                             "garbage collection every COLLECT documents (0: never); default: before "
+                             "(0/0) and the pool's defaults")
+    parser.add_argument("--documents", type=int, help="memory: only the first this many documents (default all)")
     parser.add_argument("--quiet-wait", type=float, default=60)
     args = parser.parse_args(argv)
     WORK.mkdir(exist_ok=True)
@@ -283,21 +304,16 @@ def main(argv: list[str] | None = None) -> int:
     sections = [f"Other load when the run started: {raw['load_at_start']:.2f} cores."]
     if "start" in args.parts:
         log("start: workers spawned one after another")
-        # in a `python -c` child: spawned workers then import no __main__ (as in a build, whose
-        # __main__ is relatierapport's), not this script and what it imports
-        code = (f"import json, sys; sys.path.insert(0, {str(HERE)!r}); import bench_pool; "
-                f"print(json.dumps(bench_pool.measure_start({args.start_rounds})))")
-        raw["start"] = json.loads(subprocess.run([PYTHON, "-c", code], check=True, capture_output=True,
-                                                 text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
-                                                 ).stdout)
+        raw["start"] = in_child(f"measure_start({args.start_rounds})")
         sections.append(start_table(raw["start"]))
     if "speedup" in args.parts:
         log("speedup: the example project, --jobs 1 and 2")
         raw["speedup"] = measure_speedup(args.before, args.repeat, args.quiet_wait)
         sections.append(speedup_table(raw["speedup"]))
     if "memory" in args.parts:
-        log(f"memory: {args.relations} relations, max documents per worker {args.max_documents}")
-        raw["memory"] = measure_memory(args.relations, args.max_documents, args.quiet_wait)
+        log(f"memory: {args.relations} relations, cases {args.memory_cases}")
+        raw["memory"] = in_child(f"measure_memory({args.relations}, {args.memory_cases!r}, {args.quiet_wait}, "
+                                 f"{args.documents})")
         sections.append(memory_table(raw["memory"]))
     text = "\n\n".join(sections)
     print(text)

@@ -182,3 +182,16 @@ def test_a_small_report_stops_the_early_pool_and_renders_here(tmp_path, started,
 def test_no_early_pool_without_pdfs_or_with_one_job(tmp_path, started, relations, formats, jobs):
     _build(tmp_path, relations, formats, jobs)
     assert started == []
+
+
+def test_rendering_here_leaves_the_collector_as_it_was(tmp_path):
+    """In the build's own process the report is frozen for the periodic collections while
+    pages render (gc.freeze), and unfrozen after, with the collector's thresholds."""
+    import gc
+
+    (tmp_path / "out").mkdir()
+    before = gc.get_threshold(), gc.get_freeze_count()
+    jobs = _jobs(tmp_path, pdf.COLLECT_EVERY + 1)
+    rendered = pdf.render_all(iter(jobs), pdf.POOL_THRESHOLD - 1, _settings(tmp_path), 2)
+    assert rendered.printed_pages == sum(1 + n % 3 for n in range(len(jobs)))
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

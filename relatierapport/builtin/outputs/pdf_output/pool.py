@@ -38,10 +38,17 @@ from relatierapport.errors import RelatierapportError
 
 #: Below this many documents a pool costs more than it saves (~1.2 s to start).
 POOL_THRESHOLD = 12
-#: Documents a worker renders before a fresh process replaces it (memory stays flat; see
-#: benchmarks/README.md, "Parallel rendering"). None: workers live as long as the pool.
-MAX_DOCUMENTS_PER_WORKER = 100
+#: Documents a worker renders before a fresh process replaces it: what COLLECT_EVERY does not
+#: give back (fragmentation, caches) cannot pile up, at the cost of a worker start (~0.5 s of
+#: CPU) per 200 documents (~80 s of CPU); the example's 112 pages need none. See
+#: benchmarks/README.md, "Parallel rendering". None: workers live as long as the pool.
+MAX_DOCUMENTS_PER_WORKER = 200
 GC_THRESHOLD = (100_000, 50, 100)
+#: A full garbage collection after every this many documents (0: never). With GC_THRESHOLD
+#: a document's cyclic garbage otherwise waits for a rare full collection: a worker grew
+#: ~2.5 MB a document (75 -> 223 MB over 60 plans); collecting every 10 holds it at ~103 MB
+#: for the same CPU time (benchmarks/README.md, "Parallel rendering").
+COLLECT_EVERY = 10
 PR_SET_PDEATHSIG = 1          # linux/prctl.h
 WATCHDOG_SECONDS = 0.5
 
@@ -64,6 +71,8 @@ class PdfSettings:
 _worker: "_Renderer | None" = None
 _font_config = None              # a warm worker's FontConfiguration, until its first job takes it
 _looked_up: dict[str, str | None] = {}   # library look-ups this worker made itself, reported once
+_collect_every = COLLECT_EVERY
+_documents = 0                   # documents this process has rendered
 
 
 class _Messages(logging.Handler):
@@ -161,13 +170,17 @@ def cache_find_library(known: dict[str, str | None]) -> None:
 
 
 def _init_worker(settings: PdfSettings | None = None, parent: int | None = None,
-                 libraries: dict[str, str | None] | None = None) -> None:
+                 libraries: dict[str, str | None] | None = None, collect_every: int = COLLECT_EVERY) -> None:
     """Set up this process for rendering: with ``settings`` (as a build's single process and
     the benchmarks do) the renderer is made now; without, as a warm pool worker does, only
     WeasyPrint is imported and a FontConfiguration made, and the first job brings the
     settings. ``parent`` (a pool worker): end with that process; ``libraries``: the library
-    look-ups already made (``cache_find_library``)."""
-    global _worker, _font_config
+    look-ups already made (``cache_find_library``); ``collect_every``: see COLLECT_EVERY.
+
+    What is set up here lives as long as the process: it is frozen (``gc.freeze``), so the
+    periodic full collections pass over the documents' objects only."""
+    global _worker, _font_config, _collect_every
+    _collect_every = collect_every
     if parent is not None:
         _die_with_parent(parent)
     if libraries is not None:
@@ -186,6 +199,8 @@ def _init_worker(settings: PdfSettings | None = None, parent: int | None = None,
         import relatierapport.builtin.outputs.pdf_output.metadata  # noqa: F401
 
         _font_config = FontConfiguration()
+    if parent is not None:       # a pool worker; the build's own process unfreezes (render_all)
+        gc.freeze()
 
 
 def _renderer(settings: PdfSettings | None) -> _Renderer:
@@ -215,11 +230,16 @@ def _render_in_worker(job: PdfJob, settings: PdfSettings | None = None
                       ) -> tuple[str, list[str], int, dict[str, str | None]]:
     """Render one page; return (error text or "", WeasyPrint's warnings, printed pages, library
     look-ups this worker made and has not reported yet) — plain, picklable."""
+    global _documents
     _messages.messages = []
     try:
         printed = _renderer(settings).render(job)
     except Exception as exc:  # sent back as text: WeasyPrint's exceptions may not pickle
         return f"{type(exc).__name__}: {exc}", _messages.messages, 0, _take_looked_up()
+    finally:
+        _documents += 1
+        if _collect_every and _documents % _collect_every == 0:
+            gc.collect()
     return "", _messages.messages, printed, _take_looked_up()
 
 
@@ -286,11 +306,12 @@ class WorkerPool:
     context manager, or ``close()`` (waits for submitted work) / ``stop()`` (kills).
     """
 
-    def __init__(self, workers: int, max_documents: int | None = MAX_DOCUMENTS_PER_WORKER):
+    def __init__(self, workers: int, max_documents: int | None = MAX_DOCUMENTS_PER_WORKER,
+                 collect_every: int = COLLECT_EVERY):
         self.workers = workers
         self.libraries = _LibraryCache()
         self.executor = _Executor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=_init_worker, initargs=(None, os.getpid(), self.libraries),
+                                  initializer=_init_worker, initargs=(None, os.getpid(), self.libraries, collect_every),
                                   max_tasks_per_child=max_documents)
         for _ in range(workers):     # the executor spawns a worker per submission while none is idle
             self.executor.submit(_warm).add_done_callback(self._learn)
@@ -353,10 +374,12 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
     if pool is None and (workers <= 1 or count < POOL_THRESHOLD):
         old = gc.get_threshold()
         _init_worker(settings)
+        gc.freeze()          # the report and the build: the periodic collections pass them over
         try:
             for job in jobs:
                 finished(job, _render_in_worker(job))
         finally:
+            gc.unfreeze()
             gc.set_threshold(*old)
         return rendered
     if pool is None:
