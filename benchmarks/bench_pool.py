@@ -142,7 +142,7 @@ def measure_speedup(before: Path | None, repeat: int, quiet_wait: float) -> dict
     for path in codes.values():      # PYTHONPATH must win over the installed (editable) package
         found = subprocess.run([PYTHON, "-c", "import relatierapport; print(relatierapport.__file__)"],
                                env={**os.environ, "PYTHONPATH": str(path)}, capture_output=True, text=True,
-                               check=True).stdout.strip()
+                               check=True, cwd=project).stdout.strip()     # the builds' cwd (sys.path[0])
         if not found.startswith(str(path)):
             raise SystemExit(f"PYTHONPATH={path} imports {found}")
     runs: dict[str, list[dict]] = {}
@@ -210,8 +210,8 @@ def prepare_memory_project(relations: int) -> tuple[Path, Path]:
     return project, site
 
 
-def measure_memory(relations: int, cases: list[str], quiet_wait: float, limit_pages: int | None = None
-                   ) -> dict:
+def measure_memory(relations: int, cases: list[str], quiet_wait: float, limit_pages: int | None = None,
+                   workers: int = 2) -> dict:
     from relatierapport.builtin.outputs.pdf_output import pool as pdf
     from relatierapport.render.site import BUILTIN_TEMPLATES
 
@@ -222,13 +222,14 @@ def measure_memory(relations: int, cases: list[str], quiet_wait: float, limit_pa
                                build_variant(project))
     results = {}
     for case in cases:
-        limit, collect = (int(part) for part in case.split("/"))
+        limit, collect, *documents = (int(part) for part in case.split("/"))
+        case_pages = pages[:documents[0]] if documents else pages
         out = project / f"pdf-{limit}-{collect}"
         shutil.rmtree(out, ignore_errors=True)
         (out / "relations").mkdir(parents=True)
 
         def jobs():
-            for page in pages:
+            for page in case_pages:
                 html = STYLESHEET_LINK.sub("", page.read_text(encoding="utf-8"), count=1)
                 yield pdf.PdfJob(html, page.as_uri(), str(out / page.relative_to(site).with_suffix(".pdf")),
                                  page.stem)
@@ -237,13 +238,13 @@ def measure_memory(relations: int, cases: list[str], quiet_wait: float, limit_pa
         pids: set[int] = set()
         load = wait_for_quiet(quiet_wait)
         busy0, started = _busy_seconds(), time.perf_counter()
-        with pdf.WorkerPool(2, max_documents=limit or None, collect_every=collect) as pool:
+        with pdf.WorkerPool(workers, max_documents=limit or None, collect_every=collect) as pool:
             def done() -> None:
                 live = [p.pid for p in pool.processes()]
                 pids.update(live)
                 samples.append([rss for rss in map(_rss_mb, live) if rss is not None])
 
-            pdf.render_all(jobs(), len(pages), settings, 2, on_done=done, pool=pool)
+            pdf.render_all(jobs(), len(case_pages), settings, workers, on_done=done, pool=pool)
         wall = time.perf_counter() - started
         busy = (_busy_seconds() - busy0) / wall
         first, last = samples[:100], samples[-100:]
@@ -264,7 +265,7 @@ def memory_table(memory: dict) -> str:
             "worker RSS MB, first 100 docs: mean | max | last 100 docs: mean | max | last ÷ first (mean) | "
             "last ÷ first (max) | peak MB |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for case, r in memory.items():
-        limit, collect = case.split("/")
+        limit, collect, *_ = case.split("/")
         rows.append(f"| {'never' if limit == '0' else limit + ' documents'} | "
                     f"{'never' if collect == '0' else collect + ' documents'} | {r['documents']} | {r['workers_started']} | "
                     f"{r['wall_s']:.1f} | {r['machine_busy_cores']:.2f} | {r['first100_mean']:.0f} | "
@@ -293,9 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start-rounds", type=int, default=5)
     parser.add_argument("--relations", type=int, default=1000)
     parser.add_argument("--memory-cases", nargs="+", default=["0/0", "200/10"],
-                        help="memory: REPLACE/COLLECT: workers replaced after REPLACE documents, a full "
-                             "garbage collection every COLLECT documents (0: never); default: before "
-                             "(0/0) and the pool's defaults")
+                        help="memory: REPLACE/COLLECT[/DOCUMENTS]: workers replaced after REPLACE "
+                             "documents, a full garbage collection every COLLECT documents (0: never), "
+                             "the first DOCUMENTS documents (default --documents or all); default: "
+                             "before (0/0) and the pool's defaults")
+    parser.add_argument("--memory-workers", type=int, default=2)
     parser.add_argument("--documents", type=int, help="memory: only the first this many documents (default all)")
     parser.add_argument("--quiet-wait", type=float, default=60)
     args = parser.parse_args(argv)
@@ -313,12 +316,13 @@ def main(argv: list[str] | None = None) -> int:
     if "memory" in args.parts:
         log(f"memory: {args.relations} relations, cases {args.memory_cases}")
         raw["memory"] = in_child(f"measure_memory({args.relations}, {args.memory_cases!r}, {args.quiet_wait}, "
-                                 f"{args.documents})")
+                                 f"{args.documents}, {args.memory_workers})")
         sections.append(memory_table(raw["memory"]))
     text = "\n\n".join(sections)
     print(text)
-    (WORK / "results-pool.md").write_text(text + "\n", encoding="utf-8")
-    (WORK / "results-pool.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    stem = WORK / f"results-pool-{'-'.join(args.parts)}"
+    stem.with_suffix(".md").write_text(text + "\n", encoding="utf-8")
+    stem.with_suffix(".json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     return 0
 
 

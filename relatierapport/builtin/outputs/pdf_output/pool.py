@@ -9,11 +9,12 @@ to repay its start-up. ``weasyprint`` is imported here only, lazily.
 The pool (``WorkerPool``) can be started before the pages exist, when the build starts:
 its workers import WeasyPrint and make their FontConfiguration while the main process
 reads and analyses; the stylesheet and the fetcher's roots (``PdfSettings``) come with the
-jobs and are set up in each worker on its first job. A worker retires after
-``MAX_DOCUMENTS_PER_WORKER`` documents and a fresh one takes its place, so memory stays
-flat however many plans there are; the replacement skips WeasyPrint's ~20 library
-look-ups (``ctypes.util.find_library``, each an ``ldconfig``, ``gcc`` and ``ld`` run): the
-first workers report what they found and later ones are given it.
+jobs and are set up in each worker on its first job. Memory stays flat however many plans
+there are: every process makes a full garbage collection every ``COLLECT_EVERY`` documents,
+and a worker retires after ``MAX_DOCUMENTS_PER_WORKER`` documents and a fresh one takes its
+place. A fresh worker skips WeasyPrint's ~20 library look-ups (``ctypes.util.find_library``,
+each an ``ldconfig``, ``gcc`` and ``ld`` run): the first workers report what they found and
+later ones are given it.
 """
 
 from __future__ import annotations
