@@ -290,8 +290,73 @@ def prepare_report(options: BuildOptions, *,
 def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda stage: None
           ) -> BuildResult:
     """Build the reports into the output folder atomically: all formats succeed or nothing changes."""
+    with _EarlyPdfPool(options) as early:
+        return _build(options, on_stage, early)
+
+
+class _EarlyPdfPool:
+    """PDF worker processes started when the build starts, before reading and analysing, so
+    that their start (importing WeasyPrint, ~0.5 s each) overlaps them: when PDFs are asked
+    for (or by default) and --jobs allows more than one process. Stopped once the sources
+    are read if the report has too few pages for a pool (they are then rendered in this
+    process), stopped on any error, closed when the output is in place. Not started for an
+    incremental rebuild (the output holds the PDFs' digests): it makes few PDFs, if any, and
+    starts a pool itself when enough need WeasyPrint."""
+
+    def __init__(self, options: BuildOptions):
+        self.pool = None
+        if (_jobs(options) > 1 and "pdf" in (options.formats or DEFAULT_FORMATS)
+                and not _incremental(options)):
+            from relatierapport.builtin.outputs.pdf_output.pool import start_pool
+
+            self.pool = start_pool(_jobs(options))
+
+    def on_loaded(self, config: Config, loaded: Loaded) -> None:
+        if self.pool is not None and not self.pool.pays(1 + len(loaded.portfolio.relations)):
+            self.stop()
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+            self.pool = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+    def __enter__(self) -> "_EarlyPdfPool":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.stop() if kind is not None else self.close()
+
+
+def _incremental(options: BuildOptions) -> bool:
+    """Whether the output folder holds the previous build's PDF digests (and ``--clean`` is not
+    given): read from config.toml's ``[project] output`` before the config is validated, so any
+    doubt says no."""
+    from relatierapport.render.reuse import CACHE_FOLDER
+
+    if options.clean:
+        return False
+    try:
+        target = options.out
+        if target is None:
+            output = config_module.read_toml(options.config_path).get("project", {}).get("output", "site")
+            target = options.config_path.parent / output
+        return (target / CACHE_FOLDER / "pdf.json").is_file()
+    except (RelatierapportError, OSError, AttributeError, TypeError, ValueError):
+        return False
+
+
+def _jobs(options: BuildOptions) -> int:
+    return options.jobs or os.cpu_count() or 1
+
+
+def _build(options: BuildOptions, on_stage: Callable[[str], None], early: _EarlyPdfPool) -> BuildResult:
     on_stage("reading and analysing")
-    plugins, report = prepare_report(options)
+    plugins, report = prepare_report(options, on_loaded=early.on_loaded)
     config = report.config
     if options.strict and report.warnings:
         raise StrictError(report.warnings)
@@ -309,7 +374,7 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
 
     from relatierapport.render.site import Site
     site = Site(report, plugins) if any(available[n].needs_pages for n in chosen) else None
-    state = BuildState(report, site, options.jobs or os.cpu_count() or 1, options.progress,
+    state = BuildState(report, site, _jobs(options), options.progress, pdf_pool=early.pool,
                        previous_output=None if options.clean or not (target / "report.json").is_file()
                        else target)
     files: list[str] = []
@@ -324,6 +389,7 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
         if options.strict and state.warnings:
             raise StrictError(state.warnings)
         swap_in(tmp, target)
+    early.close()
     result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report,
                          state.notices, state.printed_pages, state.carried_over)
     plugins.post_build(result, config)

@@ -256,6 +256,7 @@ class BuildState:
     #: (``relatierapport.render.reuse``); None on a first build and with ``build --clean``
     previous_output: Path | None = None
     carried_over: int = 0               # files carried over from it unchanged
+    pdf_pool: Any = None    # PDF workers the build started early (pdf_output's WorkerPool), or None
 
     def notify(self, notice: str) -> None:
         """Note something about the machine, once per build however often it is said."""

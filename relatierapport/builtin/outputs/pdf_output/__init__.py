@@ -18,7 +18,6 @@ from relatierapport import environment, hookimpl
 from relatierapport.errors import Problem
 from relatierapport.hooktypes import OutputFormat
 from relatierapport.builtin.outputs.pdf_output.options import config_options, pdf_variant  # noqa: F401 (a hook)
-from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET
 
 
 def write_pdf(pages, out_dir: Path, state) -> list[str]:
@@ -31,6 +30,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     from relatierapport.builtin.outputs.pdf_output.pool import (POOL_THRESHOLD, PdfJob, PdfSettings,
                                                                Rendered, render_all)
     from relatierapport.render.reuse import Reuse, digest
+    from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET   # here: PDF workers need not import Jinja2
 
     stylesheet = state.site.stylesheet()
     state.site.copy_assets(out_dir)
@@ -76,15 +76,17 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     pending = jobs()
     ahead = list(itertools.islice(pending, POOL_THRESHOLD))
     to_render = len(ahead) if len(ahead) < POOL_THRESHOLD else state.site.page_count()
-    if state.progress:
+    if not ahead:                     # every PDF carried over: WeasyPrint is not even imported
+        rendered = Rendered()
+    elif state.progress:
         with click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr) as bar:
             tick = lambda: bar.update(1)     # noqa: E731
             bar.update(reuse.carried)
             rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
-                                  on_done=done)
+                                  on_done=done, pool=state.pdf_pool)
     else:
         rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
-                              on_done=done)
+                              on_done=done, pool=state.pdf_pool)
     reuse.save(out_dir)
     state.carried_over += reuse.carried
     rendered.warnings[:0] = carried.warnings

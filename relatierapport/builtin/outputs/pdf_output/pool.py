@@ -5,6 +5,16 @@ work around it: one FontConfiguration and one parsed stylesheet per process,
 a raised garbage-collector threshold while rendering, each page its own
 document, and a pool of warm worker processes only when there are enough pages
 to repay its start-up. ``weasyprint`` is imported here only, lazily.
+
+The pool (``WorkerPool``) can be started before the pages exist, when the build starts:
+its workers import WeasyPrint and make their FontConfiguration while the main process
+reads and analyses; the stylesheet and the fetcher's roots (``PdfSettings``) come with the
+jobs and are set up in each worker on its first job. Memory stays flat however many plans
+there are: every process makes a full garbage collection every ``COLLECT_EVERY`` documents,
+and a worker retires after ``MAX_DOCUMENTS_PER_WORKER`` documents and a fresh one takes its
+place. A fresh worker skips WeasyPrint's ~20 library look-ups (``ctypes.util.find_library``,
+each an ``ldconfig``, ``gcc`` and ``ld`` run): the first workers report what they found and
+later ones are given it.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -28,7 +39,17 @@ from relatierapport.errors import RelatierapportError
 
 #: Below this many documents a pool costs more than it saves (~1.2 s to start).
 POOL_THRESHOLD = 12
+#: Documents a worker renders before a fresh process replaces it: what COLLECT_EVERY does not
+#: give back (fragmentation, caches) cannot pile up, at the cost of a worker start (~0.5 s of
+#: CPU) per 200 documents (~80 s of CPU); the example's 112 pages need none. See
+#: benchmarks/README.md, "Parallel rendering". None: workers live as long as the pool.
+MAX_DOCUMENTS_PER_WORKER = 200
 GC_THRESHOLD = (100_000, 50, 100)
+#: A full garbage collection after every this many documents (0: never). With GC_THRESHOLD
+#: a document's cyclic garbage otherwise waits for a rare full collection: a worker grew
+#: ~2.5 MB a document (75 -> 223 MB over 60 plans); collecting every 10 holds it at ~103 MB
+#: for the same CPU time (benchmarks/README.md, "Parallel rendering").
+COLLECT_EVERY = 10
 PR_SET_PDEATHSIG = 1          # linux/prctl.h
 WATCHDOG_SECONDS = 0.5
 
@@ -49,6 +70,10 @@ class PdfSettings:
 
 
 _worker: "_Renderer | None" = None
+_font_config = None              # a warm worker's FontConfiguration, until its first job takes it
+_looked_up: dict[str, str | None] = {}   # library look-ups this worker made itself, reported once
+_collect_every = COLLECT_EVERY
+_documents = 0                   # documents this process has rendered
 
 
 class _Messages(logging.Handler):
@@ -68,15 +93,16 @@ _messages = _Messages()
 class _Renderer:
     """Per-process WeasyPrint state that every document reuses."""
 
-    def __init__(self, settings: PdfSettings):
+    def __init__(self, settings: PdfSettings, font_config=None):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         from relatierapport.builtin.outputs.pdf_output.fetcher import ProjectFetcher
 
+        self.settings = settings
         self.fetcher = ProjectFetcher([Path(root) for root in settings.roots])
         self.output_url = Path(settings.roots[0]).as_uri() + "/"
-        self.font_config = FontConfiguration()
+        self.font_config = font_config or FontConfiguration()
         self.variant = settings.variant
         self.stylesheets = [CSS(filename=path, font_config=self.font_config, url_fetcher=self.fetcher)
                             for path in settings.stylesheets]
@@ -124,28 +150,101 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="relatierapport-parent-watchdog", daemon=True).start()
 
 
-def _init_worker(settings: PdfSettings, parent: int | None = None) -> None:
-    global _worker
+def cache_find_library(known: dict[str, str | None]) -> None:
+    """Answer ``ctypes.util.find_library`` from ``known`` (name -> what it returns) in this
+    process; a name not in it is looked up as usual, then remembered (and reported once, see
+    ``_render_in_worker``). WeasyPrint loads Pango, HarfBuzz and fontconfig through cffi,
+    which asks ``find_library`` for several spellings of each: on Linux every spelling that
+    is not in ldconfig's cache runs ``gcc`` and ``ld``, ~0.35 s of a worker's start.
+    The answers only depend on the machine, so one process's are good for the others
+    during a build (they are never kept longer)."""
+    import ctypes.util
+
+    original = getattr(ctypes.util.find_library, "__wrapped__", ctypes.util.find_library)
+
+    def find_library(name):
+        if name in known:
+            return known[name]
+        found = known[name] = original(name)
+        _looked_up[name] = found
+        return found
+
+    find_library.__wrapped__ = original
+    ctypes.util.find_library = find_library
+
+
+def _init_worker(settings: PdfSettings | None = None, parent: int | None = None,
+                 libraries: dict[str, str | None] | None = None, collect_every: int = COLLECT_EVERY) -> None:
+    """Set up this process for rendering: with ``settings`` (as a build's single process and
+    the benchmarks do) the renderer is made now; without, as a warm pool worker does, only
+    WeasyPrint is imported and a FontConfiguration made, and the first job brings the
+    settings. ``parent`` (a pool worker): end with that process; ``libraries``: the library
+    look-ups already made (``cache_find_library``); ``collect_every``: see COLLECT_EVERY.
+
+    What is set up here lives as long as the process: it is frozen (``gc.freeze``), so the
+    periodic full collections pass over the documents' objects only."""
+    global _worker, _font_config, _collect_every
+    _collect_every = collect_every
     if parent is not None:
         _die_with_parent(parent)
+    if libraries is not None:
+        cache_find_library(dict(libraries))
     gc.set_threshold(*GC_THRESHOLD)
     logger = logging.getLogger("weasyprint")
     if _messages not in logger.handlers:
         logger.addHandler(_messages)
     logger.propagate = False
-    _worker = _Renderer(settings)
+    if settings is not None:
+        _worker = _Renderer(settings)
+    else:
+        from weasyprint.text.fonts import FontConfiguration
+
+        import relatierapport.builtin.outputs.pdf_output.fetcher  # noqa: F401  (what the first job needs)
+        import relatierapport.builtin.outputs.pdf_output.metadata  # noqa: F401
+
+        _font_config = FontConfiguration()
+    if parent is not None:       # a pool worker; the build's own process unfreezes (render_all)
+        gc.freeze()
 
 
-def _render_in_worker(job: PdfJob) -> tuple[str, list[str], int]:
-    """Render one page; return (error text or "", WeasyPrint's warnings, printed pages) — plain,
-    picklable."""
+def _renderer(settings: PdfSettings | None) -> _Renderer:
+    """The renderer for ``settings`` (None: the one set up by ``_init_worker``), made on the
+    first job that brings them."""
+    global _worker, _font_config
+    if settings is not None and (_worker is None or _worker.settings != settings):
+        font_config, _font_config = _font_config, None
+        _worker = _Renderer(settings, font_config)
     assert _worker is not None
+    return _worker
+
+
+def _warm() -> dict[str, str | None]:
+    """A pool's first call to each worker: nothing to do (the initializer did the work), but
+    it makes the pool start its processes now. Returns the library look-ups made."""
+    return _take_looked_up()
+
+
+def _take_looked_up() -> dict[str, str | None]:
+    found = dict(_looked_up)
+    _looked_up.clear()
+    return found
+
+
+def _render_in_worker(job: PdfJob, settings: PdfSettings | None = None
+                      ) -> tuple[str, list[str], int, dict[str, str | None]]:
+    """Render one page; return (error text or "", WeasyPrint's warnings, printed pages, library
+    look-ups this worker made and has not reported yet) — plain, picklable."""
+    global _documents
     _messages.messages = []
     try:
-        printed = _worker.render(job)
+        printed = _renderer(settings).render(job)
     except Exception as exc:  # sent back as text: WeasyPrint's exceptions may not pickle
-        return f"{type(exc).__name__}: {exc}", _messages.messages, 0
-    return "", _messages.messages, printed
+        return f"{type(exc).__name__}: {exc}", _messages.messages, 0, _take_looked_up()
+    finally:
+        _documents += 1
+        if _collect_every and _documents % _collect_every == 0:
+            gc.collect()
+    return "", _messages.messages, printed, _take_looked_up()
 
 
 class PdfError(RelatierapportError):
@@ -163,55 +262,166 @@ class Rendered:
     printed_pages: int = 0
 
 
+class _LibraryCache:
+    """The library look-ups pool workers made (name -> ``find_library``'s answer), for the
+    workers started after them. Pickled (when a worker is spawned) as a plain dict: a
+    snapshot, since workers report from the pool's manager thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[str, str | None] = {}
+
+    def learn(self, found: dict[str, str | None]) -> None:
+        if found:
+            with self._lock:
+                self._found = {**self._found, **found}     # replaced, never changed in place
+
+    def snapshot(self) -> dict[str, str | None]:
+        return self._found
+
+    def __reduce__(self):
+        return dict, (self._found,)
+
+
+class _Executor(ProcessPoolExecutor):
+    """A ProcessPoolExecutor that always replaces a worker that retired after
+    ``max_tasks_per_child`` tasks. Python 3.11–3.13's own replacement first takes a token of
+    the idle-worker semaphore, which counts finished tasks rather than idle workers, and if
+    it gets one spawns nobody: with a queue of pages the pool runs out of workers and the
+    build hangs (CPython gh-115634, fixed in later releases without this method being used
+    for it)."""
+
+    _stopping = False
+
+    def _adjust_process_count(self):
+        if threading.current_thread() is self._executor_manager_thread:   # a worker retired
+            if not self._stopping and len(self._processes) < self._max_workers:
+                self._spawn_process()
+            return
+        super()._adjust_process_count()
+
+
+class WorkerPool:
+    """PDF worker processes (spawned), started before there is work for them.
+
+    Each worker ends with the build (``_die_with_parent``), imports WeasyPrint and makes its
+    FontConfiguration at once, and sets up the stylesheet on its first job (the settings come
+    with every job); after ``max_documents`` documents it is replaced by a fresh one. Use as a
+    context manager, or ``close()`` (waits for submitted work) / ``stop()`` (kills).
+    """
+
+    def __init__(self, workers: int, max_documents: int | None = MAX_DOCUMENTS_PER_WORKER,
+                 collect_every: int = COLLECT_EVERY):
+        self.workers = workers
+        self.libraries = _LibraryCache()
+        self.executor = _Executor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_init_worker, initargs=(None, os.getpid(), self.libraries, collect_every),
+                                  max_tasks_per_child=max_documents)
+        for _ in range(workers):     # the executor spawns a worker per submission while none is idle
+            self.executor.submit(_warm).add_done_callback(self._learn)
+
+    def _learn(self, future: Future) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self.libraries.learn(future.result())
+
+    def pays(self, count: int) -> bool:
+        """Whether ``count`` documents are worth this pool (else render_all without it)."""
+        return count >= POOL_THRESHOLD
+
+    def submit(self, job: PdfJob, settings: PdfSettings) -> Future:
+        return self.executor.submit(_render_in_worker, job, settings)
+
+    def processes(self) -> list:
+        """The live worker processes (for measurements)."""
+        return list((getattr(self.executor, "_processes", None) or {}).values())
+
+    def close(self) -> None:
+        """Wait for submitted work, then end the workers."""
+        self.executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """End the pool now: queued pages are dropped, pages being rendered are killed."""
+        _stop(self.executor)
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.stop()
+
+
+def start_pool(workers: int, max_documents: int | None = MAX_DOCUMENTS_PER_WORKER) -> WorkerPool:
+    """A warm pool of ``workers`` PDF workers, starting now (see ``WorkerPool``)."""
+    return WorkerPool(workers, max_documents)
+
+
 def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
-               on_done: Callable[[PdfJob, list[str], int], None] = lambda job, messages, printed: None
-               ) -> Rendered:
+               on_done: Callable[[PdfJob, list[str], int], None] = lambda job, messages, printed: None,
+               pool: WorkerPool | None = None) -> Rendered:
     """Render every job; raise PdfError naming a page that failed. ``on_done`` hears of each
-    page written, with WeasyPrint's warnings about it and its printed pages."""
+    page written, with WeasyPrint's warnings about it and its printed pages. ``pool``: a started
+    pool to use (it stays open), else one is started here when there are enough jobs."""
     rendered = Rendered()
     warnings = rendered.warnings
 
-    def finished(job: PdfJob, outcome: tuple[str, list[str], int]) -> None:
-        error, messages, printed = outcome
+    def finished(job: PdfJob, outcome: tuple[str, list[str], int, dict]) -> None:
+        error, messages, printed, looked_up = outcome
+        if pool is not None:
+            pool.libraries.learn(looked_up)
         if error:
             raise PdfError(job.label, error)
         warnings.extend((job.label, message) for message in messages)
         rendered.printed_pages += printed
         on_done(job, messages, printed)
 
-    if workers <= 1 or count < POOL_THRESHOLD:
+    if pool is None and (workers <= 1 or count < POOL_THRESHOLD):
         old = gc.get_threshold()
         _init_worker(settings)
+        gc.freeze()          # the report and the build: the periodic collections pass them over
         try:
             for job in jobs:
                 finished(job, _render_in_worker(job))
         finally:
+            gc.unfreeze()
             gc.set_threshold(*old)
         return rendered
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(settings, os.getpid())) as pool, _ended_by_signals(pool):
+    if pool is None:
+        with WorkerPool(workers) as own:
+            return render_all(jobs, count, settings, workers, on_done, own)
+    with _ended_by_signals():
         pending: dict[Future, PdfJob] = {}
 
         def collect(done: set[Future]) -> None:
             for future in sorted(done, key=lambda f: pending[f].target):
-                finished(pending.pop(future), future.result())
+                job = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool as exc:     # a worker died (killed, out of memory)
+                    raise PdfError(job.label, f"the PDF worker ended unexpectedly ({exc})") from exc
+                finished(job, outcome)
 
         try:
             for job in jobs:   # keep the queue short: pages are made lazily and hold memory
-                if len(pending) >= workers * 4:
+                if len(pending) >= pool.workers * 4:
                     collect(wait(pending, return_when=FIRST_COMPLETED).done)
-                pending[pool.submit(_render_in_worker, job)] = job
+                pending[pool.submit(job, settings)] = job
             collect(wait(pending).done)
         except BaseException:
-            _stop(pool)
+            pool.stop()
             raise
     return rendered
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """End the pool now: queued pages are dropped, pages being rendered are killed."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    """End the pool now: queued pages are dropped, pages being rendered are killed. No worker
+    is replaced from here on (``_Executor``), and one being replaced is started before the
+    list is taken (replacement happens under the executor's shutdown lock)."""
+    pool._stopping = True
+    with getattr(pool, "_shutdown_lock", None) or contextlib.nullcontext():
+        processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
@@ -221,7 +431,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 @contextlib.contextmanager
-def _ended_by_signals(pool: ProcessPoolExecutor):
+def _ended_by_signals():
     """While the pool works, SIGTERM (and SIGHUP) end the build like Ctrl-C does: the workers
     are killed on the way out, never left behind. Only the main thread can set handlers."""
     if threading.current_thread() is not threading.main_thread():
