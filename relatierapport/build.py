@@ -56,6 +56,7 @@ class BuildOptions:
     formats: tuple[str, ...] = ()
     jobs: int | None = None
     progress: bool = False
+    scheduler: str | None = None       # --scheduler: a Dask scheduler's address (else [build] scheduler)
 
 
 @dataclass
@@ -309,6 +310,7 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
     from relatierapport.render.site import Site
     site = Site(report, plugins) if any(available[n].needs_pages for n in chosen) else None
     state = BuildState(report, site, options.jobs or os.cpu_count() or 1, options.progress)
+    state.scheduler, state.scheduler_set_by = _scheduler(options, config)
     files: list[str] = []
     with staging(target) as tmp:
         # json last, so report.json also lists what rendering warned about
@@ -325,6 +327,13 @@ def build(options: BuildOptions, *, on_stage: Callable[[str], None] = lambda sta
                          state.notices, state.printed_pages)
     plugins.post_build(result, config)
     return result
+
+
+def _scheduler(options: BuildOptions, config: Config) -> tuple[str | None, str]:
+    """The Dask scheduler to render on, and where it was set: --scheduler wins over config."""
+    if options.scheduler:
+        return options.scheduler, "--scheduler"
+    return config.sections.get("build", {}).get("scheduler") or None, "[build] scheduler"
 
 
 def _write(plugins: Plugins, output_format, pages, tmp: Path, state: BuildState) -> list[str]:

@@ -252,6 +252,10 @@ class BuildState:
     warnings: list["Problem"] = field(default_factory=list)   # output formats add theirs here
     notices: list[str] = field(default_factory=list)
     printed_pages: int | None = None    # pages of the PDFs written, when a format made PDFs
+    #: A Dask scheduler's address: the PDFs are rendered on its cluster (None: on this machine),
+    #: and where it was set, for messages: "--scheduler" or "[build] scheduler" (config.toml).
+    scheduler: str | None = None
+    scheduler_set_by: str = "--scheduler"
 
     def notify(self, notice: str) -> None:
         """Note something about the machine, once per build however often it is said."""

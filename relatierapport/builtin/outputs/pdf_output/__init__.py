@@ -50,6 +50,9 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
                          (out_dir / f"{page.path}.html").as_uri(), str(out_dir / name), page.title)
 
     count = state.site.page_count()
+    if state.scheduler:     # on a Dask cluster; the PDFs are still written here
+        from relatierapport.builtin.outputs.pdf_output.cluster import cluster_renderer
+        render_all = cluster_renderer(state, out_dir)  # noqa: F811
     if state.progress:
         with click.progressbar(length=count, label="PDF", file=sys.stderr) as bar:
             rendered = render_all(jobs(), count, settings, state.jobs, on_done=lambda: bar.update(1))
