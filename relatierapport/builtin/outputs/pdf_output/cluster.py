@@ -56,6 +56,7 @@ from relatierapport.errors import ConfigError, Problem, RelatierapportError
 #: Chunks stay small enough to spread the work and to make a retry cheap, large enough that
 #: Dask's ~1 ms a task and the shipping of a chunk do not count (one plan: ~0.4 s).
 MAX_CHUNK = 16
+CHUNKS_PER_THREAD = 8
 #: Chunks a worker thread has queued, so none waits while this process makes the next pages.
 QUEUED_PER_THREAD = 2
 #: Retries of a chunk whose task raised (a page WeasyPrint cannot make is not retried: it is
@@ -309,8 +310,9 @@ class Traffic:
 
 
 def chunk_size(pages: int, threads: int) -> int:
-    """About four chunks a worker thread, at most ``MAX_CHUNK`` pages each."""
-    return max(1, min(MAX_CHUNK, pages // max(1, threads * 4)))
+    """About eight chunks a worker thread, so the last chunks leave little idle time, and at
+    most ``MAX_CHUNK`` pages each."""
+    return max(1, min(MAX_CHUNK, pages // max(1, threads * CHUNKS_PER_THREAD)))
 
 
 def _chunks(jobs: Iterable[PdfJob], size: int) -> Iterator[list[PdfJob]]:
