@@ -201,3 +201,15 @@ def test_a_worker_killed_during_the_build_costs_a_retry_not_the_build(cluster, r
         assert killed[0] not in watcher.run(os.getpid).values()
     assert other_files(tmp_path / "cluster") == other_files(local)
     assert pdf_pages(tmp_path / "cluster") == pdf_pages(local)
+
+
+def test_what_a_page_names_is_shipped_and_what_its_text_says_is_not():
+    from relatierapport.builtin.outputs.pdf_output.cluster import html_references
+
+    page = ('<html><head><style>@page { background: url(a.png) } .x { background: url("b.png") }</style>'
+            '<link rel="stylesheet" href=\'f.css\'></head><body>'
+            '<p style="background: url(&quot;c.png&quot;)">Notitie: zie url(/etc/passwd) en '
+            'src=&#34;data/relaties.csv&#34;</p><img src="d.png"><object data="g.svg"></object>'
+            '<svg><image href="e.png"/><rect fill="url(#verloop)"/></svg><a href="k1.pdf">K1</a>'
+            '</body></html>')
+    assert sorted(html_references(page)) == ["a.png", "b.png", "c.png", "d.png", "e.png", "f.css", "g.svg"]

@@ -105,6 +105,10 @@ _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE
 _HTML_ATTRIBUTES = re.compile(
     r"""(?:\s(?:src|data)|<link\b[^>]*?\shref|<(?:image|feImage|use|img)\b[^>]*?\s(?:xlink:)?href)"""
     r"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+#: CSS inside a page: <style> elements and style attributes (not the text: a relation's notes
+#: that say "url(…)" name nothing to fetch).
+_HTML_CSS = re.compile(r"""<style\b[^>]*>(.*?)</style>|\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""",
+                       re.IGNORECASE | re.DOTALL)
 
 
 def _found(pattern: re.Pattern, text: str) -> Iterator[str]:
@@ -120,7 +124,8 @@ def css_references(text: str) -> list[str]:
 def html_references(text: str) -> list[str]:
     """What a page may make WeasyPrint fetch: resources in attributes and in CSS (links are
     not fetched, so an ``<a href>`` is left alone)."""
-    return [html_module.unescape(ref) for ref in _found(_HTML_ATTRIBUTES, text)] + css_references(text)
+    return [html_module.unescape(ref) for ref in _found(_HTML_ATTRIBUTES, text)] + [
+        ref for css in _found(_HTML_CSS, text) for ref in css_references(html_module.unescape(css))]
 
 
 class Packer:
