@@ -95,8 +95,9 @@ def build(config: Path, out: Path, *options: str) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     traffic_file = out.parent / f"{out.name}.traffic.json"
     cpu, started = children_cpu(), time.monotonic()
+    formats = () if "--format" in options else ("--format", "pdf")
     done = subprocess.run([PYTHON, "-c", CHILD, str(traffic_file), "build", "--config", str(config),
-                           "--as-of", AS_OF, "--format", "pdf", "--out", str(out), *options],
+                           "--as-of", AS_OF, *formats, "--out", str(out), *options],
                           capture_output=True, text=True)
     wall, cpu = time.monotonic() - started, children_cpu() - cpu
     if done.returncode != 0:
