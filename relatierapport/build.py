@@ -57,6 +57,7 @@ class BuildOptions:
     jobs: int | None = None
     progress: bool = False
     clean: bool = False        # make every file anew instead of carrying unchanged ones over
+    scheduler: str | None = None       # --scheduler: a Dask scheduler's address (else [build] scheduler)
 
 
 @dataclass
@@ -301,18 +302,19 @@ class _EarlyPdfPool:
     are read if the report has too few pages for a pool (they are then rendered in this
     process), stopped on any error, closed when the output is in place. Not started for an
     incremental rebuild (the output holds the PDFs' digests): it makes few PDFs, if any, and
-    starts a pool itself when enough need WeasyPrint."""
+    starts a pool itself when enough need WeasyPrint; nor when a Dask cluster renders them."""
 
     def __init__(self, options: BuildOptions):
         self.pool = None
         if (_jobs(options) > 1 and "pdf" in (options.formats or DEFAULT_FORMATS)
-                and not _incremental(options)):
+                and not options.scheduler and not _incremental(options)):
             from relatierapport.builtin.outputs.pdf_output.pool import start_pool
 
             self.pool = start_pool(_jobs(options))
 
     def on_loaded(self, config: Config, loaded: Loaded) -> None:
-        if self.pool is not None and not self.pool.pays(1 + len(loaded.portfolio.relations)):
+        if self.pool is not None and (not self.pool.pays(1 + len(loaded.portfolio.relations))
+                                      or config.sections.get("build", {}).get("scheduler")):
             self.stop()
 
     def stop(self) -> None:
@@ -377,6 +379,7 @@ def _build(options: BuildOptions, on_stage: Callable[[str], None], early: _Early
     state = BuildState(report, site, _jobs(options), options.progress, pdf_pool=early.pool,
                        previous_output=None if options.clean or not (target / "report.json").is_file()
                        else target)
+    state.scheduler, state.scheduler_set_by = _scheduler(options, config)
     files: list[str] = []
     with staging(target) as tmp:
         # json last, so report.json also lists what rendering warned about
@@ -394,6 +397,13 @@ def _build(options: BuildOptions, on_stage: Callable[[str], None], early: _Early
                          state.notices, state.printed_pages, state.carried_over)
     plugins.post_build(result, config)
     return result
+
+
+def _scheduler(options: BuildOptions, config: Config) -> tuple[str | None, str]:
+    """The Dask scheduler to render on, and where it was set: --scheduler wins over config."""
+    if options.scheduler:
+        return options.scheduler, "--scheduler"
+    return config.sections.get("build", {}).get("scheduler") or None, "[build] scheduler"
 
 
 def _write(plugins: Plugins, output_format, pages, tmp: Path, state: BuildState) -> list[str]:

@@ -68,6 +68,17 @@ def _config_lines(config_path: Path):
     return errors_located(config_path)
 
 
+def _scheduler_address(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from relatierapport.config import scheduler_problem
+
+    problem = scheduler_problem(value)
+    if problem:
+        raise click.BadParameter(f"{problem}, found {value!r}", ctx, param)
+    return value
+
+
 class _Group(click.Group):
     """Adds the commands of installed plugins (``register_commands``) when they are asked for."""
 
@@ -117,11 +128,16 @@ def main() -> None:
 @click.option("--clean", is_flag=True,
               help="Make every file anew; by default a PDF whose inputs did not change since the "
                    "last build is carried over from it.")
+@click.option("--scheduler", metavar="ADDRESS", callback=_scheduler_address,
+              help="Render the PDFs on a Dask cluster: its scheduler's address, e.g. "
+                   "tcp://10.0.0.5:8786 (needs relatierapport[dask]; default: [build] scheduler in "
+                   "config.toml, else this machine).")
 @click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write what the build did as JSON (counts, warnings, files; or the error) for CI.")
 @_disable_option
 def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, strict: bool,
-          jobs: int | None, clean: bool, summary_path: Path | None, disable: tuple[str, ...]) -> None:
+          jobs: int | None, clean: bool, scheduler: str | None, summary_path: Path | None,
+          disable: tuple[str, ...]) -> None:
     """Read, analyse and render the reports into the output folder."""
     from relatierapport import summary
     from relatierapport.build import BuildOptions, build as run_build
@@ -135,7 +151,7 @@ def build(config_path: Path, out: Path | None, formats: tuple[str, ...], as_of, 
 
     options = BuildOptions(config_path, as_of=as_of, strict=strict,
                            disable=disable, out=out, formats=formats, jobs=jobs, progress=progress,
-                           clean=clean)
+                           clean=clean, scheduler=scheduler)
     try:
         with _config_lines(config_path):
             result = run_build(options, on_stage=on_stage)

@@ -24,7 +24,7 @@ from relatierapport.options import (_NOTHING, Date, ListOf, Number, Option, Opti
                                     Table, Text)
 from relatierapport.toml_lines import KeyLines
 
-TOP_LEVEL = ("project", "sources", "identity", "business", "plugins", "goals")
+TOP_LEVEL = ("project", "sources", "identity", "business", "build", "plugins", "goals")
 
 #: The [project] section; owned by the core because it decides which plugins load.
 PROJECT = OptionGroup("project", (
@@ -36,6 +36,32 @@ PROJECT = OptionGroup("project", (
     Option("as_of", Date(), None, "The report date, e.g. 2026-11-01 (a TOML date, no quotes): the "
            "report is made as on that day. Left out: today. `--as-of` on the command line overrides it."),
 ), "The project as a whole.")
+
+#: Address schemes a Dask scheduler listens on (distributed's comm backends).
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def scheduler_problem(address: str) -> str | None:
+    """What is wrong with a Dask scheduler address ("tcp://10.0.0.5:8786"), or None."""
+    scheme, separator, rest = address.partition("://")
+    if not separator:
+        scheme, rest = "tcp", address           # Dask reads "10.0.0.5:8786" as tcp://
+    if scheme not in SCHEDULER_SCHEMES or not rest.strip() or any(c.isspace() for c in address):
+        return ('expected a Dask scheduler address such as "tcp://10.0.0.5:8786" (schemes: '
+                f'{", ".join(SCHEDULER_SCHEMES)})')
+    return None
+
+
+#: The [build] section: how the build runs, not what it shows.
+BUILD = OptionGroup("build", (
+    Option("scheduler", Text(), None,
+           'A Dask distributed scheduler, e.g. "tcp://10.0.0.5:8786": the PDFs are rendered on its '
+           "cluster and written here (needs the extra relatierapport[dask] here and on every "
+           "worker). The pages go to the cluster's workers with the relation data in them. Left "
+           "out: on this machine. `--scheduler` on the command line overrides it.",
+           check=scheduler_problem),
+), "How the build runs (not what it shows): where the PDFs are rendered. See the manual's "
+   "page Beyond one machine.")
 
 #: Keys every [[sources]] table has, whatever its type.
 SOURCE_OPTIONS: tuple[Option, ...] = (
@@ -302,7 +328,8 @@ def validate(raw: dict[str, Any], path: Path, groups: list[OptionGroup],
 
     sections = {"project": checker.section("[project]", raw.get("project", {}),
                                            declared["project"].options),
-                "identity": checker.section("[identity]", raw.get("identity", {}), IDENTITY.options)}
+                "identity": checker.section("[identity]", raw.get("identity", {}), IDENTITY.options),
+                "build": checker.section("[build]", raw.get("build", {}), BUILD.options)}
     plugin_tables = raw.get("plugins", {})
     if not isinstance(plugin_tables, dict):
         checker.errors.append(Problem(file, "expected tables [plugins.NAME]", field="[plugins]"))

@@ -257,6 +257,10 @@ class BuildState:
     previous_output: Path | None = None
     carried_over: int = 0               # files carried over from it unchanged
     pdf_pool: Any = None    # PDF workers the build started early (pdf_output's WorkerPool), or None
+    #: A Dask scheduler's address: the PDFs are rendered on its cluster (None: on this machine),
+    #: and where it was set, for messages: "--scheduler" or "[build] scheduler" (config.toml).
+    scheduler: str | None = None
+    scheduler_set_by: str = "--scheduler"
 
     def notify(self, notice: str) -> None:
         """Note something about the machine, once per build however often it is said."""

@@ -154,3 +154,31 @@ def test_links_between_the_pdfs_are_relative_to_the_pdf(built):
 
     assert {"relations/k1.pdf", "relations/k2.pdf", "relations/c1.pdf"} <= uris("portfolio.pdf")
     assert not [uri for name in PDFS for uri in uris(name) if uri.startswith("file:") or "building" in uri]
+
+
+def png() -> bytes:
+    """A small logo (Pillow comes with WeasyPrint)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 4), (30, 90, 160)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_page_with_an_image_gives_the_same_pdf_in_any_output_folder(tmp_path):
+    """WeasyPrint names an embedded image after its URL; the pages are laid out under one fixed
+    URL whatever folder the build writes to (its staging folder changes every build), so an
+    incremental build, a clean build and a build elsewhere give the same bytes."""
+    config = write_project(tmp_path / "project")
+    (config.parent / "templates" / "assets").mkdir(parents=True)
+    (config.parent / "templates" / "assets" / "logo.png").write_bytes(png())
+    (config.parent / "templates" / "relation.html").write_text(
+        '{% extends "builtin/relation.html" %}{% block content %}'
+        '<img src="{{ root }}assets/logo.png" alt="logo" style="width: 2cm">{{ super() }}'
+        '{% endblock %}', encoding="utf-8")
+    build(config, tmp_path / "one")
+    build(config, tmp_path / "two", "--clean")
+    assert b"/Image" in (tmp_path / "one" / "relations" / "k1.pdf").read_bytes()
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")

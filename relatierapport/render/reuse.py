@@ -62,6 +62,8 @@ def fonts_fingerprint() -> str:
     parts: list[str] = []
     for folder in FONT_FOLDERS:
         root = Path(os.path.expanduser(folder))
+        if not root.is_dir():
+            continue
         for directory, _, files in sorted(os.walk(root)):
             for name in sorted(files):
                 path = os.path.join(directory, name)
@@ -71,6 +73,21 @@ def fonts_fingerprint() -> str:
                     continue
                 parts.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
     return digest(*parts)
+
+
+def installed_version(package: str) -> str:
+    """The version of an installed package, read from its own dist-info beside it (not by
+    searching every folder of sys.path, as importlib.metadata.version does), without importing
+    it; "" when it cannot be told."""
+    from importlib.metadata import Distribution
+    from importlib.util import find_spec
+
+    spec = find_spec(package)
+    if spec is None or not spec.origin:
+        return ""
+    for info in sorted(Path(spec.origin).parent.parent.glob(f"{package}-*.dist-info")):
+        return Distribution.at(info).version or ""
+    return ""
 
 
 @dataclass

@@ -27,6 +27,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     without a font one warning per build, the rest warnings; dates are kept on one line."""
     from relatierapport.builtin.outputs.pdf_output.dates import keep_dates_together
     from relatierapport.builtin.outputs.pdf_output.glyphs import missing_glyph, missing_glyphs_warning
+    from relatierapport.builtin.outputs.pdf_output.links import OUTPUT_URL
     from relatierapport.builtin.outputs.pdf_output.pool import (POOL_THRESHOLD, PdfJob, PdfSettings,
                                                                Rendered, render_all)
     from relatierapport.render.reuse import Reuse, digest
@@ -65,7 +66,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
                 for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
                     state.notify(notice)
                 machine_checked = True
-            yield PdfJob(html, (out_dir / f"{page.path}.html").as_uri(), str(out_dir / name), page.title)
+            yield PdfJob(html, f"{OUTPUT_URL}{page.path}.html", str(out_dir / name), page.title)
 
     def done(job, messages: list[str], printed: int) -> None:
         name = Path(job.target).relative_to(out_dir).as_posix()
@@ -76,6 +77,9 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     pending = jobs()
     ahead = list(itertools.islice(pending, POOL_THRESHOLD))
     to_render = len(ahead) if len(ahead) < POOL_THRESHOLD else state.site.page_count()
+    if state.scheduler:     # on a Dask cluster; the PDFs are still written here
+        from relatierapport.builtin.outputs.pdf_output.cluster import cluster_renderer
+        render_all = cluster_renderer(state, out_dir)  # noqa: F811
     if not ahead:                     # every PDF carried over: WeasyPrint is not even imported
         rendered = Rendered()
     elif state.progress:
@@ -112,13 +116,11 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
 def stamp(settings, stylesheet: Path, out_dir: Path) -> dict:
     """What every PDF of this build is made with besides its HTML: a previous build's PDFs are
     carried over only when all of it is the same (``relatierapport.render.reuse``)."""
-    from importlib.metadata import version
-
     from relatierapport import __version__
-    from relatierapport.render.reuse import file_digest, fonts_fingerprint, tree_digest
+    from relatierapport.render.reuse import file_digest, fonts_fingerprint, installed_version, tree_digest
 
-    return {"relatierapport": __version__, "weasyprint": version("weasyprint"),
-            "pydyf": version("pydyf"), "renderer": tree_digest(Path(__file__).parent),
+    return {"relatierapport": __version__, "weasyprint": installed_version("weasyprint"),
+            "pydyf": installed_version("pydyf"), "renderer": tree_digest(Path(__file__).parent),
             "variant": settings.variant, "stylesheet": file_digest(stylesheet),
             "assets": tree_digest(out_dir / "assets"), "fonts": fonts_fingerprint()}
 

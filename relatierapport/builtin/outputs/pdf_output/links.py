@@ -1,10 +1,9 @@
 """Links between the PDFs of one output, kept relative.
 
-WeasyPrint makes every link absolute against the page's base URL, which is the
-staging folder of the build (``.site.building-…``): a link from portfolio.pdf to
-a plan would lead to a folder that is gone once the build is swapped in, name a
-path of this machine inside every PDF, and differ from build to build. A link
-into the output folder is therefore written relative to the PDF that holds it
+WeasyPrint makes every link absolute against the page's base URL (under
+``OUTPUT_URL``, standing for the build's staging folder): a link from
+portfolio.pdf to a plan would lead nowhere. A link into the output folder is
+therefore written relative to the PDF that holds it
 ("relations/k1.pdf", "../portfolio.pdf"), which PDF viewers resolve against the
 PDF's own location wherever the folder is moved or copied to.
 """
@@ -14,10 +13,16 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import unquote, urlsplit
 
+#: Where the pages of a PDF build seem to be, whatever folder the build writes to (the fetcher
+#: reads it from the real one, see fetcher.py): links into it are made relative here.
+OUTPUT_URL = "file:///relatierapport-output/"
+
 
 def relative_links(document, page_url: str, output_url: str) -> None:
     """Rewrite the laid-out ``document``'s external links that lead into ``output_url`` (the
     output folder's file URL, ending in "/") relative to ``page_url``."""
+    if not output_url:
+        return
     if not output_url.endswith("/"):
         output_url += "/"
     here = posixpath.dirname(unquote(urlsplit(page_url).path))

@@ -57,7 +57,7 @@ WATCHDOG_SECONDS = 0.5
 @dataclass(frozen=True)
 class PdfJob:
     html: str
-    base_url: str          # file URL of the page, so relative links resolve in the output folder
+    base_url: str          # the page's URL under fetcher.OUTPUT_URL: relative links resolve in the output
     target: str            # where to write the PDF
     label: str             # the page, for error messages
 
@@ -98,10 +98,12 @@ class _Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         from relatierapport.builtin.outputs.pdf_output.fetcher import ProjectFetcher
+        from relatierapport.builtin.outputs.pdf_output.links import OUTPUT_URL
 
         self.settings = settings
-        self.fetcher = ProjectFetcher([Path(root) for root in settings.roots])
-        self.output_url = Path(settings.roots[0]).as_uri() + "/"
+        self.fetcher = ProjectFetcher([Path(root) for root in settings.roots],
+                                      output=Path(settings.roots[0]) if settings.roots else None)
+        self.output_url = OUTPUT_URL
         self.font_config = font_config or FontConfiguration()
         self.variant = settings.variant
         self.stylesheets = [CSS(filename=path, font_config=self.font_config, url_fetcher=self.fetcher)
