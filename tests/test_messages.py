@@ -126,7 +126,7 @@ def test_a_misspelled_section_plugin_table_key_and_source_type_get_the_close_nam
     warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
     assert warnings == [
         "warning: config.toml:24: [projcet]: unknown section; did you mean [project]? "
-        "(known: project, sources, identity, business, plugins, goals)",
+        "(known: project, sources, identity, business, build, plugins, goals)",
         "warning: config.toml:31: [plugins.health] trend_month: unknown key; did you mean trend_months? "
         "(known keys: bands, cadence_zero_periods, fast_resolution_days, keywords, list_limit, "
         "min_known_indicators, no_response_after, proactive_exclude, referral_months, referral_target, repeat_months, "
