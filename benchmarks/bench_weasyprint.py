@@ -68,12 +68,12 @@ def child(project: Path, ids: list[str], out: Path, keep: Path | None) -> dict:
     t0 = time.process_time()
     pdf._init_worker(pdf.PdfSettings((str(site.stylesheet()),), roots, pdf_variant(report.config)))
     setup_ms = (time.process_time() - t0) * 1000
-    error, _, _ = pdf._render_in_worker(jobs[0])          # warm-up: fonts, caches
+    error, *_ = pdf._render_in_worker(jobs[0])          # warm-up: fonts, caches
     assert not error, error
     plans = []
     for job in jobs:
         c0, w0 = time.process_time(), time.perf_counter()
-        error, messages, printed = pdf._render_in_worker(job)
+        error, messages, printed, *_ = pdf._render_in_worker(job)
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0
         assert not error, f"{job.label}: {error}"
         plans.append({"cpu_ms": cpu * 1000, "wall_ms": wall * 1000, "pages": printed,

@@ -237,9 +237,15 @@ def _render_in_worker(job: PdfJob, settings: PdfSettings | None = None
     """Render one page; return (error text or "", WeasyPrint's warnings, printed pages, library
     look-ups this worker made and has not reported yet) — plain, picklable."""
     global _documents
+    try:
+        # made on a worker's first page: what WeasyPrint says about the stylesheet meanwhile
+        # (properties it ignores) is not about the page, as before the renderer was made lazily
+        renderer = _renderer(settings)
+    except Exception as exc:  # sent back as text: WeasyPrint's exceptions may not pickle
+        return f"{type(exc).__name__}: {exc}", [], 0, _take_looked_up()
     _messages.messages = []
     try:
-        printed = _renderer(settings).render(job)
+        printed = renderer.render(job)
     except Exception as exc:  # sent back as text: WeasyPrint's exceptions may not pickle
         return f"{type(exc).__name__}: {exc}", _messages.messages, 0, _take_looked_up()
     finally:
