@@ -182,3 +182,31 @@ def test_a_page_with_an_image_gives_the_same_pdf_in_any_output_folder(tmp_path):
     build(config, tmp_path / "two", "--clean")
     assert b"/Image" in (tmp_path / "one" / "relations" / "k1.pdf").read_bytes()
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_a_fresh_install_writing_bytecode_carries_on_its_second_build(tmp_path):
+    """Python writes the PDF code's bytecode (__pycache__) as modules are first imported, some
+    only once a page is rendered: the build's stamp is made from the sources, so bytecode
+    appearing between two builds does not make every PDF again."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    import relatierapport
+
+    package = tmp_path / "install"
+    shutil.copytree(Path(relatierapport.__file__).parent, package / "relatierapport",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    config = write_project(tmp_path / "project")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    env["PYTHONPATH"] = str(package)
+    outputs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "relatierapport", "build", "--config", str(config),
+                               "--as-of", AS_OF, "--format", "pdf", "--out", str(tmp_path / "site"),
+                               "--jobs", "1"], env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert list((package / "relatierapport" / "builtin" / "outputs" / "pdf_output").glob("__pycache__/*.pyc"))
+    assert "unchanged" not in outputs[0] and "4 unchanged" in outputs[1]

@@ -47,11 +47,12 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def tree_digest(folder: Path) -> str:
-    """Every file under ``folder``: its path relative to it and its bytes (empty: no folder)."""
+def tree_digest(folder: Path, pattern: str = "*") -> str:
+    """Every file under ``folder`` whose name matches ``pattern``: its path relative to it and
+    its bytes (empty: no folder)."""
     parts: list[str] = []
     if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
             parts += [path.relative_to(folder).as_posix(), file_digest(path)]
     return digest(*parts)
 

@@ -120,7 +120,7 @@ def stamp(settings, stylesheet: Path, out_dir: Path) -> dict:
     from relatierapport.render.reuse import file_digest, fonts_fingerprint, installed_version, tree_digest
 
     return {"relatierapport": __version__, "weasyprint": installed_version("weasyprint"),
-            "pydyf": installed_version("pydyf"), "renderer": tree_digest(Path(__file__).parent),
+            "pydyf": installed_version("pydyf"), "renderer": tree_digest(Path(__file__).parent, "*.py"),
             "variant": settings.variant, "stylesheet": file_digest(stylesheet),
             "assets": tree_digest(out_dir / "assets"), "fonts": fonts_fingerprint()}
 
