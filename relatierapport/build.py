@@ -305,6 +305,7 @@ class _EarlyPdfPool:
     starts a pool itself when enough need WeasyPrint; nor when a Dask cluster renders them."""
 
     def __init__(self, options: BuildOptions):
+        self.options = options
         self.pool = None
         if (_jobs(options) > 1 and "pdf" in (options.formats or DEFAULT_FORMATS)
                 and not options.scheduler and not _incremental(options)):
@@ -314,7 +315,7 @@ class _EarlyPdfPool:
 
     def on_loaded(self, config: Config, loaded: Loaded) -> None:
         if self.pool is not None and (not self.pool.pays(1 + len(loaded.portfolio.relations))
-                                      or config.sections.get("build", {}).get("scheduler")):
+                                      or _scheduler(self.options, config)[0]):
             self.stop()
 
     def stop(self) -> None:
@@ -338,7 +339,7 @@ def _incremental(options: BuildOptions) -> bool:
     """Whether the output folder holds the previous build's PDF digests (and ``--clean`` is not
     given): read from config.toml's ``[project] output`` before the config is validated, so any
     doubt says no."""
-    from relatierapport.render.reuse import CACHE_FOLDER
+    from relatierapport.render.reuse import manifest
 
     if options.clean:
         return False
@@ -347,7 +348,7 @@ def _incremental(options: BuildOptions) -> bool:
         if target is None:
             output = config_module.read_toml(options.config_path).get("project", {}).get("output", "site")
             target = options.config_path.parent / output
-        return (target / CACHE_FOLDER / "pdf.json").is_file()
+        return manifest(target, "pdf").is_file()
     except (RelatierapportError, OSError, AttributeError, TypeError, ValueError):
         return False
 

@@ -76,6 +76,11 @@ def fonts_fingerprint() -> str:
     return digest(*parts)
 
 
+def manifest(output: Path, name: str) -> Path:
+    """Where an output folder keeps the digests of format ``name``'s files."""
+    return output / CACHE_FOLDER / f"{name}.json"
+
+
 def installed_version(package: str) -> str:
     """The version of an installed package, read from its own dist-info beside it (not by
     searching every folder of sys.path, as importlib.metadata.version does), without importing
@@ -115,10 +120,10 @@ class Reuse:
         self.old: dict[str, Entry] = {}
         self.new: dict[str, Entry] = {}
         self.carried = 0
-        manifest = previous / CACHE_FOLDER / f"{name}.json" if previous is not None else None
-        if manifest is not None and manifest.is_file():
+        path = manifest(previous, name) if previous is not None else None
+        if path is not None and path.is_file():
             try:
-                data = orjson.loads(manifest.read_bytes())
+                data = orjson.loads(path.read_bytes())
             except orjson.JSONDecodeError:
                 data = {}
             if isinstance(data, dict) and data.get("stamp") == stamp:
@@ -153,9 +158,9 @@ class Reuse:
     def save(self, staging: Path) -> None:
         """Write this build's manifest into the staging folder (sorted: the same build writes
         the same bytes)."""
-        folder = staging / CACHE_FOLDER
-        folder.mkdir(exist_ok=True)
-        files = {path: {"inputs": e.inputs, "output": e.output, "extra": e.extra}
-                 for path, e in sorted(self.new.items())}
-        (folder / f"{self.name}.json").write_bytes(
+        path = manifest(staging, self.name)
+        path.parent.mkdir(exist_ok=True)
+        files = {name: {"inputs": e.inputs, "output": e.output, "extra": e.extra}
+                 for name, e in sorted(self.new.items())}
+        path.write_bytes(
             orjson.dumps({"stamp": self.stamp, "files": files}, option=orjson.OPT_INDENT_2))

@@ -8,6 +8,7 @@ are enough of them (``--jobs``).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sys
 from pathlib import Path
@@ -82,15 +83,15 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
         render_all = cluster_renderer(state, out_dir)  # noqa: F811
     if not ahead:                     # every PDF carried over: WeasyPrint is not even imported
         rendered = Rendered()
-    elif state.progress:
-        with click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr) as bar:
-            tick = lambda: bar.update(1)     # noqa: E731
-            bar.update(reuse.carried)
+    else:
+        progress = (click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr)
+                    if state.progress else contextlib.nullcontext())
+        with progress as bar:
+            if bar is not None:
+                tick = lambda: bar.update(1)     # noqa: E731
+                bar.update(reuse.carried)
             rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
                                   on_done=done, pool=state.pdf_pool)
-    else:
-        rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
-                              on_done=done, pool=state.pdf_pool)
     reuse.save(out_dir)
     state.carried_over += reuse.carried
     rendered.warnings[:0] = carried.warnings

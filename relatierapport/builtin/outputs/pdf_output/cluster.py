@@ -83,7 +83,6 @@ class Shipment:
     #: exception a local build's fetcher raised for it
     files: dict
     token: str = ""                                    # a digest: a worker's renderer is kept per token
-    output_url: str = ""                               # the output folder's URL: links into it made relative
 
     def size(self) -> int:
         return sum(len(data) for _, data in self.stylesheets) + _files_size(self.files)
@@ -186,8 +185,7 @@ class Packer:
         for key, item in sorted(files.items()):
             digest.update(key.encode() + b"\0" + (hashlib.sha256(item[1]).digest()
                                                    if isinstance(item, tuple) else repr(item).encode()))
-        return Shipment(settings.variant, tuple(stylesheets), files, digest.hexdigest()[:16],
-                        OUTPUT_URL)
+        return Shipment(settings.variant, tuple(stylesheets), files, digest.hexdigest()[:16])
 
 
 # -- on a worker --------------------------------------------------------------------
@@ -221,7 +219,6 @@ class _ShippedRenderer(_Renderer):
 
         super().__init__(PdfSettings((), (), shipment.variant))
         self.fetcher = ShippedFetcher(shipment.files)
-        self.output_url = shipment.output_url
         self.stylesheets = [CSS(file_obj=io.BytesIO(data), base_url=url, font_config=self.font_config,
                                 url_fetcher=self.fetcher) for url, data in shipment.stylesheets]
 

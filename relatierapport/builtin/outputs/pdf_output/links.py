@@ -18,17 +18,13 @@ from urllib.parse import unquote, urlsplit
 OUTPUT_URL = "file:///relatierapport-output/"
 
 
-def relative_links(document, page_url: str, output_url: str) -> None:
-    """Rewrite the laid-out ``document``'s external links that lead into ``output_url`` (the
-    output folder's file URL, ending in "/") relative to ``page_url``."""
-    if not output_url:
-        return
-    if not output_url.endswith("/"):
-        output_url += "/"
+def relative_links(document, page_url: str) -> None:
+    """Rewrite the laid-out ``document``'s external links that lead into the output folder
+    (``OUTPUT_URL``) relative to ``page_url``."""
     here = posixpath.dirname(unquote(urlsplit(page_url).path))
     for page in document.pages:
         for index, (kind, target, rectangle, box) in enumerate(page.links):
-            if kind != "external" or not target.startswith(output_url):
+            if kind != "external" or not target.startswith(OUTPUT_URL):
                 continue
             parts = urlsplit(target)
             relative = posixpath.relpath(unquote(parts.path), here)

@@ -98,12 +98,10 @@ class _Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         from relatierapport.builtin.outputs.pdf_output.fetcher import ProjectFetcher
-        from relatierapport.builtin.outputs.pdf_output.links import OUTPUT_URL
 
         self.settings = settings
         self.fetcher = ProjectFetcher([Path(root) for root in settings.roots],
                                       output=Path(settings.roots[0]) if settings.roots else None)
-        self.output_url = OUTPUT_URL
         self.font_config = font_config or FontConfiguration()
         self.variant = settings.variant
         self.stylesheets = [CSS(filename=path, font_config=self.font_config, url_fetcher=self.fetcher)
@@ -122,7 +120,7 @@ class _Renderer:
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=self.fetcher
                         ).render(font_config=self.font_config, **options)
         flatten(document.metadata)       # title, author, … on one line (HTML.write_pdf in two steps)
-        relative_links(document, job.base_url, self.output_url)
+        relative_links(document, job.base_url)
         document.write_pdf(job.target, finisher=lambda laid_out, pdf: printed.append(len(laid_out.pages)),
                            **options)
         return printed[0]
