@@ -263,13 +263,16 @@ def build_cmd(project: Path, out: str, formats: list[str], as_of: str, jobs: int
     return cmd
 
 
-def copy_example(target: Path) -> None:
-    """The repository's own example project (README: *The example project*), as a user has it."""
+def copy_example(target: Path) -> Path:
+    """The repository's own example project (README: *The example project*), as a user has it,
+    in place of whatever ``target`` held; returns its config.toml."""
     repo = HERE.parent
+    shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     shutil.copy(repo / "config.toml", target / "config.toml")
     for name in ("data", "plugins", "templates"):
         shutil.copytree(repo / name, target / name)
+    return target / "config.toml"
 
 
 def measure_size(n: int | str, args: argparse.Namespace) -> SizeResult:

@@ -42,6 +42,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_build import copy_example  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / "work" / "cluster"
@@ -65,15 +68,6 @@ try:
 finally:
     open(sys.argv[1], "w").write(json.dumps(traffic))
 """
-
-
-def copy_example(target: Path) -> Path:
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for name in ("data", "plugins", "templates"):
-        shutil.copytree(REPO / name, target / name)
-    shutil.copy(REPO / "config.toml", target / "config.toml")
-    return target / "config.toml"
 
 
 def children_cpu() -> float:

@@ -41,14 +41,7 @@ WORK = HERE / "work"
 sys.path.insert(0, str(HERE))
 AS_OF = "2026-11-01"
 
-
-def example_project(target: Path) -> Path:
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for name in ("data", "plugins", "templates"):
-        shutil.copytree(REPO / name, target / name)
-    shutil.copy(REPO / "config.toml", target / "config.toml")
-    return target / "config.toml"
+from bench_build import copy_example  # noqa: E402
 
 
 def generated_project(target: Path, relations: int) -> Path:
@@ -135,7 +128,7 @@ def main() -> None:
     args = parser.parse_args()
     name = f"serve-n{args.relations}" if args.relations else "serve-example"
     config = (generated_project(WORK / name, args.relations) if args.relations
-              else example_project(WORK / name))
+              else copy_example(WORK / name))
 
     rows = []
     full, full_cpu = timed_build(config)

@@ -36,6 +36,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_build import copy_example  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
 REPO = HERE.parent
@@ -97,15 +100,6 @@ def export(commit: str) -> Path:
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
     return root
-
-
-def copy_example(target: Path) -> None:
-    """The repository's own example project, as a user has it."""
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    shutil.copy(REPO / "config.toml", target / "config.toml")
-    for name in ("data", "plugins", "templates"):
-        shutil.copytree(REPO / name, target / name)
 
 
 def relation_ids(project: Path, count: int) -> list[str]:
