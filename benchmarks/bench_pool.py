@@ -239,7 +239,7 @@ def measure_memory(relations: int, cases: list[str], quiet_wait: float, limit_pa
         load = wait_for_quiet(quiet_wait)
         busy0, started = _busy_seconds(), time.perf_counter()
         with pdf.WorkerPool(workers, max_documents=limit or None, collect_every=collect) as pool:
-            def done() -> None:
+            def done(job, messages, printed) -> None:      # render_all names what it finished
                 live = [p.pid for p in pool.processes()]
                 pids.update(live)
                 samples.append([rss for rss in map(_rss_mb, live) if rss is not None])

@@ -128,3 +128,29 @@ def test_the_mail_templates_render_in_the_sandbox_too(built, tmp_path, where):
     assert f"{location}: the template tried something a template may not do while writing the " \
            "message to mila@testbureau.nl: using attribute 'update' of a 'dict' object" in result.output
     assert not (tmp_path / "site" / "mail" / "dry-run").exists()
+
+
+def test_an_attribute_judged_safe_once_is_not_thereby_safe_elsewhere(tmp_path):
+    """The sandbox remembers its judgements per (type of object, attribute, type of value):
+    ``.open``/``.name`` allowed on one kind of object, or on a value that is text, stay refused
+    on a path or when the value is a module, whatever was asked first and however often."""
+    import types
+
+    from relatierapport.render.sandbox import TemplateEnvironment, TemplateRefused
+
+    class Card:
+        def __init__(self, value):
+            self.open = "the card's own field"
+            self.name = value
+
+    env = TemplateEnvironment()
+    page = env.from_string("{{ card.open }} {{ card.name }}")
+    assert page.render(card=Card("plain text")) == "the card's own field plain text"
+    with pytest.raises(TemplateRefused):
+        page.render(card=Card(types.ModuleType("os")))     # same type and name, a module's value
+    with pytest.raises(TemplateRefused):
+        env.from_string("{{ path.open }}").render(path=tmp_path)
+    with pytest.raises(TemplateRefused):
+        env.from_string("{{ path.open }}").render(path=tmp_path)   # asked again: still refused
+    assert env.from_string("{{ path.name }}").render(path=tmp_path) == tmp_path.name
+    assert page.render(card=Card("again")) == "the card's own field again"

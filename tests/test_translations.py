@@ -144,3 +144,26 @@ def test_dutch_reports_hold_no_english_fixed_text_and_english_no_dutch(example_p
     assert [en for en, _ in pairs if en in dutch] == []
     assert [nl for _, nl in pairs if nl in english] == []
     assert "Wat deze maand aandacht vraagt" in dutch and "What needs attention this month" in english
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_the_remembered_gettext_gives_what_jinjas_own_gives(autoescape):
+    """``install_translations`` replaces Jinja2's ``_``/``gettext`` by one that remembers each
+    finished text: asked twice, with variables, with "%%" and in either escaping mode, it says
+    what Jinja2's newstyle gettext says."""
+    from jinja2 import Environment
+
+    from relatierapport.render.i18n import install_translations
+
+    source = ('{{ _("page %(page)s of %(pages)s", page="<b>", pages=3) }}|{{ _("page %(page)s of '
+              '%(pages)s", page=1, pages=2) }}|{{ _("100%%") }}|{{ _("Total") }}|{{ _("Total") }}|'
+              '{{ gettext("Total") }}|{% trans n=2 %}{{ n }} &amp; more{% endtrans %}')
+    ours = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    install_translations(ours, "nl")
+    jinjas = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    jinjas.install_gettext_translations(translations("nl"), newstyle=True)
+    expected = jinjas.from_string(source).render()
+    assert ours.from_string(source).render() == expected
+    assert ours.from_string(source).render() == expected           # remembered: the same again
+    assert expected.startswith("pagina &lt;b&gt; van 3|pagina 1 van 2|100%|" if autoescape
+                               else "pagina <b> van 3|pagina 1 van 2|100%|")

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from relatierapport import __version__
 from relatierapport.hooktypes import Page
 from relatierapport.paths import Refusals, Roots, confine_loader, copy_tree, first_file
-from relatierapport.render.i18n import translations
+from relatierapport.render.i18n import install_translations, translations
 from relatierapport.render.sandbox import WHAT_TEMPLATES_MAY_DO, TemplateEnvironment
 from relatierapport.render.slugs import slugs_for
 from relatierapport.render.table_box import boxed_tables
@@ -56,7 +56,7 @@ def make_environment(report: "Report", plugins: "Plugins") -> jinja2.Environment
     env = TemplateEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                               extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                               auto_reload=False)
-    env.install_gettext_translations(translations(report.config.language), newstyle=True)
+    install_translations(env, report.config.language)
     env.filters["boxed_tables"] = boxed_tables
     plugins.prepare_jinja_env(env, report.config)
     return env
