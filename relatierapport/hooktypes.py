@@ -214,10 +214,14 @@ class Report:
         return self.config.as_of
 
     def translate(self, message: str) -> str:
-        """Translate a fixed text into the report's language (msgids are English)."""
-        from relatierapport.render.i18n import translations
+        """Translate a fixed text into the report's language (msgids are English). Report
+        sections call this ~80 times a page: the catalogue's lookup is found once per report."""
+        gettext = self._memo.get("translate.gettext")
+        if gettext is None:
+            from relatierapport.render.i18n import translations
 
-        return translations(self.config.language).gettext(message)
+            gettext = self._memo["translate.gettext"] = translations(self.config.language).gettext
+        return gettext(message)
 
 
 class SiteFiles(Protocol):

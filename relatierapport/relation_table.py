@@ -22,12 +22,14 @@ from typing import Any
 import polars as pl
 
 KEY = "relation"
+#: Rows kept per table for the pages being rendered: one relation's and its contacts' (network).
+RECENT_ROWS = 8
 
 
 class RelationTable(Mapping):
     """A ``{relation id: findings dict}`` mapping backed by a DataFrame (one row per relation)."""
 
-    __slots__ = ("frame", "_positions")
+    __slots__ = ("frame", "_positions", "_recent")
 
     def __init__(self, frame: pl.DataFrame):
         if KEY not in frame.columns:
@@ -36,6 +38,7 @@ class RelationTable(Mapping):
             frame = frame.with_columns(pl.col(KEY).cast(pl.String))
         self.frame = frame
         self._positions: dict[str, int] | None = None
+        self._recent: dict[str, dict[str, Any]] = {}
 
     def _index(self) -> dict[str, int]:
         if self._positions is None:
@@ -48,8 +51,17 @@ class RelationTable(Mapping):
         return self._positions
 
     def __getitem__(self, relation_id: str) -> dict[str, Any]:
-        row = self.frame.row(self._index()[relation_id], named=True)
-        del row[KEY]
+        """The relation's findings; the same dict while it is among the last few asked for (a
+        page's sections ask for one relation's row of a table about twice, and building a row
+        of nested structs is most of the lookup), as a dict-form analysis gives the same dict
+        every time."""
+        row = self._recent.get(relation_id)
+        if row is None:
+            row = self.frame.row(self._index()[relation_id], named=True)
+            del row[KEY]
+            if len(self._recent) >= RECENT_ROWS:
+                del self._recent[next(iter(self._recent))]
+            self._recent[relation_id] = row
         return row
 
     def __contains__(self, relation_id: object) -> bool:

@@ -66,3 +66,23 @@ def test_report_json_holds_the_same_values_for_a_frame_and_for_dicts(tmp_path):
     lines = [line for line in written.decode().splitlines() if '"id":"K' in line]
     assert lines[0].index('"zz":') < lines[0].index('"aa":')
     assert b"".join(report_chunks(report)) == written
+
+
+def test_a_row_asked_for_again_is_the_same_dict_while_recent_and_equal_after():
+    """A page's sections ask for one relation's row of a table several times: it is built
+    once while among the last RECENT_ROWS asked for, and built again (equal) afterwards."""
+    from relatierapport.relation_table import RECENT_ROWS
+
+    table = RelationTable(pl.DataFrame({
+        "relation": [f"K{i}" for i in range(RECENT_ROWS + 2)],
+        "score": list(range(RECENT_ROWS + 2)),
+        "flags": [[{"kind": "late", "note": f"n{i}"}] for i in range(RECENT_ROWS + 2)]}))
+    first = table["K0"]
+    assert table["K0"] is first
+    assert first == {"score": 0, "flags": [{"kind": "late", "note": "n0"}]}
+    for i in range(1, RECENT_ROWS + 1):
+        assert table[f"K{i}"]["score"] == i
+    again = table["K0"]
+    assert again == first and again is not first
+    with pytest.raises(KeyError):
+        table["nobody"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -107,8 +108,14 @@ def _r_text(r: str, value, _, f, options) -> str:
 
 def _weight_text(weight: float, report) -> str:
     """A weight as written: 3 or 0,5 (no needless decimals)."""
+    return _weight_in(weight, report.config.language)
+
+
+@lru_cache(maxsize=256)
+def _weight_in(weight: float, language: str) -> str:
+    """Once per weight and language: every plan shows the same few configured weights."""
     from relatierapport.render.formatting import babel_locale, number_pattern
-    return number_pattern("#,##0.##").apply(weight, babel_locale(report.config.language))
+    return number_pattern("#,##0.##").apply(weight, babel_locale(language))
 
 
 def _r_bands(r: str, summary: dict, report, options) -> list[dict]:
