@@ -3,19 +3,27 @@
 Copies the repository's example project (or, with ``--relations N``, writes a generated one)
 into ``benchmarks/work/serve-*``, then in one run:
 
-  build (all)     ``python -m relatierapport build`` in a fresh process, default formats
-                  (html, pdf, ics; report.json)
-  build (html)    the same with ``--format html``
+  build (html)    ``python -m relatierapport build --format html`` in a fresh process
+  build (all)     with ``--full``: the same with the default formats (html, pdf, ics; report.json)
   serve rebuild   a preview (``relatierapport.serve.preview.Preview``, ``--format html``, the
                   serve default) running in this process; each round renames one relation in
-                  its CSV and waits, through the preview's own ``/__livereload`` long-poll, for
-                  the build that follows. "change → page" is from writing the file to the
-                  answer (watchfiles' debounce included); "build" is the build alone, as the
-                  preview prints it.
-  serve rebuild (pdf)   with ``--pdf``: the same with ``--format html --format pdf``.
+                  its CSV, waits, through the preview's own ``/__livereload`` long-poll, for the
+                  build that follows, and asks for that relation's plan, as the reloading
+                  browser does. "change → page" is from writing the file to the page's answer
+                  (watchfiles' debounce included; its CPU is the process's, server threads
+                  included); "build alone" is the build, as the preview prints it. Two kinds:
+                  "pages on request" (the preview as it runs) and "every page" (``--out``
+                  inside the project: a folder that stays, so every build writes every page,
+                  which is what every preview build did before pages were rendered on request).
+  render alone    that relation's plan, and the portfolio, rendered as a request renders them,
+                  first in a build (a new ``Site`` of a round's report, templates compiled),
+                  after the preview stopped: CPU of the process
+  read + analysis ``prepare_report`` for the same project in this process (warm), CPU of the
+                  process (polars' threads included): what a rebuild costs before any output
+  serve rebuild (html+pdf)  with ``--pdf``: the preview with ``--format html --format pdf``.
 
     python benchmarks/bench_serve.py                 # the example, 5 rounds
-    python benchmarks/bench_serve.py --pdf --rounds 2
+    python benchmarks/bench_serve.py --pdf --full --rounds 2
     python benchmarks/bench_serve.py --relations 1000
 """
 
@@ -75,20 +83,30 @@ def timed_build(config: Path, *formats: str) -> tuple[float, float]:
     return time.perf_counter() - started, _children_cpu() - cpu
 
 
-def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int) -> list[dict]:
+def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path | None = None
+                 ) -> tuple[list[dict], dict[str, list[float]]]:
+    """The rounds, and the CPU seconds of rendering the changed relation's plan and the
+    portfolio alone, from the preview's last build."""
     import datetime as dt
 
     from relatierapport.serve.preview import Preview, ServeOptions
 
     lines: list[str] = []
-    preview = Preview(ServeOptions(config, address="127.0.0.1:0", formats=formats,
+    preview = Preview(ServeOptions(config, address="127.0.0.1:0", formats=formats, out=out,
                                    as_of=dt.date.fromisoformat(AS_OF)), echo=lines.append).start()
     thread = threading.Thread(target=preview.serve, daemon=True)
     thread.start()
     data = relations_file(config)
     original = data.read_bytes()
     first_line = original.split(b"\n", 2)[1]
+    relation = first_line.split(b";")[0].decode()
+    plan = f"{preview.url}{preview.status.snapshot().pages.site.relation_path(relation)}.html"
+    for page in (preview.url, plan):          # the browser had the portfolio and the plan open
+        with urllib.request.urlopen(page) as response:
+            response.read()
     results = []
+    sites = []
+    alone: dict[str, list[float]] = {"plan": [], "portfolio": []}
     try:
         for round_number in range(rounds):
             assert preview.wait_watching(60)
@@ -104,19 +122,55 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int) -> list[di
                     status = json.load(response)
                 if status["version"] != since:
                     break
+            with urllib.request.urlopen(plan) as response:       # what the reloaded browser asks
+                shown = response.read().decode()
             waited = time.perf_counter() - started
             cpu = time.process_time() + _children_cpu() - cpu
             assert status["error"] is None, status["error"]
+            assert fields[1].decode() in shown
             built = float(re.search(r" in ([0-9.]+) s", lines[-1])[1])
             pdfs = re.search(r"(\d+) PDFs \(\d+ printed pages(?:, (\d+) unchanged)?\)", lines[-1])
-            with urllib.request.urlopen(preview.url) as response:
-                assert fields[1].decode() in response.read().decode()
             results.append({"change_to_page": waited, "build": built, "cpu": cpu,
                             "pdfs_made": int(pdfs[1]) - int(pdfs[2] or 0) if pdfs else None})
+            sites.append(preview.status.snapshot().pages.site)
     finally:
         data.write_bytes(original)
         preview.close()
-    return results
+    # with the preview stopped, this process does nothing else: process time is the page's
+    for site in sites:
+        for kind in ("plan", "portfolio"):
+            alone[kind].append(first_render(site, relation if kind == "plan" else None))
+    return results, alone
+
+
+def first_render(site, relation: str | None) -> float:
+    """CPU seconds of rendering one page as a request does, first in its build: a new ``Site``
+    of the same report (its environment loads the templates, compiled ones from the preview's
+    cache), then the page."""
+    from relatierapport.render.site import Site
+
+    cpu = time.process_time()
+    fresh = Site(site.report, site.plugins)
+    page = next(page for page in fresh.pages() if page.relation == relation)
+    page.render("screen")
+    return time.process_time() - cpu
+
+
+def read_and_analyse(config: Path, rounds: int) -> list[float]:
+    """CPU seconds of stages 1-3 alone (configure, read, merge, analyse), as a preview's build
+    runs them (the mail plugin not loaded), warm after a first run."""
+    import datetime as dt
+
+    from relatierapport.build import BuildOptions, prepare_report
+
+    options = BuildOptions(config, as_of=dt.date.fromisoformat(AS_OF), disable=("mail",))
+    prepare_report(options)
+    times = []
+    for _ in range(rounds):
+        cpu = time.process_time()          # polars' threads included
+        prepare_report(options)
+        times.append(time.process_time() - cpu)
+    return times
 
 
 def main() -> None:
@@ -125,36 +179,59 @@ def main() -> None:
                         "(default: the repository's example project)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pdf", action="store_true", help="also time serve --format pdf")
+    parser.add_argument("--full", action="store_true", help="also time a full build (with PDFs)")
     args = parser.parse_args()
     name = f"serve-n{args.relations}" if args.relations else "serve-example"
     config = (generated_project(WORK / name, args.relations) if args.relations
               else copy_example(WORK / name))
 
     rows = []
-    full, full_cpu = timed_build(config)
     html, html_cpu = timed_build(config, "html")
-    rows.append(("build (all), fresh process", [full], [full_cpu]))
     rows.append(("build (html), fresh process", [html], [html_cpu]))
+    if args.full:
+        full, full_cpu = timed_build(config)
+        rows.append(("build (all), fresh process", [full], [full_cpu]))
     made: list[str] = []
-    cases = [("html", ("html",))] + ([("html+pdf", ("html", "pdf"))] if args.pdf else [])
-    for label, formats in cases:
-        done = serve_rounds(config, formats, args.rounds)
+    every = config.parent / "preview-every-page"
+    cases = [("html, every page", ("html",), every), ("html, pages on request", ("html",), None)]
+    cases += [("html+pdf", ("html", "pdf"), None)] if args.pdf else []
+    figures: dict[str, float] = {}
+    for label, formats, out in cases:
+        done, alone = serve_rounds(config, formats, args.rounds, out)
+        shutil.rmtree(every, ignore_errors=True)
         rows.append((f"serve rebuild ({label}): change → page", [r["change_to_page"] for r in done],
                      [r["cpu"] for r in done]))
         rows.append((f"serve rebuild ({label}): build alone", [r["build"] for r in done], None))
+        figures[label] = statistics.median(r["cpu"] for r in done)
         if "pdf" in formats:
             made.append(f"serve rebuild ({label}): PDFs made again per round: "
                         f"{', '.join(str(r['pdfs_made']) for r in done)}")
+        if out is None and "pdf" not in formats:
+            rows.append(("render the changed relation's plan alone (first in its build)", None,
+                         alone["plan"]))
+            rows.append(("render the portfolio alone (first in its build)", None, alone["portfolio"]))
+            figures["plan"] = statistics.median(alone["plan"])
+            figures["portfolio"] = statistics.median(alone["portfolio"])
+    analysed = read_and_analyse(config, args.rounds)
+    rows.append(("read + analysis alone", None, analysed))
+    figures["read + analysis"] = statistics.median(analysed)
 
+    base_label, base_cpu = "build (html)", html_cpu
     print(f"\n{name}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")
-    print("| case | median wall s | runs wall s | median CPU s | × build (all), wall | × build (all), CPU |")
-    print("|---|---:|---|---:|---:|---:|")
+    print(f"| case | median wall s | runs wall s | median CPU s | runs CPU s | × {base_label}, CPU |")
+    print("|---|---:|---|---:|---|---:|")
     for label, values, cpus in rows:
-        median = statistics.median(values)
+        wall = f"{statistics.median(values):.2f}" if values else "–"
+        runs = ", ".join(f"{v:.2f}" for v in values) if values else "–"
         cpu = statistics.median(cpus) if cpus else None
-        print(f"| {label} | {median:.2f} | {', '.join(f'{v:.2f}' for v in values)} | "
-              f"{f'{cpu:.2f}' if cpu is not None else '–'} | {median / full:.3f} | "
-              f"{f'{cpu / full_cpu:.3f}' if cpu is not None else '–'} |")
+        print(f"| {label} | {wall} | {runs} | {f'{cpu:.3f}' if cpu is not None else '–'} | "
+              f"{', '.join(f'{c:.3f}' for c in cpus) if cpus else '–'} | "
+              f"{f'{cpu / base_cpu:.3f}' if cpu is not None else '–'} |")
+    on_request = figures["html, pages on request"]
+    print(f"\nserve rebuild, pages on request, CPU: {on_request / figures['html, every page']:.3f} × "
+          f"every page, {on_request / figures['plan']:.1f} × the plan alone; read + analysis "
+          f"{figures['read + analysis'] / on_request:.0%} of it, the plan "
+          f"{figures['plan'] / on_request:.0%}")
     for line in made:
         print(f"\n{line}")
 

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -80,18 +81,21 @@ def running(tmp_path):
     preview.close()
 
 
-def test_the_portfolio_is_served_with_the_reload_script_added_to_the_response_only(running):
+def test_the_pages_are_rendered_on_request_with_the_reload_script_added_to_the_response(running):
+    target = running.preview.target
+    assert target == running.config.parent / PREVIEW_FOLDER
+    assert (target / "report.json").is_file() and (target / "assets" / "report.css").is_file()
+    assert not list(target.rglob("*.html"))                 # no page is written: each is rendered
     code, page = running.get("/")
     assert code == 200 and "Alfa Bouw" in page and "/__livereload?since=" in page
-    on_disk = (running.preview.target / "index.html").read_text(encoding="utf-8")
-    assert "__livereload" not in on_disk
-    assert running.preview.target == running.config.parent / PREVIEW_FOLDER
-    code, plan = running.get("/relations/")
-    assert code == 404                       # no listing of a folder without index.html
-    slug = next((running.preview.target / "relations").glob("*.html")).name
-    code, plan = running.get(f"/relations/{slug}")
-    assert code == 200 and "__livereload" in plan
-    code, text = running.get(f"/relations/{slug[:-5]}.pdf")
+    assert running.get("/index.html")[1] == page
+    code, plan = running.get("/relations/k1.html")
+    assert code == 200 and "Alfa Bouw" in plan and "__livereload" in plan
+    assert 'href="relations/k1.html"' in page and 'href="../assets/report.css"' in plan
+    assert running.get("/relations/")[0] == 404             # no listing of a folder
+    for unknown in ("/relations/k9.html", "/relations/k1", "/relations/k1.htm", "/k1.html"):
+        assert running.get(unknown)[0] == 404, unknown
+    code, text = running.get("/relations/k1.pdf")
     assert code == 404 and "--format pdf" in text            # the default preview makes no PDFs
 
 
@@ -125,20 +129,43 @@ def test_a_failed_build_keeps_the_last_good_pages_and_shows_why_until_fixed(runn
     assert "Beta Zorggroep" in page and "relatierapport-serve-error" not in page
 
 
-def test_a_template_error_is_shown_and_a_fixed_template_is_used(running):
+def test_a_template_error_shows_on_the_page_with_its_file_and_line_and_a_fixed_template_is_used(
+        running):
+    """Pages are rendered when asked for, so a broken template is found then: the page shows the
+    error (the file and line) above its last good version, as a failed build does."""
     templates = running.config.parent / "templates"
+    assert "Alfa Bouw" in running.get("/")[1]
     before = running.version()["version"]
     (templates / "portfolio.html").write_text('{% extends "builtin/portfolio.html" %}\n'
                                               "{% block title %}{{ broken( }}{% endblock %}\n",
                                               encoding="utf-8")
     status = running.next_build(before)
-    assert "portfolio.html" in status["error"]
-    assert "Alfa Bouw" in running.get("/")[1]
+    code, page = running.get("/")
+    assert code == 200 and "Alfa Bouw" in page                # its last good version
+    assert 'id="relatierapport-serve-error"' in page and "templates/portfolio.html:2" in page
+    assert "failed to render" in page and "Traceback" not in page
+    assert any(line.startswith("page index failed to render") for line in running.lines)
     (templates / "portfolio.html").write_text('{% extends "builtin/portfolio.html" %}\n'
                                               "{% block title %}Voorbeeldtitel{% endblock %}\n",
                                               encoding="utf-8")
     status = running.next_build(status["version"])
-    assert status["error"] is None and "<title>Voorbeeldtitel</title>" in running.get("/")[1]
+    code, page = running.get("/")
+    assert status["error"] is None and code == 200 and "<title>Voorbeeldtitel</title>" in page
+    assert "relatierapport-serve-error" not in page
+
+
+def test_a_page_that_never_rendered_shows_the_template_error_alone(running):
+    templates = running.config.parent / "templates"
+    before = running.version()["version"]
+    (templates / "relation.html").write_text('{% extends "builtin/relation.html" %}\n'
+                                             "{% block title %}{{ relation.no_such_field }}"
+                                             "{% endblock %}\n", encoding="utf-8")
+    assert running.next_build(before)["error"] is None        # no page is rendered by the build
+    code, page = running.get("/relations/k2.html")
+    assert code == 500 and 'id="relatierapport-serve-error"' in page
+    assert "templates/relation.html:2" in page and "no_such_field" in page
+    assert "/__livereload?since=" in page and "Traceback" not in page
+    assert running.get("/")[0] == 200                         # the other template still renders
 
 
 def test_a_source_added_to_config_toml_is_watched_from_then_on(running):
@@ -306,22 +333,119 @@ def test_compiled_templates_are_kept_between_builds_and_never_used_for_other_sou
 
 
 def test_a_preview_build_is_the_same_as_a_build(running, tmp_path):
-    """Byte for byte, with the template cache warm (the fixture built once, this builds again)."""
-    import filecmp
-
+    """Byte for byte, with the template cache warm (the pages rendered once, then a new build):
+    every file a build writes is in the preview's folder, but its pages, which are the
+    preview's answers (less the reload script the preview adds)."""
     from relatierapport.build import BuildOptions, build
+    from relatierapport.serve.reload import inject
 
-    assert running.preview.build() and running.preview.template_cache.hits
-    build(BuildOptions(running.config, as_of=AS_OF, out=tmp_path / "plain", formats=("html",)))
-    compared = filecmp.dircmp(running.preview.target, tmp_path / "plain")
-    different = []
+    for name in ("index.html", "relations/k1.html", "relations/k2.html", "relations/c1.html"):
+        assert running.get(f"/{name}")[0] == 200
+    assert running.preview.build()
+    plain = tmp_path / "plain"
+    build(BuildOptions(running.config, as_of=AS_OF, out=plain, formats=("html",)))
+    files = lambda root: {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    pages = {name for name in files(plain) if name.endswith(".html")}
+    assert pages == {"index.html", "relations/k1.html", "relations/k2.html", "relations/c1.html"}
+    assert files(running.preview.target) == files(plain) - pages
+    for name in files(plain) - pages:
+        assert (running.preview.target / name).read_bytes() == (plain / name).read_bytes(), name
+    snapshot = running.preview.status.snapshot()
+    for name in pages:
+        code, answer = running.get(f"/{name}")
+        assert code == 200 and answer.encode() == inject((plain / name).read_bytes(), snapshot), name
+    assert running.preview.template_cache.hits
 
-    def walk(node, prefix=""):
-        different.extend(prefix + name for name in node.diff_files + node.left_only + node.right_only)
-        for name, sub in node.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-    walk(compared)
-    assert different == []
+
+def test_a_rebuild_renders_only_the_pages_the_browser_asks_for_each_once(tmp_path):
+    """Counted by the project's own plugin, whose report_sections runs once per page rendered:
+    a build renders none, a request renders its page once per build, and the page of the
+    relation that changed shows the change."""
+    config = write_project(tmp_path)
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "teller.py").write_text(
+        "from relatierapport import hookimpl\n\n\n@hookimpl\n"
+        "def report_sections(kind, relation, report, config):\n"
+        "    with open(config.root / 'renders.log', 'a', encoding='utf-8') as log:\n"
+        "        log.write((relation.id if relation else 'portfolio') + '\\n')\n"
+        "    return []\n", encoding="utf-8")
+    log = tmp_path / "renders.log"
+    renders = lambda: log.read_text(encoding="utf-8").split() if log.exists() else []
+    preview = Running(config)
+    try:
+        assert renders() == []                                # the build rendered no page
+        assert "Alfa Bouw" in preview.get("/")[1]
+        assert "Alfa Bouw" in preview.get("/relations/k1.html")[1]
+        preview.get("/relations/k1.html")
+        preview.get("/")
+        assert renders() == ["portfolio", "K1"]               # each page once in a build
+        before = preview.version()["version"]
+        data = tmp_path / "data" / "relations.csv"
+        data.write_text(RELATIONS.replace("Alfa Bouw", "Alfa Bouwgroep"), encoding="utf-8")
+        assert preview.next_build(before)["error"] is None
+        assert renders() == ["portfolio", "K1"]               # the rebuild rendered none
+        code, plan = preview.get("/relations/k1.html")
+        assert code == 200 and "Alfa Bouwgroep" in plan
+        assert renders() == ["portfolio", "K1", "K1"]         # only the page asked for
+        assert any(line.endswith("4 HTML pages, each rendered when the browser asks for it")
+                   for line in preview.lines), preview.lines
+    finally:
+        preview.close()
+
+
+def test_a_request_during_a_build_gets_the_last_good_builds_page(tmp_path):
+    """The project's plugin holds the build in its analysis until the test opens the gate: the
+    pages asked for meanwhile are the last good build's, rendered from it if need be."""
+    config = write_project(tmp_path)
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "poort.py").write_text(
+        "import time\n\nfrom relatierapport import hookimpl\n"
+        "from relatierapport.hooktypes import Analysis, Findings\n\n\n"
+        "def wait(portfolio, config, findings):\n"
+        "    (config.root / 'waiting').touch()\n"
+        "    while not (config.root / 'gate').exists():\n"
+        "        time.sleep(0.05)\n"
+        "    return Findings()\n\n\n@hookimpl\ndef analyses():\n"
+        "    return [Analysis('poort', wait)]\n", encoding="utf-8")
+    gate, waiting = tmp_path / "gate", tmp_path / "waiting"
+    gate.touch()
+    preview = Running(config)
+    try:
+        assert "Alfa Bouw" in preview.get("/relations/k1.html")[1]
+        before = preview.version()["version"]
+        gate.unlink()
+        waiting.unlink()
+        (tmp_path / "data" / "relations.csv").write_text(
+            RELATIONS.replace("Alfa Bouw", "Alfa Bouwgroep"), encoding="utf-8")
+        for _ in range(600):                          # until the build waits at the gate
+            if waiting.exists():
+                break
+            time.sleep(0.1)
+        assert waiting.exists(), preview.lines
+        for path in ("/relations/k1.html", "/"):      # rendered before, and not yet
+            code, page = preview.get(path)
+            assert code == 200 and "Alfa Bouw<" in page and "Alfa Bouwgroep" not in page, path
+        assert preview.version()["version"] == before
+        gate.touch()
+        assert preview.next_build(before)["error"] is None
+        assert "Alfa Bouwgroep" in preview.get("/relations/k1.html")[1]
+    finally:
+        gate.touch()
+        preview.close()
+
+
+def test_a_preview_into_a_folder_that_stays_writes_every_page(tmp_path):
+    """--out: the folder outlives the preview, so it is a build's folder, pages included."""
+    config = write_project(tmp_path)
+    preview = Running(config, out=tmp_path / "site")
+    try:
+        written = (tmp_path / "site" / "relations" / "k1.html").read_text(encoding="utf-8")
+        code, plan = preview.get("/relations/k1.html")
+        assert code == 200 and plan.startswith(written[:written.rindex("</body>")])
+        assert preview.preview.status.snapshot().pages.renders == 0   # served as written
+    finally:
+        preview.close()
+    assert (tmp_path / "site" / "index.html").is_file()
 
 
 def test_where_a_preview_builds(project):

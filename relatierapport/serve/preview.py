@@ -10,6 +10,11 @@ writes outside these.
 Builds run in this process with ``build()``, one at a time: the changes that arrive during a
 build make one more build after it. A failed build leaves the last good output in place (the
 build is atomic) and is reported in the terminal and on every page.
+
+What a build makes: everything but the HTML pages (report.json, assets/, the calendars, PDFs
+with ``--format pdf``); the pages are rendered when the browser asks for them, from the last
+good build (pages.py). A folder that stays after the preview (``--out``) gets them written
+too, as ``build`` writes them.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from relatierapport.errors import ConfigError, Problem
+from relatierapport.serve.pages import PAGES_FORMAT, PAGES_PLUGIN, LastGood, PagesPlugin
 from relatierapport.serve.reload import BuildStatus
 from relatierapport.serve.server import PreviewServer, parse_address
 from relatierapport.serve.templates import TEMPLATE_CACHE_PLUGIN, TemplateCache, TemplateCachePlugin
@@ -88,6 +94,7 @@ class Preview:
         self._server_thread: threading.Thread | None = None
         self._last_warnings: list[str] | None = None
         self.template_cache = TemplateCache()
+        self.last_good = LastGood()
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -173,11 +180,15 @@ class Preview:
         from relatierapport.build import BuildOptions, build
         from relatierapport.config import errors_located
 
+        writes_pages = not self._remove_after      # a folder that stays is a complete build
+        pages = PagesPlugin(self.last_good, self.echo, read_back=writes_pages)
+        formats = tuple(f for f in self.options.formats if f != "html" or writes_pages)
         options = BuildOptions(self.config_path, as_of=self.options.as_of,
                                disable=tuple(dict.fromkeys(self.options.disable + NOT_LOADED)),
-                               out=self.target, formats=self.options.formats, jobs=self.options.jobs,
+                               out=self.target, formats=(*formats, PAGES_FORMAT), jobs=self.options.jobs,
                                extra_plugins={TEMPLATE_CACHE_PLUGIN:
-                                              TemplateCachePlugin(self.template_cache)})
+                                              TemplateCachePlugin(self.template_cache),
+                                              PAGES_PLUGIN: pages})
         started = time.monotonic()
         try:
             with errors_located(self.config_path):
@@ -189,13 +200,15 @@ class Preview:
         else:
             result.warnings = [w for w in result.warnings if not _about_mail(w)]
             self._show_warnings(result.warnings)
-            self.echo(summary.line(result, time.monotonic() - started))
+            self.echo(summary.line(result, time.monotonic() - started)
+                      + ("" if writes_pages else f"; {len(pages.built.paths)} HTML pages, each "
+                         "rendered when the browser asks for it"))
             message = None
         if message is not None:
             self.echo(f"build failed ({time.monotonic() - started:.1f} s); still serving the last "
                       f"good build:\n{message}")
         self._watch()          # what config.toml names now, before the browser hears of the build
-        self.status.finished(message)
+        self.status.finished(message, pages.built)
         return message is None
 
     def _show_warnings(self, warnings) -> None:

@@ -6,6 +6,11 @@ inside it, so ``..``, ``%2e%2e`` and symbolic links that lead out are refused), 
 files and no ``mail/`` folder (messages and the mail ledger), and a ``Host`` check so that a
 web page elsewhere cannot read the preview through DNS rebinding. The folder is looked up
 again for every request: the build swaps a new output folder in under the same name.
+
+The HTML pages are not files: the portfolio (``/``, ``/index.html``) and the plans
+(``/relations/<slug>.html``) are rendered from the last good build's pages
+(``relatierapport.serve.pages``) when asked for; any other path, an unknown slug among them,
+is looked up in the folder.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from relatierapport.render.publish import CARRIED
-from relatierapport.serve.reload import ENDPOINT, BuildStatus, error_page, inject
+from relatierapport.serve.reload import ENDPOINT, BuildStatus, Snapshot, error_page, inject
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 LOOPBACK_NAMES = ("localhost",)
@@ -80,14 +85,23 @@ class PreviewServer(ThreadingHTTPServer):
         return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
 
 
-def resolve(root: Path, url_path: str) -> Path | None:
-    """The file a URL path names inside ``root``, or None when it names nothing we serve."""
+def url_parts(url_path: str) -> list[str] | None:
+    """The parts of a URL path, or None when they could name something we never serve (a
+    hidden file, ``..``, a backslash, ``mail/``)."""
     path = urllib.parse.unquote(url_path.split("?", 1)[0].split("#", 1)[0])
     parts = [part for part in path.split("/") if part]
     if any(part in (".", "..") or part.startswith(".") or "\\" in part or "\0" in part
            for part in parts):
         return None
     if parts and parts[0] in CARRIED:
+        return None
+    return parts
+
+
+def resolve(root: Path, url_path: str) -> Path | None:
+    """The file a URL path names inside ``root``, or None when it names nothing we serve."""
+    parts = url_parts(url_path)
+    if parts is None:
         return None
     base = root.resolve()
     candidate = base.joinpath(*parts)
@@ -127,6 +141,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not status.built:
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, error_page(status),
                               "text/html; charset=utf-8", head)
+        parts = url_parts(url.path)
+        page = status.pages.find(parts) if status.pages is not None and parts is not None else None
+        if page is not None:
+            return self._page(status, page, head)
         # a folder without its trailing slash: redirect so the page's relative links work
         file = resolve(self.server.root, url.path)
         if file is None:
@@ -151,6 +169,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if kind.startswith("text/") or kind in ("application/json", "application/javascript"):
             kind += "; charset=utf-8"
         self._send(HTTPStatus.OK, body, kind, head)
+
+    def _page(self, status: Snapshot, path: str, head: bool) -> None:
+        """A page of the last good build, rendered now or earlier in this build; one that fails
+        to render shows its error above its last good version (or alone), never a traceback."""
+        shown = status.pages.show(path)
+        if shown.error is None:
+            body = inject(shown.html.encode("utf-8"), status)
+        elif shown.html is not None:
+            body = inject(shown.html.encode("utf-8"), status, shown.error)
+        else:
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, error_page(status, shown.error),
+                              "text/html; charset=utf-8", head)
+        self._send(HTTPStatus.OK, body, "text/html; charset=utf-8", head)
 
     def _poll(self, query: str, head: bool) -> None:
         values = urllib.parse.parse_qs(query)
