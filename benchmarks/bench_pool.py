@@ -275,6 +275,20 @@ def memory_table(memory: dict) -> str:
     return "\n".join(rows)
 
 
+def windows_table(memory: dict, size: int = 100) -> str:
+    """Mean worker RSS per window of ``size`` documents (in the order rendered; the first is
+    the portfolio), to see whether memory grows anywhere, not only first against last."""
+    rows = []
+    for case, r in memory.items():
+        curve = r["curve"]
+        means = [statistics.fmean(v for v in curve[lo:lo + size] if v is not None)
+                 for lo in range(0, len(curve), size)]
+        head = " | ".join(f"{lo + 1}–{min(lo + size, len(curve))}" for lo in range(0, len(curve), size))
+        rows += [f"| case {case} | {head} |", "|---|" + "---:|" * len(means),
+                 "| mean worker RSS MB | " + " | ".join(f"{m:.0f}" for m in means) + " |"]
+    return "\n".join(rows)
+
+
 # -- main -------------------------------------------------------------------------------------
 
 def in_child(call: str):
@@ -317,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"memory: {args.relations} relations, cases {args.memory_cases}")
         raw["memory"] = in_child(f"measure_memory({args.relations}, {args.memory_cases!r}, {args.quiet_wait}, "
                                  f"{args.documents}, {args.memory_workers})")
-        sections.append(memory_table(raw["memory"]))
+        sections += [memory_table(raw["memory"]), windows_table(raw["memory"])]
     text = "\n\n".join(sections)
     print(text)
     stem = WORK / f"results-pool-{'-'.join(args.parts)}"
