@@ -16,8 +16,11 @@ from babel.dates import get_month_names
 
 from relatierapport.render.i18n import BABEL_LOCALES
 
-#: Text between tags, and inline SVGs (whose <text> may not hold HTML) as a whole.
-_PIECES = re.compile(r"(<svg\b.*?</svg>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+#: Inline SVGs (whose <text> may not hold HTML), left whole.
+_SVG = re.compile(r"(<svg\b.*?</svg>)", re.DOTALL | re.IGNORECASE)
+#: After a date: the text goes on to a tag's start (or the piece's end), so the date is in the
+#: text, not inside a tag or an attribute (where a ">" would come first).
+_IN_TEXT = r"(?=[^<>]*(?:<|\Z))"
 
 
 @cache
@@ -28,7 +31,8 @@ def date_pattern(language: str) -> re.Pattern:
              for context in ("format", "stand-alone")
              for name in get_month_names(width, context, locale).values()}
     months = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
-    return re.compile(rf"(?<![\w.])\d{{1,2}}\.?[ \u00a0](?:{months})\.?[ \u00a0]\d{{4}}(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<![\w.])\d{{1,2}}\.?[ \u00a0](?:{months})\.?[ \u00a0]\d{{4}}(?!\w){_IN_TEXT}",
+                      re.IGNORECASE)
 
 
 def keep_dates_together(html: str, language: str) -> str:
@@ -38,7 +42,7 @@ def keep_dates_together(html: str, language: str) -> str:
         return html
     start = html.find(">", start) + 1
     pattern = date_pattern(language)
-    pieces = _PIECES.split(html[start:])
-    for index in range(0, len(pieces), 2):        # even pieces are text, odd ones tags or SVGs
+    pieces = _SVG.split(html[start:])
+    for index in range(0, len(pieces), 2):        # even pieces are HTML, odd ones SVGs
         pieces[index] = pattern.sub(r'<span class="date">\g<0></span>', pieces[index])
     return html[:start] + "".join(pieces)
