@@ -154,3 +154,23 @@ def test_an_attribute_judged_safe_once_is_not_thereby_safe_elsewhere(tmp_path):
         env.from_string("{{ path.open }}").render(path=tmp_path)   # asked again: still refused
     assert env.from_string("{{ path.name }}").render(path=tmp_path) == tmp_path.name
     assert page.render(card=Card("again")) == "the card's own field again"
+
+
+def test_a_dicts_keys_and_methods_read_as_jinja2_reads_them():
+    """``d.name`` is the key, ``d.items`` still the method (a key of that name is reached with
+    ``d["items"]``), a missing key is undefined, ``d.__class__`` refused."""
+    import jinja2
+
+    from relatierapport.render.sandbox import TemplateEnvironment, TemplateRefused
+
+    env = TemplateEnvironment(undefined=jinja2.StrictUndefined)
+    data = {"name": "Acme", "items": "a key", "_own": 1}
+    assert env.from_string("{{ d.name }} {{ d['items'] }} {{ d._own }} {{ d.items()|list|length }}"
+                           ).render(d=data) == "Acme a key 1 3"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ d.missing }}").render(d=data)
+    with pytest.raises(TemplateRefused):
+        env.from_string("{{ d.__class__ }}").render(d=data)
+    with pytest.raises(TemplateRefused):
+        env.from_string("{{ d.update({'name': 'x'}) }}").render(d=data)
+    assert data["name"] == "Acme"
