@@ -167,3 +167,35 @@ def test_the_remembered_gettext_gives_what_jinjas_own_gives(autoescape):
     assert ours.from_string(source).render() == expected           # remembered: the same again
     assert expected.startswith("pagina &lt;b&gt; van 3|pagina 1 van 2|100%|" if autoescape
                                else "pagina <b> van 3|pagina 1 van 2|100%|")
+
+
+def test_literal_texts_are_translated_when_compiled_and_say_what_the_call_said():
+    """``_("text")`` with a literal is translated when the template is compiled: the compiled
+    code calls no gettext for it, the page says the same as with Jinja2's own gettext (Markup
+    under autoescaping, "%%" as "%"), and where the template binds ``_`` itself, or a plugin
+    installed its own ``_``, nothing is folded."""
+    from jinja2 import Environment
+
+    from relatierapport.render.i18n import install_translations
+    from relatierapport.render.sandbox import TemplateEnvironment
+
+    source = ('{{ _("page %(page)s of %(pages)s", page=1, pages=2) }}|{{ _("Missing") }}|'
+              '{{ _("100%%") ~ "<b>" }}|{% autoescape false %}{{ _("Missing") ~ "<b>" }}{% endautoescape %}')
+    ours = TemplateEnvironment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    install_translations(ours, "nl")
+    jinjas = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    jinjas.install_gettext_translations(translations("nl"), newstyle=True)
+    assert ours.from_string(source).render() == jinjas.from_string(source).render()
+    assert "Ontbreekt<b>" in ours.from_string(source).render()    # translated, not escaped there
+    compiled = ours.compile('{{ _("Missing") }}', raw=True)
+    assert "gettext" not in compiled and "'_'" not in compiled and translations("nl").gettext("Missing") in compiled
+
+    shadowed = '{% set _ = "mine" %}{{ _ }}'
+    assert ours.from_string(shadowed).render() == "mine"
+    macro = '{% macro m(_) %}{{ _("Missing") }}{% endmacro %}{{ m(own) }}'
+    assert ours.from_string(macro).render(own=lambda text: f"[{text}]") == "[Missing]"
+
+    plugin = TemplateEnvironment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    install_translations(plugin, "nl")
+    plugin.globals["_"] = lambda text: f"[{text}]"      # a plugin's own gettext, after ours
+    assert plugin.from_string('{{ _("Missing") }}').render() == "[Missing]"

@@ -66,3 +66,54 @@ def install_translations(env, language: str) -> None:
         return (Markup(text) if autoescape else text) % variables
 
     env.globals.update(gettext=gettext, _=gettext)
+    env.constant_texts = (gettext, lambda string: lookup(string) % {}, language)
+
+
+def folded_names(env) -> tuple[str, ...]:
+    """The names whose literal calls ``fold_constant_texts`` translates when compiling: ``_``
+    and ``gettext`` while they are still ``install_translations``' function."""
+    gettext = getattr(env, "constant_texts", (None,))[0]
+    return tuple(name for name in ("_", "gettext")
+                 if gettext is not None and env.globals.get(name) is gettext)
+
+
+def folding_key(env) -> tuple:
+    """What a compiled template's folded texts depend on (serve's template cache keys on it)."""
+    names = folded_names(env)
+    return (env.constant_texts[2], names) if names else ()
+
+
+def fold_constant_texts(env, tree):
+    """``_("text")`` / ``gettext("text")`` with a literal and nothing else, translated when the
+    template is compiled rather than on every render (a plan page makes ~130 such calls, each
+    a sandboxed call of its own). Only where those names are still ``install_translations``'
+    function (a plugin that installs its own gettext keeps it) and the template never binds
+    them itself; the text becomes Markup only under autoescaping, as the call made it."""
+    from jinja2 import nodes
+    from jinja2.visitor import NodeTransformer
+
+    names = folded_names(env)
+    bound = {node.name for node in tree.find_all(nodes.Name) if node.ctx != "load"}
+    bound |= {node.target for node in tree.find_all(nodes.Import)}
+    bound |= {name if isinstance(name, str) else name[-1]
+              for node in tree.find_all(nodes.FromImport) for name in node.names}
+    if not names or bound & set(names):
+        return tree
+
+    class Fold(NodeTransformer):
+        def visit_Call(self, node):
+            node = self.generic_visit(node)
+            if not (isinstance(node.node, nodes.Name) and node.node.name in names
+                    and len(node.args) == 1 and isinstance(node.args[0], nodes.Const)
+                    and isinstance(node.args[0].value, str) and not node.kwargs
+                    and node.dyn_args is None and node.dyn_kwargs is None):
+                return node
+            try:
+                text = env.constant_texts[1](node.args[0].value)
+            except (KeyError, TypeError, ValueError):    # "%(name)s" without a value: fails when rendered, as before
+                return node
+            folded = nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
+            folded.set_environment(env)
+            return folded
+
+    return Fold().visit(tree)

@@ -88,6 +88,11 @@ class TemplateEnvironment(ImmutableSandboxedEnvironment):
             return False
         return True
 
+    def _parse(self, source: str, name: str | None, filename: str | None):
+        from relatierapport.render.i18n import fold_constant_texts
+
+        return fold_constant_texts(self, super()._parse(source, name, filename))
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``data.name`` on a plain dict is its key (a dict has no attribute of that name, so
         Jinja2 would try the attribute, fail and then read the key): the same answer without

@@ -8,7 +8,8 @@ in code, ``TEMPLATE_CACHE_PLUGIN``).
 
 A compiled template is reused only for the same template name, file, source text (Jinja2's
 checksum: an edited template is compiled again) and environment settings that change what
-compiling makes (the environment class, extensions, syntax options, filters and tests), so
+compiling makes (the environment class, extensions, syntax options, filters and tests, and the
+report language, whose fixed texts are translated when a template is compiled), so
 the pages are byte-identical to a build without it.
 """
 
@@ -22,6 +23,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from relatierapport import hookimpl
+from relatierapport.render.i18n import folding_key
 
 #: Compiled templates kept, the least recently used dropped first (a project has ~40).
 LIMIT = 512
@@ -35,7 +37,8 @@ def _fingerprint(env: jinja2.Environment) -> tuple:
             env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
             env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
             env.is_async, autoescape if isinstance(autoescape, bool) else repr(autoescape),
-            repr(env.finalize), tuple(sorted(env.filters)), tuple(sorted(env.tests)))
+            repr(env.finalize), tuple(sorted(env.filters)), tuple(sorted(env.tests)),
+            folding_key(env))
 
 
 class TemplateCache(jinja2.BytecodeCache):
