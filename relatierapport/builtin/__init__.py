@@ -14,6 +14,7 @@ BUILTIN_PLUGINS = (
     "relatierapport.builtin.sources.crm.odoo_source",
     "relatierapport.builtin.sources.crm.crm_source",
     "relatierapport.builtin.analyses.provenance",
+    "relatierapport.builtin.analyses.clv",
     "relatierapport.builtin.analyses.segmentation",
     "relatierapport.builtin.analyses.coverage",
     "relatierapport.builtin.analyses.cadence",

@@ -1,0 +1,58 @@
+"""Built-in plugin ``clv``: customer value, from the customer-base analysis literature.
+
+From won business (``purchases.py``: one purchase per relation per day, credit notes lowering
+value and never a purchase) it fits, on every relation with a purchase up to the report date:
+
+- BG/NBD (r, α, a, b): how often a relation buys while "alive" and how likely it dropped out
+  after a purchase; per relation the probability it is still alive (``p_alive``) and the
+  purchases expected over the horizon (``expected_purchases``);
+- Gamma-Gamma (p, q, v): the value of a purchase; per relation the expected value of a purchase,
+  its own mean pulled towards the portfolio's (``value_per_purchase``);
+
+and from both the expected value over the horizon (``expected_value``, undiscounted) and the
+customer lifetime value over the horizon (``clv``: each month's expected purchases times the
+value per purchase, discounted per month at the yearly ``discount_rate``).
+
+Thin data is said, not hidden: with fewer repeat relations than ``min_repeat_customers`` nothing
+is fitted and every figure is unknown with the reason; a fit that does not converge is a
+warning and its figures unknown; a relation without a purchase has no figures; one without a
+repeat purchase has P(alive) = 1 by the model's construction (it can only drop out after a
+repeat purchase), which ``caveat`` says, and the portfolio's value per purchase.
+
+Needs scipy (``pip install "relatierapport[clv]"``); without it the analysis says so in its
+findings, and warns when ``[plugins.clv]`` is set in config.toml.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from relatierapport import hookimpl
+from relatierapport.builtin.analyses.clv.options import NAME, OPTIONS
+from relatierapport.errors import Problem
+from relatierapport.hooktypes import Analysis, Findings
+
+INSTALL = 'pip install "relatierapport[clv]"'
+
+
+@hookimpl
+def config_options():
+    return [OPTIONS]
+
+
+@hookimpl
+def analyses():
+    return [Analysis(NAME, analyse, description="Customer value: probability alive, expected "
+                     "purchases and lifetime value (BG/NBD and Gamma-Gamma).")]
+
+
+def analyse(portfolio, config, findings) -> Findings:
+    if importlib.util.find_spec("scipy") is None:
+        warnings = []
+        if f"plugins.{NAME}" in config.raw or NAME in config.raw.get("plugins", {}):
+            warnings.append(Problem(NAME, f"customer value needs scipy, which is not installed: "
+                                    f"{INSTALL}", field=f"[plugins.{NAME}]"))
+        return Findings(portfolio={"unknown": "needs_scipy", "install": INSTALL}, warnings=warnings)
+    from relatierapport.builtin.analyses.clv.fit import customer_value
+
+    return customer_value(portfolio, config)
