@@ -72,7 +72,10 @@ def customer_value(portfolio, config) -> Findings:
                         portfolio=about, warnings=[warning])
     about["bgnbd"] = {"r": bgnbd.r, "alpha": bgnbd.alpha, "a": bgnbd.a, "b": bgnbd.b,
                       "log_likelihood": bgnbd.log_likelihood, "customers": bgnbd.customers,
-                      "time_unit": unit}
+                      "time_unit": unit,
+                      # the mean chance of dropping out right after a purchase, a / (a + b): near
+                      # 0 the data show no relation leaving yet and P(alive) is near 1 for all
+                      "dropout_per_purchase": bgnbd.a / (bgnbd.a + bgnbd.b)}
     warnings: list[Problem] = []
     values, about["gamma_gamma"], gamma_unknown = _value_per_purchase(summary, options, warnings)
     horizon = options["horizon_months"] * (YEAR_DAYS / 12) / UNIT_DAYS[unit]
