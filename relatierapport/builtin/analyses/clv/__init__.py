@@ -25,8 +25,6 @@ findings, and warns when ``[plugins.clv]`` is set in config.toml.
 
 from __future__ import annotations
 
-import importlib.util
-
 from relatierapport import hookimpl
 from relatierapport.builtin.analyses.clv.options import NAME, OPTIONS
 from relatierapport.errors import Problem
@@ -47,7 +45,9 @@ def analyses():
 
 
 def analyse(portfolio, config, findings) -> Findings:
-    if importlib.util.find_spec("scipy") is None:
+    try:
+        import scipy  # noqa: F401
+    except ImportError:
         warnings = []
         if f"plugins.{NAME}" in config.raw or NAME in config.raw.get("plugins", {}):
             warnings.append(Problem(NAME, f"customer value needs scipy, which is not installed: "
