@@ -103,6 +103,17 @@ def test_the_cli_on_a_project_made_from_the_cdnow_transactions(tmp_path):
         == (3, 2, "1997-01-01", "1997-08-02")
     assert 0 < four["p_alive"] < 1 and four["value_basis"] == "own" and four["unknown"] is None
     assert four["expected_value"] == pytest.approx(four["expected_purchases"] * four["value_per_purchase"])
+    assert bgnbd["dropout_per_purchase"] == pytest.approx(bgnbd["a"] / (bgnbd["a"] + bgnbd["b"]))
+    totals, values = report["portfolio"]["clv"]["per_relation"], list(per_relation.values())
+    known = [c["clv"] for c in values if c["clv"] is not None]
+    assert totals["clv"] == pytest.approx(sum(known)) and len(known) == 2357
+    assert totals["clv_median"] == pytest.approx(float(np.median(known)))
+    assert totals["p_alive_median"] == pytest.approx(float(np.median([c["p_alive"] for c in values])))
+    assert totals["expected_value"] == pytest.approx(sum(c["expected_value"] for c in values))
+    lost = [c for c in values if c["probably_lost"]]
+    assert totals["probably_lost"] == len(lost) > 0 and totals["clv_unknown"] == 0
+    assert all(c["p_alive"] < 0.5 and c["repeat_purchases"] > 0 for c in lost)
+    assert all(c["probably_lost"] is False for c in values if c["repeat_purchases"] and c["p_alive"] >= 0.5)
     single = next(c for c in per_relation.values() if c["repeat_purchases"] == 0)
     assert single["p_alive"] == 1 and single["caveat"] == "one_purchase" and single["probably_lost"] is None
     assert single["value_basis"] == "portfolio"

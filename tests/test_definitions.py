@@ -56,7 +56,7 @@ TOP_LEVEL = ("schema", "as_of", "generator", "project", "language", "warnings")
 #: The analyses whose figures are defined so far; "report" is the top level and each relation's
 #: own fields.
 ANALYSES = ("report", "cadence", "coverage", "provenance", "jubileum", "planning", "network", "health",
-            "goals", "satisfaction", "segmentation", "indicators")
+            "goals", "satisfaction", "segmentation", "indicators", "clv")
 
 
 def leaf_paths(value, path: str = "") -> set[str]:
