@@ -25,10 +25,9 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, gammaln, hyp2f1
 
-#: Where Nelder-Mead starts (log of r, α, a, b and of p, q, v): ones, as lifetimes does.
-START = 0.0
-#: Tolerances of the fit: parameters to 1e-8 relative, the log-likelihood to 1e-10.
-TOLERANCE = {"xatol": 1e-8, "fatol": 1e-10, "maxiter": 20000, "maxfev": 40000}
+#: Tolerances of the fit: parameters to 1e-8 relative, the log-likelihood to 1e-10; a fit that
+#: needs more than 10,000 evaluations is said not to converge (it wanders along a ridge).
+TOLERANCE = {"xatol": 1e-8, "fatol": 1e-10, "maxiter": 10000, "maxfev": 10000}
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,10 @@ def fit_bgnbd(x, t_x, T) -> BgNbd:
             total = bgnbd_log_likelihoods(*np.exp(logs), x, t_x, T).sum()
         return -total if np.isfinite(total) else np.inf
 
-    result = minimize(negative, np.full(4, START), method="Nelder-Mead", options=TOLERANCE)
+    # start: r = a = b = 1 and α at a tenth of the mean time observed (α is a time scale: 1 in
+    # weeks suits the literature's data, and stays right when the unit is a day or a month)
+    start = np.log([1.0, max(float(T.mean()) / 10, 1e-3) if T.size else 1.0, 1.0, 1.0])
+    result = minimize(negative, start, method="Nelder-Mead", options=TOLERANCE)
     r, alpha, a, b = np.exp(result.x)
     return BgNbd(float(r), float(alpha), float(a), float(b), float(-result.fun), int(x.size),
                  bool(result.success and np.isfinite(result.fun)), str(result.message))
@@ -131,7 +133,10 @@ def fit_gamma_gamma(x, m) -> GammaGamma:
             total = gamma_gamma_log_likelihoods(*np.exp(logs), x, m).sum()
         return -total if np.isfinite(total) else np.inf
 
-    result = minimize(negative, np.full(3, START), method="Nelder-Mead", options=TOLERANCE)
+    # start: p = 1, q = 2 and v at the mean value, so that the mean p·v/(q-1) starts at the data's
+    # (from p = q = v = 1 a fit on euro amounts in the thousands wanders off along a ridge)
+    start = np.log([1.0, 2.0, max(float(m.mean()), 1e-6) if m.size else 1.0])
+    result = minimize(negative, start, method="Nelder-Mead", options=TOLERANCE)
     p, q, v = np.exp(result.x)
     return GammaGamma(float(p), float(q), float(v), float(-result.fun), int(x.size),
                       bool(result.success and np.isfinite(result.fun)), str(result.message))
