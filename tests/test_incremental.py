@@ -69,31 +69,6 @@ def test_one_touchpoint_remakes_that_relation_and_the_portfolio_only(built, tmp_
     assert tree(out) == tree(clean)
 
 
-def test_with_two_jobs_the_first_pdf_made_again_has_a_worker_of_its_own(built, tmp_path, monkeypatch):
-    """--jobs 2: the portfolio, the first PDF the rebuild makes, is rendered by a worker started
-    for it (pool.HeadStart) while the relation's plan is made in the build's own process; the
-    output is still a clean build's, byte for byte."""
-    from relatierapport.builtin.outputs.pdf_output import pool
-
-    heads = []
-
-    class Watched(pool.HeadStart):
-        def __init__(self, job, settings):
-            heads.append(Path(job.target).name)
-            super().__init__(job, settings)
-
-    monkeypatch.setattr(pool, "HeadStart", Watched)
-    config, out = built
-    touchpoints = config.parent / "data" / "touchpoints.csv"
-    touchpoints.write_text(touchpoints.read_text(encoding="utf-8")
-                           + "K2;20-10-2026;M2;telefoon;uit;check-in;;Nabellen offerte\n", encoding="utf-8")
-    result = build(config, out, "--jobs", "2")
-    assert heads == ["portfolio.pdf"] and "2 unchanged" in result.output
-    clean = tmp_path / "clean"
-    build(config, clean, "--clean")
-    assert tree(out) == tree(clean)
-
-
 def test_a_changed_stylesheet_remakes_every_pdf(built):
     config, out = built
     before = inodes(out)

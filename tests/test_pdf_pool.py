@@ -84,42 +84,6 @@ def test_a_pool_of_its_own_also_names_the_page(tmp_path):
         pdf.render_all(iter(jobs), len(jobs), _settings(tmp_path), 2)
 
 
-@pytest.mark.needs("pdftotext")
-def test_a_head_start_is_collected_after_the_rest_and_comes_first(tmp_path):
-    """A page given a worker of its own (HeadStart) while the rest render here: all are written,
-    its warnings and page count are added, on_done hears of it last; its worker has ended."""
-    (tmp_path / "out").mkdir()
-    jobs = _jobs(tmp_path, 3)
-    done = []
-    head = pdf.HeadStart(jobs[0], _settings(tmp_path))
-    rendered = pdf.render_all(iter(jobs[1:]), 2, _settings(tmp_path), 2, head=head,
-                              on_done=lambda job, messages, printed: done.append((job.label, printed)))
-    assert done == [("relatie 1", 2), ("relatie 2", 3), ("relatie 0", 1)]
-    assert rendered.printed_pages == 6
-    assert [text.strip() for text in _pages(tmp_path / "out" / "0.pdf")] == ["Pagina 0-0"]
-    assert not any(process.is_alive() for process in head.pool.processes())
-
-
-def test_a_failing_head_start_is_named(tmp_path):
-    (tmp_path / "out").mkdir()
-    jobs = _jobs(tmp_path, 2, broken=0)
-    head = pdf.HeadStart(jobs[0], _settings(tmp_path))
-    with pytest.raises(pdf.PdfError, match=r"^relatie 0: the PDF could not be made: .*missing-folder"):
-        pdf.render_all(iter(jobs[1:]), 1, _settings(tmp_path), 2, head=head)
-    assert (tmp_path / "out" / "1.pdf").is_file()
-
-
-def test_a_failing_page_here_kills_the_head_start(tmp_path):
-    (tmp_path / "out").mkdir()
-    jobs = _jobs(tmp_path, 2, broken=1)
-    head = pdf.HeadStart(jobs[0], _settings(tmp_path))
-    processes = head.pool.processes()
-    with pytest.raises(pdf.PdfError, match=r"^relatie 1: "):
-        pdf.render_all(iter(jobs[1:]), 1, _settings(tmp_path), 2, head=head)
-    assert head.pool.executor._stopping
-    assert not any(process.is_alive() for process in processes)
-
-
 def test_workers_report_ctypes_own_library_answers(tmp_path):
     """What the first workers found (and later ones are given) is what ctypes finds here."""
     (tmp_path / "out").mkdir()

@@ -29,8 +29,8 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     from relatierapport.builtin.outputs.pdf_output.dates import keep_dates_together
     from relatierapport.builtin.outputs.pdf_output.glyphs import missing_glyph, missing_glyphs_warning
     from relatierapport.builtin.outputs.pdf_output.links import OUTPUT_URL
-    from relatierapport.builtin.outputs.pdf_output.pool import (POOL_THRESHOLD, HeadStart, PdfJob,
-                                                               PdfSettings, Rendered, render_all)
+    from relatierapport.builtin.outputs.pdf_output.pool import (POOL_THRESHOLD, PdfJob, PdfSettings,
+                                                               Rendered, render_all)
     from relatierapport.render.reuse import Reuse, digest
     from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET   # here: PDF workers need not import Jinja2
 
@@ -63,39 +63,25 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
                 carried.printed_pages += kept["printed_pages"]
                 tick()
                 continue
-            yield PdfJob(html, f"{OUTPUT_URL}{page.path}.html", str(out_dir / name), page.title)
-            if not machine_checked:    # after the first page went on its way (a head start)
+            if not machine_checked:
                 for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
                     state.notify(notice)
                 machine_checked = True
+            yield PdfJob(html, f"{OUTPUT_URL}{page.path}.html", str(out_dir / name), page.title)
 
     def done(job, messages: list[str], printed: int) -> None:
         name = Path(job.target).relative_to(out_dir).as_posix()
         reuse.record(name, inputs.pop(name), out_dir, {"warnings": messages, "printed_pages": printed})
         tick()
 
+    # how many pages need WeasyPrint decides whether a worker pool pays: look ahead that far
     pending = jobs()
-    head = None
-    if reuse.old and state.jobs > 1 and state.pdf_pool is None and not state.scheduler:
-        # a rebuild, which makes few PDFs if any: the first one needed (the portfolio, when it
-        # changed: the largest) gets a worker of its own at once instead of waiting for every
-        # other page's HTML and then keeping the rest waiting (benchmarks/README.md,
-        # "Incremental builds")
-        first = next(pending, None)
-        if first is not None:
-            head = HeadStart(first, settings)
-    try:
-        # how many pages need WeasyPrint decides whether a worker pool pays: look ahead that far
-        ahead = list(itertools.islice(pending, POOL_THRESHOLD))
-    except BaseException:
-        if head is not None:
-            head.stop()
-        raise
+    ahead = list(itertools.islice(pending, POOL_THRESHOLD))
     to_render = len(ahead) if len(ahead) < POOL_THRESHOLD else state.site.page_count()
     if state.scheduler:     # on a Dask cluster; the PDFs are still written here
         from relatierapport.builtin.outputs.pdf_output.cluster import cluster_renderer
         render_all = cluster_renderer(state, out_dir)  # noqa: F811
-    if not ahead and head is None:    # every PDF carried over: WeasyPrint is not even imported
+    if not ahead:                     # every PDF carried over: WeasyPrint is not even imported
         rendered = Rendered()
     else:
         progress = (click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr)
@@ -105,7 +91,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
                 tick = lambda: bar.update(1)     # noqa: E731
                 bar.update(reuse.carried)
             rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
-                                  on_done=done, pool=state.pdf_pool, **({"head": head} if head else {}))
+                                  on_done=done, pool=state.pdf_pool)
     reuse.save(out_dir)
     state.carried_over += reuse.carried
     rendered.warnings[:0] = carried.warnings

@@ -364,60 +364,12 @@ def start_pool(workers: int, max_documents: int | None = MAX_DOCUMENTS_PER_WORKE
     return WorkerPool(workers, max_documents)
 
 
-class HeadStart:
-    """One page rendered by a worker process of its own from the moment it is known, while the
-    build's own process goes on with the other pages: for a rebuild that makes a few PDFs, the
-    first page that needs WeasyPrint (the portfolio comes first, and is the largest by far)
-    need not wait for the others' HTML, nor they for it. Its worker starts with it (~0.5 s,
-    spent while the build's own process reads on). ``render_all(..., head=...)`` collects it
-    after the other pages; ``stop()`` kills it."""
-
-    def __init__(self, job: PdfJob, settings: PdfSettings):
-        self.job = job
-        self.pool = WorkerPool(1, max_documents=None)
-        self.future = self.pool.submit(job, settings)
-
-    def outcome(self) -> tuple[str, list[str], int, dict[str, str | None]]:
-        """Wait for the page (see ``_render_in_worker``), then end the worker."""
-        try:
-            outcome = self.future.result()
-        except BrokenProcessPool as exc:     # the worker died (killed, out of memory)
-            raise PdfError(self.job.label, f"the PDF worker ended unexpectedly ({exc})") from exc
-        self.pool.close()
-        return outcome
-
-    def stop(self) -> None:
-        self.pool.stop()
-
-
 def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
                on_done: Callable[[PdfJob, list[str], int], None] = lambda job, messages, printed: None,
-               pool: WorkerPool | None = None, head: HeadStart | None = None) -> Rendered:
+               pool: WorkerPool | None = None) -> Rendered:
     """Render every job; raise PdfError naming a page that failed. ``on_done`` hears of each
     page written, with WeasyPrint's warnings about it and its printed pages. ``pool``: a started
-    pool to use (it stays open), else one is started here when there are enough jobs. ``head``:
-    a page that came before ``jobs`` and is being rendered by a worker of its own (not counted
-    in ``count``); it is collected after them, its warnings put first, and its worker killed
-    when anything fails."""
-    if head is None:
-        return _render_all(jobs, count, settings, workers, on_done, pool)
-    try:
-        rendered = _render_all(jobs, count, settings, workers, on_done, pool)
-        with _ended_by_signals():
-            error, messages, printed, _ = head.outcome()
-    except BaseException:
-        head.stop()
-        raise
-    if error:
-        raise PdfError(head.job.label, error)
-    rendered.warnings[:0] = [(head.job.label, message) for message in messages]
-    rendered.printed_pages += printed
-    on_done(head.job, messages, printed)
-    return rendered
-
-
-def _render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
-                on_done: Callable[[PdfJob, list[str], int], None], pool: WorkerPool | None) -> Rendered:
+    pool to use (it stays open), else one is started here when there are enough jobs."""
     rendered = Rendered()
     warnings = rendered.warnings
 
@@ -433,22 +385,18 @@ def _render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worke
 
     if pool is None and (workers <= 1 or count < POOL_THRESHOLD):
         old = gc.get_threshold()
-        ready = False        # WeasyPrint is set up here for the first job (there may be none)
+        _init_worker(settings)
+        gc.freeze()          # the report and the build: the periodic collections pass them over
         try:
             for job in jobs:
-                if not ready:
-                    _init_worker(settings)
-                    gc.freeze()  # the report and the build: the periodic collections pass them over
-                    ready = True
                 finished(job, _render_in_worker(job))
         finally:
-            if ready:
-                gc.unfreeze()
+            gc.unfreeze()
             gc.set_threshold(*old)
         return rendered
     if pool is None:
         with WorkerPool(workers) as own:
-            return _render_all(jobs, count, settings, workers, on_done, own)
+            return render_all(jobs, count, settings, workers, on_done, own)
     with _ended_by_signals():
         pending: dict[Future, PdfJob] = {}
 
