@@ -241,3 +241,13 @@ def test_without_scipy_the_analysis_says_what_to_install(tmp_path, monkeypatch):
                                     "id;name\nK1;Alfa\n", "\n[plugins.clv]\nhorizon_months = 6\n")
     assert about == {"unknown": "needs_scipy", "install": 'pip install "relatierapport[clv]"'}
     assert warnings == []           # said in the report, not a warning: init's projects set [plugins.clv]
+
+
+def test_a_portfolio_where_nobody_drops_out_fits_at_that_boundary():
+    """Every relation bought every week up to the report date: the likelihood is highest as the
+    chance of dropping out goes to 0 (a → 0, b → ∞, neither determined): a fit at that boundary,
+    said by dropout_per_purchase ~0 and P(alive) ~1, not a failure."""
+    x = np.arange(5, 35, dtype=float)
+    fit = models.fit_bgnbd(x, x, x)                 # bought weekly, the last time this week
+    assert fit.converged and fit.a / (fit.a + fit.b) < models.NO_DROPOUT
+    assert np.all(models.probability_alive(fit, x, x, x) > 0.999)

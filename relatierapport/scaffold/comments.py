@@ -116,6 +116,20 @@ DUTCH: dict[str, str] = {
     "plugins.cadence default_category": "Categorie voor relaties waarvan de gegevens er geen hebben.",
     "plugins.cadence due_soon_days": "Een contactmoment dat binnen zoveel dagen moet, geldt als "
                                      "binnenkort.",
+    "plugins.clv": "Klantwaarde: BG/NBD en Gamma-Gamma (kans dat een relatie nog klant is, "
+                   "verwachte aankopen en klantwaarde).",
+    "plugins.clv time_unit": "Tijdseenheid waarin het BG/NBD-model wordt geschat (r en alpha gelden "
+                             "per deze eenheid): de literatuur gebruikt weken.",
+    "plugins.clv horizon_months": "Aantal maanden vooruit waarover verwachte aankopen, verwachte "
+                                  "waarde en klantwaarde worden geteld.",
+    "plugins.clv discount_rate": "Disconteringsvoet per jaar voor de klantwaarde (0.10 = 10 % per "
+                                 "jaar), per maand toegepast.",
+    "plugins.clv min_repeat_customers": "Minimaal aantal relaties met een herhaalaankoop om de "
+                                        "modellen te schatten; met minder is elk cijfer onbekend, "
+                                        "met de reden.",
+    "plugins.clv probably_lost_below": "Een relatie met herhaalaankopen met een kans onder deze "
+                                       "waarde dat ze nog klant is, is 'waarschijnlijk afgehaakt' "
+                                       "(de aandachtspagina en de doornroosjetoets gebruiken dit).",
     "plugins.calendar_output": "Agendabestanden (.ics) met de geplande contactmomenten, voor "
                                "iedereen en per accountmanager.",
     "plugins.calendar_output months": "De agendabestanden bevatten de geplande contactmomenten van "
