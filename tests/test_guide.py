@@ -59,7 +59,9 @@ def test_the_guides_local_plugin_builds_and_its_test_passes(tmp_path):
     (project / "config.toml").write_text(wrong, encoding="utf-8")
     result = cli("check", "--config", project / "config.toml")
     assert result.exit_code == 2
-    assert "config.toml:444: [plugins.acme] key_share: expected a number from 0 to 1, found 2" in result.output
+    line = wrong.splitlines().index("key_share = 2") + 1       # where init's config.toml put it
+    assert f"config.toml:{line}: [plugins.acme] key_share: expected a number from 0 to 1, found 2" \
+        in result.output
 
     env = {key: value for key, value in os.environ.items() if key != "RELATIERAPPORT_NO_INSTALLED_PLUGINS"}
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
