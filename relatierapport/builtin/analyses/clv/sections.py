@@ -354,11 +354,11 @@ def _method(about: dict, report) -> dict[str, Any] | None:
 
 
 def _bands(values: list[float]) -> list[float]:
-    """Band edges from the 1-2.5-5 series between the lower and upper tenth of ``values``: at
-    most 7 edges (8 columns), fewer when the values lie close together."""
+    """Band edges from the 1-2.5-5 series between the lowest twentieth of ``values`` and the
+    largest: at most 7 edges (8 columns), fewer when the values lie close together."""
     ordered = sorted(values)
-    low = max(ordered[len(ordered) // 10], 1.0)
-    high = max(ordered[(len(ordered) * 9) // 10], low)
+    low = max(ordered[len(ordered) // 20], 1.0)
+    high = max(ordered[-1], low)
     for series in ((1.0, 2.5, 5.0), (1.0, 3.0), (1.0,)):
         edges = []
         for exponent in range(int(math.floor(math.log10(low))) - 1, int(math.ceil(math.log10(high))) + 2):
@@ -409,4 +409,4 @@ def _distribution(frame: pl.DataFrame, report):
                else _("Relations per lifetime value band, in euros"))
     return {"chart": Columns(_("Relations by lifetime value"), description, tuple(counts),
                              tuple(labels), value_labels=tuple(f["number"](c) for c in counts)),
-            "caption": caption}
+            "caption": caption, "columns": len(counts)}
