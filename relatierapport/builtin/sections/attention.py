@@ -12,7 +12,8 @@ their count, the sources that carry no activity history and what to do about
 it, never hundreds of red or never-contacted rows. The lists are bounded
 (``list_limit``), so the page stays one page for 100,000 relations. Read from
 the cadence, health and coverage findings (and the goals findings when an
-analysis makes them); a part whose analysis is disabled is left out.
+analysis makes them, and the A relations the clv analysis finds probably lost);
+a part whose analysis is disabled is left out.
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from relatierapport.render.owner_names import account_manager
 
 NAME = "attention"
 CATEGORY_ORDER = {"A": 0, "B": 1, "C": 2}
+#: Below this chance of dropping out after a purchase (clv's bgnbd.dropout_per_purchase) the data
+#: show no relation leaving yet, so "none probably lost" says little (as the clv pages say).
+NO_DROPOUT = 0.001
 #: The key figures in the order shown: what an account manager can act on first.
-FIGURE_ORDER = ("overdue", "turning_red", "complaints", "red_flags", "goals_behind", "red",
-                "never_contacted", "no_history")
+FIGURE_ORDER = ("overdue", "turning_red", "complaints", "red_flags", "goals_behind",
+                "probably_lost", "red", "never_contacted", "no_history")
 
 
 @hookimpl
@@ -68,6 +72,44 @@ def goals_behind(report) -> list[dict] | None:
                     report.portfolio.employees, found.portfolio.get("metrics", {}))
     return [{"title": row["id"], "scope": view.scope(row), "text": view.brief(row)}
             for row in found.portfolio.get("goals", []) if row["status"] in ("behind", "outside_limit")]
+
+
+def _chance(value: float | None, report) -> str:
+    """A chance as a percentage; "less than 1%" where it would round to 0%."""
+    from relatierapport.render.formatting import filters_for
+
+    percent = filters_for(report)["percent"]
+    if value is not None and 0 < value < 0.005:
+        return report.translate("less than %(percent)s") % {"percent": percent(0.01)}
+    return percent(value)
+
+
+def probably_lost(report) -> list[dict] | None:
+    """The A relations the ``clv`` analysis marks probably lost (a repeat buyer whose chance of
+    still being a customer is below its ``probably_lost_below``), the lowest chance first, with
+    their last purchase; the category is the cadence analysis' (where it is decided). None when
+    there is no clv analysis or it estimated nothing."""
+    import polars as pl
+
+    from relatierapport.relation_table import relation_columns
+
+    found = report.findings.get("clv")
+    cadence = report.findings.get("cadence")
+    if found is None or found.portfolio.get("bgnbd") is None:
+        return None
+    lost = relation_columns(found.relations, {"p_alive": pl.Float64, "probably_lost": pl.Boolean,
+                                              "last_purchase": pl.Date})
+    categories = (relation_columns(cadence.relations, {"category": pl.String}) if cadence is not None
+                  else report.portfolio.relation_frame().select("relation", "category"))
+    rows = (lost.filter(pl.col("probably_lost").fill_null(False))
+            .join(categories, on="relation", how="left")
+            .filter(pl.col("category") == "A")
+            .join(report.portfolio.relation_frame().select("relation", "name", "owner"),
+                  on="relation", how="left")
+            .sort(["p_alive", "name", "relation"])
+            .select(pl.col("relation").alias("id"), "name", "owner", "category", "p_alive",
+                    "last_purchase"))
+    return rows.to_dicts()
 
 
 def attention_data(report) -> dict:
@@ -132,6 +174,17 @@ def attention_data(report) -> dict:
         data["red_flags"] = {**_bounded(flagged, limit), "flags": len(recent), "capped": capped,
                              "since": since}
         figures.append(_figure("red_flags", len(recent), "amber", capped))
+    lost = probably_lost(report)
+    if lost is not None:
+        data["probably_lost"] = _bounded(lost, limit)
+        data["probably_lost"]["rows"] = [{**row, "owner_name": owner_name(row),
+                                          "chance": _chance(row["p_alive"], report)}
+                                         for row in data["probably_lost"]["rows"]]
+        # none found because the fit finds no relation leaving yet: said, not a green all-clear
+        dropout = report.findings["clv"].portfolio["bgnbd"]["dropout_per_purchase"]
+        unseen = data["probably_lost"]["no_dropout"] = dropout < NO_DROPOUT and not lost
+        figure = _figure("probably_lost", len(lost), "amber")
+        figures.append({**figure, "tone": "unknown"} if unseen else figure)
     goals = goals_behind(report)
     if goals is not None:
         data["goals"] = _bounded(goals, limit)

@@ -21,6 +21,9 @@ repeat purchase), which ``caveat`` says, and the portfolio's value per purchase.
 
 Needs scipy (``pip install "relatierapport[clv]"``); without it the analysis says so in its
 findings (``unknown = "needs_scipy"`` and the command to install it), which the pages show.
+
+Its report sections (``sections.py``): a relation plan's "Customer value" in words, and the
+portfolio's value per category with how it was estimated.
 """
 
 from __future__ import annotations
@@ -41,6 +44,13 @@ def config_options():
 def analyses():
     return [Analysis(NAME, analyse, description="Customer value: probability alive, expected "
                      "purchases and lifetime value (BG/NBD and Gamma-Gamma).")]
+
+
+@hookimpl
+def report_sections(kind, relation, report):
+    from relatierapport.builtin.analyses.clv.sections import report_sections as sections
+
+    return sections(kind, relation, report)
 
 
 def analyse(portfolio, config, findings) -> Findings:

@@ -13,7 +13,10 @@
   after hours), activity (recency, regularity) and loyalty (competitor
   signals, share of wallet). Rules are tried in the configured order; the
   first that holds decides. A rule whose inputs are unknown cannot hold: the
-  reason says what was missing.
+  reason says what was missing. The sleeping beauty also holds, when the
+  ``clv`` analysis ran (it runs first), for a relation with repeat purchases
+  whose probability of still being a customer (P(alive)) is below clv's
+  ``probably_lost_below``; its reason says which held.
 - **Five R's**: recency, regularity, relationship duration, revenue as
   profitability and referral power, each scored 1-5 across the portfolio
   (quintiles of the ranks; ties share the lowest rank) or on fixed boundaries.
@@ -37,9 +40,9 @@ the pages) and ``sections`` (the report sections).
 from __future__ import annotations
 
 from relatierapport import hookimpl
-from relatierapport.builtin.analyses.segmentation.compute import columns
+from relatierapport.builtin.analyses.segmentation.compute import clv_columns, columns
 from relatierapport.builtin.analyses.segmentation.findings import per_relation, portfolio_summary
-from relatierapport.builtin.analyses.segmentation.names import (NAME, PHASE_NAMES, R_NAMES,
+from relatierapport.builtin.analyses.segmentation.names import (CLV, NAME, PHASE_NAMES, R_NAMES,
                                                                 SEGMENT_NAMES, TYPE_NAMES)
 from relatierapport.builtin.analyses.segmentation.options import option_group, settings
 from relatierapport.builtin.analyses.segmentation.sections import sections_for
@@ -56,13 +59,13 @@ def config_options():
 
 @hookimpl
 def analyses():
-    return [Analysis(NAME, analyse, description="ABC category, attractiveness x accessibility "
+    return [Analysis(NAME, analyse, after=(CLV,), description="ABC category, attractiveness x accessibility "
                      "segment, customer type, five R's and lifecycle phase per relation.")]
 
 
 def analyse(portfolio, config, findings) -> Findings:
-    options = settings(config)
-    df, warnings = columns(portfolio, options, config.as_of)
+    options = settings(config, findings)
+    df, warnings = columns(portfolio, options, config.as_of, clv_columns(findings, options))
     return Findings(relations=per_relation(df, options), portfolio=portfolio_summary(df, options),
                     warnings=warnings)
 

@@ -14,7 +14,7 @@ from itertools import chain
 
 import polars as pl
 
-from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, NO_AMOUNT_SOME,
+from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, CLV, NO_AMOUNT_SOME,
                                                                 NO_AMOUNTS, NO_BUSINESS, NO_HOURS,
                                                                 NO_HOURS_IN_WINDOW, NO_HOURS_SOME,
                                                                 NO_OWN_BUSINESS, PHASES, RS)
@@ -22,13 +22,32 @@ from relatierapport.business import credit_note_condition, deal_condition, won_c
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem
 from relatierapport.exact import exact_sum, exact_total
+from relatierapport.relation_table import relation_columns
 
 
-def columns(portfolio, options, as_of: dt.date) -> tuple[pl.DataFrame, list[Problem]]:
-    """Every lens of every relation as columns, and the warnings about doubtful data."""
+def columns(portfolio, options, as_of: dt.date,
+            clv: pl.DataFrame | None = None) -> tuple[pl.DataFrame, list[Problem]]:
+    """Every lens of every relation as columns, and the warnings about doubtful data. ``clv``
+    (``clv_columns``) holds P(alive) and probably_lost per relation, or None without them."""
     frame, warnings = _relation_frame(portfolio, options)
+    if clv is None:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("p_alive"),
+                                   pl.lit(None, pl.Boolean).alias("probably_lost"))
+    else:
+        frame = frame.join(clv, on="id", how="left", maintain_order="left")
     business, touchpoints = _aggregates(portfolio, options, as_of)
     return _columns(frame, business, touchpoints, options, as_of), warnings
+
+
+def clv_columns(findings, options) -> pl.DataFrame | None:
+    """The clv analysis' ``p_alive`` and ``probably_lost`` per relation (read from its findings
+    in bulk), or None when it is disabled or fitted nothing (``options["probably_lost_below"]``
+    is None): the sleeping beauty's months rule then stands alone."""
+    if options.get("probably_lost_below") is None:
+        return None
+    found = relation_columns(findings[CLV].relations,
+                             {"p_alive": pl.Float64, "probably_lost": pl.Boolean})
+    return found.rename({"relation": "id"})
 
 
 def _criteria(options) -> list[str]:
@@ -221,7 +240,9 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
     conditions = {
         "sleeping_beauty": {
             "had_business": (pl.col("won_all") - pl.col("won_sleeping")) >= 1,
-            "quiet": pl.col("won_sleeping") <= o["sleeping_max_deals"]},
+            "quiet": pl.col("won_sleeping") <= o["sleeping_max_deals"],
+            # clv's P(alive) below its threshold (null without clv or a repeat purchase)
+            "probably_lost": pl.when(pl.col("has_business")).then(pl.col("probably_lost"))},
         "unfaithful": {"active": active, "disloyal": disloyal},
         "inflatable": {
             "effort": (pl.col("hours") >= o["inflatable_min_hours"])
@@ -237,8 +258,7 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
     }
     df = df.with_columns(*[expr.alias(f"if:{name}:{cond}") for name in o["types"]
                            for cond, expr in conditions[name].items()])
-    df = df.with_columns(*[pl.all_horizontal([pl.col(f"if:{name}:{cond}")
-                                              for cond in conditions[name]]).alias(f"is:{name}")
+    df = df.with_columns(*[_holds(name, conditions[name]).alias(f"is:{name}")
                            for name in o["types"]])
     kind = pl.lit(None, dtype=pl.String)
     for name in reversed(o["types"]):
@@ -295,6 +315,16 @@ def _columns(frame: pl.DataFrame, business, touchpoints, options, as_of) -> pl.D
             score = 1 + (5 * (rank - 1)) // value.count()
         scores.append(score.cast(pl.Int64).alias(f"rs:{r}"))
     return df.with_columns(scores).collect()
+
+
+def _holds(name: str, conditions: dict) -> pl.Expr:
+    """Whether a type holds: all its conditions (three-valued: unknown when one is unknown and
+    none fails). The sleeping beauty: its months rule, or probably_lost alone (an unknown
+    P(alive) leaves the months rule to decide)."""
+    if name == "sleeping_beauty":
+        rule = pl.all_horizontal(pl.col(f"if:{name}:had_business"), pl.col(f"if:{name}:quiet"))
+        return rule | pl.col(f"if:{name}:probably_lost").fill_null(False)
+    return pl.all_horizontal([pl.col(f"if:{name}:{cond}") for cond in conditions])
 
 
 def _revenue_share(df: pl.DataFrame, bands: dict[str, float]) -> pl.DataFrame:

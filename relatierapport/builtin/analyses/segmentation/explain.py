@@ -150,13 +150,28 @@ def _disloyal_text(v, _, f, o) -> str:
         "min_signals": o["unfaithful_min_signals"]}
 
 
-def _holds(name: str, v, _, f, o) -> str:
-    """Why a type holds."""
+def _holds(name: str, v, _, f, o, conditions=None) -> str:
+    """Why a type holds; the sleeping beauty says which held: its months rule, P(alive) (from
+    the clv analysis) below its threshold, or both."""
     if name == "sleeping_beauty":
-        return _("won business before, the last on %(last)s; won deals in the last "
-                 "%(sleeping_months)s months: %(quiet)s") % {
+        conditions = conditions or {}
+        by_months = bool(conditions.get("sleeping_beauty.had_business")
+                         and conditions.get("sleeping_beauty.quiet"))
+        months = _("won business before, the last on %(last)s; won deals in the last "
+                   "%(sleeping_months)s months: %(quiet)s") % {
             "last": f["date"](v["last_won"]), "sleeping_months": o["sleeping_months"],
             "quiet": v["won_deals_sleeping_months"]}
+        if not conditions.get("sleeping_beauty.probably_lost"):
+            return months
+        lost = _("probability still a customer (P(alive)) %(p_alive)s, below %(below)s") % {
+            "p_alive": f["percent"](v.get("p_alive")),
+            "below": f["percent"](o.get("probably_lost_below"))}
+        if by_months:
+            return f"{months}; {lost}"
+        return _("%(lost)s, though won deals in the last %(sleeping_months)s months: %(quiet)s; "
+                 "the last on %(last)s") % {
+            "lost": lost, "sleeping_months": o["sleeping_months"],
+            "quiet": v["won_deals_sleeping_months"], "last": f["date"](v["last_won"])}
     if name == "unfaithful":
         return _("won business in the last %(months)s months, and %(disloyal)s") % {
             "months": o["months"], "disloyal": _disloyal_text(v, _, f, o)}
@@ -183,6 +198,9 @@ def _fails(condition: str, v, _, f, o) -> str:
                                       "max_quiet": o["sleeping_max_deals"]}
     if condition == "active":
         return _("no won business in the last %(months)s months") % {"months": o["months"]}
+    if condition == "probably_lost":
+        return _("probability still a customer (P(alive)): %(p_alive)s") % {
+            "p_alive": f["percent"](v.get("p_alive"))}
     if condition in ("disloyal", "loyal"):
         return _disloyal_text(v, _, f, o)
     if condition == "effort":
@@ -221,7 +239,7 @@ def explain_type(entry, _, f, options) -> str:
         return _("unknown: no business records")
     v, chosen, checks = entry["value"], entry["type"], entry["type_checks"]
     if chosen is not None:
-        text = _holds(chosen, v, _, f, options)
+        text = _holds(chosen, v, _, f, options, entry["type_conditions"])
         unchecked = [name for name in options["types"][:options["types"].index(chosen)]
                      if checks[name] is None]
         if unchecked:

@@ -24,12 +24,12 @@ from relatierapport.exact import exact_sum, exact_total
 VALUE_FIELDS = ("revenue", "hours", "hours_cost", "profit", "margin", "won_window", "won_regular",
                 "won_sleeping", "won_all", "credit_notes", "first_won", "last_won", "touchpoints",
                 "disloyal", "referrals", "sow", "hours_missing", "amount_missing", "revenue_unknown",
-                "hours_unknown", "profit_unknown")
+                "hours_unknown", "profit_unknown", "p_alive")
 VALUE_KEYS = ("revenue", "hours", "hours_cost", "profit", "margin", "won_deals",
               "won_deals_regular", "won_deals_sleeping_months", "won_deals_total", "credit_notes",
               "first_won", "last_won", "touchpoints", "disloyal_signals", "referrals",
               "share_of_wallet", "records_without_hours", "records_without_amount", "revenue_unknown",
-              "hours_unknown", "profit_unknown")
+              "hours_unknown", "profit_unknown", "p_alive")
 LENSES = (("abc", "scoring_weights"), ("attr", "attractiveness"), ("acc", "accessibility"))
 
 
@@ -122,7 +122,15 @@ def _fields(block: str, *names: str) -> pl.Expr:
     return pl.struct(pl.col(block).struct.field(*names)).alias(block)
 
 
-def _reason_inputs() -> dict:
+def _lost_sleeping_beauty(options) -> pl.Expr:
+    """A sleeping beauty by clv's P(alive) (its reason says the P(alive))."""
+    if "sleeping_beauty" not in options["types"]:
+        return pl.lit(False)
+    return ((pl.col("type") == "sleeping_beauty")
+            & pl.col("type_conditions").struct.field("sleeping_beauty.probably_lost").fill_null(False))
+
+
+def _reason_inputs(options) -> dict:
     """Per reason text: the function that writes it (the pages call the same ones, translated)
     and exactly the findings it reads; fewer fields means fewer distinct combinations."""
     return {
@@ -134,9 +142,14 @@ def _reason_inputs() -> dict:
             _fields("accessibility", "score", "missing"))),
         "type_reason": (explain_type, (
             pl.col("type"), pl.col("type_unknown"), pl.col("type_checks"), pl.col("type_conditions"),
-            _fields("value", "last_won", "won_deals_sleeping_months", "share_of_wallet",
-                    "disloyal_signals", "hours", "touchpoints", "profit", "won_deals_regular", "margin",
-                    "hours_unknown", "profit_unknown"))),
+            pl.struct(pl.col("value").struct.field(
+                "last_won", "won_deals_sleeping_months", "share_of_wallet", "disloyal_signals",
+                "hours", "touchpoints", "profit", "won_deals_regular", "margin", "hours_unknown",
+                "profit_unknown"),
+                # read only where it made the relation a sleeping beauty: elsewhere a P(alive)
+                # per relation would make every text distinct
+                pl.when(_lost_sleeping_beauty(options))
+                .then(pl.col("value").struct.field("p_alive")).alias("p_alive")).alias("value"))),
         "phase_reason": (explain_phase, (
             pl.col("phase_rule"), _fields("value", "last_won", "first_won", "won_deals_total"))),
     }
@@ -169,6 +182,7 @@ def _texts(frame: pl.DataFrame, explain_one, inputs, options) -> pl.Series:
 
 #: What ``explain._fails`` reads of a relation's ``value`` to say why each condition fails.
 FAILS_READS = {"had_business": (), "active": (), "quiet": ("won_deals_sleeping_months",),
+               "probably_lost": ("p_alive",),
                "disloyal": ("share_of_wallet", "disloyal_signals"),
                "loyal": ("share_of_wallet", "disloyal_signals"),
                "effort": ("hours", "hours_unknown", "touchpoints"), "regular": ("won_deals_regular",),
@@ -182,7 +196,7 @@ def _type_reasons(frame: pl.DataFrame, options) -> pl.Series:
     are written once per distinct combination of what each reads and joined in polars, where
     the whole text would have tens of thousands of combinations at 100,000 relations. The other
     relations get ``explain_type`` once per distinct combination of all it reads."""
-    explain_one, inputs = _reason_inputs()["type_reason"]
+    explain_one, inputs = _reason_inputs(options)["type_reason"]
     types = options["types"]
     none_fits = pl.col("type_conditions").is_not_null() & pl.col("type").is_null()
     if not types:
@@ -220,7 +234,7 @@ def _with_reasons(frame: pl.DataFrame, options) -> pl.DataFrame:
     """The four English reason texts for report.json, each written once per distinct combination
     of what it reads (many relations share one), then joined back."""
     columns = {}
-    for name, (explain_one, inputs) in _reason_inputs().items():
+    for name, (explain_one, inputs) in _reason_inputs(options).items():
         columns[name] = (_type_reasons(frame, options) if name == "type_reason"
                          else _texts(frame, explain_one, inputs, options))
     return frame.with_columns(**columns)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from relatierapport.render.labels import N_, PHASE_NAMES, SEGMENT_NAMES, TYPE_NAMES
 
 NAME = "segmentation"
+#: The analysis whose P(alive) also makes a relation a sleeping beauty (read from its findings).
+CLV = "clv"
 CATEGORIES = ("A", "B", "C")
 CATEGORY_METHODS = ("data", "scoring", "revenue_share")
 SEGMENTS = ("invest", "develop", "harvest", "ignore")
@@ -47,6 +49,9 @@ NO_SINCE = N_("no start date (since) in the data")
 LATER_SINCE = N_("starts after the report date")
 NO_TOUCHPOINTS = N_("no touchpoints")
 #: The conditions of each customer type, in the order they are explained.
-CONDITIONS = {"sleeping_beauty": ("had_business", "quiet"), "unfaithful": ("active", "disloyal"),
+#: The sleeping beauty holds by its months rule (had_business and quiet) or, when the clv analysis
+#: ran, by ``probably_lost`` alone (a repeat buyer whose P(alive) is below its threshold).
+CONDITIONS = {"sleeping_beauty": ("had_business", "quiet", "probably_lost"),
+              "unfaithful": ("active", "disloyal"),
               "inflatable": ("effort", "low_value"),
               "marriage_partner": ("regular", "active", "profitable", "loyal")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relatierapport.builtin.analyses.segmentation.names import (CATEGORY_METHODS, DEFAULT_ADVICE,
+from relatierapport.builtin.analyses.segmentation.names import (CATEGORY_METHODS, CLV, DEFAULT_ADVICE,
                                                                 DEFAULT_POLICIES, NAME, RS,
                                                                 SEGMENTS, TYPES)
 from relatierapport.options import (Boolean, Integer, ListOf, Number, Option, OptionGroup, Table,
@@ -153,9 +153,11 @@ def option_group() -> OptionGroup:
     ), "Segmentation: ABC category, attractiveness x accessibility, customer type, five R's, phase.")
 
 
-def settings(config) -> dict[str, Any]:
+def settings(config, findings=None) -> dict[str, Any]:
     """The options as the analysis and the sections use them: defaults filled in, partial tables
-    completed from the method's, and the [business] facts (hourly_cost, no_status_is_won)."""
+    completed from the method's, the [business] facts (hourly_cost, no_status_is_won), and
+    ``probably_lost_below``: the clv analysis' threshold on P(alive) when its findings hold
+    fitted figures (a sleeping beauty may hold by it), else None."""
     options = option_group().defaults()
     options.update(config.plugin(NAME))
     options.update(config.business)         # hourly_cost, no_status_is_won
@@ -163,4 +165,14 @@ def settings(config) -> dict[str, Any]:
     options["revenue_share"] = {**DEFAULT_REVENUE_SHARE, **options["revenue_share"]}
     options["policies"] = {**DEFAULT_POLICIES, **options["policies"]}
     options["advice"] = {**DEFAULT_ADVICE, **options["advice"]}
+    options["probably_lost_below"] = clv_threshold(findings)
     return options
+
+
+def clv_threshold(findings) -> float | None:
+    """The clv analysis' ``probably_lost_below`` when its findings hold fitted figures (read from
+    its findings, never its code); None when it is disabled, has no scipy or fitted nothing."""
+    found = (findings or {}).get(CLV)
+    if found is None or found.portfolio.get("bgnbd") is None:
+        return None
+    return found.portfolio.get("probably_lost_below")

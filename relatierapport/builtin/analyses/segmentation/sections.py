@@ -143,7 +143,7 @@ def _r_bands(r: str, summary: dict, report, options) -> list[dict]:
 
 
 def _relation_data(entry, relation, report) -> dict[str, Any]:
-    options = report.memo("segmentation.options", lambda: settings(report.config))
+    options = report.memo("segmentation.options", lambda: settings(report.config, report.findings))
     _, f = report.translate, _filters(report)
     reasons = explain(entry, _, f, options)
     scores = {name.casefold(): score for name, score in relation.scores.items()}
@@ -209,7 +209,7 @@ def _relation_data(entry, relation, report) -> dict[str, Any]:
 
 
 def _portfolio_data(found, report) -> dict[str, Any]:
-    options = report.memo("segmentation.options", lambda: settings(report.config))
+    options = report.memo("segmentation.options", lambda: settings(report.config, report.findings))
     _ = report.translate
     data = found.portfolio
 
