@@ -200,3 +200,25 @@ def test_the_pages_in_english(tmp_path):
     text = text_of(section((tmp_path / "site" / "relations" / "g00.html").read_text(encoding="utf-8"), "clv"))
     assert text.startswith("Customer value probably lost Probably lost: the chance that this relation "
                            "is still a customer is less than 1%, below 50%."), text
+
+
+def test_no_dropout_is_said_and_not_a_green_all_clear(built_example):
+    """The example's fit sees nobody leave (a / (a + b) ~ 0): report.json says so
+    (no_dropout_seen), a repeat buyer's plan says to read P(alive) as 'no sign of leaving', and
+    the attention page's probably-lost figure has the unknown tone, not a green 0."""
+    from relatierapport.render.i18n import translations
+
+    dutch = translations("nl").gettext
+    built = built_example("nl")
+    about = built.report["portfolio"]["clv"]
+    assert about["bgnbd"]["no_dropout_seen"] is True and about["bgnbd"]["dropout_per_purchase"] < 0.001
+    repeat = next(r["id"] for r in built.report["relations"]
+                  if r.get("clv") and (r["clv"]["repeat_purchases"] or 0) > 0)
+    plan = " ".join(html.unescape(built.html(repeat).read_text(encoding="utf-8")).split())
+    note = dutch("The data show hardly any relation leaving after a purchase yet, so the model gives "
+                 "nearly every relation a chance close to 100%: read it as 'no sign of leaving', "
+                 "not as certainty.")
+    assert note != "" and " ".join(note.split()) in plan
+    portfolio = html.unescape(built.html().read_text(encoding="utf-8"))
+    tile = re.search(r'<li class="tone-(\w+)"><a href="#attention-probably-lost">', portfolio)
+    assert tile is not None and tile.group(1) == "unknown"

@@ -26,9 +26,6 @@ from relatierapport.render.owner_names import account_manager
 
 NAME = "attention"
 CATEGORY_ORDER = {"A": 0, "B": 1, "C": 2}
-#: Below this chance of dropping out after a purchase (clv's bgnbd.dropout_per_purchase) the data
-#: show no relation leaving yet, so "none probably lost" says little (as the clv pages say).
-NO_DROPOUT = 0.001
 #: The key figures in the order shown: what an account manager can act on first.
 FIGURE_ORDER = ("overdue", "turning_red", "complaints", "red_flags", "goals_behind",
                 "probably_lost", "red", "never_contacted", "no_history")
@@ -181,8 +178,8 @@ def attention_data(report) -> dict:
                                           "chance": _chance(row["p_alive"], report)}
                                          for row in data["probably_lost"]["rows"]]
         # none found because the fit finds no relation leaving yet: said, not a green all-clear
-        dropout = report.findings["clv"].portfolio["bgnbd"]["dropout_per_purchase"]
-        unseen = data["probably_lost"]["no_dropout"] = dropout < NO_DROPOUT and not lost
+        unseen = data["probably_lost"]["no_dropout"] = (
+            report.findings["clv"].portfolio["bgnbd"]["no_dropout_seen"] and not lost)
         figure = _figure("probably_lost", len(lost), "amber")
         figures.append({**figure, "tone": "unknown"} if unseen else figure)
     goals = goals_behind(report)

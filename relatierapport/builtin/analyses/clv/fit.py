@@ -36,6 +36,9 @@ from relatierapport.dates import YEAR_DAYS
 from relatierapport.errors import Problem
 from relatierapport.hooktypes import Findings
 
+#: Below this mean chance of dropping out after a purchase the data show (next to) no relation
+#: leaving yet: every P(alive) is near 1, "none probably lost" says little, and the pages say so.
+NO_DROPOUT_SEEN = 0.001
 FIGURES = ("p_alive", "expected_purchases", "value_per_purchase", "expected_value", "clv")
 SCHEMA = {"relation": pl.String, "purchases": pl.Int64, "repeat_purchases": pl.Int64,
           "first_purchase": pl.Date, "last_purchase": pl.Date, "p_alive": pl.Float64,
@@ -75,7 +78,8 @@ def customer_value(portfolio, config) -> Findings:
                       "time_unit": unit,
                       # the mean chance of dropping out right after a purchase, a / (a + b): near
                       # 0 the data show no relation leaving yet and P(alive) is near 1 for all
-                      "dropout_per_purchase": bgnbd.a / (bgnbd.a + bgnbd.b)}
+                      "dropout_per_purchase": bgnbd.a / (bgnbd.a + bgnbd.b),
+                      "no_dropout_seen": bgnbd.a / (bgnbd.a + bgnbd.b) < NO_DROPOUT_SEEN}
     warnings: list[Problem] = []
     values, about["gamma_gamma"], gamma_unknown = _value_per_purchase(summary, options, warnings)
     horizon = options["horizon_months"] * (YEAR_DAYS / 12) / UNIT_DAYS[unit]

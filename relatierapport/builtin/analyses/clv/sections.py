@@ -23,9 +23,6 @@ from relatierapport.dates import add_months
 from relatierapport.hooktypes import Section
 from relatierapport.relation_table import relation_columns
 
-#: Below this chance of dropping out right after a purchase (a / (a + b)) the data show no
-#: relation leaving yet: every P(alive) is near 1 and the pages say so.
-NO_DROPOUT = 0.001
 #: With fewer relations with a repeat purchase than this the figures are rough, and said so.
 THIN_DATA = 50
 CATEGORIES = ("A", "B", "C")
@@ -107,7 +104,7 @@ def _rate(rate: float, report) -> str:
 
 def _no_dropout(about: dict) -> bool:
     bgnbd = about.get("bgnbd")
-    return bool(bgnbd) and bgnbd["dropout_per_purchase"] < NO_DROPOUT
+    return bool(bgnbd) and bgnbd["no_dropout_seen"]
 
 
 # -- a relation's plan -----------------------------------------------------------------------
