@@ -108,7 +108,8 @@ def test_pdf_pages_carry_ink_and_the_counts_stay_reasonable(built, tmp_path):
         pdf = built.pdf(relation_id)
         pages = png_pages(pdf, tmp_path)
         assert len(pages) == pdf_pages(pdf)
-        low, high = (8, 24) if relation_id is None else (2, 6)
+        # the portfolio: 25 printed pages with customer value (issue 18); a jump past 28 is a layout fault
+        low, high = (8, 28) if relation_id is None else (2, 6)
         assert low <= len(pages) <= high, (pdf.name, len(pages))
         for number, page in enumerate(pages, 1):
             # the body between running header and footer holds content (a heading and a line at
