@@ -32,6 +32,8 @@ TOLERANCE = {"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000, "maxfev": 4000}
 #: drop-out at all: the likelihood is flat along a → 0, b → ∞ (a and b themselves are not
 #: determined, their ratio is: ~0), so such a fit counts as converged, at that boundary.
 NO_DROPOUT = 1e-6
+#: Iterations without improvement at that boundary after which the fit stops there.
+BOUNDARY_STEPS = 100
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,31 @@ def fit_bgnbd(x, t_x, T) -> BgNbd:
     # start: r = a = b = 1 and α at a tenth of the mean time observed (α is a time scale: 1 in
     # weeks suits the literature's data, and stays right when the unit is a day or a month)
     start = np.log([1.0, max(float(T.mean()) / 10, 1e-3) if T.size else 1.0, 1.0, 1.0])
-    result = minimize(negative, start, method="Nelder-Mead", options=TOLERANCE)
+    result = minimize(negative, start, method="Nelder-Mead", options=TOLERANCE,
+                      callback=_stop_at_the_boundary())
     r, alpha, a, b = np.exp(result.x)
     at_boundary = a / (a + b) < NO_DROPOUT
     converged = bool((result.success or at_boundary) and np.isfinite(result.fun))
     message = "no drop-out in the data (a / (a + b) → 0)" if at_boundary else str(result.message)
     return BgNbd(float(r), float(alpha), float(a), float(b), float(-result.fun), int(x.size),
                  converged, message)
+
+
+def _stop_at_the_boundary(steps: int = BOUNDARY_STEPS):
+    """A Nelder-Mead callback that ends the fit once it sits at the no-drop-out boundary
+    (a / (a + b) < NO_DROPOUT) and the log-likelihood has not improved by 1e-10 (relative)
+    in ``steps`` iterations: along that ridge a and b drift for ever while r, α and the
+    likelihood stay put (the example's fit took all 4,000 evaluations before)."""
+    history: list[float] = []
+
+    def callback(intermediate_result):
+        _, _, log_a, log_b = intermediate_result.x
+        history.append(float(intermediate_result.fun))
+        if (len(history) > steps and 1.0 / (1.0 + np.exp(log_b - log_a)) < NO_DROPOUT
+                and abs(history[-steps - 1] - history[-1]) <= 1e-10 * abs(history[-1])):
+            raise StopIteration
+
+    return callback
 
 
 def _drop_out_odds(model, x, t_x, T) -> np.ndarray:
