@@ -251,3 +251,20 @@ def test_a_portfolio_where_nobody_drops_out_fits_at_that_boundary():
     fit = models.fit_bgnbd(x, x, x)                 # bought weekly, the last time this week
     assert fit.converged and fit.a / (fit.a + fit.b) < models.NO_DROPOUT
     assert np.all(models.probability_alive(fit, x, x, x) > 0.999)
+
+
+def test_a_large_portfolio_is_fitted_on_every_kth_relation_and_all_get_figures(tmp_path):
+    """max_fit_customers: with more relations, the models are fitted on every k-th relation in
+    id order (k = ceil(n / max)); every relation still gets its figures. On CDNOW with at most
+    1,000: k = 3, 786 relations (ids sorted as text), and the estimates stay near the full fit."""
+    config = cdnow_project(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'time_unit = "week"', 'time_unit = "week"\nmax_fit_customers = 1000'), encoding="utf-8")
+    result = cli("build", "--config", config, "--as-of", "1997-09-30", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "site" / "report.json").read_text(encoding="utf-8"))
+    bgnbd, gamma = report["portfolio"]["clv"]["bgnbd"], report["portfolio"]["clv"]["gamma_gamma"]
+    assert (bgnbd["sample_every"], bgnbd["customers"]) == (3, 786)          # ceil(2357 / 1000)
+    assert (gamma["sample_every"], gamma["customers"]) == (1, 946)          # 946 ≤ 1000: all
+    assert abs(bgnbd["r"] / PUBLISHED["r"] - 1) < 0.25 and abs(bgnbd["alpha"] / PUBLISHED["alpha"] - 1) < 0.25
+    assert all(r["clv"]["p_alive"] is not None for r in report["relations"])

@@ -127,6 +127,10 @@ DUTCH: dict[str, str] = {
     "plugins.clv min_repeat_customers": "Minimaal aantal relaties met een herhaalaankoop om de "
                                         "modellen te schatten; met minder is elk cijfer onbekend, "
                                         "met de reden.",
+    "plugins.clv max_fit_customers": "Maximaal aantal relaties waarop een model wordt geschat: bij "
+                                     "meer elke k-de in volgorde van id (ze krijgen allemaal hun "
+                                     "cijfers); de schatting kost naar dit getal, niet naar de "
+                                     "portefeuille.",
     "plugins.clv probably_lost_below": "Een relatie met herhaalaankopen met een kans onder deze "
                                        "waarde dat ze nog klant is, is 'waarschijnlijk afgehaakt' "
                                        "(de aandachtspagina en de doornroosjetoets gebruiken dit).",

@@ -66,7 +66,8 @@ def customer_value(portfolio, config) -> Findings:
         return Findings(relations=_unfitted(everyone, summary, "too_few_repeat_customers"),
                         portfolio=about)
     x, t_x, T = (summary[c].to_numpy().astype(float) for c in ("x", "t_x", "T"))
-    bgnbd = models.fit_bgnbd(x, t_x, T)
+    fitted_on, every = fitting_sample(summary, options["max_fit_customers"])
+    bgnbd = models.fit_bgnbd(*(fitted_on[c].to_numpy().astype(float) for c in ("x", "t_x", "T")))
     if not bgnbd.converged:
         about["unknown"] = "fit_did_not_converge"
         warning = Problem(NAME, f"customer value not estimated: the BG/NBD fit did not converge "
@@ -75,7 +76,7 @@ def customer_value(portfolio, config) -> Findings:
                         portfolio=about, warnings=[warning])
     about["bgnbd"] = {"r": bgnbd.r, "alpha": bgnbd.alpha, "a": bgnbd.a, "b": bgnbd.b,
                       "log_likelihood": bgnbd.log_likelihood, "customers": bgnbd.customers,
-                      "time_unit": unit,
+                      "time_unit": unit, "sample_every": every,
                       # the mean chance of dropping out right after a purchase, a / (a + b): near
                       # 0 the data show no relation leaving yet and P(alive) is near 1 for all
                       "dropout_per_purchase": bgnbd.a / (bgnbd.a + bgnbd.b),
@@ -108,6 +109,20 @@ def customer_value(portfolio, config) -> Findings:
     return Findings(relations=_with_everyone(everyone, fitted), portfolio=about, warnings=warnings)
 
 
+def fitting_sample(rows: pl.DataFrame, most: int) -> tuple[pl.DataFrame, int]:
+    """The relations a model is fitted on, and k: every k-th in relation-id order when there are
+    more than ``most`` (k = 1: all). Twenty thousand relations pin the few parameters down far
+    more tightly than the models' own assumptions hold, and the likelihood costs the same per
+    relation at every size (at 114,000 relations fitting on all took 12 s of a 25 s analysis);
+    every relation still gets its own figures from the fitted parameters. Systematic in id order,
+    so the same data always give the same sample and ids given in order of arrival are spread
+    over every cohort."""
+    if rows.height <= most:
+        return rows, 1
+    every = -(-rows.height // most)
+    return rows.sort("relation").gather_every(every), every
+
+
 def _value_per_purchase(summary: pl.DataFrame, options: dict, warnings: list[Problem]):
     """The value of one purchase per relation (Gamma-Gamma), the fit's parameters, and the
     reason every value is unknown when it could not be fitted."""
@@ -119,9 +134,11 @@ def _value_per_purchase(summary: pl.DataFrame, options: dict, warnings: list[Pro
                                  "unknown": pl.String})
     if positive.height < options["min_repeat_customers"]:      # thin data: unknown, said
         return empty, None, "too_few_repeat_customers_with_value"
-    gamma = models.fit_gamma_gamma(positive["x"].to_numpy().astype(float),
-                                   positive["m"].to_numpy().astype(float))
-    parameters = {"p": gamma.p, "q": gamma.q, "v": gamma.v, "customers": gamma.customers}
+    fitted_on, every = fitting_sample(positive, options["max_fit_customers"])
+    gamma = models.fit_gamma_gamma(fitted_on["x"].to_numpy().astype(float),
+                                   fitted_on["m"].to_numpy().astype(float))
+    parameters = {"p": gamma.p, "q": gamma.q, "v": gamma.v, "customers": gamma.customers,
+                  "sample_every": every}
     if not gamma.converged or gamma.q <= 1:
         reason = "fit_did_not_converge" if not gamma.converged else "no_finite_mean_value"
         warnings.append(Problem(NAME, f"value per purchase not estimated: the Gamma-Gamma fit "
