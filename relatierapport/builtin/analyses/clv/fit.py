@@ -111,7 +111,7 @@ def customer_value(portfolio, config) -> Findings:
 
 def fitting_sample(rows: pl.DataFrame, most: int) -> tuple[pl.DataFrame, int]:
     """The relations a model is fitted on, and k: every k-th in relation-id order when there are
-    more than ``most`` (k = 1: all). Twenty thousand relations pin the few parameters down far
+    more than ``most`` (k = 1: all). Ten thousand relations pin the few parameters down far
     more tightly than the models' own assumptions hold, and the likelihood costs the same per
     relation at every size (at 114,000 relations fitting on all took 12 s of a 25 s analysis);
     every relation still gets its own figures from the fitted parameters. Systematic in id order,

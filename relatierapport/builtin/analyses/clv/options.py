@@ -21,7 +21,7 @@ OPTIONS = OptionGroup(f"plugins.{NAME}", (
     Option("min_repeat_customers", Integer(minimum=2), 20,
            "Fewest relations with a repeat purchase for the models to be fitted at all; with fewer "
            "every figure is unknown, with the reason."),
-    Option("max_fit_customers", Integer(minimum=100), 20000,
+    Option("max_fit_customers", Integer(minimum=100), 10000,
            "Most relations a model is fitted on: with more, every k-th in id order (all of them "
            "still get their figures); the fit's cost grows with this, not with the portfolio."),
     Option("probably_lost_below", Number(minimum=0, maximum=1), 0.5,
