@@ -1,5 +1,7 @@
 """The report's number filters: Dutch and English forms, and changes with their sign."""
 
+import pytest
+
 from relatierapport.render.formatting import make_filters
 
 
@@ -64,3 +66,14 @@ def test_remembered_values_keep_their_type():
     assert f["money"](Decimal("1234.5"), 2) == "€1,234.50" == f["money"](1234.5, 2)
     assert f["money"](1, 0) == f["money"](1.0, 0) == f["money"](Decimal(1), 0) == "€1"
     assert f["number"](-0.01) == "0" and f["change"](-0.04) == "0.0"
+
+
+@pytest.mark.parametrize(("value", "nl", "en"), [
+    (None, "–", "–"), (0.0, "0%", "0%"), (0.004, "minder dan 1%", "less than 1%"),
+    (0.006, "1%", "1%"), (0.87, "87%", "87%"), (0.994, "99%", "99%"),
+    (0.995, "meer dan 99%", "more than 99%"), (1.0, "100%", "100%")])
+def test_a_chance_never_rounds_to_certainty_or_to_nothing(value, nl, en):
+    """The chance filter (P(alive) on the plans and the attention page): what would round to 0%
+    or 100% without being either says "less than 1%" / "more than 99%"."""
+    assert make_filters("nl")["chance"](value).replace("\xa0", " ") == nl
+    assert make_filters("en")["chance"](value).replace("\xa0", " ") == en

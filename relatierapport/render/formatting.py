@@ -101,8 +101,18 @@ def make_filters(language: str) -> dict:
         return _digits_pattern(digits, "%").apply(value, locale)
 
     gettext = translations(language).gettext
+
+    def chance(value: float | None) -> str:
+        """A probability a reader can take: "87%", and "less than 1%" / "more than 99%" where
+        rounding would say 0% or 100% of what is not certain."""
+        if value is not None and 0 < value < 0.005:
+            return gettext("less than %(percent)s") % {"percent": percent(0.01)}
+        if value is not None and 0.995 <= value < 1:
+            return gettext("more than %(percent)s") % {"percent": percent(0.99)}
+        return percent(value)
+
     return {"date": date, "money": money, "number": number, "change": change, "percent": percent,
-            "label": lambda value, vocabulary: label(value, vocabulary, gettext)}
+            "chance": chance, "label": lambda value, vocabulary: label(value, vocabulary, gettext)}
 
 
 def filters_for(report) -> dict:

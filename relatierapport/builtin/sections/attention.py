@@ -71,16 +71,6 @@ def goals_behind(report) -> list[dict] | None:
             for row in found.portfolio.get("goals", []) if row["status"] in ("behind", "outside_limit")]
 
 
-def _chance(value: float | None, report) -> str:
-    """A chance as a percentage; "less than 1%" where it would round to 0%."""
-    from relatierapport.render.formatting import filters_for
-
-    percent = filters_for(report)["percent"]
-    if value is not None and 0 < value < 0.005:
-        return report.translate("less than %(percent)s") % {"percent": percent(0.01)}
-    return percent(value)
-
-
 def probably_lost(report) -> list[dict] | None:
     """The A relations the ``clv`` analysis marks probably lost (a repeat buyer whose chance of
     still being a customer is below its ``probably_lost_below``), the lowest chance first, with
@@ -173,9 +163,12 @@ def attention_data(report) -> dict:
         figures.append(_figure("red_flags", len(recent), "amber", capped))
     lost = probably_lost(report)
     if lost is not None:
+        from relatierapport.render.formatting import filters_for
+
+        chance = filters_for(report)["chance"]
         data["probably_lost"] = _bounded(lost, limit)
         data["probably_lost"]["rows"] = [{**row, "owner_name": owner_name(row),
-                                          "chance": _chance(row["p_alive"], report)}
+                                          "chance": chance(row["p_alive"])}
                                          for row in data["probably_lost"]["rows"]]
         # none found because the fit finds no relation leaving yet: said, not a green all-clear
         unseen = data["probably_lost"]["no_dropout"] = (

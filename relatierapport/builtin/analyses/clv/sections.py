@@ -54,19 +54,6 @@ def _filters(report) -> dict:
     return filters_for(report)
 
 
-def chance(value: float | None, report) -> str:
-    """A probability in words a reader can take: "87 %", and "less than 1 %" / "more than
-    99 %" where rounding would say 0 % or 100% of what is not certain."""
-    f, _ = _filters(report), report.translate
-    if value is None:
-        return f["percent"](None)
-    if 0 < value < 0.005:
-        return _("less than %(percent)s") % {"percent": f["percent"](0.01)}
-    if 0.995 <= value < 1:
-        return _("more than %(percent)s") % {"percent": f["percent"](0.99)}
-    return f["percent"](value)
-
-
 def unknown_text(reason: str | None, about: dict, report) -> str | None:
     """Why a figure is unknown, in words (``unknown`` of the findings)."""
     _, f = report.translate, _filters(report)
@@ -157,13 +144,13 @@ def relation_data(found, relation_id: str, report) -> dict[str, Any]:
         headline = _("Probably lost: the chance that this relation is still a customer is "
                      "%(chance)s, below %(threshold)s. It bought %(purchases)s times, the last on "
                      "%(last)s; for its usual pace that is long ago.") % {
-            "chance": chance(p_alive, report), "threshold": f["percent"](about["probably_lost_below"]),
+            "chance": f["chance"](p_alive), "threshold": f["percent"](about["probably_lost_below"]),
             "purchases": f["number"](entry["purchases"]), "last": f["date"](entry["last_purchase"])}
     else:
         status = "probably_alive"
         headline = _("Probably still a customer: the chance is %(chance)s (it bought "
                      "%(purchases)s times, the last on %(last)s).") % {
-            "chance": chance(p_alive, report), "purchases": f["number"](entry["purchases"]),
+            "chance": f["chance"](p_alive), "purchases": f["number"](entry["purchases"]),
             "last": f["date"](entry["last_purchase"])}
     if status in ("probably_alive", "probably_lost") and _no_dropout(about):
         notes.append(_("The data show hardly any relation leaving after a purchase yet, so the "
@@ -173,7 +160,7 @@ def relation_data(found, relation_id: str, report) -> dict[str, Any]:
     if entry["purchases"] is not None:
         facts.append((_("Purchases"), _purchases_text(entry, report), None))
     if p_alive is not None and status != "one_purchase":
-        facts.append((_("Chance still a customer"), chance(p_alive, report), None))
+        facts.append((_("Chance still a customer"), f["chance"](p_alive), None))
     if entry["expected_purchases"] is not None:
         facts.append((_("Purchases expected in the next %(months)s months") % {"months": horizon},
                       f["number"](entry["expected_purchases"], 1), None))
@@ -343,7 +330,7 @@ def _method(about: dict, report) -> dict[str, Any] | None:
                   "b": g(bgnbd["b"]), "customers": f["number"](bgnbd["customers"]),
                   "log_likelihood": f["number"](bgnbd["log_likelihood"], 1),
                   "unit": units.get(bgnbd["time_unit"], bgnbd["time_unit"]),
-                  "dropout": chance(bgnbd["dropout_per_purchase"], report)},
+                  "dropout": f["chance"](bgnbd["dropout_per_purchase"])},
         "gamma": None if gamma is None else {
             "p": g(gamma["p"]), "q": g(gamma["q"]), "v": g(gamma["v"]),
             "customers": f["number"](gamma["customers"])},
