@@ -97,8 +97,10 @@ class _Renderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from relatierapport.builtin.outputs.pdf_output import min_content
         from relatierapport.builtin.outputs.pdf_output.fetcher import ProjectFetcher
 
+        min_content.install()
         self.settings = settings
         self.fetcher = ProjectFetcher([Path(root) for root in settings.roots],
                                       output=Path(settings.roots[0]) if settings.roots else None)
@@ -112,13 +114,17 @@ class _Renderer:
         WeasyPrint hands the laid-out document before writing; it changes nothing)."""
         from weasyprint import DEFAULT_OPTIONS, HTML
 
+        from relatierapport.builtin.outputs.pdf_output import min_content
         from relatierapport.builtin.outputs.pdf_output.links import relative_links
         from relatierapport.builtin.outputs.pdf_output.metadata import flatten
 
         printed: list[int] = []
         options = {**DEFAULT_OPTIONS, "stylesheets": self.stylesheets, "pdf_variant": self.variant}
-        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=self.fetcher
-                        ).render(font_config=self.font_config, **options)
+        try:
+            document = HTML(string=job.html, base_url=job.base_url, url_fetcher=self.fetcher
+                            ).render(font_config=self.font_config, **options)
+        finally:
+            min_content.forget()
         flatten(document.metadata)       # title, author, … on one line (HTML.write_pdf in two steps)
         relative_links(document, job.base_url)
         document.write_pdf(job.target, finisher=lambda laid_out, pdf: printed.append(len(laid_out.pages)),
