@@ -17,6 +17,11 @@ the order of the versions; per plan and version the best of the rounds is kept.
     python benchmarks/bench_weasyprint.py                     # 24 plans, 3 rounds (~3 minutes)
     python benchmarks/bench_weasyprint.py --plans 111 --rounds 2
     python benchmarks/bench_weasyprint.py --keep-pdfs benchmarks/work/pdfs   # to compare the pages
+    python benchmarks/bench_weasyprint.py --same-html before   # both render the HTML "before" makes
+
+With ``--same-html before`` (or ``after``) that version makes the HTML once and both render it,
+each with its own stylesheet and PDF code: the same content, so only the rendering is compared
+(the templates may have grown between the versions).
 
 "before" is an export of the package at a commit (default 89c3856, the commit issue 17's print
 work started from), made once with ``git archive <commit> relatierapport`` into
@@ -47,7 +52,8 @@ BEFORE_COMMIT = "89c3856"
 
 # -- the child: one version, every plan -------------------------------------------------------
 
-def child(project: Path, ids: list[str], out: Path, keep: Path | None) -> dict:
+def child(project: Path, ids: list[str], out: Path, keep: Path | None, html_dir: Path | None = None,
+          dump: bool = False) -> dict:
     from relatierapport.build import BuildOptions, prepare_report
     from relatierapport.builtin.outputs.pdf_output import pool as pdf
     from relatierapport.builtin.outputs.pdf_output.dates import keep_dates_together
@@ -62,9 +68,18 @@ def child(project: Path, ids: list[str], out: Path, keep: Path | None) -> dict:
     site_dir = out / "site"
     for relation_id in ids:
         page = pages[relation_id]
-        html = keep_dates_together(page.render("pdf"), language)
+        if html_dir is not None and not dump:      # the same content for both versions
+            html = (html_dir / f"{relation_id}.html").read_text(encoding="utf-8")
+        else:
+            html = keep_dates_together(page.render("pdf"), language)
+        if dump:
+            html_dir.mkdir(parents=True, exist_ok=True)
+            (html_dir / f"{relation_id}.html").write_text(html, encoding="utf-8")
+            continue
         target = (keep or out) / f"{page.path.rsplit('/', 1)[-1]}.pdf"
         jobs.append(pdf.PdfJob(html, (site_dir / f"{page.path}.html").as_uri(), str(target), page.title))
+    if dump:
+        return {"dumped": len(ids)}
     (keep or out).mkdir(parents=True, exist_ok=True)
     site.copy_assets(site_dir)
     roots = tuple(str(p) for p in (site_dir, *site.roots.roots))
@@ -119,11 +134,13 @@ def _env(root: Path) -> dict:
     return {**os.environ, "PYTHONPATH": str(root)}
 
 
-def run_child(root: Path, project: Path, ids: list[str], keep: Path | None) -> dict:
+def run_child(root: Path, project: Path, ids: list[str], keep: Path | None,
+              html_dir: Path | None = None, dump: bool = False) -> dict:
     out = WORK / "weasyprint-out"
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(project), "--ids", ",".join(ids),
-           "--out", str(out)] + (["--keep-pdfs", str(keep)] if keep else [])
+    cmd = ([sys.executable, str(Path(__file__).resolve()), "--child", str(project), "--ids", ",".join(ids),
+            "--out", str(out)] + (["--keep-pdfs", str(keep)] if keep else [])
+           + (["--html", str(html_dir)] if html_dir else []) + (["--dump"] if dump else []))
     result = subprocess.run(cmd, env=_env(root), capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"the child for {root} failed:\n{result.stderr}")
@@ -167,12 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before-root", type=Path, help="a folder holding relatierapport/ instead of an export")
     parser.add_argument("--after-root", type=Path, default=REPO, help="default: this checkout")
     parser.add_argument("--keep-pdfs", type=Path, metavar="DIR", help="keep the last round's PDFs in DIR/before, DIR/after")
+    parser.add_argument("--same-html", choices=("before", "after"),
+                        help="render the pdf-medium HTML this version makes with both versions (each with its "
+                             "own stylesheet and PDF code): the same content, only the rendering differs")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--html", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--dump", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--ids", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.ids.split(","), args.out, args.keep_pdfs)))
+        print(json.dumps(child(args.child, args.ids.split(","), args.out, args.keep_pdfs, args.html, args.dump)))
         return 0
 
     roots = {"before": args.before_root or export(args.before), "after": args.after_root}
@@ -180,12 +202,18 @@ def main(argv: list[str] | None = None) -> int:
     copy_example(project)
     ids = relation_ids(project, args.plans)
     log(f"{len(ids)} plans; before = {roots['before']}, after = {roots['after']}")
+    html_dir = None
+    if args.same_html:
+        html_dir = WORK / "weasyprint-html"
+        shutil.rmtree(html_dir, ignore_errors=True)
+        run_child(roots[args.same_html], project, ids, None, html_dir, dump=True)
+        log(f"  the HTML of {args.same_html} for both versions")
     runs = {name: [] for name in roots}
     for round_no in range(args.rounds):
         order = list(roots) if round_no % 2 == 0 else list(reversed(roots))
         for name in order:
             keep = args.keep_pdfs / name if args.keep_pdfs and round_no == args.rounds - 1 else None
-            result = run_child(roots[name], project, ids, keep)
+            result = run_child(roots[name], project, ids, keep, html_dir)
             runs[name].append(result)
             log(f"  round {round_no + 1}/{args.rounds} {name}: "
                 f"{statistics.fmean(p['cpu_ms'] for p in result['plans']):.0f} ms CPU per plan")

@@ -300,18 +300,22 @@ class _EarlyPdfPool:
     that their start (importing WeasyPrint, ~0.5 s each) overlaps them: when PDFs are asked
     for (or by default) and --jobs allows more than one process. Stopped once the sources
     are read if the report has too few pages for a pool (they are then rendered in this
-    process), stopped on any error, closed when the output is in place. Not started for an
-    incremental rebuild (the output holds the PDFs' digests): it makes few PDFs, if any, and
-    starts a pool itself when enough need WeasyPrint; nor when a Dask cluster renders them."""
+    process), stopped on any error, closed when the output is in place. Not started when a
+    Dask cluster renders them.
+
+    An incremental rebuild (the output holds the PDFs' digests) gets one worker: it makes
+    few PDFs again, often the portfolio (its longest) and a plan, and that worker takes them
+    as soon as their HTML is known, while this process goes on with the other pages' HTML and
+    never imports WeasyPrint. When many PDFs changed the PDF format starts a full pool
+    instead (``pdf_output.write_pdf``)."""
 
     def __init__(self, options: BuildOptions):
         self.options = options
         self.pool = None
-        if (_jobs(options) > 1 and "pdf" in (options.formats or DEFAULT_FORMATS)
-                and not options.scheduler and not _incremental(options)):
+        if _jobs(options) > 1 and "pdf" in (options.formats or DEFAULT_FORMATS) and not options.scheduler:
             from relatierapport.builtin.outputs.pdf_output.pool import start_pool
 
-            self.pool = start_pool(_jobs(options))
+            self.pool = start_pool(1 if _incremental(options) else _jobs(options))
 
     def on_loaded(self, config: Config, loaded: Loaded) -> None:
         if self.pool is not None and (not self.pool.pays(1 + len(loaded.portfolio.relations))

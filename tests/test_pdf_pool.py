@@ -184,21 +184,69 @@ def test_no_early_pool_without_pdfs_or_with_one_job(tmp_path, started, relations
     assert started == []
 
 
-def test_an_incremental_rebuild_starts_no_early_pool_and_none_when_nothing_is_made(tmp_path, started):
-    """The second build finds the first one's PDF digests in the output: no pool is started
-    before reading, and, every PDF being carried over, none after; --clean starts one again."""
+def _files(out: Path) -> dict[str, str]:
+    """Every file of an output folder (its build manifest included) -> its sha256."""
+    import hashlib
+
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worker(tmp_path, started,
+                                                                                 monkeypatch):
+    """The second build finds the first one's PDF digests in the output: one worker is started
+    before reading. With nothing to make it gets nothing; the PDFs one relation's change makes
+    again go to it (this process renders none); when most PDFs change it gets the first and a
+    full pool the others; --clean starts a full early pool again."""
     import datetime as dt
 
     from relatierapport.build import BuildOptions, build
 
-    _build(tmp_path, MANY, ("pdf",))
-    assert len(started) == 1
+    submitted: list[str] = []
+    real_submit = pdf.WorkerPool.submit
+
+    def submit(self, job, settings):
+        submitted.append(f"{self.workers}:{Path(job.target).name}")
+        return real_submit(self, job, settings)
+
+    monkeypatch.setattr(pdf.WorkerPool, "submit", submit)
+    documents = pdf.POOL_THRESHOLD + 1       # the first PDF to the early worker, enough left for a pool
+    _build(tmp_path, MANY + f"K{documents - 1};Relatie {documents - 1};organisatie;opdrachtgever;M1;A;"
+           "01-03-2015;Utrecht\n", ("pdf",))
+    assert [pool.workers for pool in started] == [2] and len(submitted) == documents
     config, out = tmp_path / "config.toml", tmp_path / "site"
-    again = build(BuildOptions(config, as_of=dt.date(2026, 11, 1), formats=("pdf",), jobs=2, out=out))
-    assert again.carried_over == pdf.POOL_THRESHOLD and len(started) == 1
-    assert again.printed_pages >= pdf.POOL_THRESHOLD
-    build(BuildOptions(config, as_of=dt.date(2026, 11, 1), formats=("pdf",), jobs=2, out=out, clean=True))
-    assert len(started) == 2
+    again = lambda **extra: build(BuildOptions(config, as_of=dt.date(2026, 11, 1), formats=("pdf",),  # noqa: E731
+                                               jobs=2, out=out, **extra))
+    submitted.clear()
+    nothing = again()
+    assert [pool.workers for pool in started] == [2, 1] and submitted == []
+    assert nothing.carried_over == documents and nothing.printed_pages >= documents
+
+    relations = tmp_path / "data" / "relations.csv"
+    relations.write_text(relations.read_text(encoding="utf-8").replace("Relatie 3;", "Relatie Drie;"),
+                         encoding="utf-8")
+    one = again()
+    assert [pool.workers for pool in started] == [2, 1, 1]
+    assert sorted(submitted) == ["1:k3.pdf", "1:portfolio.pdf"]       # the plan, and the list naming it
+    assert one.carried_over == documents - 2
+    clean = build(BuildOptions(config, as_of=dt.date(2026, 11, 1), formats=("pdf",), jobs=1,
+                               out=tmp_path / "clean"))
+    assert clean.carried_over == 0 and _files(out) == _files(tmp_path / "clean")
+
+    submitted.clear()
+    from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET
+    stylesheet = tmp_path / "templates" / STYLESHEET        # the project's own, changing every PDF
+    stylesheet.parent.mkdir(parents=True, exist_ok=True)
+    stylesheet.write_text((BUILTIN_TEMPLATES / STYLESHEET).read_text(encoding="utf-8") + "\nh1 { letter-spacing: 0.01em }\n",
+                          encoding="utf-8")
+    every = again()
+    assert [pool.workers for pool in started] == [2, 1, 1, 1]
+    assert submitted[0] == "1:portfolio.pdf"            # the first at once, to the early worker …
+    assert len(submitted) == documents and all(s.startswith("2:") for s in submitted[1:])
+    assert every.carried_over == 0                      # … the other twelve to a pool of two
+
+    again(clean=True)
+    assert [pool.workers for pool in started] == [2, 1, 1, 1, 2]
 
 
 def test_rendering_here_leaves_the_collector_as_it_was(tmp_path):

@@ -74,14 +74,26 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
         reuse.record(name, inputs.pop(name), out_dir, {"warnings": messages, "printed_pages": printed})
         tick()
 
-    # how many pages need WeasyPrint decides whether a worker pool pays: look ahead that far
     pending = jobs()
+    pool = state.pdf_pool
+    rebuild = pool is not None and pool.workers < state.jobs     # build._EarlyPdfPool's one worker
+    head = None
+    if rebuild:
+        # the first PDF a rebuild makes again (the portfolio when it changed: the longest by
+        # far) goes to that worker at once, while this process makes the other pages' HTML
+        # (benchmarks/README.md, "Incremental builds")
+        first = next(pending, None)
+        if first is not None:
+            head = (first, pool.submit(first, settings))
+    # how many pages need WeasyPrint decides whether a worker pool pays: look ahead that far
     ahead = list(itertools.islice(pending, POOL_THRESHOLD))
     to_render = len(ahead) if len(ahead) < POOL_THRESHOLD else state.site.page_count()
+    if rebuild and len(ahead) >= POOL_THRESHOLD:
+        pool = None           # many PDFs changed: a full pool for the rest
     if state.scheduler:     # on a Dask cluster; the PDFs are still written here
         from relatierapport.builtin.outputs.pdf_output.cluster import cluster_renderer
         render_all = cluster_renderer(state, out_dir)  # noqa: F811
-    if not ahead:                     # every PDF carried over: WeasyPrint is not even imported
+    if not ahead and head is None:    # every PDF carried over: WeasyPrint is not even imported
         rendered = Rendered()
     else:
         progress = (click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr)
@@ -91,7 +103,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
                 tick = lambda: bar.update(1)     # noqa: E731
                 bar.update(reuse.carried)
             rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
-                                  on_done=done, pool=state.pdf_pool)
+                                  on_done=done, pool=pool, head=head)
     reuse.save(out_dir)
     state.carried_over += reuse.carried
     rendered.warnings[:0] = carried.warnings
