@@ -85,6 +85,10 @@ def _measure(text: str, style, context, spacing) -> dict[str, tuple[int | None, 
     layout.deactivate()
     encoded = text.encode()
     collapse = style["white_space"] in ("normal", "nowrap", "pre-line")
+    # Without word or letter spacing a line's layout has no attributes that depend on the
+    # text it was made for, so one layout serves every line
+    spaced = style["word_spacing"] or style["letter_spacing"] not in ("normal", 0)
+    shared = None if spaced else create_layout("", style, context, None, spacing)
     by_rest = {}
     for number, (start, length) in enumerate(lines):
         rest = encoded[start:].decode()
@@ -99,13 +103,19 @@ def _measure(text: str, style, context, spacing) -> dict[str, tuple[int | None, 
         line_text = encoded[start:start + length].decode()
         if collapse:
             line_text = line_text.rstrip(" ")
-        line_layout = create_layout(rest, style, context, 0, spacing)
-        pango.pango_layout_set_width(line_layout.layout, -1)
+        if shared is None:
+            line_layout = create_layout(rest, style, context, 0, spacing)
+            pango.pango_layout_set_width(line_layout.layout, -1)
+        else:
+            line_layout = shared
         line_layout.set_text(line_text)
         first_line, _ = line_layout.get_first_line()
         width, _ = line_size(first_line, style)
-        line_layout.deactivate()
+        if shared is None:
+            line_layout.deactivate()
         by_rest[rest] = (lines[number + 1][0] - start, width)
+    if shared is not None:
+        shared.deactivate()
     return by_rest
 
 
