@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 from collections.abc import Mapping
@@ -387,13 +388,17 @@ def _build(options: BuildOptions, on_stage: Callable[[str], None], early: _Early
     state.scheduler, state.scheduler_set_by = _scheduler(options, config)
     files: list[str] = []
     with staging(target) as tmp:
-        # json last, so report.json also lists what rendering warned about
-        for name in sorted(chosen, key=lambda n: (n == "json", n != "html", n)):
+        # pdf first, so that a rebuild's few PDFs render while the other formats write (see
+        # BuildState.defer); json last, so report.json also lists what rendering warned about
+        for name in sorted(chosen, key=lambda n: (n == "json", n != "pdf", n != "html", n)):
+            if name == "json":
+                state.finish_deferred()
             on_stage(f"writing {name}")
             pages = site.pages() if site is not None else iter(())
             files += _write(plugins, available[name], pages, tmp, state)
             if site is not None:     # templates, assets or a stylesheet refused as leading outside
                 state.warnings += site.refusals.take_new()
+        state.finish_deferred()
         if options.strict and state.warnings:
             raise StrictError(state.warnings)
         swap_in(tmp, target)
@@ -412,10 +417,19 @@ def _scheduler(options: BuildOptions, config: Config) -> tuple[str | None, str]:
 
 
 def _write(plugins: Plugins, output_format, pages, tmp: Path, state: BuildState) -> list[str]:
-    """Run one output format; a plugin's exception names the plugin (report_sections and
+    """Run one output format, and name it in what it leaves to finish later (``BuildState.defer``)."""
+    waiting = len(state.deferred)
+    files = _naming(plugins, output_format, lambda: list(output_format.write(pages, tmp, state)))
+    state.deferred[waiting:] = [functools.partial(_naming, plugins, output_format, finish)
+                                for finish in state.deferred[waiting:]]
+    return files
+
+
+def _naming(plugins: Plugins, output_format, work: Callable[[], object]):
+    """Run a format's work; a plugin's exception names the plugin (report_sections and
     template errors, raised while pages render, already name themselves)."""
     try:
-        return list(output_format.write(pages, tmp, state))
+        return work()
     except RelatierapportError:
         raise
     except Exception as exc:

@@ -334,11 +334,13 @@ def output_formats() -> list[OutputFormat]:
     succeeded. ``pages`` yields ``Page(path, kind, title, render, relation)``;
     ``page.render("screen")`` or ``page.render("pdf")`` gives its HTML.
     ``build.report`` is the analysed report (findings, portfolio, config).
-    Set ``needs_pages=False`` when the format does not render pages.
+    Set ``needs_pages=False`` when the format does not render pages. Work that
+    runs elsewhere (other processes) may go on while later formats write:
+    ``build.defer(finish)``, and ``finish()`` completes it before report.json.
 
     Runs: the hook at build start (to check ``--format``); each chosen format's
-    ``write`` once per build, html before the others and json (report.json,
-    always written) last.
+    ``write`` once per build: pdf first, then html, the others, and json
+    (report.json, always written) last, after the deferred work.
 
     Returns: a list of ``OutputFormat(name, write, description, needs_pages)``;
     ``write`` returns the relative paths it wrote. Built-ins: ``html``, ``pdf``,

@@ -266,6 +266,20 @@ class BuildState:
     scheduler: str | None = None
     scheduler_set_by: str = "--scheduler"
 
+    #: work an output format left running (``defer``), finished after the other formats
+    deferred: list[Callable[[], None]] = field(default_factory=list)
+
+    def defer(self, finish: Callable[[], None]) -> None:
+        """Let work this format started (rendering in other processes) go on while the
+        formats after it write: ``finish()`` waits for it and completes the format. The build
+        calls it after the other formats and before report.json; raising there fails the
+        build like raising in ``write``."""
+        self.deferred.append(finish)
+
+    def finish_deferred(self) -> None:
+        while self.deferred:
+            self.deferred.pop(0)()
+
     def notify(self, notice: str) -> None:
         """Note something about the machine, once per build however often it is said."""
         if notice not in self.notices:

@@ -210,6 +210,10 @@ def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worke
         return real_submit(self, job, settings)
 
     monkeypatch.setattr(pdf.WorkerPool, "submit", submit)
+    from relatierapport.hooktypes import BuildState
+    deferred: list[int] = []            # the PDFs were left to finish after the other formats
+    real_defer = BuildState.defer
+    monkeypatch.setattr(BuildState, "defer", lambda self, finish: deferred.append(1) or real_defer(self, finish))
     documents = pdf.POOL_THRESHOLD + 1       # the first PDF to the early worker, enough left for a pool
     _build(tmp_path, MANY + f"K{documents - 1};Relatie {documents - 1};organisatie;opdrachtgever;M1;A;"
            "01-03-2015;Utrecht\n", ("pdf",))
@@ -219,7 +223,7 @@ def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worke
                                                jobs=2, out=out, **extra))
     submitted.clear()
     nothing = again()
-    assert [pool.workers for pool in started] == [2, 1] and submitted == []
+    assert [pool.workers for pool in started] == [2, 1] and submitted == [] and deferred == []
     assert nothing.carried_over == documents and nothing.printed_pages >= documents
 
     relations = tmp_path / "data" / "relations.csv"
@@ -228,6 +232,7 @@ def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worke
     one = again()
     assert [pool.workers for pool in started] == [2, 1, 1]
     assert sorted(submitted) == ["1:k3.pdf", "1:portfolio.pdf"]       # the plan, and the list naming it
+    assert deferred == [1]
     assert one.carried_over == documents - 2
     clean = build(BuildOptions(config, as_of=dt.date(2026, 11, 1), formats=("pdf",), jobs=1,
                                out=tmp_path / "clean"))
@@ -244,6 +249,7 @@ def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worke
     assert submitted[0] == "1:portfolio.pdf"            # the first at once, to the early worker …
     assert len(submitted) == documents and all(s.startswith("2:") for s in submitted[1:])
     assert every.carried_over == 0                      # … the other twelve to a pool of two
+    assert deferred == [1]
 
     again(clean=True)
     assert [pool.workers for pool in started] == [2, 1, 1, 1, 2]

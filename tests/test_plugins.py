@@ -219,6 +219,52 @@ def test_an_output_format_that_raises_is_named(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
+def test_an_output_format_may_finish_its_work_after_the_others_and_before_report_json(tmp_path):
+    """BuildState.defer: what a format leaves running (the PDF format: a rebuild's PDFs in a
+    worker) is finished after the formats after it wrote, and before report.json."""
+    seen = []
+
+    class Later:
+        @hookimpl
+        def output_formats(self):
+            def write_a(pages, out_dir, state):
+                seen.append("a wrote")
+
+                def finish():
+                    seen.append(("a finished", (out_dir / "b.txt").exists(), (out_dir / "report.json").exists()))
+                    (out_dir / "a.txt").write_text("a", encoding="utf-8")
+                state.defer(finish)
+                return ["a.txt"]
+
+            def write_b(pages, out_dir, state):
+                seen.append("b wrote")
+                (out_dir / "b.txt").write_text("b", encoding="utf-8")
+                return ["b.txt"]
+            return [OutputFormat("a", write_a), OutputFormat("b", write_b)]
+
+    built = build_project(tmp_path, plugins={"later": Later()}, formats=["a", "b"])
+    assert seen == ["a wrote", "b wrote", ("a finished", True, False)]
+    assert (built.out_dir / "a.txt").read_text(encoding="utf-8") == "a"
+    assert "a.txt" in built.result.files and (built.out_dir / "report.json").is_file()
+
+
+def test_an_output_format_whose_finishing_raises_is_named_and_writes_nothing(tmp_path):
+    class Broken:
+        @hookimpl
+        def output_formats(self):
+            def write(pages, out_dir, state):
+                def finish():
+                    raise OSError("disk full")
+                state.defer(finish)
+                return []
+            return [OutputFormat("xml", write)]
+
+    with pytest.raises(PluginError, match=r"^plugin 'broken' failed in hook output_formats: format "
+                       r"'xml' raised OSError: disk full \(test_plugins.py:\d+\)$"):
+        build_project(tmp_path, plugins={"broken": Broken()}, formats=["xml", "html"])
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_source_reader_that_raises_is_named(tmp_path):
     class Reader:
         @hookimpl

@@ -77,52 +77,64 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     pending = jobs()
     pool = state.pdf_pool
     rebuild = pool is not None and pool.workers < state.jobs     # build._EarlyPdfPool's one worker
-    head = None
+    given = []            # (job, future): pages already with that worker
     if rebuild:
         # the first PDF a rebuild makes again (the portfolio when it changed: the longest by
         # far) goes to that worker at once, while this process makes the other pages' HTML
         # (benchmarks/README.md, "Incremental builds")
         first = next(pending, None)
         if first is not None:
-            head = (first, pool.submit(first, settings))
+            given.append((first, pool.submit(first, settings)))
     # how many pages need WeasyPrint decides whether a worker pool pays: look ahead that far
     ahead = list(itertools.islice(pending, POOL_THRESHOLD))
     to_render = len(ahead) if len(ahead) < POOL_THRESHOLD else state.site.page_count()
     if rebuild and len(ahead) >= POOL_THRESHOLD:
         pool = None           # many PDFs changed: a full pool for the rest
+    elif rebuild:
+        # few: every one to that worker now, and the other formats write while it renders
+        given += [(job, pool.submit(job, settings)) for job in ahead]
+        ahead = []
     if state.scheduler:     # on a Dask cluster; the PDFs are still written here
         from relatierapport.builtin.outputs.pdf_output.cluster import cluster_renderer
         render_all = cluster_renderer(state, out_dir)  # noqa: F811
-    if not ahead and head is None:    # every PDF carried over: WeasyPrint is not even imported
-        rendered = Rendered()
-    else:
-        progress = (click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr)
-                    if state.progress else contextlib.nullcontext())
-        with progress as bar:
-            if bar is not None:
-                tick = lambda: bar.update(1)     # noqa: E731
-                bar.update(reuse.carried)
-            rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
-                                  on_done=done, pool=pool, head=head)
-    reuse.save(out_dir)
-    state.carried_over += reuse.carried
-    rendered.warnings[:0] = carried.warnings
-    rendered.printed_pages += carried.printed_pages
-    state.printed_pages = (state.printed_pages or 0) + rendered.printed_pages
-    characters: dict[int, None] = {}
-    missing_in: dict[str, None] = {}
-    for page, message in dict.fromkeys(rendered.warnings):
-        notice = environment.notice_for(message)
-        code = missing_glyph(message)
-        if notice:
-            state.notify(notice)
-        elif code is not None:
-            characters[code] = None
-            missing_in[files.get(page, page)] = None
+
+    def finish() -> None:
+        nonlocal tick
+        if not ahead and not given:   # every PDF carried over: WeasyPrint is not even imported
+            rendered = Rendered()
         else:
-            state.warnings.append(Problem("pdf", message, location=page))
-    if characters:
-        state.warnings.append(Problem("pdf", missing_glyphs_warning(characters, missing_in)))
+            progress = (click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr)
+                        if state.progress else contextlib.nullcontext())
+            with progress as bar:
+                if bar is not None:
+                    tick = lambda: bar.update(1)     # noqa: E731
+                    bar.update(reuse.carried)
+                rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
+                                      on_done=done, pool=pool, given=given)
+        reuse.save(out_dir)
+        state.carried_over += reuse.carried
+        rendered.warnings[:0] = carried.warnings
+        rendered.printed_pages += carried.printed_pages
+        state.printed_pages = (state.printed_pages or 0) + rendered.printed_pages
+        characters: dict[int, None] = {}
+        missing_in: dict[str, None] = {}
+        for page, message in dict.fromkeys(rendered.warnings):
+            notice = environment.notice_for(message)
+            code = missing_glyph(message)
+            if notice:
+                state.notify(notice)
+            elif code is not None:
+                characters[code] = None
+                missing_in[files.get(page, page)] = None
+            else:
+                state.warnings.append(Problem("pdf", message, location=page))
+        if characters:
+            state.warnings.append(Problem("pdf", missing_glyphs_warning(characters, missing_in)))
+
+    if given and not ahead:
+        state.defer(finish)          # only pages the worker has: collected after the other formats
+    else:
+        finish()
     return written
 
 

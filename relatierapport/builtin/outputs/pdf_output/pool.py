@@ -372,27 +372,27 @@ def start_pool(workers: int, max_documents: int | None = MAX_DOCUMENTS_PER_WORKE
 
 def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
                on_done: Callable[[PdfJob, list[str], int], None] = lambda job, messages, printed: None,
-               pool: WorkerPool | None = None, head: tuple[PdfJob, Future] | None = None) -> Rendered:
+               pool: WorkerPool | None = None, given: list[tuple[PdfJob, Future]] = ()) -> Rendered:
     """Render every job; raise PdfError naming a page that failed. ``on_done`` hears of each
     page written, with WeasyPrint's warnings about it and its printed pages. ``pool``: a started
     pool to use (it stays open), else one is started here when there are enough jobs.
-    ``head``: a job that came before ``jobs`` and was already given to a worker (a rebuild's
-    first PDF, see ``pdf_output.write_pdf``), not counted in ``count``; it is collected after
-    them and its warnings put first."""
+    ``given``: jobs that came before ``jobs`` and were already given to a worker (a rebuild's,
+    see ``pdf_output.write_pdf``), not counted in ``count``; they are collected after
+    ``jobs``, in their order, and their warnings put first."""
     rendered = _render_all(jobs, count, settings, workers, on_done, pool)
-    if head is None:
-        return rendered
-    job, future = head
+    first: list[tuple[str, str]] = []
     with _ended_by_signals():
-        try:
-            error, messages, printed, _ = future.result()
-        except BrokenProcessPool as exc:     # the worker died (killed, out of memory)
-            raise PdfError(job.label, f"the PDF worker ended unexpectedly ({exc})") from exc
-    if error:
-        raise PdfError(job.label, error)
-    rendered.warnings[:0] = [(job.label, message) for message in messages]
-    rendered.printed_pages += printed
-    on_done(job, messages, printed)
+        for job, future in given:
+            try:
+                error, messages, printed, _ = future.result()
+            except BrokenProcessPool as exc:     # the worker died (killed, out of memory)
+                raise PdfError(job.label, f"the PDF worker ended unexpectedly ({exc})") from exc
+            if error:
+                raise PdfError(job.label, error)
+            first += [(job.label, message) for message in messages]
+            rendered.printed_pages += printed
+            on_done(job, messages, printed)
+    rendered.warnings[:0] = first
     return rendered
 
 
