@@ -42,6 +42,10 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     # (not a template folder's own path: templates/ may itself be a link leading elsewhere)
     roots = tuple(str(p) for p in (out_dir, *state.site.roots.roots))
     settings = PdfSettings((str(stylesheet),), roots, pdf_variant(config))
+    pool = state.pdf_pool
+    rebuild = pool is not None and pool.workers < state.jobs     # build._EarlyPdfPool's one worker
+    if rebuild:
+        pool.prepare(settings)       # its stylesheet parsed while the first page's HTML is made
     reuse = Reuse("pdf", stamp(settings, stylesheet, out_dir), state.previous_output)
     written: list[str] = []
     files: dict[str, str] = {}          # the page's label -> its PDF, to say where glyphs are missing
@@ -75,8 +79,6 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
         tick()
 
     pending = jobs()
-    pool = state.pdf_pool
-    rebuild = pool is not None and pool.workers < state.jobs     # build._EarlyPdfPool's one worker
     given = []            # (job, future): pages already with that worker
     if rebuild:
         # the first PDF a rebuild makes again (the portfolio when it changed: the longest by
@@ -88,12 +90,10 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     # how many pages need WeasyPrint decides whether a worker pool pays: look ahead that far
     ahead = list(itertools.islice(pending, POOL_THRESHOLD))
     to_render = len(ahead) if len(ahead) < POOL_THRESHOLD else state.site.page_count()
-    if rebuild and len(ahead) >= POOL_THRESHOLD:
-        pool = None           # many PDFs changed: a full pool for the rest
-    elif rebuild:
-        # few: every one to that worker now, and the other formats write while it renders
-        given += [(job, pool.submit(job, settings)) for job in ahead]
-        ahead = []
+    if rebuild:
+        # the others: made here while that worker has the first (or, when many changed, by a
+        # full pool), after the other formats wrote
+        pool = None
     if state.scheduler:     # on a Dask cluster; the PDFs are still written here
         from relatierapport.builtin.outputs.pdf_output.cluster import cluster_renderer
         render_all = cluster_renderer(state, out_dir)  # noqa: F811
@@ -131,8 +131,8 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
         if characters:
             state.warnings.append(Problem("pdf", missing_glyphs_warning(characters, missing_in)))
 
-    if given and not ahead:
-        state.defer(finish)          # only pages the worker has: collected after the other formats
+    if given:
+        state.defer(finish)          # the first page is being made: the other formats write meanwhile
     else:
         finish()
     return written

@@ -230,6 +230,15 @@ def _warm() -> dict[str, str | None]:
     return _take_looked_up()
 
 
+def _prepare(settings: PdfSettings) -> dict[str, str | None]:
+    """Make this worker's renderer for ``settings`` (the stylesheet parsed) before its first
+    page, so that page need not wait for it; what fails here fails that page again, where it
+    is reported. Returns the library look-ups made."""
+    with contextlib.suppress(Exception):
+        _renderer(settings)
+    return _take_looked_up()
+
+
 def _take_looked_up() -> dict[str, str | None]:
     found = dict(_looked_up)
     _looked_up.clear()
@@ -339,6 +348,11 @@ class WorkerPool:
     def pays(self, count: int) -> bool:
         """Whether ``count`` documents are worth this pool (else render_all without it)."""
         return count >= POOL_THRESHOLD
+
+    def prepare(self, settings: PdfSettings) -> None:
+        """Have a worker set ``settings`` up now, before the first page comes (a rebuild's
+        single worker: see ``pdf_output.write_pdf``)."""
+        self.executor.submit(_prepare, settings).add_done_callback(self._learn)
 
     def submit(self, job: PdfJob, settings: PdfSettings) -> Future:
         return self.executor.submit(_render_in_worker, job, settings)
