@@ -304,11 +304,12 @@ class _EarlyPdfPool:
     process), stopped on any error, closed when the output is in place. Not started when a
     Dask cluster renders them.
 
-    An incremental rebuild (the output holds the PDFs' digests) gets one worker: it makes
-    few PDFs again, often the portfolio (its longest) and a plan, and that worker takes them
-    as soon as their HTML is known, while this process goes on with the other pages' HTML and
-    never imports WeasyPrint. When many PDFs changed the PDF format starts a full pool
-    instead (``pdf_output.write_pdf``)."""
+    An incremental rebuild (the output holds the PDFs' digests) makes few PDFs again, often
+    the portfolio (its longest) and a plan: it gets one worker, which takes the first of them
+    as soon as its HTML is known (``pdf_output.write_pdf``), and only when a project file
+    changed since the previous build; with none changed it most likely makes no PDF at all.
+    That is a guess about whether to start a worker: which PDFs are made again is decided by
+    their digests either way."""
 
     def __init__(self, options: BuildOptions):
         self.options = options
@@ -316,7 +317,11 @@ class _EarlyPdfPool:
         if _jobs(options) > 1 and "pdf" in (options.formats or DEFAULT_FORMATS) and not options.scheduler:
             from relatierapport.builtin.outputs.pdf_output.pool import start_pool
 
-            self.pool = start_pool(1 if _incremental(options) else _jobs(options))
+            previous = _previous_pdfs(options)
+            if previous is None:
+                self.pool = start_pool(_jobs(options))
+            elif _changed_since(options.config_path, previous.stat().st_mtime_ns):
+                self.pool = start_pool(1)
 
     def on_loaded(self, config: Config, loaded: Loaded) -> None:
         if self.pool is not None and (not self.pool.pays(1 + len(loaded.portfolio.relations))
@@ -340,22 +345,45 @@ class _EarlyPdfPool:
         self.stop() if kind is not None else self.close()
 
 
-def _incremental(options: BuildOptions) -> bool:
-    """Whether the output folder holds the previous build's PDF digests (and ``--clean`` is not
-    given): read from config.toml's ``[project] output`` before the config is validated, so any
-    doubt says no."""
+def _previous_pdfs(options: BuildOptions) -> Path | None:
+    """The previous build's PDF digests in the output folder, unless ``--clean`` is given: the
+    folder is read from config.toml's ``[project] output`` before the config is validated, so
+    any doubt says there are none."""
     from relatierapport.render.reuse import manifest
 
     if options.clean:
-        return False
+        return None
     try:
         target = options.out
         if target is None:
             output = config_module.read_toml(options.config_path).get("project", {}).get("output", "site")
             target = options.config_path.parent / output
-        return manifest(target, "pdf").is_file()
+        found = manifest(target, "pdf")
+        return found if found.is_file() else None
     except (RelatierapportError, OSError, AttributeError, TypeError, ValueError):
+        return None
+
+
+def _changed_since(config_path: Path, moment: int) -> bool:
+    """Whether config.toml, a source file or anything under the project's templates/ or
+    plugins/ was modified after ``moment`` (ns); any doubt says yes."""
+    root = config_path.parent
+    try:
+        sources = config_module.read_toml(config_path).get("sources", [])
+        paths = [config_path, root / "templates", root / "plugins"]
+        paths += [root / source["path"] for source in sources
+                  if isinstance(source, dict) and isinstance(source.get("path"), str)]
+        for path in paths:
+            if not path.exists():
+                if path.parent == root and path.name in ("templates", "plugins"):
+                    continue
+                return True
+            files = (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else (path,)
+            if any(file.stat().st_mtime_ns > moment for file in files):
+                return True
         return False
+    except (RelatierapportError, OSError, AttributeError, TypeError, ValueError):
+        return True
 
 
 def _jobs(options: BuildOptions) -> int:

@@ -194,11 +194,12 @@ def _files(out: Path) -> dict[str, str]:
 
 def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worker(tmp_path, started,
                                                                                  monkeypatch):
-    """The second build finds the first one's PDF digests in the output: one worker is started
-    before reading. With nothing to make it gets nothing; of the PDFs one relation's change
-    makes again it gets the first (the portfolio) and this process makes the plan, after the
-    other formats; when most PDFs change a full pool makes the others; the output equals a
-    clean build's; --clean starts a full early pool again."""
+    """The second build finds the first one's PDF digests in the output. With no project file
+    changed since, no worker is started (and no PDF made); with one changed, one worker is
+    started before reading. Of the PDFs one relation's change makes again it gets the first
+    (the portfolio) and this process makes the plan, after the other formats; when most PDFs
+    change a full pool makes the others; the output equals a clean build's; --clean starts a
+    full early pool again."""
     import datetime as dt
 
     from relatierapport.build import BuildOptions, build
@@ -224,14 +225,14 @@ def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worke
                                                jobs=2, out=out, **extra))
     submitted.clear()
     nothing = again()
-    assert [pool.workers for pool in started] == [2, 1] and submitted == [] and deferred == []
+    assert [pool.workers for pool in started] == [2] and submitted == [] and deferred == []
     assert nothing.carried_over == documents and nothing.printed_pages >= documents
 
     relations = tmp_path / "data" / "relations.csv"
     relations.write_text(relations.read_text(encoding="utf-8").replace("Relatie 3;", "Relatie Drie;"),
                          encoding="utf-8")
     one = again()
-    assert [pool.workers for pool in started] == [2, 1, 1]
+    assert [pool.workers for pool in started] == [2, 1]
     assert submitted == ["1:portfolio.pdf"]         # to the worker; k3's plan is made here meanwhile
     assert deferred == [1]
     assert one.carried_over == documents - 2
@@ -246,14 +247,36 @@ def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worke
     stylesheet.write_text((BUILTIN_TEMPLATES / STYLESHEET).read_text(encoding="utf-8") + "\nh1 { letter-spacing: 0.01em }\n",
                           encoding="utf-8")
     every = again()
-    assert [pool.workers for pool in started] == [2, 1, 1, 1]
+    assert [pool.workers for pool in started] == [2, 1, 1]
     assert submitted[0] == "1:portfolio.pdf"            # the first at once, to the early worker …
     assert len(submitted) == documents and all(s.startswith("2:") for s in submitted[1:])
     assert every.carried_over == 0                      # … the other twelve to a pool of two
     assert deferred == [1, 1]
 
     again(clean=True)
-    assert [pool.workers for pool in started] == [2, 1, 1, 1, 2]
+    assert [pool.workers for pool in started] == [2, 1, 1, 2]
+
+
+def test_whether_a_project_changed_since_a_build_is_guessed_yes_on_any_doubt(tmp_path):
+    """build._changed_since decides only whether a rebuild starts a worker early."""
+    import os
+    import time
+
+    from conftest import write_project
+    from relatierapport.build import _changed_since
+
+    config = write_project(tmp_path)
+    later, earlier = time.time_ns() + 10**9, 0
+    assert _changed_since(config, later) is False            # nothing touched since
+    assert _changed_since(config, earlier) is True
+    plugin = tmp_path / "plugins" / "eigen.py"
+    plugin.parent.mkdir()
+    plugin.write_text("# later\n", encoding="utf-8")
+    os.utime(plugin, ns=(later + 1, later + 1))
+    assert _changed_since(config, later) is True              # a plugin edited after
+    plugin.unlink()
+    (tmp_path / "data" / "business.csv").unlink()
+    assert _changed_since(config, later) is True              # a source gone: doubt says yes
 
 
 def test_rendering_here_leaves_the_collector_as_it_was(tmp_path):
