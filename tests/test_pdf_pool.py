@@ -279,6 +279,17 @@ def test_whether_a_project_changed_since_a_build_is_guessed_yes_on_any_doubt(tmp
     assert _changed_since(config, later) is True              # a source gone: doubt says yes
 
 
+def test_with_nothing_to_render_here_weasyprint_is_not_set_up_here(tmp_path, monkeypatch):
+    """A rebuild whose only PDF went to its worker renders nothing in the build's own process,
+    which then need not import WeasyPrint nor make a renderer."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("WeasyPrint set up for nothing")
+
+    monkeypatch.setattr(pdf, "_init_worker", refuse)
+    rendered = pdf.render_all(iter(()), 0, _settings(tmp_path), 2)
+    assert rendered.printed_pages == 0 and rendered.warnings == []
+
+
 def test_rendering_here_leaves_the_collector_as_it_was(tmp_path):
     """In the build's own process the report is frozen for the periodic collections while
     pages render (gc.freeze), and unfrozen after, with the collector's thresholds."""

@@ -125,12 +125,15 @@ def split_first_line(text, style, context, max_width, justification_spacing,
     question at width 0 for text that may break anywhere is answered from ``_measure``
     (only the resume index and width are given: that is all the caller reads). Text with a
     preserved line break is not plain (WeasyPrint's layouts stop after the first one)."""
-    if not (minimum and max_width == 0 and _wraps_anywhere(style, is_line_start) and _plain(text)):
+    lines = _Lines
+    if not (minimum and max_width == 0 and _wraps_anywhere(style, is_line_start)):
         return _original(text, style, context, max_width, justification_spacing,
                          is_line_start, minimum)
-    lines = _Lines
     if not (lines.style is style and lines.context is context and lines.spacing == justification_spacing
-            and text in lines.by_rest):
+            and text in lines.by_rest):      # (the rest of a plain text is plain)
+        if not _plain(text):
+            return _original(text, style, context, max_width, justification_spacing,
+                             is_line_start, minimum)
         lines.style, lines.context, lines.spacing = style, context, justification_spacing
         lines.by_rest = _measure(text, style, context, justification_spacing)
     resume, width = lines.by_rest[text]

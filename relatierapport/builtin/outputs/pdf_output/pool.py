@@ -427,13 +427,17 @@ def _render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worke
 
     if pool is None and (workers <= 1 or count < POOL_THRESHOLD):
         old = gc.get_threshold()
-        _init_worker(settings)
-        gc.freeze()          # the report and the build: the periodic collections pass them over
+        ready = False        # WeasyPrint is set up here for the first job (there may be none)
         try:
             for job in jobs:
+                if not ready:
+                    _init_worker(settings)
+                    gc.freeze()  # the report and the build: the periodic collections pass them over
+                    ready = True
                 finished(job, _render_in_worker(job))
         finally:
-            gc.unfreeze()
+            if ready:
+                gc.unfreeze()
             gc.set_threshold(*old)
         return rendered
     if pool is None:
