@@ -343,8 +343,10 @@ def cluster_renderer(state, out_dir: Path) -> Callable[..., Rendered]:
 
     def render(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int = 1,
                on_done: Callable[[PdfJob, list[str], int], None] = lambda job, messages, printed: None,
-               pool=None) -> Rendered:
-        """``pool``: the local pool a build may have started; not used here."""
+               pool=None, given=()) -> Rendered:
+        """``pool``, ``given``: a local pool and pages already with it; a build on a cluster
+        starts none (``build._EarlyPdfPool``), so neither is used here."""
+        assert not given, "pages given to a local worker in a build on a cluster"
         client = connect(state.scheduler, problem)
         try:
             rendered, traffic = render_on(client, jobs, count, settings, out_dir, on_done,
