@@ -27,6 +27,7 @@ from relatierapport.errors import (ConfigError, DataError, PluginError, Problem,
 from relatierapport.hooktypes import BuildResult, BuildState, Findings, Report, SourceSummary
 from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
 from relatierapport.plugins import Plugins, describe_failure, make_plugins
+from relatierapport.project_files import watch_set
 from relatierapport.readonly import seal, view
 from relatierapport.relation_table import RelationTable
 from relatierapport.render.publish import check_target, staging, swap_in
@@ -307,7 +308,8 @@ class _EarlyPdfPool:
     An incremental rebuild (the output holds the PDFs' digests) makes few PDFs again, often
     the portfolio (its longest) and a plan: it gets one worker, which takes the first of them
     as soon as its HTML is known (``pdf_output.write_pdf``), and only when a project file
-    changed since the previous build; with none changed it most likely makes no PDF at all.
+    (``project_files``, what the live preview watches) changed since the previous build; with
+    none changed it most likely makes no PDF at all.
     That is a guess about whether to start a worker: which PDFs are made again is decided by
     their digests either way."""
 
@@ -320,7 +322,8 @@ class _EarlyPdfPool:
             previous = _previous_pdfs(options)
             if previous is None:
                 self.pool = start_pool(_jobs(options))
-            elif _changed_since(options.config_path, previous.stat().st_mtime_ns):
+            elif watch_set(options.config_path, [previous.parent.parent]).changed_since(
+                    previous.stat().st_mtime_ns):
                 self.pool = start_pool(1)
 
     def on_loaded(self, config: Config, loaded: Loaded) -> None:
@@ -362,28 +365,6 @@ def _previous_pdfs(options: BuildOptions) -> Path | None:
         return found if found.is_file() else None
     except (RelatierapportError, OSError, AttributeError, TypeError, ValueError):
         return None
-
-
-def _changed_since(config_path: Path, moment: int) -> bool:
-    """Whether config.toml, a source file or anything under the project's templates/ or
-    plugins/ was modified after ``moment`` (ns); any doubt says yes."""
-    root = config_path.parent
-    try:
-        sources = config_module.read_toml(config_path).get("sources", [])
-        paths = [config_path, root / "templates", root / "plugins"]
-        paths += [root / source["path"] for source in sources
-                  if isinstance(source, dict) and isinstance(source.get("path"), str)]
-        for path in paths:
-            if not path.exists():
-                if path.parent == root and path.name in ("templates", "plugins"):
-                    continue
-                return True
-            files = (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else (path,)
-            if any(file.stat().st_mtime_ns > moment for file in files):
-                return True
-        return False
-    except (RelatierapportError, OSError, AttributeError, TypeError, ValueError):
-        return True
 
 
 def _jobs(options: BuildOptions) -> int:

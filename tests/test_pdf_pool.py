@@ -258,14 +258,16 @@ def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worke
 
 
 def test_whether_a_project_changed_since_a_build_is_guessed_yes_on_any_doubt(tmp_path):
-    """build._changed_since decides only whether a rebuild starts a worker early."""
+    """What decides whether a rebuild starts a worker early: the files the live preview
+    watches, modified after the previous build."""
     import os
     import time
 
     from conftest import write_project
-    from relatierapport.build import _changed_since
+    from relatierapport.project_files import watch_set
 
     config = write_project(tmp_path)
+    _changed_since = lambda config, moment: watch_set(config, [tmp_path / "site"]).changed_since(moment)  # noqa: E731
     later, earlier = time.time_ns() + 10**9, 0
     assert _changed_since(config, later) is False            # nothing touched since
     assert _changed_since(config, earlier) is True

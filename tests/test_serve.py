@@ -23,7 +23,7 @@ import pytest
 from conftest import RELATIONS, cli, write_project
 from relatierapport.serve.preview import PREVIEW_FOLDER, Preview, ServeOptions
 from relatierapport.serve.server import is_loopback, parse_address
-from relatierapport.serve.watch import watch_set
+from relatierapport.project_files import watch_set
 
 AS_OF = dt.date(2026, 11, 1)
 

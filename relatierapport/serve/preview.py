@@ -35,7 +35,8 @@ from relatierapport.serve.pages import PAGES_FORMAT, PAGES_PLUGIN, LastGood, Pag
 from relatierapport.serve.reload import BuildStatus
 from relatierapport.serve.server import PreviewServer, parse_address
 from relatierapport.serve.templates import TEMPLATE_CACHE_PLUGIN, TemplateCache, TemplateCachePlugin
-from relatierapport.serve.watch import Watcher, WatchSet, watch_set
+from relatierapport.project_files import WatchSet, watch_set
+from relatierapport.serve.watch import Watcher
 
 #: The folder a preview builds into, in the project folder, unless --out says otherwise.
 PREVIEW_FOLDER = ".preview"
