@@ -394,36 +394,42 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
     see ``pdf_output.write_pdf``), not counted in ``count``; they are collected after
     ``jobs``, in their order, and their warnings put first."""
     rendered = _render_all(jobs, count, settings, workers, on_done, pool)
-    first: list[tuple[str, str]] = []
+    first = Rendered()
     with _ended_by_signals():
         for job, future in given:
-            try:
-                error, messages, printed, _ = future.result()
-            except BrokenProcessPool as exc:     # the worker died (killed, out of memory)
-                raise PdfError(job.label, f"the PDF worker ended unexpectedly ({exc})") from exc
-            if error:
-                raise PdfError(job.label, error)
-            first += [(job.label, message) for message in messages]
-            rendered.printed_pages += printed
-            on_done(job, messages, printed)
-    rendered.warnings[:0] = first
+            _account(job, _outcome(job, future), first, on_done)
+    rendered.warnings[:0] = first.warnings
+    rendered.printed_pages += first.printed_pages
     return rendered
+
+
+def _outcome(job: PdfJob, future: Future) -> tuple[str, list[str], int, dict]:
+    """A worker's answer for ``job`` (see ``_render_in_worker``), waited for."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:     # a worker died (killed, out of memory)
+        raise PdfError(job.label, f"the PDF worker ended unexpectedly ({exc})") from exc
+
+
+def _account(job: PdfJob, outcome: tuple[str, list[str], int, dict], rendered: Rendered,
+             on_done: Callable[[PdfJob, list[str], int], None], pool: "WorkerPool | None" = None) -> None:
+    """Add one page's outcome to ``rendered`` and tell ``on_done``; raise PdfError if it failed."""
+    error, messages, printed, looked_up = outcome
+    if pool is not None:
+        pool.libraries.learn(looked_up)
+    if error:
+        raise PdfError(job.label, error)
+    rendered.warnings.extend((job.label, message) for message in messages)
+    rendered.printed_pages += printed
+    on_done(job, messages, printed)
 
 
 def _render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
                 on_done: Callable[[PdfJob, list[str], int], None], pool: WorkerPool | None) -> Rendered:
     rendered = Rendered()
-    warnings = rendered.warnings
 
     def finished(job: PdfJob, outcome: tuple[str, list[str], int, dict]) -> None:
-        error, messages, printed, looked_up = outcome
-        if pool is not None:
-            pool.libraries.learn(looked_up)
-        if error:
-            raise PdfError(job.label, error)
-        warnings.extend((job.label, message) for message in messages)
-        rendered.printed_pages += printed
-        on_done(job, messages, printed)
+        _account(job, outcome, rendered, on_done, pool)
 
     if pool is None and (workers <= 1 or count < POOL_THRESHOLD):
         old = gc.get_threshold()
@@ -449,11 +455,7 @@ def _render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worke
         def collect(done: set[Future]) -> None:
             for future in sorted(done, key=lambda f: pending[f].target):
                 job = pending.pop(future)
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool as exc:     # a worker died (killed, out of memory)
-                    raise PdfError(job.label, f"the PDF worker ended unexpectedly ({exc})") from exc
-                finished(job, outcome)
+                finished(job, _outcome(job, future))
 
         try:
             for job in jobs:   # keep the queue short: pages are made lazily and hold memory
