@@ -24,6 +24,7 @@ from relatierapport import config as config_module
 from relatierapport.config import Config
 from relatierapport.errors import (ConfigError, DataError, PluginError, Problem,
                                    RelatierapportError, StrictError)
+from relatierapport.findings_memo import FindingsMemo
 from relatierapport.hooktypes import BuildResult, BuildState, Findings, Report, SourceSummary
 from relatierapport.model import EVENT_SCHEMAS, Portfolio, SourceData
 from relatierapport.plugins import Plugins, describe_failure, make_plugins
@@ -240,18 +241,21 @@ def _collector_paused():
             gc.enable()
 
 
-def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str, Findings]:
+def analyse(plugins: Plugins, config: Config, portfolio: Portfolio,
+            memo: FindingsMemo | None = None) -> dict[str, Findings]:
     """Run every analysis after those it requires; name the plugin that fails. The portfolio is
     sealed first: each analysis reads its own read-only view, so none can change what the others
-    (and the report) see."""
+    (and the report) see. With ``memo``, an analysis that names its inputs and whose inputs did
+    not change since the previous build gets that build's findings instead of running."""
     findings: dict[str, Findings] = {}
     seal(portfolio)
     for plugin, analysis in plugins.analyses():
+        given = {name: findings[name] for name in analysis.requires + analysis.after
+                 if name in findings}
         try:
             with _collector_paused():
-                result = analysis.run(view(portfolio), config, {name: findings[name] for name in
-                                                          analysis.requires + analysis.after
-                                                          if name in findings})
+                result = (memo.run(analysis, view(portfolio), config, given) if memo is not None
+                          else analysis.run(view(portfolio), config, given))
         except RelatierapportError:
             raise
         except Exception as exc:
@@ -270,19 +274,23 @@ def analyse(plugins: Plugins, config: Config, portfolio: Portfolio) -> dict[str,
 
 
 def prepare_report(options: BuildOptions, *,
-                   on_loaded: Callable[[Config, Loaded], None] = lambda config, loaded: None
-                   ) -> tuple[Plugins, Report]:
+                   on_loaded: Callable[[Config, Loaded], None] = lambda config, loaded: None,
+                   memo: FindingsMemo | None = None) -> tuple[Plugins, Report]:
     """Stages 1-3: everything ``check`` does, and the start of every build.
 
     ``on_loaded`` sees what the sources gave before data errors stop the run (``check``
-    lists it); all data errors together raise one DataError.
+    lists it); all data errors together raise one DataError. A build gives a ``memo``: the
+    findings its output folder kept from the previous build are reused where their inputs are
+    unchanged, and this build's are kept in it.
     """
     plugins, config = configure(options)
     loaded = load(plugins, config)
     on_loaded(config, loaded)
     if loaded.errors:
         raise DataError(loaded.errors)
-    findings = analyse(plugins, config, loaded.portfolio)
+    if memo is not None:
+        memo.previous = previous_output(options, config)
+    findings = analyse(plugins, config, loaded.portfolio, memo)
     warnings = config.warnings + loaded.warnings + config_module.locate(
         [w for f in findings.values() for w in f.warnings], config.path)
     return plugins, Report(config, loaded.portfolio, findings, warnings)
@@ -367,13 +375,27 @@ def _previous_pdfs(options: BuildOptions) -> Path | None:
         return None
 
 
+def output_folder(options: BuildOptions, config: Config) -> Path:
+    """Where the build writes: ``--out``, else config's ``[project] output``."""
+    out = options.out if options.out is not None else config.root / config.project["output"]
+    return out.resolve()
+
+
+def previous_output(options: BuildOptions, config: Config) -> Path | None:
+    """The output folder when it holds a previous build whose files may be carried over (its
+    report.json marks it as ours); None with ``--clean``."""
+    target = output_folder(options, config)
+    return None if options.clean or not (target / "report.json").is_file() else target
+
+
 def _jobs(options: BuildOptions) -> int:
     return options.jobs or os.cpu_count() or 1
 
 
 def _build(options: BuildOptions, on_stage: Callable[[str], None], early: _EarlyPdfPool) -> BuildResult:
     on_stage("reading and analysing")
-    plugins, report = prepare_report(options, on_loaded=early.on_loaded)
+    memo = FindingsMemo(None)
+    plugins, report = prepare_report(options, on_loaded=early.on_loaded, memo=memo)
     config = report.config
     if options.strict and report.warnings:
         raise StrictError(report.warnings)
@@ -385,15 +407,13 @@ def _build(options: BuildOptions, on_stage: Callable[[str], None], early: _Early
                                    f"found {', '.join(unknown)}")])
     if "json" in available and "json" not in chosen:
         chosen.append("json")      # report.json is always written: it marks our output folder
-    out = options.out
-    target = (out if out is not None else config.root / config.project["output"]).resolve()
+    target = output_folder(options, config)
     check_target(target, config.root)
 
     from relatierapport.render.site import Site
     site = Site(report, plugins) if any(available[n].needs_pages for n in chosen) else None
     state = BuildState(report, site, _jobs(options), options.progress, pdf_pool=early.pool,
-                       previous_output=None if options.clean or not (target / "report.json").is_file()
-                       else target)
+                       previous_output=previous_output(options, config))
     state.scheduler, state.scheduler_set_by = _scheduler(options, config)
     files: list[str] = []
     with staging(target) as tmp:
@@ -410,6 +430,7 @@ def _build(options: BuildOptions, on_stage: Callable[[str], None], early: _Early
         state.finish_deferred()
         if options.strict and state.warnings:
             raise StrictError(state.warnings)
+        memo.save(tmp)
         swap_in(tmp, target)
     early.close()
     result = BuildResult(target, sorted(set(files)), report.warnings + state.warnings, chosen, report,

@@ -90,6 +90,15 @@ class Analysis:
     collecting hooks (``goal_metrics``) whose combined results ``run`` gets as
     a keyword argument of the hook's name: how an analysis reads what other
     plugins offer it.
+
+    ``inputs(portfolio, config, findings)``, when given, returns everything ``run``'s findings
+    are made from, as a list of str or bytes (the data it reads, its options, the versions of
+    libraries that compute them). A rebuild whose inputs, whose analysis code (``run``'s module,
+    or its package) and relatierapport version equal the previous build's reuses the findings
+    that build kept instead of running it (``relatierapport.findings_memo``): for an analysis
+    that costs noticeably more than reading its inputs. Anything left out of ``inputs`` can
+    leave stale findings; ``build --clean`` runs every analysis. An analysis that ``collects``
+    always runs.
     """
 
     name: str
@@ -98,6 +107,7 @@ class Analysis:
     after: tuple[str, ...] = ()      # run after these when they are loaded; no error when absent
     description: str = ""
     collects: tuple[str, ...] = ()
+    inputs: Callable[..., list[str | bytes]] | None = None
 
 
 #: How a goal metric combines the values of a goal's relations in a period.

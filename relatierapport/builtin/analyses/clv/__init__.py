@@ -43,7 +43,7 @@ def config_options():
 @hookimpl
 def analyses():
     return [Analysis(NAME, analyse, description="Customer value: probability alive, expected "
-                     "purchases and lifetime value (BG/NBD and Gamma-Gamma).")]
+                     "purchases and lifetime value (BG/NBD and Gamma-Gamma).", inputs=inputs)]
 
 
 @hookimpl
@@ -51,6 +51,24 @@ def report_sections(kind, relation, report):
     from relatierapport.builtin.analyses.clv.sections import report_sections as sections
 
     return sections(kind, relation, report)
+
+
+def inputs(portfolio, config, findings) -> list[str | bytes]:
+    """Everything the figures are made from (``Analysis.inputs``): the purchases per relation,
+    every relation id, the options and the versions of the libraries that fit them. A rebuild
+    where these did not change reuses the previous build's figures: no scipy import, no fit."""
+    import orjson
+
+    from relatierapport.builtin.analyses.clv.options import UNIT_DAYS
+    from relatierapport.builtin.analyses.clv.purchases import purchase_summary
+    from relatierapport.render.reuse import installed_version
+
+    options = config.plugin(NAME)
+    summary = purchase_summary(portfolio.business, config.business, config.as_of,
+                               UNIT_DAYS[options["time_unit"]])
+    return [orjson.dumps(options, option=orjson.OPT_SORT_KEYS), summary.write_csv(),
+            "\n".join(portfolio.relation_frame()["relation"].to_list()),
+            *(f"{package} {installed_version(package)}" for package in ("numpy", "scipy", "polars"))]
 
 
 def analyse(portfolio, config, findings) -> Findings:
