@@ -201,8 +201,8 @@ def test_a_failed_build_leaves_the_previous_output_untouched(project):
             "RuntimeError: kapot (late.py:6)") in result.output
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in project.parent.iterdir()) == [
-        "config.toml", "data", "plugins", "site"]      # no half-written folder left beside it
+    assert sorted(p.name for p in project.parent.iterdir()) == [   # no half-written folder
+        ".relatierapport-cache", "config.toml", "data", "plugins", "site"]   # (compiled templates)
 
 
 def test_an_output_format_that_raises_is_named(tmp_path):

@@ -29,6 +29,7 @@ from relatierapport.paths import Refusals, Roots, confine_loader, copy_tree, fir
 from relatierapport.render.i18n import install_translations, translations
 from relatierapport.render.sandbox import WHAT_TEMPLATES_MAY_DO, TemplateEnvironment
 from relatierapport.render.slugs import slugs_for
+from relatierapport.render.template_cache import project_template_cache
 from relatierapport.render.table_box import boxed_tables
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,6 +60,8 @@ def make_environment(report: "Report", plugins: "Plugins") -> jinja2.Environment
     install_translations(env, report.config.language)
     env.filters["boxed_tables"] = boxed_tables
     plugins.prepare_jinja_env(env, report.config)
+    if env.bytecode_cache is None:      # a plugin's own cache (the preview's, in memory) stays
+        env.bytecode_cache = project_template_cache(report.config.root, env)
     return env
 
 

@@ -23,22 +23,10 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from relatierapport import hookimpl
-from relatierapport.render.i18n import folding_key
+from relatierapport.render.template_cache import environment_fingerprint
 
 #: Compiled templates kept, the least recently used dropped first (a project has ~40).
 LIMIT = 512
-
-
-def _fingerprint(env: jinja2.Environment) -> tuple:
-    autoescape = env.autoescape
-    return (type(env).__module__, type(env).__qualname__, tuple(sorted(env.extensions)),
-            env.block_start_string, env.block_end_string, env.variable_start_string,
-            env.variable_end_string, env.comment_start_string, env.comment_end_string,
-            env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
-            env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
-            env.is_async, autoescape if isinstance(autoescape, bool) else repr(autoescape),
-            repr(env.finalize), tuple(sorted(env.filters)), tuple(sorted(env.tests)),
-            folding_key(env))
 
 
 class TemplateCache(jinja2.BytecodeCache):
@@ -51,7 +39,7 @@ class TemplateCache(jinja2.BytecodeCache):
         self.hits = self.misses = 0
 
     def get_bucket(self, environment, name, filename, source) -> Bucket:
-        key = hashlib.sha256(repr((name, filename, _fingerprint(environment))).encode()).hexdigest()
+        key = hashlib.sha256(repr((name, filename, environment_fingerprint(environment))).encode()).hexdigest()
         bucket = Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
