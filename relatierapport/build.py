@@ -418,10 +418,9 @@ def _build(options: BuildOptions, on_stage: Callable[[str], None], early: _Early
     files: list[str] = []
     with staging(target) as tmp:
         # pdf first, so that a rebuild's few PDFs render while the other formats write (see
-        # BuildState.defer); json last, so report.json also lists what rendering warned about
+        # BuildState.defer); json last: it writes its relations meanwhile and finishes, with
+        # what rendering warned about, after the others' deferred work
         for name in sorted(chosen, key=lambda n: (n == "json", n != "pdf", n != "html", n)):
-            if name == "json":
-                state.finish_deferred()
             on_stage(f"writing {name}")
             pages = site.pages() if site is not None else iter(())
             files += _write(plugins, available[name], pages, tmp, state)

@@ -336,11 +336,13 @@ def output_formats() -> list[OutputFormat]:
     ``build.report`` is the analysed report (findings, portfolio, config).
     Set ``needs_pages=False`` when the format does not render pages. Work that
     runs elsewhere (other processes) may go on while later formats write:
-    ``build.defer(finish)``, and ``finish()`` completes it before report.json.
+    ``build.defer(finish)``; the build calls the ``finish()`` calls in the order they were
+    deferred, after every format wrote and before the output is swapped in.
 
     Runs: the hook at build start (to check ``--format``); each chosen format's
     ``write`` once per build: pdf first, then html, the others, and json
-    (report.json, always written) last, after the deferred work.
+    (report.json, always written) last. json writes the relations at once and defers the
+    rest (the portfolio, goals and every warning), so its finish comes after the others'.
 
     Returns: a list of ``OutputFormat(name, write, description, needs_pages)``;
     ``write`` returns the relative paths it wrote. Built-ins: ``html``, ``pdf``,

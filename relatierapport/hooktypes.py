@@ -282,8 +282,9 @@ class BuildState:
     def defer(self, finish: Callable[[], None]) -> None:
         """Let work this format started (rendering in other processes) go on while the
         formats after it write: ``finish()`` waits for it and completes the format. The build
-        calls it after the other formats and before report.json; raising there fails the
-        build like raising in ``write``."""
+        calls the finishes in the order they were deferred once every format wrote (json's,
+        which completes report.json with every warning, last); raising there fails the build
+        like raising in ``write``."""
         self.deferred.append(finish)
 
     def finish_deferred(self) -> None:

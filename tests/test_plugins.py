@@ -13,7 +13,7 @@ import pytest
 
 from conftest import cli
 from relatierapport import hookimpl
-from relatierapport.errors import PluginError, RelatierapportError
+from relatierapport.errors import PluginError, Problem, RelatierapportError
 from relatierapport.hooktypes import Analysis, Findings, OutputFormat, Section, SourceReader
 from relatierapport.plugins import make_plugins
 from relatierapport.testing import build_project
@@ -221,7 +221,8 @@ def test_an_output_format_that_raises_is_named(tmp_path):
 
 def test_an_output_format_may_finish_its_work_after_the_others_and_before_report_json(tmp_path):
     """BuildState.defer: what a format leaves running (the PDF format: a rebuild's PDFs in a
-    worker) is finished after the formats after it wrote, and before report.json."""
+    worker) is finished after the formats after it wrote, and before report.json is complete:
+    report.json has its relations by then, and lists what the finish warned about."""
     seen = []
 
     class Later:
@@ -231,8 +232,11 @@ def test_an_output_format_may_finish_its_work_after_the_others_and_before_report
                 seen.append("a wrote")
 
                 def finish():
-                    seen.append(("a finished", (out_dir / "b.txt").exists(), (out_dir / "report.json").exists()))
+                    written = (out_dir / "report.json").read_bytes()
+                    seen.append(("a finished", (out_dir / "b.txt").exists(),
+                                 b'"relations"' in written, b'"warnings"' in written))
                     (out_dir / "a.txt").write_text("a", encoding="utf-8")
+                    state.warnings.append(Problem("a", "said late, while finishing"))
                 state.defer(finish)
                 return ["a.txt"]
 
@@ -242,10 +246,13 @@ def test_an_output_format_may_finish_its_work_after_the_others_and_before_report
                 return ["b.txt"]
             return [OutputFormat("a", write_a), OutputFormat("b", write_b)]
 
-    built = build_project(tmp_path, plugins={"later": Later()}, formats=["a", "b"])
-    assert seen == ["a wrote", "b wrote", ("a finished", True, False)]
+    built = build_project(tmp_path, plugins={"later": Later()}, formats=["a", "b"], strict=False)
+    assert seen == ["a wrote", "b wrote", ("a finished", True, True, False)]
     assert (built.out_dir / "a.txt").read_text(encoding="utf-8") == "a"
-    assert "a.txt" in built.result.files and (built.out_dir / "report.json").is_file()
+    assert "a.txt" in built.result.files
+    report = json.loads((built.out_dir / "report.json").read_text(encoding="utf-8"))
+    assert {"source": "a", "location": "", "field": "", "message": "said late, while finishing"} \
+        in report["warnings"]
 
 
 def test_an_output_format_whose_finishing_raises_is_named_and_writes_nothing(tmp_path):

@@ -154,10 +154,21 @@ _BETWEEN = ",\n    "
 def report_chunks(report, later_warnings=()):
     """report.json as bytes: the document indented, each relation one compact line, written
     batch by batch without ever holding all of it (0.7 GB for 100,000 relations)."""
-    findings = dict(sorted(report.findings.items()))
+    yield from _head_and_relations(report)
+    yield _tail(report, later_warnings)
+
+
+def _skeleton(report, later_warnings) -> tuple[bytes, bytes]:
+    """The document without its relations: what comes before them and what after."""
     skeleton = orjson.dumps(_document(report, later_warnings, _MARK), default=_default, option=OPTIONS)
     head, tail = skeleton.split(orjson.dumps(_MARK))
-    yield head
+    return head, tail
+
+
+def _head_and_relations(report):
+    """Everything up to the end of the relations (the warnings come after them)."""
+    findings = dict(sorted(report.findings.items()))
+    yield _skeleton(report, ())[0]
     previous = None
     for block in _relation_lines(report, findings):
         if previous is not None:
@@ -169,13 +180,30 @@ def report_chunks(report, later_warnings=()):
         yield b"[]"
     else:
         yield bytes(previous[:-len(_BETWEEN)]) + b"\n  ]"
-    yield tail
+
+
+def _tail(report, later_warnings) -> bytes:
+    """The portfolio's findings, the goals and every warning: made when it is written."""
+    return _skeleton(report, later_warnings)[1]
 
 
 def write_json(pages, out_dir, state) -> list[str]:
-    with (out_dir / "report.json").open("wb") as handle:
-        for chunk in report_chunks(state.report, state.warnings):
+    """The relations are written now, while other formats' work may still run elsewhere (a
+    rebuild's PDF); the rest, with every warning, once that work is done (``state.defer``:
+    report.json's is the last deferred finish, since json writes last)."""
+    handle = (out_dir / "report.json").open("wb")
+    try:
+        for chunk in _head_and_relations(state.report):
             handle.write(chunk)
+    except BaseException:
+        handle.close()
+        raise
+
+    def finish() -> None:
+        with handle:
+            handle.write(_tail(state.report, state.warnings))
+
+    state.defer(finish)
     return ["report.json"]
 
 

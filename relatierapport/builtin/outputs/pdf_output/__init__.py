@@ -54,7 +54,6 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     tick = lambda: None                 # noqa: E731 (the progress bar's, when there is one)
 
     def jobs():
-        machine_checked = False       # WeasyPrint is imported once a page needs it, not before
         for page in pages:
             name = "portfolio.pdf" if page.kind == "portfolio" else f"{page.path}.pdf"
             written.append(name)
@@ -67,10 +66,6 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
                 carried.printed_pages += kept["printed_pages"]
                 tick()
                 continue
-            if not machine_checked:
-                for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
-                    state.notify(notice)
-                machine_checked = True
             yield PdfJob(html, f"{OUTPUT_URL}{page.path}.html", str(out_dir / name), page.title)
 
     def done(job, messages: list[str], printed: int) -> None:
@@ -103,6 +98,10 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
         if not ahead and not given:   # every PDF carried over: WeasyPrint is not even imported
             rendered = Rendered()
         else:
+            # what the machine lacks (it loads WeasyPrint's libraries here, ~0.6 s): checked
+            # now, not before the first page went to a rebuild's worker
+            for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
+                state.notify(notice)
             progress = (click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr)
                         if state.progress else contextlib.nullcontext())
             with progress as bar:
