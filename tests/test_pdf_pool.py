@@ -216,11 +216,14 @@ def test_an_incremental_rebuild_gives_the_pdfs_it_makes_again_to_one_early_worke
     deferred: list[int] = []            # the PDFs were left to finish after the other formats
     real_defer = BuildState.defer       # (report.json's finish, deferred by every build, not counted)
     monkeypatch.setattr(BuildState, "defer", lambda self, finish: (
-        deferred.append(1) if "write_pdf" in finish.__qualname__ else None) or real_defer(self, finish))
+        deferred.append(1) if "write_pdf" in getattr(finish, "func", finish).__qualname__ else None)
+        or real_defer(self, finish))
     documents = pdf.POOL_THRESHOLD + 1       # the first PDF to the early worker, enough left for a pool
     _build(tmp_path, MANY + f"K{documents - 1};Relatie {documents - 1};organisatie;opdrachtgever;M1;A;"
            "01-03-2015;Utrecht\n", ("pdf",))
     assert [pool.workers for pool in started] == [2] and len(submitted) == documents
+    assert deferred == [1]      # the pool's last pages were finished while the other formats wrote
+    deferred.clear()
     config, out = tmp_path / "config.toml", tmp_path / "site"
     again = lambda **extra: build(BuildOptions(config, as_of=dt.date(2026, 11, 1), formats=("pdf",),  # noqa: E731
                                                jobs=2, out=out, **extra))

@@ -9,9 +9,11 @@ are enough of them (``--jobs``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -30,7 +32,7 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
     from relatierapport.builtin.outputs.pdf_output.glyphs import missing_glyph, missing_glyphs_warning
     from relatierapport.builtin.outputs.pdf_output.links import OUTPUT_URL
     from relatierapport.builtin.outputs.pdf_output.pool import (POOL_THRESHOLD, PdfJob, PdfSettings,
-                                                               Rendered, render_all)
+                                                               Rendered, render_all_then)
     from relatierapport.render.reuse import Reuse, digest
     from relatierapport.render.site import BUILTIN_TEMPLATES, STYLESHEET   # here: PDF workers need not import Jinja2
 
@@ -91,25 +93,37 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
         pool = None
     if state.scheduler:     # on a Dask cluster; the PDFs are still written here
         from relatierapport.builtin.outputs.pdf_output.cluster import cluster_renderer
-        render_all = cluster_renderer(state, out_dir)  # noqa: F811
+        on_cluster = cluster_renderer(state, out_dir)
 
-    def finish() -> None:
+        def render_all_then(*args, **kwargs):     # noqa: F811 (the cluster's answer is complete)
+            rendered = on_cluster(*args, **kwargs)
+            return lambda: rendered
+
+    def start() -> tuple[Callable[[], None], bool]:
+        """Hand every page to WeasyPrint. Returns what completes the format, and whether pages
+        are still being made elsewhere then (a pool's last ones: they finish while the other
+        formats write)."""
         nonlocal tick
         if not ahead and not given:   # every PDF carried over: WeasyPrint is not even imported
-            rendered = Rendered()
-        else:
-            # what the machine lacks (it loads WeasyPrint's libraries here, ~0.6 s): checked
-            # now, not before the first page went to a rebuild's worker
-            for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
-                state.notify(notice)
-            progress = (click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr)
-                        if state.progress else contextlib.nullcontext())
-            with progress as bar:
-                if bar is not None:
-                    tick = lambda: bar.update(1)     # noqa: E731
-                    bar.update(reuse.carried)
-                rendered = render_all(itertools.chain(ahead, pending), to_render, settings, state.jobs,
-                                      on_done=done, pool=pool, given=given)
+            return functools.partial(finish, Rendered), False
+        # what the machine lacks (it loads WeasyPrint's libraries here, ~0.6 s): checked
+        # now, not before the first page went to a rebuild's worker
+        for notice in environment.pdf_notices(stylesheet == BUILTIN_TEMPLATES / STYLESHEET):
+            state.notify(notice)
+        jobs_left = itertools.chain(ahead, pending)
+        if state.progress:     # the bar stays until the last page: nothing is left running
+            with click.progressbar(length=state.site.page_count(), label="PDF", file=sys.stderr) as bar:
+                tick = lambda: bar.update(1)     # noqa: E731
+                bar.update(reuse.carried)
+                rendered = render_all_then(jobs_left, to_render, settings, state.jobs,
+                                           on_done=done, pool=pool, given=given)()
+            return functools.partial(finish, lambda: rendered), False
+        wait_for_rest = render_all_then(jobs_left, to_render, settings, state.jobs,
+                                        on_done=done, pool=pool, given=given)
+        return functools.partial(finish, wait_for_rest), pool is not None or bool(given)
+
+    def finish(wait_for_rest: Callable[[], Rendered]) -> None:
+        rendered = wait_for_rest()
         reuse.save(out_dir)
         state.carried_over += reuse.carried
         rendered.warnings[:0] = carried.warnings
@@ -130,10 +144,11 @@ def write_pdf(pages, out_dir: Path, state) -> list[str]:
         if characters:
             state.warnings.append(Problem("pdf", missing_glyphs_warning(characters, missing_in)))
 
-    if given:
-        state.defer(finish)          # the first page is being made: the other formats write meanwhile
+    if given:     # the first page is being made: the others are made here after the other formats
+        state.defer(lambda: start()[0]())
     else:
-        finish()
+        complete, running = start()
+        state.defer(complete) if running else complete()   # a pool's last pages: formats write meanwhile
     return written
 
 

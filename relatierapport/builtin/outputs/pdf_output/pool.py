@@ -405,14 +405,30 @@ def render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worker
     ``given``: jobs that came before ``jobs`` and were already given to a worker (a rebuild's,
     see ``pdf_output.write_pdf``), not counted in ``count``; they are collected after
     ``jobs``, in their order, and their warnings put first."""
-    rendered = _render_all(jobs, count, settings, workers, on_done, pool)
-    first = Rendered()
-    with _ended_by_signals():
-        for job, future in given:
-            _account(job, _outcome(job, future), first, on_done)
-    rendered.warnings[:0] = first.warnings
-    rendered.printed_pages += first.printed_pages
-    return rendered
+    return render_all_then(jobs, count, settings, workers, on_done, pool, given)()
+
+
+def render_all_then(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
+                    on_done: Callable[[PdfJob, list[str], int], None] = lambda job, messages, printed: None,
+                    pool: WorkerPool | None = None, given: list[tuple[PdfJob, Future]] = ()
+                    ) -> Callable[[], Rendered]:
+    """``render_all`` in two steps. Now: every job is handed out; with ``pool`` (which stays
+    open) the last few (four a worker) are still being made when this returns. The function
+    returned waits for them and gives what ``render_all`` gives, so that the build's process
+    can write the other formats while the workers finish (``BuildState.defer``)."""
+    rest = _render_all(jobs, count, settings, workers, on_done, pool)
+
+    def finish() -> Rendered:
+        rendered = rest()
+        first = Rendered()
+        with _ended_by_signals():
+            for job, future in given:
+                _account(job, _outcome(job, future), first, on_done)
+        rendered.warnings[:0] = first.warnings
+        rendered.printed_pages += first.printed_pages
+        return rendered
+
+    return finish
 
 
 def _outcome(job: PdfJob, future: Future) -> tuple[str, list[str], int, dict]:
@@ -437,7 +453,9 @@ def _account(job: PdfJob, outcome: tuple[str, list[str], int, dict], rendered: R
 
 
 def _render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, workers: int,
-                on_done: Callable[[PdfJob, list[str], int], None], pool: WorkerPool | None) -> Rendered:
+                on_done: Callable[[PdfJob, list[str], int], None], pool: WorkerPool | None
+                ) -> Callable[[], Rendered]:
+    """Hand out every job; return what waits for the last ones (see ``render_all_then``)."""
     rendered = Rendered()
 
     def finished(job: PdfJob, outcome: tuple[str, list[str], int, dict]) -> None:
@@ -457,28 +475,37 @@ def _render_all(jobs: Iterable[PdfJob], count: int, settings: PdfSettings, worke
             if ready:
                 gc.unfreeze()
             gc.set_threshold(*old)
-        return rendered
-    if pool is None:
+        return lambda: rendered
+    if pool is None:      # a pool of its own, closed here: every page is made before returning
         with WorkerPool(workers) as own:
-            return _render_all(jobs, count, settings, workers, on_done, own)
+            made = _render_all(jobs, count, settings, workers, on_done, own)()
+        return lambda: made
+    pending: dict[Future, PdfJob] = {}
+
+    def collect(done: set[Future]) -> None:
+        for future in sorted(done, key=lambda f: pending[f].target):
+            job = pending.pop(future)
+            finished(job, _outcome(job, future))
+
+    def rest() -> Rendered:
+        with _ended_by_signals():
+            try:
+                collect(wait(pending).done)
+            except BaseException:
+                pool.stop()
+                raise
+        return rendered
+
     with _ended_by_signals():
-        pending: dict[Future, PdfJob] = {}
-
-        def collect(done: set[Future]) -> None:
-            for future in sorted(done, key=lambda f: pending[f].target):
-                job = pending.pop(future)
-                finished(job, _outcome(job, future))
-
         try:
             for job in jobs:   # keep the queue short: pages are made lazily and hold memory
                 if len(pending) >= pool.workers * 4:
                     collect(wait(pending, return_when=FIRST_COMPLETED).done)
                 pending[pool.submit(job, settings)] = job
-            collect(wait(pending).done)
         except BaseException:
             pool.stop()
             raise
-    return rendered
+    return rest
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
