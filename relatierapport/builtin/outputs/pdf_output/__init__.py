@@ -8,7 +8,6 @@ are enough of them (``--jobs``).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import sys
