@@ -16,7 +16,9 @@ with html, pdf and ics (``--jobs`` as given, default: CPU count):
 
 Wall clock (``time.perf_counter``) and CPU seconds of the whole process tree (``os.wait4``)
 of each, and the ratios (2) ÷ (1) and (3) ÷ (1). The rounds repeat ``--repeat`` times (the
-touchpoint is taken out again before each round); the best of each case is reported.
+touchpoint is taken out again before each round); the best of each case is reported, and each
+round's own ratios with their median (on a machine whose speed drifts between minutes, the
+steadier figure).
 Everything is written under ``benchmarks/work/incremental-*`` (gitignored).
 """
 
@@ -26,6 +28,7 @@ import argparse
 import hashlib
 import json
 import shutil
+import statistics
 import sys
 import tomllib
 from pathlib import Path
@@ -81,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = original.rstrip(b"\r\n").splitlines()
     added = original.rstrip(b"\r\n") + b"\n" + lines[-1] + b"\n"
     best: dict[str, tuple[float, float]] = {}
+    per_round: dict[str, list[float]] = {"nothing changed": [], "one touchpoint": []}
     identical = {"nothing changed": True, "one touchpoint": True}
     relations = None
     for round_ in range(args.repeat):
@@ -99,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             wall, cpu = best.get(case, (float("inf"), float("inf")))
             best[case] = (min(wall, run.wall_s), min(cpu, run.cpu_s))
+        for case, ratios in per_round.items():
+            ratios.append(runs[case].wall_s / runs["full"].wall_s)
         relations = runs["full"].stdout.split("built ")[1].split(" ")[0]
     csv.write_bytes(original)
     full_wall, full_cpu = best["full"]
@@ -108,11 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     table = "\n".join([f"{name}: {relations} relations, --jobs {args.jobs or 'CPU count'}, "
                        f"best of {args.repeat}", "",
                        "| build | wall s | ÷ full | CPU s | ÷ full | output = clean build |",
-                       "|---|---|---|---|---|---|", *rows])
+                       "|---|---|---|---|---|---|", *rows, "",
+                       "Each round's wall ÷ that round's full build: " + "; ".join(
+                           f"{case} {', '.join(f'{r:.3f}' for r in ratios)} "
+                           f"(median {statistics.median(ratios):.3f})" for case, ratios in per_round.items())])
     print(table)
     (WORK / f"results-{name}.md").write_text(table + "\n", encoding="utf-8")
     (WORK / f"results-{name}.json").write_text(json.dumps(
-        {"best": best, "identical": identical, "relations": relations}, indent=1), encoding="utf-8")
+        {"best": best, "per_round": per_round, "identical": identical, "relations": relations}, indent=1), encoding="utf-8")
     return 0 if all(identical.values()) else 1
 
 

@@ -16,7 +16,8 @@ start    A worker's start, spawn to its first answer, in a pool of one worker th
 speedup  The example project (copied as bench_build.py --example does) built with
          ``--format html --format pdf`` and ``--jobs 1`` / ``--jobs 2``, each a fresh
          ``python -m relatierapport build``, in rounds; with ``--before`` the same builds of an
-         export of an older package (PYTHONPATH) in the same rounds. Best of ``--repeat``.
+         export of an older package (PYTHONPATH) in the same rounds. Best of ``--repeat``,
+         and each round's jobs=1 ÷ jobs=2 with their median.
 memory   Every page of a generated project (``--relations``, default 1,000: 1,132 documents;
          ``--documents`` the first so many) rendered by a pool of 2 workers (``render_all``
          with a ``WorkerPool``) from the HTML of an html-only build (stylesheet passed
@@ -174,15 +175,21 @@ def measure_speedup(before: Path | None, repeat: int, quiet_wait: float) -> dict
 
 
 def speedup_table(runs: dict) -> str:
-    rows = ["| code | jobs=1 best s | jobs=2 best s | jobs=1 ÷ jobs=2 | runs jobs=1 (other load, cores) | "
-            "runs jobs=2 (other load, cores) |", "|---|---:|---:|---:|---|---|"]
+    """Best of the rounds for each, and the ratio of each round's pair (jobs=1 and jobs=2 run
+    one after the other): on a machine whose speed drifts from minute to minute the pairs'
+    median is the steadier figure, the best-of ratio the one comparable with older tables."""
+    rows = ["| code | jobs=1 best s | jobs=2 best s | jobs=1 ÷ jobs=2 (best) | per round | median of rounds "
+            "| runs jobs=1 (other load, cores) | runs jobs=2 (other load, cores) |",
+            "|---|---:|---:|---:|---|---:|---|---|"]
     for code in ("before", "after"):
         if f"{code} jobs=1" not in runs:
             continue
         one, two = runs[f"{code} jobs=1"], runs[f"{code} jobs=2"]
         b1, b2 = min(r["wall_s"] for r in one), min(r["wall_s"] for r in two)
+        pairs = [a["wall_s"] / b["wall_s"] for a, b in zip(one, two)]
         fmt = lambda rs: ", ".join(f"{r['wall_s']:.2f} ({r['other_load']:.2f})" for r in rs)  # noqa: E731
-        rows.append(f"| {code} | {b1:.2f} | {b2:.2f} | **{b1 / b2:.2f}** | {fmt(one)} | {fmt(two)} |")
+        rows.append(f"| {code} | {b1:.2f} | {b2:.2f} | **{b1 / b2:.2f}** | {', '.join(f'{r:.2f}' for r in pairs)} "
+                    f"| {statistics.median(pairs):.2f} | {fmt(one)} | {fmt(two)} |")
     return "\n".join(rows)
 
 
