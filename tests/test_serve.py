@@ -357,6 +357,65 @@ def test_a_preview_build_is_the_same_as_a_build(running, tmp_path):
     assert running.preview.template_cache.hits
 
 
+TITLED_PLAN = ('{% extends "builtin/relation.html" %}\n'
+               "{% block title %}Plan van {{ relation.name }}{% endblock %}\n")
+
+
+def test_an_edited_template_is_shown_without_a_build_as_a_build_would_show_it(running, tmp_path):
+    """A template changes no finding: the preview shows the last build's report through the
+    edited template, reading and analysing nothing (report.json stays the same file), and the
+    page is the one a build with that template writes."""
+    from relatierapport.build import BuildOptions, build
+    from relatierapport.serve.reload import inject
+
+    target = running.preview.target
+    assert "<title>Plan van" not in running.get("/relations/k1.html")[1]
+    report_json = (target / "report.json").stat()
+    before, lines = running.version()["version"], len(running.lines)
+    (running.config.parent / "templates" / "relation.html").write_text(TITLED_PLAN, encoding="utf-8")
+    status = running.next_build(before)
+    assert status == {"version": before + 1, "error": None, "built": True}
+    code, plan = running.get("/relations/k1.html")
+    assert code == 200 and "<title>Plan van Alfa Bouw</title>" in plan
+    assert ((target / "report.json").stat().st_ino, (target / "report.json").stat().st_mtime_ns) == (
+        report_json.st_ino, report_json.st_mtime_ns)
+    said = running.lines[lines:]
+    assert any(line.startswith("only templates changed") for line in said), said
+    assert not any(line.startswith("built ") for line in said), said
+
+    plain = tmp_path / "plain"
+    build(BuildOptions(running.config, as_of=AS_OF, out=plain, formats=("html",)))
+    snapshot = running.preview.status.snapshot()
+    for name in ("index.html", "relations/k1.html", "relations/c1.html"):
+        code, answer = running.get(f"/{name}")
+        assert code == 200 and answer.encode() == inject((plain / name).read_bytes(), snapshot), name
+
+
+def test_a_template_changed_with_anything_else_makes_a_build(running):
+    """Data beside a template, or an asset (which a build copies): a build, as before."""
+    templates = running.config.parent / "templates"
+    report_json = (running.preview.target / "report.json").stat().st_ino
+    before, lines = running.version()["version"], len(running.lines)
+    (templates / "relation.html").write_text(TITLED_PLAN, encoding="utf-8")
+    (running.config.parent / "data" / "relations.csv").write_text(
+        RELATIONS.replace("Alfa Bouw", "Alfa Bouwgroep"), encoding="utf-8")
+    version = before
+    while "Alfa Bouwgroep" not in running.get("/relations/k1.html")[1]:   # one build or two
+        version = running.next_build(version)["version"]
+    assert "<title>Plan van Alfa Bouwgroep</title>" in running.get("/relations/k1.html")[1]
+    assert (running.preview.target / "report.json").stat().st_ino != report_json
+    assert any(line.startswith("built ") for line in running.lines[lines:])
+
+    lines = len(running.lines)
+    (templates / "assets").mkdir()
+    (templates / "assets" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    logo = running.preview.target / "assets" / "logo.svg"
+    while not logo.is_file():                                             # one build or two
+        version = running.next_build(version)["version"]
+    assert logo.read_text(encoding="utf-8") == "<svg/>"
+    assert not any(line.startswith("only templates changed") for line in running.lines[lines:])
+
+
 def test_a_rebuild_renders_only_the_pages_the_browser_asks_for_each_once(tmp_path):
     """Counted by the project's own plugin, whose report_sections runs once per page rendered:
     a build renders none, a request renders its page once per build, and the page of the

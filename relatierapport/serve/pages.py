@@ -8,7 +8,9 @@ as the template cache is): it copies the assets, as ``html`` does, and keeps the
 has succeeded. The server renders a page from them on request with ``page.render("screen")``,
 the call the ``html`` format writes, so the HTML is a build's, and keeps it until the next
 build. A rebuild after one relation's change then costs reading, analysing and the pages the
-browser shows after it.
+browser shows after it. After a change of page templates alone the preview does not build at
+all: ``LivePages.again`` shows the last build's report through the edited templates
+(``Preview.render_again``), since a template changes no finding.
 
 Rendering happens in the request threads, one page at a time per build (the lock): a
 ``Site`` and its report are not made to be rendered from by several threads at once, and a
@@ -73,14 +75,24 @@ class LivePages:
     """The pages of one successful build, rendered on first request and kept."""
 
     def __init__(self, site: "Site", pages: Iterable["Page"], rendered: dict[str, str] | None = None,
-                 *, last_good: LastGood | None = None, echo: Callable[[str], None] = print):
+                 *, last_good: LastGood | None = None, echo: Callable[[str], None] = print,
+                 lock: threading.Lock | None = None):
         self.site = site
         self._pages = {page.path: page for page in pages}
         self._shown: dict[str, Shown] = {path: Shown(html) for path, html in (rendered or {}).items()}
-        self._lock = threading.Lock()
+        self._lock = lock or threading.Lock()
         self.last_good = last_good or LastGood()
         self.echo = echo
         self.renders = 0           # pages rendered on request (not read back from a written build)
+
+    def again(self) -> "LivePages":
+        """The same build's pages through the templates as they are now: a new ``Site`` of the
+        same report and plugins (so a new template environment), its pages rendered on
+        request. It shares this build's lock, since both render from the one report."""
+        from relatierapport.render.site import Site
+
+        site = Site(self.site.report, self.site.plugins)
+        return LivePages(site, site.pages(), last_good=self.last_good, echo=self.echo, lock=self._lock)
 
     @property
     def paths(self) -> list[str]:

@@ -9,7 +9,9 @@ writes outside these.
 
 Builds run in this process with ``build()``, one at a time: the changes that arrive during a
 build make one more build after it. A failed build leaves the last good output in place (the
-build is atomic) and is reported in the terminal and on every page.
+build is atomic) and is reported in the terminal and on every page. A change of page
+templates alone (``templates/``, not its ``assets/``) makes no build: the last build's report
+is shown through the edited templates (``render_again``).
 
 What a build makes: everything but the HTML pages (report.json, assets/, the calendars, PDFs
 with ``--format pdf``); the pages are rendered when the browser asks for them, from the last
@@ -149,7 +151,8 @@ class Preview:
             if self._closing.is_set():
                 break
             self.echo(f"changed: {', '.join(sorted(self._shown(p) for p in changed))}")
-            self.build()
+            if not self.render_again(changed):
+                self.build()
 
     def close(self) -> None:
         """Stop serving and watching; remove the preview's own folder."""
@@ -211,6 +214,32 @@ class Preview:
         self._watch()          # what config.toml names now, before the browser hears of the build
         self.status.finished(message, pages.built)
         return message is None
+
+    def render_again(self, changed: set[Path]) -> bool:
+        """After a change of page templates alone, show the last build's report through the
+        edited templates: nothing is read or analysed again, since a template changes no
+        finding. False (a build is needed) for any other change (data, config.toml, plugins,
+        an asset, which a build copies), after a failed build, and when the preview writes more
+        than pages on request (``--format pdf``, or a folder that stays)."""
+        status = self.status.snapshot()
+        if (status.error is not None or status.pages is None or not self._remove_after
+                or tuple(self.options.formats) != ("html",) or not changed
+                or not all(self._page_template(path) for path in changed)):
+            return False
+        pages = status.pages.again()
+        self.echo("only templates changed: the last build's findings shown through them, "
+                  "nothing read or analysed again")
+        self.status.finished(None, pages)
+        return True
+
+    def _page_template(self, path: Path) -> bool:
+        """A file of the project's templates/ that is not an asset and not a source's."""
+        templates = self.root / "templates"
+        if not path.is_relative_to(templates) or path.is_relative_to(templates / "assets"):
+            return False
+        watched = self._watched
+        return watched is None or (path not in watched.files and not any(
+            path.is_relative_to(tree) for tree in watched.trees if tree != templates))
 
     def _show_warnings(self, warnings) -> None:
         from relatierapport.errors import grouped
