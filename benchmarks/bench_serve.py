@@ -20,6 +20,10 @@ into ``benchmarks/work/serve-*``, then in one run:
                   after the preview stopped: CPU of the process
   read + analysis ``prepare_report`` for the same project in this process (warm), CPU of the
                   process (polars' threads included): what a rebuild costs before any output
+  a template edited  the preview as it runs (pages on request), each round writing the
+                  project's templates/relation.html (the plan's title, with the round's number)
+                  instead of the data: "change → page" as above; no build runs (the preview
+                  shows the last build's report through the edited template).
   serve rebuild (html+pdf)  with ``--pdf``: the preview with ``--format html --format pdf``.
 
     python benchmarks/bench_serve.py                 # the example, 5 rounds
@@ -83,10 +87,15 @@ def timed_build(config: Path, *formats: str) -> tuple[float, float]:
     return time.perf_counter() - started, _children_cpu() - cpu
 
 
-def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path | None = None
-                 ) -> tuple[list[dict], dict[str, list[float]]]:
+TEMPLATE = ('{% extends "builtin/relation.html" %}\n'
+            "{% block title %}Plan ROUND: {{ relation.name }}{% endblock %}\n")
+
+
+def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path | None = None,
+                 template: bool = False) -> tuple[list[dict], dict[str, list[float]]]:
     """The rounds, and the CPU seconds of rendering the changed relation's plan and the
-    portfolio alone, from the preview's last build."""
+    portfolio alone, from the preview's last build. ``template``: each round edits the
+    project's templates/relation.html (the plan's title) instead of the relations' data."""
     import datetime as dt
 
     from relatierapport.serve.preview import Preview, ServeOptions
@@ -115,8 +124,12 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path 
             fields = first_line.split(b";")
             fields[1] = fields[1] + f" {round_number + 1}".encode()
             changed = original.replace(first_line, b";".join(fields), 1)
+            edited = config.parent / "templates" / "relation.html"
             started, cpu = time.perf_counter(), time.process_time() + _children_cpu()
-            data.write_bytes(changed)
+            if template:
+                edited.write_text(TEMPLATE.replace("ROUND", str(round_number + 1)), encoding="utf-8")
+            else:
+                data.write_bytes(changed)
             while True:
                 with urllib.request.urlopen(f"{preview.url}__livereload?since={since}") as response:
                     status = json.load(response)
@@ -127,7 +140,12 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path 
             waited = time.perf_counter() - started
             cpu = time.process_time() + _children_cpu() - cpu
             assert status["error"] is None, status["error"]
-            assert fields[1].decode() in shown
+            assert (f"<title>Plan {round_number + 1}: " if template else fields[1].decode()) in shown
+            if template:
+                assert lines[-1].startswith("only templates changed"), lines[-1]
+                results.append({"change_to_page": waited, "build": None, "cpu": cpu, "pdfs_made": None})
+                sites.append(preview.status.snapshot().pages.site)
+                continue
             built = float(re.search(r" in ([0-9.]+) s", lines[-1])[1])
             pdfs = re.search(r"(\d+) PDFs \(\d+ printed pages(?:, (\d+) unchanged)?\)", lines[-1])
             results.append({"change_to_page": waited, "build": built, "cpu": cpu,
@@ -135,6 +153,7 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path 
             sites.append(preview.status.snapshot().pages.site)
     finally:
         data.write_bytes(original)
+        (config.parent / "templates" / "relation.html").unlink(missing_ok=True)
         preview.close()
     # with the preview stopped, this process does nothing else: process time is the page's
     for site in sites:
@@ -194,15 +213,19 @@ def main() -> None:
     made: list[str] = []
     every = config.parent / "preview-every-page"
     cases = [("html, every page", ("html",), every), ("html, pages on request", ("html",), None)]
+    cases += [("html, a template edited", ("html",), None)]
     cases += [("html+pdf", ("html", "pdf"), None)] if args.pdf else []
     figures: dict[str, float] = {}
     for label, formats, out in cases:
-        done, alone = serve_rounds(config, formats, args.rounds, out)
+        template = label == "html, a template edited"
+        done, alone = serve_rounds(config, formats, args.rounds, out, template=template)
         shutil.rmtree(every, ignore_errors=True)
         rows.append((f"serve rebuild ({label}): change → page", [r["change_to_page"] for r in done],
                      [r["cpu"] for r in done]))
-        rows.append((f"serve rebuild ({label}): build alone", [r["build"] for r in done], None))
         figures[label] = statistics.median(r["cpu"] for r in done)
+        if template:
+            continue
+        rows.append((f"serve rebuild ({label}): build alone", [r["build"] for r in done], None))
         if "pdf" in formats:
             made.append(f"serve rebuild ({label}): PDFs made again per round: "
                         f"{', '.join(str(r['pdfs_made']) for r in done)}")
@@ -232,6 +255,8 @@ def main() -> None:
           f"every page, {on_request / figures['plan']:.1f} × the plan alone; read + analysis "
           f"{figures['read + analysis'] / on_request:.0%} of it, the plan "
           f"{figures['plan'] / on_request:.0%}")
+    print(f"a template edited, change → page, CPU: {figures['html, a template edited']:.3f} s, "
+          f"{figures['html, a template edited'] / on_request:.3f} × a data change's")
     for line in made:
         print(f"\n{line}")
 
