@@ -554,3 +554,32 @@ def test_an_edited_plugin_is_imported_afresh(tmp_path):
         assert not (tmp_path / "plugins" / "__pycache__").exists()
     finally:
         preview.close()
+
+
+def test_a_template_edit_that_a_plugin_refuses_is_reported_by_a_build(tmp_path):
+    """Showing the last build through edited templates makes a new template environment; when
+    a plugin's hook fails there, the preview builds instead, which reports the failure as
+    any build does, and keeps serving."""
+    config = write_project(tmp_path)
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "kieskeurig.py").write_text(
+        "from pathlib import Path\n\nfrom relatierapport import hookimpl\n\n\n@hookimpl\n"
+        "def prepare_jinja_env(env, config):\n"
+        "    if 'WEIGER' in (Path(config.root) / 'templates' / 'relation.html').read_text('utf-8'):\n"
+        "        raise ValueError('kieskeurig weigert dit sjabloon')\n", encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "relation.html").write_text(TITLED_PLAN, encoding="utf-8")
+    preview = Running(config)
+    try:
+        before = preview.version()["version"]
+        (tmp_path / "templates" / "relation.html").write_text(TITLED_PLAN + "{# WEIGER #}\n",
+                                                              encoding="utf-8")
+        status = preview.next_build(before)
+        assert status["error"] and "kieskeurig weigert dit sjabloon" in status["error"]
+        assert any(line.startswith("build failed") for line in preview.lines)
+        (tmp_path / "templates" / "relation.html").write_text(TITLED_PLAN, encoding="utf-8")
+        status = preview.next_build(status["version"])
+        assert status["error"] is None          # after a failed build: a build, which succeeds
+        assert "<title>Plan van Alfa Bouw</title>" in preview.get("/relations/k1.html")[1]
+    finally:
+        preview.close()

@@ -226,7 +226,10 @@ class Preview:
                 or tuple(self.options.formats) != ("html",) or not changed
                 or not all(self._page_template(path) for path in changed)):
             return False
-        pages = status.pages.again()
+        try:
+            pages = status.pages.again()
+        except Exception:     # noqa: BLE001 - a plugin's environment hook, say: a build reports it
+            return False
         self.echo("only templates changed: the last build's findings shown through them, "
                   "nothing read or analysed again")
         self.status.finished(None, pages)
