@@ -107,6 +107,8 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path 
     thread.start()
     data = relations_file(config)
     original = data.read_bytes()
+    edited = config.parent / "templates" / "relation.html"
+    own_template = edited.read_bytes() if edited.is_file() else None
     first_line = original.split(b"\n", 2)[1]
     relation = first_line.split(b";")[0].decode()
     plan = f"{preview.url}{preview.status.snapshot().pages.site.relation_path(relation)}.html"
@@ -124,7 +126,6 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path 
             fields = first_line.split(b";")
             fields[1] = fields[1] + f" {round_number + 1}".encode()
             changed = original.replace(first_line, b";".join(fields), 1)
-            edited = config.parent / "templates" / "relation.html"
             started, cpu = time.perf_counter(), time.process_time() + _children_cpu()
             if template:
                 edited.write_text(TEMPLATE.replace("ROUND", str(round_number + 1)), encoding="utf-8")
@@ -153,7 +154,10 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path 
             sites.append(preview.status.snapshot().pages.site)
     finally:
         data.write_bytes(original)
-        (config.parent / "templates" / "relation.html").unlink(missing_ok=True)
+        if own_template is not None:
+            edited.write_bytes(own_template)
+        elif template:
+            edited.unlink(missing_ok=True)
         preview.close()
     # with the preview stopped, this process does nothing else: process time is the page's
     for site in sites:
