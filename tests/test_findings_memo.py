@@ -96,6 +96,35 @@ def test_changed_inputs_or_code_run_the_analysis_again(tmp_path):
     assert runs(config) == 3                          # its code changed: run again
 
 
+def test_an_edit_of_relatierapports_own_code_runs_the_analysis_again(tmp_path):
+    """An editable install or a checkout keeps its version while its code changes, and an
+    analysis runs package code outside its own module: such an edit is a change of code too."""
+    import shutil
+
+    import relatierapport
+
+    package = tmp_path / "install" / "relatierapport"
+    shutil.copytree(Path(relatierapport.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    config = counting_project(tmp_path / "project")
+    env = {**os.environ, "PYTHONPATH": str(package.parent)}
+
+    def build_with_the_copy() -> None:
+        done = subprocess.run([sys.executable, "-m", "relatierapport", "build", "--config", str(config),
+                               "--as-of", AS_OF, "--format", "html", "--out", str(tmp_path / "site"),
+                               "--jobs", "1"], env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    build_with_the_copy()
+    build_with_the_copy()
+    assert runs(config) == 1                          # the copy is what ran, and kept its findings
+    dates = package / "dates.py"
+    dates.write_text(dates.read_text(encoding="utf-8") + "# an edit that changes nothing\n",
+                     encoding="utf-8")
+    build_with_the_copy()
+    assert runs(config) == 2
+
+
 def test_warnings_come_back_with_the_findings(tmp_path):
     warning = "[Problem('telling', 'te weinig', field='[plugins.telling]')]"
     config = counting_project(tmp_path / "project", warnings=warning)
