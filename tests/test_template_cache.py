@@ -133,3 +133,37 @@ def test_another_report_language_is_compiled_anew(tmp_path):
     build(config, tmp_path / "site")
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "<p>Portfolio report</p>" in page and "Portefeuillerapport" not in page
+
+
+def test_only_the_most_recently_used_environments_stay(tmp_path):
+    """Each version or edited environment makes a folder; the oldest go, what is not ours stays."""
+    import os
+
+    from relatierapport.render.template_cache import KEEP
+
+    config = with_template(tmp_path / "project", "<p>Eerste versie</p>")
+    templates = tmp_path / "project" / CACHE / "templates"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.cache").write_text("not ours", encoding="utf-8")
+    old = [templates / f"{n:016x}" for n in range(KEEP + 2)]    # as left by earlier versions
+    for age, folder in enumerate(old):
+        folder.mkdir(parents=True)
+        (folder / "x.cache").write_bytes(b"old")
+        os.utime(folder, (1_000_000 + age, 1_000_000 + age))     # old[-1] used most recently
+    (templates / "notes").mkdir()
+    (templates / "abcdef0123456789").symlink_to(elsewhere)
+    build(config, tmp_path / "site")
+    made = [folder for folder in templates.iterdir() if folder not in old
+            and folder.name not in ("notes", "abcdef0123456789")]
+    assert len(made) == 1 and list(made[0].glob("*.cache"))
+    assert [folder.is_dir() for folder in old] == [False] * 3 + [True] * (KEEP - 1)
+    assert (templates / "notes").is_dir() and (templates / "abcdef0123456789").is_symlink()
+    assert (elsewhere / "keep.cache").read_text(encoding="utf-8") == "not ours"
+    # a folder made long ago but used by a build counts as used then: a new one removes another
+    os.utime(made[0], (999_999, 999_999))
+    build(config, tmp_path / "site")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Testbureau"\n', 'name = "Testbureau"\nlanguage = "en"\n'), encoding="utf-8")
+    build(config, tmp_path / "site")                            # another language: a new folder
+    assert made[0].is_dir() and [folder.is_dir() for folder in old[3:]] == [False, True, True]

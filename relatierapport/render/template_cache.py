@@ -11,14 +11,17 @@ code is code, and loading it runs it. The project folder already holds code ever
 may be published, shared or restored from a CI cache, and is trusted with data only (the PDFs'
 manifest, kept findings). The cache folder has a ``.gitignore``, so it is never committed, and a
 ``CACHEDIR.TAG``, so backups skip it. Each relatierapport version, Jinja2 version and template
-environment (its class, extensions, filters, tests and syntax) gets a folder of its own. Files
-are never read through a link. A cache that cannot be read or written is skipped: it only
-saves time.
+environment (its class, extensions, filters, tests and syntax) gets a folder of its own; only the
+``KEEP`` most recently used stay, so upgrades and edits of an editable install do not pile up
+folders. Files are never read through a link. A cache that cannot be read or written is
+skipped: it only saves time.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -34,6 +37,10 @@ FOLDER = ".relatierapport-cache"
 IGNORE_ALL = "# made by relatierapport: a cache, never committed\n*\n"
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# made by relatierapport: compiled templates, made again when missing\n")
+#: Environments whose compiled templates are kept: the most recently used. A project built in
+#: two languages, or by two versions side by side, uses two; each costs ~0.5 MB for the example.
+KEEP = 4
+_ENVIRONMENT_FOLDER = re.compile(r"[0-9a-f]{16}")
 
 
 def environment_fingerprint(env: jinja2.Environment) -> tuple:
@@ -71,6 +78,11 @@ class ProjectTemplateCache(jinja2.FileSystemBytecodeCache):
         self.root = root
         self.usable = not any(folder.is_symlink() for folder in (directory, *directory.parents)
                               if folder.is_relative_to(root) and folder != root)
+        if self.usable and directory.is_dir():
+            try:
+                os.utime(directory)     # used now: what decides which folders stay
+            except OSError:
+                pass
 
     def load_bytecode(self, bucket: Bucket) -> None:
         if not self.usable:
@@ -104,6 +116,20 @@ class ProjectTemplateCache(jinja2.FileSystemBytecodeCache):
             if not (top / name).exists():
                 (top / name).write_text(text, encoding="utf-8")
         directory.mkdir(parents=True, exist_ok=True)
+        prune(directory.parent, KEEP)
+
+
+def prune(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` most recently used environment folders in ``folder``: only
+    folders this module names (16 hex digits), never a link or what a link leads to."""
+    try:
+        found = [entry for entry in os.scandir(folder) if _ENVIRONMENT_FOLDER.fullmatch(entry.name)
+                 and entry.is_dir(follow_symlinks=False)]
+        found.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for entry in found[keep:]:
+        shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def project_template_cache(project_root: Path, env: jinja2.Environment) -> ProjectTemplateCache:
