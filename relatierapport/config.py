@@ -8,8 +8,10 @@ Every problem is collected and reported at once, as
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -163,21 +165,43 @@ def disabled_plugins(raw: dict[str, Any]) -> set[str]:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse config.toml; a missing file or a syntax error is a configuration error."""
+    """Parse config.toml; a missing file, text that is not UTF-8 or a syntax error is a
+    configuration error. A UTF-8 byte order mark (Windows editors write one) is allowed. One
+    build reads the file more than once (configuring, what the preview watches), so a text is
+    parsed once; every caller gets a copy of its own."""
     name = display_name(path)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError([Problem(name, f"not found at {path} (run `relatierapport init DIR` "
                                          "to make a project, or pass --config PATH)")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(name, f"cannot be read: {exc}")]) from None
+    return copy.deepcopy(_parsed(name, data))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(name: str, data: bytes) -> dict[str, Any]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError([Problem(name, "is saved as UTF-16; expected UTF-8 text, as TOML files "
+                                         "are: save it again with the encoding UTF-8")])
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        column = len(body[body.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8", "replace")) + 1
+        raise ConfigError([Problem(name, f"is not UTF-8 text: byte 0x{body[exc.start]:02X} in column "
+                                         f"{column} (perhaps saved as Windows-1252 or Latin-1); "
+                                         "expected UTF-8, as TOML files are: save it again with the "
+                                         "encoding UTF-8", str(line))]) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         at = _TOML_AT.search(str(exc))
         message = str(exc)[:at.start()] if at else str(exc)
         raise ConfigError([Problem(name, f"is not valid TOML: {message}" + (
             f" (column {at[2]})" if at else ""), at[1] if at else "")]) from None
-    except OSError as exc:
-        raise ConfigError([Problem(name, f"cannot be read: {exc}")]) from None
 
 
 _TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)$")

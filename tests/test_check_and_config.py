@@ -237,6 +237,45 @@ def test_a_toml_syntax_error_has_its_line(tmp_path):
                              "  config.toml:5: is not valid TOML: Invalid value (column 10)\n")
 
 
+def test_a_config_saved_by_a_windows_editor_is_read_or_named_exactly(tmp_path):
+    """Windows editors save UTF-8 with a byte order mark, or "ANSI" (Windows-1252), or UTF-16:
+    the first is read as it is; the others are exit 2 naming the line, the column and the fix,
+    not a traceback."""
+    config = write_project(tmp_path)
+    text = config.read_text(encoding="utf-8").replace('name = "Testbureau"', 'name = "Café Zuid"')
+    config.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = cli("build", "--config", config, "--as-of", "2026-11-01", "--format", "html",
+                 "--out", tmp_path / "site", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "Café Zuid" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    config.write_bytes(text.encode("cp1252"))
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2
+    line = text.splitlines().index('name = "Café Zuid"') + 1
+    assert result.output == (
+        "Error: 1 configuration problem(s):\n"
+        f"  config.toml:{line}: is not UTF-8 text: byte 0xE9 in column 12 (perhaps saved as "
+        "Windows-1252 or Latin-1); expected UTF-8, as TOML files are: save it again with the "
+        "encoding UTF-8\n")
+    config.write_bytes(text.encode("utf-16"))
+    result = cli("check", "--config", config)
+    assert result.exit_code == 2 and "config.toml: is saved as UTF-16; expected UTF-8" in result.output
+
+
+def test_a_config_parsed_once_gives_each_reader_its_own_copy(tmp_path):
+    from relatierapport.config import read_toml
+
+    config = write_project(tmp_path)
+    first = read_toml(config)
+    first["project"]["name"] = "Veranderd"
+    first["sources"].clear()
+    again = read_toml(config)
+    assert again["project"]["name"] == "Testbureau" and again["sources"]
+    config.write_text(config.read_text(encoding="utf-8").replace("Testbureau", "Ander Bureau"),
+                      encoding="utf-8")
+    assert read_toml(config)["project"]["name"] == "Ander Bureau"     # a new text is parsed anew
+
+
 def test_config_written_as_inline_tables_is_located_too(tmp_path):
     """tomli_w (and so relatierapport.testing) writes [[goals]] as an array of inline tables;
     an item of a list is found by its position."""

@@ -37,8 +37,10 @@ plugin name is a warning with its line and the close name when there is one
 an error under `--strict`), and a key left out takes its default. `relatierapport init`
 writes every plugin option with its help text into a new project's config.toml;
 `relatierapport plugins` lists the options of the plugins a project loads, its
-own and installed ones included. This page covers the core tables and the
-built-in plugins."""
+own and installed ones included. config.toml is UTF-8 text, as every TOML
+file is (a byte order mark is fine); one saved as Windows-1252 or UTF-16 is
+an error naming the line and the column of the first character that is not.
+This page covers the core tables and the built-in plugins."""
 
 SOURCES_HELP = ("One table per file or folder read. Every source has the keys below; its `type` adds "
                 "the keys of that reader (the sections after it). See [Sources and columns](sources.md).")
