@@ -17,7 +17,10 @@ speedup  The example project (copied as bench_build.py --example does) built wit
          ``--format html --format pdf`` and ``--jobs 1`` / ``--jobs 2``, each a fresh
          ``python -m relatierapport build``, in rounds; with ``--before`` the same builds of an
          export of an older package (PYTHONPATH) in the same rounds. Best of ``--repeat``,
-         and each round's jobs=1 ÷ jobs=2 with their median.
+         and each round's jobs=1 ÷ jobs=2 with their median. After each round's builds, what
+         the machine gives two processes then: a fixed CPU-bound Python loop alone, then two
+         copies at once; "two processes ×" is the work they did per second over one alone's
+         (2.00 on two idle cores), the yardstick for a ratio of ``--jobs 2`` over ``--jobs 1``.
 memory   Every page of a generated project (``--relations``, default 1,000: 1,132 documents;
          ``--documents`` the first so many) rendered by a pool of 2 workers (``render_all``
          with a ``WorkerPool``) from the HTML of an html-only build (stylesheet passed
@@ -171,7 +174,34 @@ def measure_speedup(before: Path | None, repeat: int, quiet_wait: float) -> dict
                     f"other load {run.other_cpu_cores:.2f} cores, {pdfs} PDFs")
                 runs.setdefault(label, []).append({"wall_s": run.wall_s, "cpu_s": run.cpu_s,
                                                    "other_load": run.other_cpu_cores, "pdfs": pdfs})
+        machine = two_processes()
+        log(f"  round {round_no + 1} machine: a loop alone {machine['alone_s']:.2f} s, two at once "
+            f"{machine['two_s'][0]:.2f} / {machine['two_s'][1]:.2f} s: two processes ×{machine['throughput']:.2f}")
+        runs.setdefault("machine", []).append(machine)
     return runs
+
+
+#: A CPU-bound job of a few seconds that touches little memory: the machine's own capacity for
+#: two processes, apart from anything the build does.
+MACHINE_JOB = """
+import json, time
+start, cpu, x = time.perf_counter(), time.process_time(), 0
+for i in range(25_000_000):
+    x += i * i % 7
+print(json.dumps([time.perf_counter() - start, time.process_time() - cpu]))
+"""
+
+
+def two_processes() -> dict:
+    """The fixed job alone, then two copies at once: how much of a second core the machine gives."""
+    def together(copies: int) -> list[float]:
+        children = [subprocess.Popen([PYTHON, "-c", MACHINE_JOB], stdout=subprocess.PIPE, text=True)
+                    for _ in range(copies)]
+        return [json.loads(child.communicate()[0])[0] for child in children]
+
+    alone, = together(1)
+    both = together(2)
+    return {"alone_s": alone, "two_s": both, "throughput": 2 * alone / max(both)}
 
 
 def speedup_table(runs: dict) -> str:
@@ -190,6 +220,16 @@ def speedup_table(runs: dict) -> str:
         fmt = lambda rs: ", ".join(f"{r['wall_s']:.2f} ({r['other_load']:.2f})" for r in rs)  # noqa: E731
         rows.append(f"| {code} | {b1:.2f} | {b2:.2f} | **{b1 / b2:.2f}** | {', '.join(f'{r:.2f}' for r in pairs)} "
                     f"| {statistics.median(pairs):.2f} | {fmt(one)} | {fmt(two)} |")
+    machine = [m["throughput"] for m in runs.get("machine", [])]
+    if machine:
+        rows.append(f"\nThe machine after each round: two processes ×{', ×'.join(f'{m:.2f}' for m in machine)} "
+                    f"the work of one (median ×{statistics.median(machine):.2f}; 2.00 is two idle cores).")
+        for code in ("before", "after"):
+            if f"{code} jobs=1" in runs:
+                used = [a["wall_s"] / b["wall_s"] / m for a, b, m in
+                        zip(runs[f"{code} jobs=1"], runs[f"{code} jobs=2"], machine)]
+                rows.append(f"{code}: each round's jobs=1 ÷ jobs=2 over that figure: "
+                            f"{', '.join(f'{u:.2f}' for u in used)} (median {statistics.median(used):.2f})")
     return "\n".join(rows)
 
 
