@@ -3,8 +3,8 @@
 An analysis may say what its findings are made from (``Analysis.inputs``). A rebuild whose
 inputs, whose analysis code (the module that defines ``run``, or every module of its package)
 and whose relatierapport (its version and the source of every module of the package) are the
-previous build's takes the findings that build kept
-in its output folder (``.relatierapport/findings/``) instead of running the analysis. What
+previous build's takes the findings that build kept in its output folder
+(``.relatierapport/findings/``) instead of running the analysis. What
 this is for: the clv fit, scipy's import and two maximum-likelihood fits, is a third of a
 rebuild of the example that changes nothing.
 

@@ -94,11 +94,11 @@ class Analysis:
     ``inputs(portfolio, config, findings)``, when given, returns everything ``run``'s findings
     are made from, as a list of str or bytes (the data it reads, its options, the versions of
     libraries that compute them). A rebuild whose inputs, whose analysis code (``run``'s module,
-    or its package) and relatierapport (version and source) equal the previous build's reuses the findings
-    that build kept instead of running it (``relatierapport.findings_memo``): for an analysis
-    that costs noticeably more than reading its inputs. Anything left out of ``inputs`` can
-    leave stale findings; ``build --clean`` runs every analysis. An analysis that ``collects``
-    always runs.
+    or its package) and relatierapport (version and source) equal the previous build's reuses
+    the findings that build kept instead of running it (``relatierapport.findings_memo``): for
+    an analysis that costs noticeably more than reading its inputs. Anything left out of
+    ``inputs`` can leave stale findings; ``build --clean`` runs every analysis. An analysis
+    that ``collects`` always runs.
     """
 
     name: str
