@@ -40,7 +40,10 @@ CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
 #: Environments whose compiled templates are kept: the most recently used. A project built in
 #: two languages, or by two versions side by side, uses two; each costs ~0.5 MB for the example.
 KEEP = 4
-_ENVIRONMENT_FOLDER = re.compile(r"[0-9a-f]{16}")
+#: An environment's folder is named by the first hex digits of its digest; pruning removes only
+#: folders named so.
+NAME_LENGTH = 16
+_ENVIRONMENT_FOLDER = re.compile(f"[0-9a-f]{{{NAME_LENGTH}}}")
 
 
 def environment_fingerprint(env: jinja2.Environment) -> tuple:
@@ -121,7 +124,7 @@ class ProjectTemplateCache(jinja2.FileSystemBytecodeCache):
 
 def prune(folder: Path, keep: int) -> None:
     """Remove all but the ``keep`` most recently used environment folders in ``folder``: only
-    folders this module names (16 hex digits), never a link or what a link leads to."""
+    folders this module names (``NAME_LENGTH`` hex digits), never a link or what it leads to."""
     try:
         found = [entry for entry in os.scandir(folder) if _ENVIRONMENT_FOLDER.fullmatch(entry.name)
                  and entry.is_dir(follow_symlinks=False)]
@@ -135,4 +138,4 @@ def prune(folder: Path, keep: int) -> None:
 def project_template_cache(project_root: Path, env: jinja2.Environment) -> ProjectTemplateCache:
     """The cache of ``env``'s compiled templates inside the project."""
     root = project_root.resolve()
-    return ProjectTemplateCache(root, root / FOLDER / "templates" / environment_digest(env)[:16])
+    return ProjectTemplateCache(root, root / FOLDER / "templates" / environment_digest(env)[:NAME_LENGTH])
