@@ -233,6 +233,9 @@ def run_stages(project: Path, as_of: dt.date, out_file: Path, sample: bool = Tru
         return build_module, json_output
 
     stages_module, json_output = measure("import relatierapport (and polars)", imports)
+    # every stage on the polars engine build() chooses (an older package has no choice)
+    engine = contextlib.ExitStack()
+    engine.enter_context(getattr(stages_module, "polars_engine", contextlib.nullcontext)())
     plugins, config = measure("configure", lambda: stages_module.configure(
         stages_module.BuildOptions(project / "config.toml", as_of=as_of)))
 
@@ -260,6 +263,7 @@ def run_stages(project: Path, as_of: dt.date, out_file: Path, sample: bool = Tru
         return out_file.stat().st_size
 
     size = measure("write report.json", write)
+    engine.close()
     sampler.stop()
     total = time.perf_counter() - t_start
     for stage in stages:

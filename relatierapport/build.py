@@ -321,11 +321,10 @@ def polars_engine():
     in the environment chooses one; the process's setting is back as it was afterwards.
 
     Why: polars' default ("auto") hands a lazy query to its streaming engine, whose start
-    costs about a millisecond on small frames. The analyses make several hundred queries, so
-    on the example project they took ~15 % longer on it (0.32 against 0.38 s), at 1,131
-    relations ~10 %; at 113,980 relations the build was 4–7 % faster and its peak 70–110 MB
-    lower on the in-memory engine (benchmarks/README.md, "Which polars engine").
-    Byte-identical report.json either way."""
+    costs about a millisecond on small frames. The analyses make several hundred queries:
+    on the example project they took 0.32 s in memory against 0.38 s, at 1,131 relations ~10 %
+    less; at 113,980 relations the time was the same within noise and the peak 50–125 MB lower
+    (benchmarks/README.md, "Which polars engine"). Byte-identical report.json either way."""
     if os.environ.get("POLARS_ENGINE_AFFINITY"):
         yield
         return

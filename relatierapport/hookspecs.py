@@ -162,6 +162,10 @@ def analyses() -> list[Analysis]:
     Runs: the hook once per build and per check, after config is validated;
     each analysis' ``run`` once, after all sources are read and merged, in
     dependency order (ties by name). A missing requirement or a cycle is an error.
+    A build runs them with polars' in-memory engine as the default for ``collect()``
+    (for many small queries it starts faster than the streaming engine);
+    ``POLARS_ENGINE_AFFINITY`` in the environment chooses another, and an explicit
+    ``collect(engine=...)`` is always honoured.
 
     Returns: a list of ``Analysis(name, run, requires=(), after=(), description, collects=())``;
     ``run`` returns ``Findings(relations=..., portfolio={...}, warnings=[...])``.
