@@ -324,7 +324,9 @@ def polars_engine():
     costs about a millisecond on small frames. The analyses make several hundred queries:
     on the example project they took 0.32 s in memory against 0.38 s, at 1,131 relations ~10 %
     less; at 113,980 relations the time was the same within noise and the peak 50–125 MB lower
-    (benchmarks/README.md, "Which polars engine"). Byte-identical report.json either way."""
+    (benchmarks/README.md, "Which polars engine"). report.json is the same on either engine
+    for those projects; the one figure found to depend on the engine (clv's times, a division by
+    a constant) is divided outside polars."""
     if os.environ.get("POLARS_ENGINE_AFFINITY"):
         yield
         return
