@@ -322,9 +322,9 @@ def polars_engine():
 
     Why: polars' default ("auto") hands a lazy query to its streaming engine, whose start
     costs about a millisecond on small frames. The analyses make several hundred queries:
-    on the example project they took 0.32 s in memory against 0.38 s, at 1,131 relations ~10 %
-    less; at 113,980 relations the time was the same within noise and the peak 50–125 MB lower
-    (benchmarks/README.md, "Which polars engine"). report.json is the same on either engine
+    reading and analysing the example took 0.77 of the time in memory, 1,131 relations
+    0.80–0.98; at 113,980 relations the time was the same within noise and the peak 50–125 MB
+    lower (benchmarks/README.md, "Which polars engine"). report.json is the same on either engine
     for those projects; the one figure found to depend on the engine (clv's times, a division by
     a constant) is divided outside polars."""
     if os.environ.get("POLARS_ENGINE_AFFINITY"):
