@@ -341,6 +341,23 @@ def test_salesforce_data_loader_opportunities_real_file(tmp_path):
     assert data.employees == []          # OWNERID is an id; names come from a User export
 
 
+
+def test_a_crm_export_cut_off_in_its_last_record_is_a_warning_at_its_line(tmp_path):
+    """The real export with its last line cut after twelve of its 31 fields and no line break:
+    said at that line, and the 38 opportunities still count."""
+    raw = (SF / "samples" / "opportunityData.csv").read_bytes()
+    start = raw.rstrip(b"\n").rindex(b"\n") + 1
+    cut = raw[:start] + b",".join(raw[start:].split(b",")[:12])
+    data = read(tmp_path, {"opportunityData.csv": cut}, type="salesforce")
+    assert data.errors == []
+    assert messages(data.warnings) == [
+        "data/opportunityData.csv:39: expected 31 fields (as in the header), found 12 on the last "
+        "line, which has no line break after it: the file looks cut off (saved or copied before "
+        "it was complete?); the record is read with its missing fields empty"]
+    assert len(rows(data, "business")) == 38
+    whole = read(tmp_path / "whole", {"opportunityData.csv": raw.rstrip(b"\n")}, type="salesforce")
+    assert whole.warnings == [] and len(rows(whole, "business")) == 38
+
 def test_salesforce_data_loader_result_files_load(tmp_path):
     for name, count in (("success0413060133.csv", 9), ("error0413060133.csv", 11)):
         data = read(tmp_path, {name: (SF / "samples" / name).read_bytes()}, type="salesforce")

@@ -116,6 +116,48 @@ def test_a_row_with_too_many_fields_is_located(tmp_path):
     assert "data/touchpoints.csv:3: expected at most 2 fields (as in the header), found 3" in result.output
 
 
+
+CUT_OFF = {     # the last line ends mid-record, without a line break
+    "one line a record": ("relation;date;channel;notes\n"
+                          "K1;01-10-2026;telefoon;Belde over de offerte\n"
+                          "K1;03-10-2026;bez", 3, 3),
+    "a quoted line break": ("relation;date;channel;notes\n"
+                            'K1;02-10-2026;e-mail;"Stuurde de offerte,\nmet de voorwaarden"\n'
+                            "K1;03-10-2026", 4, 2),
+}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])          # polars' path, the careful one
+@pytest.mark.parametrize("case", list(CUT_OFF))
+def test_a_file_cut_off_in_its_last_line_is_a_warning_at_that_line(tmp_path, case, encoding):
+    """An export copied before it was complete: its last line has fewer fields than the header
+    and no line break after it. Said at that line; the record still counts (its missing fields
+    empty), as a short row does anywhere else."""
+    text, line, found = CUT_OFF[case]
+    config = write_project(tmp_path)
+    (tmp_path / "data" / "touchpoints.csv").write_bytes(text.encode(encoding))
+    if encoding == "cp1252":
+        with_option(config, "touchpoints.csv", 'encoding = "cp1252"')
+    result = cli("check", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert (f"warning: data/touchpoints.csv:{line}: expected 4 fields (as in the header), found "
+            f"{found} on the last line, which has no line break after it: the file looks cut off"
+            ) in result.output
+    assert "data/touchpoints.csv (csv): 2 touchpoints" in result.output
+    (tmp_path / "data" / "touchpoints.csv").write_bytes(text.encode(encoding) + b"\n")
+    assert "cut off" not in cli("check", "--config", config).output      # a short row: as it is
+
+
+@pytest.mark.parametrize("text", [
+    "relation;date;channel;notes\nK1;01-10-2026;telefoon;Belde",           # whole, no line break
+    'relation;date;channel;notes\nK1;01-10-2026;telefoon;"Belde\nterug"',  # whole, a quoted break
+    "relation;date;channel;notes\nK1;01-10-2026\n",                        # short, a line break
+])
+def test_a_whole_last_line_or_a_short_row_with_its_line_break_is_no_warning(tmp_path, text):
+    config = write_project(tmp_path, files={"touchpoints.csv": text})
+    result = cli("check", "--config", config)
+    assert result.exit_code == 0 and "0 warning(s)" in result.output, result.output
+
 UNCLOSED = ("id;name;since;city\n"
             "K1;Alfa Bouw;01-03-2015;Utrecht\n"
             "K2;Beta Zorg;15-06-2020;Zwolle\n"

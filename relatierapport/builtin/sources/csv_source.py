@@ -24,6 +24,7 @@ from relatierapport.model import SourceData
 from relatierapport.options import Integer, ListOf, Option, Text
 from relatierapport.sources import owners
 from relatierapport.sources.bounds import COLUMNS_OPTION, header_fields
+from relatierapport.sources.cut_off import cut_off, ends_mid_line, last_record_width
 from relatierapport.sources.date_patterns import strftime_formats
 from relatierapport.sources.tabular import (BOMS, FIELDS, MOJIBAKE_BYTES, Grid, convert, decode_text,
                                             text_codec, unclosed_quote)
@@ -182,6 +183,9 @@ def read_csv(spec, config) -> SourceData:
     result = _convert(frame, spec, delimiter, _line_finder(lambda: body, physical, frame.height,
                                                             delimiter, opts["quote"], skip))
     result.warnings[:0] = data.warnings
+    if ends_mid_line(body[-256:]):
+        _said_if_cut_off(result, frame, spec, physical, skip, delimiter,
+                         lambda: body.rsplit("\n", 1)[-1], lambda: body)
     return result
 
 
@@ -261,7 +265,7 @@ def _read_plain_utf8(spec) -> SourceData | None:
         problem = _wrong_delimiter(header, delimiter, spec)
     if problem:
         return None     # the careful path says what is wrong
-    physical, has_nul, garbled = _scan(spec.path)
+    physical, has_nul, garbled, mid_line = _scan(spec.path)
     if has_nul or garbled:
         return None     # NUL bytes or garbled letters: the careful path says what they suggest
     try:
@@ -273,21 +277,52 @@ def _read_plain_utf8(spec) -> SourceData | None:
         return None     # perhaps a quote left open: the careful path looks
     text = None if physical == frame.height + 1 else (
         lambda: spec.path.read_bytes().decode("utf-8-sig"))   # only when a line is asked for
-    return _convert(frame, spec, delimiter, _line_finder(text, physical, frame.height, delimiter,
-                                                         opts["quote"], 0))
+    result = _convert(frame, spec, delimiter, _line_finder(text, physical, frame.height, delimiter,
+                                                           opts["quote"], 0))
+    if mid_line:
+        _said_if_cut_off(result, frame, spec, physical, 0, delimiter,
+                         lambda: _last_line(spec.path), text)
+    return result
 
 
-def _scan(path) -> tuple[int, bool, bool]:
+def _said_if_cut_off(result: SourceData, frame: pl.DataFrame, spec, physical: int, skip: int,
+                     delimiter: str, last_line, text) -> None:
+    """A warning when the file, which ends without a line break, has fewer fields in its last
+    record than in its header. ``last_line`` and ``text`` give the last physical line and the
+    whole text (after the skipped lines), asked for only when needed."""
+    if not frame.height or not result.counts():
+        return
+    one_line_each = physical == frame.height + 1
+    found = last_record_width(last_line() if one_line_each else text(), delimiter,
+                              spec.options["quote"])
+    if found < frame.width:
+        result.warnings.append(cut_off(spec.display, physical + skip, found, frame.width))
+
+
+def _last_line(path) -> str:
+    """The file's last line, read from its end."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, 2)
+        tail, step = b"", 4096
+        while b"\n" not in tail and len(tail) < size:
+            step = min(step * 2, size)
+            handle.seek(size - step)
+            tail = handle.read(step)
+    return tail.rsplit(b"\n", 1)[-1].decode("utf-8-sig", errors="replace")
+
+
+def _scan(path) -> tuple[int, bool, bool, bool]:
     """Lines in the file (a last line without a line break counts), whether it holds a NUL
-    byte and whether it holds letters garbled before it was saved, a megabyte at a time."""
+    byte, whether it holds letters garbled before it was saved, and whether it ends in the
+    middle of a line, a megabyte at a time."""
     count, last, nul, garbled = 0, b"\n", False, False
     with path.open("rb") as handle:
         while block := handle.read(1 << 20):
             count += block.count(b"\n")
             nul = nul or b"\x00" in block
             garbled = garbled or MOJIBAKE_BYTES.search(block) is not None
-            last = block[-1:]
-    return count + (last != b"\n"), nul, garbled
+            last = (last + block[-256:])[-256:]
+    return count + (last[-1:] != b"\n"), nul, garbled, ends_mid_line(last)
 
 
 def _line_finder(text, physical: int, records: int, delimiter: str, quote: str, skip: int):

@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 from relatierapport.errors import Problem
 from relatierapport.model import SourceData
 from relatierapport.sources.bounds import MAX_COLUMNS, Budget, OverCap, outside_name
+from relatierapport.sources.cut_off import cut_off, ends_mid_line
 from relatierapport.sources.tabular import decode_text, unclosed_quote
 from relatierapport.sources.xlsx_grid import ERROR, EXCEL_MAX_ROW, OK, Workbook, numbered
 
@@ -259,6 +260,7 @@ def _read_csv(raw: bytes, display: str, spec, data: SourceData, known) -> Sheet 
                 return None
             data.warnings.append(problem)
             text = text[:unclosed.record_start]
+    mid_line = ends_mid_line(text[-256:])
     # lines one at a time from the text (a StringIO would copy it at 4 bytes a character)
     reader = csv.reader((m.group() for m in _LINE.finditer(text)), delimiter=delimiter,
                         quotechar='"')
@@ -287,8 +289,10 @@ def _read_csv(raw: bytes, display: str, spec, data: SourceData, known) -> Sheet 
 
     def more() -> Iterator[tuple[list[str | None], int]]:
         previous_line = previous
+        last: list[str] | None = None
         try:
-            for record in reader:
+            for last in reader:
+                record = last
                 line, previous_line = previous_line + 1, reader.line_num + first_line - 1
                 if not any(record):
                     continue
@@ -302,6 +306,9 @@ def _read_csv(raw: bytes, display: str, spec, data: SourceData, known) -> Sheet 
         except csv.Error as exc:
             data.errors.append(Problem(display, f"cannot be read as CSV: {exc}; the rows after it "
                                        "are not read", str(previous_line + 1)))
+        else:
+            if mid_line and last is not None and any(last) and len(last) < width:
+                data.warnings.append(cut_off(display, previous_line, len(last), width))
     return Sheet(display, headers, [], [], decimal, more=more())
 
 
