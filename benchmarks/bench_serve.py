@@ -25,6 +25,10 @@ into ``benchmarks/work/serve-*``, then in one run:
                   instead of the data: "change → page" as above; no build runs (the preview
                   shows the last build's report through the edited template).
   serve rebuild (html+pdf)  with ``--pdf``: the preview with ``--format html --format pdf``.
+  PDFs alone      with ``--pdf``, after that preview stopped: the changed relation's plan and the
+                  portfolio made as PDFs from each round's report, in this process as a build's
+                  own process makes them (WeasyPrint warm: one PDF made first, not timed), into a
+                  scratch folder: wall and CPU, what "its own pages" are for a PDF preview.
 
     python benchmarks/bench_serve.py                 # the example, 5 rounds
     python benchmarks/bench_serve.py --pdf --full --rounds 2
@@ -163,6 +167,8 @@ def serve_rounds(config: Path, formats: tuple[str, ...], rounds: int, out: Path 
     for site in sites:
         for kind in ("plan", "portfolio"):
             alone[kind].append(first_render(site, relation if kind == "plan" else None))
+    if "pdf" in formats:
+        alone["pdf wall"], alone["pdf"] = pdfs_alone(sites, relation, config.parent / "pdfs-alone")
     return results, alone
 
 
@@ -177,6 +183,38 @@ def first_render(site, relation: str | None) -> float:
     page = next(page for page in fresh.pages() if page.relation == relation)
     page.render("screen")
     return time.process_time() - cpu
+
+
+def pdfs_alone(sites: list, relation: str, scratch: Path) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of making the changed relation's plan and the portfolio as PDFs,
+    per round's report, as a build's own process makes them (``write_pdf``, one job, nothing
+    carried over); one untimed plan first, so WeasyPrint is imported and its fonts set up."""
+    from relatierapport.builtin.outputs.pdf_output import write_pdf
+    from relatierapport.hooktypes import BuildState
+    from relatierapport.render.site import Site
+
+    def make(site, wanted, out: Path) -> tuple[float, float]:
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        fresh = Site(site.report, site.plugins)
+        state = BuildState(site.report, fresh, 1, False)
+        pages = [page for page in fresh.pages() if wanted(page)]
+        wall, cpu = time.perf_counter(), time.process_time()
+        written = write_pdf(iter(pages), out, state)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        assert len(written) == len(pages) and all(
+            (out / name).read_bytes().startswith(b"%PDF") for name in written), written
+        return wall, cpu
+
+    make(sites[0], lambda page: page.relation == relation, scratch)
+    walls, cpus = [], []
+    for site in sites:
+        wall, cpu = make(site, lambda page: page.kind == "portfolio" or page.relation == relation,
+                         scratch)
+        walls.append(wall)
+        cpus.append(cpu)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return walls, cpus
 
 
 def read_and_analyse(config: Path, rounds: int) -> list[float]:
@@ -233,6 +271,12 @@ def main() -> None:
         if "pdf" in formats:
             made.append(f"serve rebuild ({label}): PDFs made again per round: "
                         f"{', '.join(str(r['pdfs_made']) for r in done)}")
+            rows.append(("make the changed relation's plan and the portfolio as PDFs alone",
+                         alone["pdf wall"], alone["pdf"]))
+            waited = statistics.median(r["change_to_page"] for r in done)
+            made.append(f"serve rebuild ({label}), change → page: "
+                        f"{waited / statistics.median(alone['pdf wall']):.2f} × its two PDFs alone "
+                        f"(wall), {figures[label] / statistics.median(alone['pdf']):.2f} × (CPU)")
         if out is None and "pdf" not in formats:
             rows.append(("render the changed relation's plan alone (first in its build)", None,
                          alone["plan"]))
