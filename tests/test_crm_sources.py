@@ -341,7 +341,6 @@ def test_salesforce_data_loader_opportunities_real_file(tmp_path):
     assert data.employees == []          # OWNERID is an id; names come from a User export
 
 
-
 def test_a_crm_export_cut_off_in_its_last_record_is_a_warning_at_its_line(tmp_path):
     """The real export with its last line cut after twelve of its 31 fields and no line break:
     said at that line, and the 38 opportunities still count."""
@@ -357,6 +356,7 @@ def test_a_crm_export_cut_off_in_its_last_record_is_a_warning_at_its_line(tmp_pa
     assert len(rows(data, "business")) == 38
     whole = read(tmp_path / "whole", {"opportunityData.csv": raw.rstrip(b"\n")}, type="salesforce")
     assert whole.warnings == [] and len(rows(whole, "business")) == 38
+
 
 def test_salesforce_data_loader_result_files_load(tmp_path):
     for name, count in (("success0413060133.csv", 9), ("error0413060133.csv", 11)):

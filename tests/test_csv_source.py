@@ -116,7 +116,6 @@ def test_a_row_with_too_many_fields_is_located(tmp_path):
     assert "data/touchpoints.csv:3: expected at most 2 fields (as in the header), found 3" in result.output
 
 
-
 CUT_OFF = {     # the last line ends mid-record, without a line break
     "one line a record": ("relation;date;channel;notes\n"
                           "K1;01-10-2026;telefoon;Belde over de offerte\n"
