@@ -796,6 +796,22 @@ def test_revenue_share_ties_and_category_boundaries_worked_by_hand(tmp_path):
         "unknown": {"relations": 0, "revenue": 0.0, "revenue_unknown": 0, "revenue_share": 0.0}}
 
 
+
+def test_exactly_80_percent_before_a_relation_puts_it_in_b_whatever_the_total(tmp_path):
+    """2,400 of 3,000 is 0.8 exactly, so T2 (600) is not below the A band: B. polars' division
+    by a constant (a multiplication by 1/3,000) gave 0.7999999999999999, and T2 was A."""
+    from relatierapport.testing import build_project
+    relations = [{"id": rid, "name": rid, "kind": "organisation", "owner": "M1",
+                  "since": "2020-01-01"} for rid in ("T1", "T2")]
+    business = [{"relation": rid, "date": "2026-06-01", "amount": amount, "hours": 0,
+                 "status": "won"} for rid, amount in (("T1", 2400), ("T2", 600))]
+    built = build_project(tmp_path, relations=relations, business=business, touchpoints=[],
+                          formats=())
+    share = {rid: built.relation(rid)["segmentation"]["revenue_share"] for rid in ("T1", "T2")}
+    assert [(s["cumulative_before"], s["share"], s["category"]) for s in share.values()] == [
+        (0.0, 0.8, "A"), (0.8, 0.2, "B")]
+
+
 # -- the customer types' conditions at their thresholds ------------------------------------------
 # Hourly cost 75, window 2 Nov 2025 .. 1 Nov 2026.
 # X1: four deals of 1,500 with 10 hours each: revenue 6,000, hours 40, cost 3,000, profit 3,000,

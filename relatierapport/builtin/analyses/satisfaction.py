@@ -28,6 +28,7 @@ import polars as pl
 
 from relatierapport import hookimpl
 from relatierapport.dates import add_months
+from relatierapport.exact import divided
 from relatierapport.hooktypes import Analysis, Findings, Section
 from relatierapport.render.labels import N_
 from relatierapport.options import Integer, Number, Option, OptionGroup, Table
@@ -294,7 +295,7 @@ def _partials(employee_scores: pl.LazyFrame, customer_scores: pl.LazyFrame, rela
 
 
 def _mean(total: str, count: str, unit: int) -> pl.Expr:
-    return pl.when(pl.col(count) > 0).then(pl.col(total) / pl.col(count) / unit).otherwise(None)
+    return pl.when(pl.col(count) > 0).then(divided(pl.col(total) / pl.col(count), unit)).otherwise(None)
 
 
 def _units(membership: pl.DataFrame, now: pl.DataFrame, per_period: pl.DataFrame, blocks,

@@ -21,6 +21,7 @@ import datetime as dt
 import polars as pl
 
 from relatierapport.business import credit_note_condition, deal_condition
+from relatierapport.exact import quotient
 
 
 def purchase_summary(business: pl.DataFrame, rules: dict, as_of: dt.date, unit_days: float) -> pl.DataFrame:
@@ -61,8 +62,6 @@ def purchase_summary(business: pl.DataFrame, rules: dict, as_of: dt.date, unit_d
 
 
 def in_units(days: pl.Series, unit_days: float) -> pl.Series:
-    """Days over the unit's length, each the correctly rounded quotient. Divided by numpy, not
-    polars: polars divides by a constant as a multiplication by its reciprocal, a last-bit
-    error in about a third of the values, and whether a query does so depends on the engine
-    that runs it; the BG/NBD fit on very few customers can converge or not on that bit."""
-    return pl.Series(days.name, days.cast(pl.Float64).to_numpy() / unit_days, dtype=pl.Float64)
+    """Days over the unit's length, each the correctly rounded quotient (``exact.quotient``):
+    the BG/NBD fit on very few customers can converge or not on the last bit."""
+    return quotient(days, unit_days)

@@ -21,7 +21,7 @@ from relatierapport.builtin.analyses.segmentation.names import (CATEGORIES, CLV,
 from relatierapport.business import credit_note_condition, deal_condition, won_condition
 from relatierapport.dates import add_months
 from relatierapport.errors import Problem
-from relatierapport.exact import exact_sum, exact_total
+from relatierapport.exact import exact_sum, exact_total, quotient
 from relatierapport.relation_table import relation_columns
 
 
@@ -341,9 +341,10 @@ def _revenue_share(df: pl.DataFrame, bands: dict[str, float]) -> pl.DataFrame:
     levels = (positive.group_by("revenue").agg(n=pl.len()).sort("revenue", descending=True)
               .with_columns(rs_before=((pl.col("revenue") * pl.col("n")).cum_sum()
                                        - pl.col("revenue") * pl.col("n")),
-                            rs_rank=(pl.col("n").cum_sum() - pl.col("n") + 1))
-              .select("revenue", (pl.col("revenue") / total).round(4).alias("rs_share"),
-                      (pl.col("rs_before") / total).alias("rs_before_raw"), "rs_rank"))
+                            rs_rank=(pl.col("n").cum_sum() - pl.col("n") + 1)))
+    # divided exactly: a relation with exactly 80 % before it is on the band, not below it
+    levels = levels.select("revenue", quotient(levels["revenue"], total).round(4).alias("rs_share"),
+                           quotient(levels["rs_before"], total).alias("rs_before_raw"), "rs_rank")
     df = df.join(levels, on="revenue", how="left", maintain_order="left")
     return df.with_columns(
         rs_before=pl.col("rs_before_raw").round(4),
