@@ -38,7 +38,6 @@ def test_a_quotient_by_a_constant_is_pythons_and_keeps_null():
     values = [float(n) for n in range(1, 20_001)] + [None, 0.0, -88.0]
     expected = [None if v is None else v / 110 for v in values]
     series = pl.Series("revenue", values)
-    assert (series / 110)[87] == 0.7999999999999999          # the division this replaces
     assert quotient(series, 110).to_list() == expected
     assert quotient(series, 110).name == "revenue"
     frame = pl.DataFrame({"revenue": series})
