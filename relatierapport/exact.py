@@ -1,4 +1,5 @@
-"""Sums of money and hours that come out the same on every run.
+"""Sums of money and hours that come out the same on every run, and quotients as Python
+computes them.
 
 polars adds floats in parallel, and the order in which partial sums meet can
 change from run to run; the last bit of a total changes with it, and sometimes
@@ -8,8 +9,8 @@ ten-thousandths (exact in integers), which no real amount or hour count needs
 more than.
 
 Quotients by a constant are divided by numpy. polars divides by a constant as a
-multiplication by its reciprocal, which is a last-bit error for about a third of
-the values (pola-rs/polars#27753): 88 / 110 then comes out as 0.7999999999999999,
+multiplication by its reciprocal, a last-bit error for many values (36 % of
+x / 7.0; pola-rs/polars#27753): 88 / 110 then comes out as 0.7999999999999999,
 below a band of 0.8 that the definition puts it on.
 """
 
