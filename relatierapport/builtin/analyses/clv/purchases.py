@@ -58,10 +58,6 @@ def purchase_summary(business: pl.DataFrame, rules: dict, as_of: dt.date, unit_d
                              / pl.col("repeat_days_with_amount")).alias("m"),
                        "first", "last", "repeat_days_with_amount", "credit_notes")
                .sort("relation").collect())
-    return summary.with_columns(in_units(summary["t_x"], unit_days), in_units(summary["T"], unit_days))
-
-
-def in_units(days: pl.Series, unit_days: float) -> pl.Series:
-    """Days over the unit's length, each the correctly rounded quotient (``exact.quotient``):
-    the BG/NBD fit on very few customers can converge or not on the last bit."""
-    return quotient(days, unit_days)
+    # days over the unit's length, correctly rounded: the fit on very few customers can
+    # converge or not on the last bit
+    return summary.with_columns(quotient(summary["t_x"], unit_days), quotient(summary["T"], unit_days))
